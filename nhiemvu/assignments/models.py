@@ -1,0 +1,315 @@
+"""Tasks (nhiệm vụ) and what happens to them.
+
+The model is named Assignment because Django owns `django.tasks`. Current state lives in
+denormalised columns for fast lists; every state change also writes an AssignmentEvent with the
+state it leads to, so the status as of any past date can be recomputed (status.py).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from nhiemvu.directives.models import Directive, StoredFile, Urgency
+from nhiemvu.lib.codes import new_code
+from nhiemvu.orgs.models import Organisation
+
+
+class WorkState(models.TextChoices):
+    OPEN = "open", _("In progress")
+    REFUSED = "refused", _("Refused, awaiting reassignment")
+    REPORTED = "reported", _("Completion reported")
+    RETURNED = "returned", _("Returned for rework")
+    DONE = "done", _("Completed (confirmed)")
+    PAUSED = "paused", _("Paused")
+
+
+# Work states in which the agency still owes the work (returned counts as open: DOMAIN.md §4).
+OPEN_STATES = (WorkState.OPEN, WorkState.REFUSED, WorkState.RETURNED)
+ACTIVE_STATES = (*OPEN_STATES, WorkState.REPORTED)
+
+
+class DeadlineKind(models.TextChoices):
+    FIXED = "fixed", _("Fixed date")
+    NONE = "none", _("No deadline")
+    RECURRING = "recurring", _("Recurring")
+
+
+class Recurrence(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    HALF_YEARLY = "half_yearly", _("Every 6 months")
+    YEARLY = "yearly", _("Yearly")
+    OTHER = "other", _("Other period")
+
+
+class DeliverableKind(models.TextChoices):
+    NONE = "", _("No deliverable")
+    REPORT = "bao_cao", _("Report (báo cáo)")
+    SUBMISSION = "to_trinh", _("Submission (tờ trình)")
+    PROPOSAL = "de_xuat", _("Proposal (đề xuất)")
+    PLAN = "ke_hoach", _("Plan (kế hoạch)")
+    SCHEME = "de_an", _("Scheme (đề án)")
+    DRAFT = "du_thao", _("Draft (dự thảo)")
+    DOCUMENT = "van_ban", _("Document (văn bản)")
+    OPTION = "phuong_an", _("Option (phương án)")
+    OTHER = "khac", _("Other product")
+
+
+class AssignmentGroup(models.Model):
+    """One clause addressed to a group ("các sở, ban, ngành"): one task per organisation below."""
+
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    directive = models.ForeignKey(Directive, models.CASCADE, related_name="groups")
+    label = models.CharField(_("group as written"), max_length=255)
+    content = models.TextField(_("content"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task group")
+        verbose_name_plural = _("task groups")
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.content[:60]}"
+
+
+class Assignment(models.Model):
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    directive = models.ForeignKey(
+        Directive, models.PROTECT, related_name="assignments", verbose_name=_("source document")
+    )
+    group = models.ForeignKey(
+        AssignmentGroup, models.PROTECT, null=True, blank=True, related_name="members",
+        verbose_name=_("group"),
+    )
+    content = models.TextField(_("content"))
+    summary = models.CharField(_("summary"), max_length=300)
+    lead = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="led_assignments", verbose_name=_("lead agency")
+    )
+    # The lead at assignment: transfers and reassignments change `lead`, history keeps this.
+    original_lead = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="+", verbose_name=_("originally assigned to")
+    )
+    coordinators = models.ManyToManyField(
+        Organisation, through="Coordination", related_name="coordinated_assignments",
+        verbose_name=_("coordinating agencies"),
+    )
+    deliverable_kind = models.CharField(
+        _("deliverable"), max_length=12, choices=DeliverableKind.choices, blank=True, default=""
+    )
+    deliverable_text = models.CharField(_("deliverable description"), max_length=300, blank=True)
+    deadline_kind = models.CharField(
+        _("deadline kind"), max_length=10, choices=DeadlineKind.choices, default=DeadlineKind.FIXED
+    )
+    original_deadline = models.DateField(_("original deadline"), null=True, blank=True)
+    # The effective deadline today: the latest approved extension, else the original.
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline_time = models.TimeField(_("deadline time"), null=True, blank=True)
+    recurrence = models.CharField(
+        _("recurrence"), max_length=12, choices=Recurrence.choices, blank=True, default=""
+    )
+    recurrence_rule = models.CharField(_("recurrence rule"), max_length=120, blank=True)
+    # Required when a deliverable is demanded without a deadline (Công văn 1147/UBND-KSTT).
+    no_deadline_reason = models.TextField(_("reason for no deadline"), blank=True)
+    flagged = models.BooleanField(_("deliverable without deadline"), default=False)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("assigning leader"),
+    )
+    assigned_on = models.DateField(_("assigned on"))
+    urgency = models.CharField(
+        _("urgency"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=WorkState.choices, default=WorkState.OPEN
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    progress_percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # The output document's date: decides on time vs late (DOMAIN.md §4).
+    completion_date = models.DateField(_("completion date"), null=True, blank=True)
+    completion_ref = models.CharField(_("output document"), max_length=120, blank=True)
+    confirmed_on = models.DateField(_("confirmed on"), null=True, blank=True)
+    # Stamped once, at confirmation.
+    completed_late = models.BooleanField(_("completed late"), null=True, blank=True)
+    search_text = models.TextField(editable=False, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["deadline", "id"]
+        indexes = [
+            # An agency's tasks by state and deadline: agency home, task list filtered by lead.
+            models.Index(fields=["lead", "state", "deadline"], name="asg_lead_state_deadline"),
+            # Tasks of one document: document page.
+            models.Index(fields=["directive", "id"], name="asg_directive"),
+            # Overdue open tasks province-wide: office inbox, backlog report. Partial: only open.
+            models.Index(
+                fields=["deadline", "lead"],
+                name="asg_open_deadline",
+                condition=Q(state__in=["open", "refused", "returned", "reported"]),
+            ),
+            # Province task list sorted by newest assignment, and period reports.
+            models.Index(fields=["assigned_on", "id"], name="asg_assigned_on"),
+            models.Index(fields=["state", "deadline", "id"], name="asg_state_deadline"),
+            models.Index(fields=["assigned_by", "state"], name="asg_leader_state"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress_percent__lte=100), name="asg_progress_max_100"
+            ),
+            models.CheckConstraint(
+                condition=~Q(deadline_kind="fixed") | Q(deadline__isnull=False),
+                name="asg_fixed_has_deadline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.summary
+
+    @property
+    def is_extended(self) -> bool:
+        return self.deadline is not None and self.original_deadline not in (None, self.deadline)
+
+
+class Coordination(models.Model):
+    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="coordinations")
+    org = models.ForeignKey(Organisation, models.PROTECT, related_name="coordinations")
+
+    class Meta:
+        verbose_name = _("coordinating agency")
+        verbose_name_plural = _("coordinating agencies")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "org"], name="coordination_unique")
+        ]
+        # Tasks an organisation coordinates: visibility filter and agency home.
+        indexes = [models.Index(fields=["org", "assignment"], name="coordination_org")]
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting decision")
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ExtensionKind(models.TextChoices):
+    EXTEND = "extend", _("Extension of the deadline")
+    SET = "set", _("Completion date proposed for a task without deadline")
+
+
+class Extension(models.Model):
+    """A request to move the deadline; the approved ones, in order, give the effective deadline."""
+
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="extensions")
+    kind = models.CharField(max_length=8, choices=ExtensionKind.choices, default="extend")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    reason = models.TextField(_("reason"))
+    deadline_before = models.DateField(_("deadline before"), null=True, blank=True)
+    proposed_deadline = models.DateField(_("proposed deadline"))
+    status = models.CharField(
+        max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    office_advice = models.TextField(_("office's advice"), blank=True)
+    advised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    new_deadline = models.DateField(_("approved deadline"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            # One open request at a time per task.
+            models.UniqueConstraint(
+                fields=["assignment"], condition=Q(status="pending"), name="extension_one_pending"
+            ),
+        ]
+        indexes = [
+            # Effective deadline as of a date: the latest approval on or before it.
+            models.Index(fields=["assignment", "status", "decided_on"], name="ext_asg_decided"),
+            models.Index(fields=["status", "requested_at"], name="ext_status"),
+        ]
+
+
+class EventKind(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+    REASSIGNED = "reassigned", _("Reassigned")
+    TRANSFERRED = "transferred", _("Transferred to successor")
+    PROGRESS = "progress", _("Progress report")
+    COMPLETION = "completion", _("Completion report")
+    CONFIRMED = "confirmed", _("Completion confirmed")
+    RETURNED = "returned", _("Returned for rework")
+    EXTENSION_REQUESTED = "ext_requested", _("Extension requested")
+    EXTENSION_ADVISED = "ext_advised", _("Office advice on extension")
+    EXTENSION_APPROVED = "ext_approved", _("Extension approved")
+    EXTENSION_DENIED = "ext_denied", _("Extension denied")
+    PAUSED = "paused", _("Paused")
+    RESUMED = "resumed", _("Resumed")
+    COMMENT = "comment", _("Comment")
+    REMINDER = "reminder", _("Reminder sent")
+
+
+class AssignmentEvent(models.Model):
+    """The task's timeline. Events that change the work state record the state they lead to."""
+
+    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_org = models.ForeignKey(
+        Organisation, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField()
+    on = models.DateField()  # `at` in the province's time zone: what "as of a date" compares
+    state_after = models.CharField(max_length=10, choices=WorkState.choices, blank=True)
+    text = models.TextField(blank=True)
+    percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    # For a completion report: the output document's date, which decides on time vs late.
+    doc_date = models.DateField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("task event")
+        verbose_name_plural = _("task events")
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["assignment", "at", "id"], name="event_asg_at"),
+            # State as of a date: the latest state-changing event on or before it.
+            models.Index(
+                fields=["assignment", "on", "id"],
+                name="event_asg_state_on",
+                condition=~Q(state_after=""),
+            ),
+        ]
+
+
+class AssignmentAttachment(StoredFile):
+    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(
+        AssignmentEvent, models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")

@@ -1,0 +1,146 @@
+"""Task permissions, each twice: a predicate for one task and a filter for lists (rule 2).
+
+tests/test_rules.py checks, for every persona and every task of the demo fixtures, that the
+predicate says yes exactly for the tasks the filter returns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from nhiemvu.assignments.models import Assignment, Coordination
+from nhiemvu.orgs.rules import scope_of
+
+# --- view: province roles see everything; agencies what they lead or coordinate -------------
+
+
+@rules.predicate
+def can_view(user: Any, task: Assignment) -> bool:
+    scope = scope_of(user)
+    if scope.province:
+        return True
+    if not scope.org_ids:
+        return False
+    if task.lead_id in scope.org_ids:
+        return True
+    return Coordination.objects.filter(assignment=task, org_id__in=scope.org_ids).exists()
+
+
+def visible(user: Any, qs: QuerySet[Assignment] | None = None) -> QuerySet[Assignment]:
+    qs = Assignment.objects.all() if qs is None else qs
+    scope = scope_of(user)
+    if scope.province:
+        return qs
+    if not scope.org_ids:
+        return qs.none()
+    coordinates = Coordination.objects.filter(assignment=OuterRef("pk"), org_id__in=scope.org_ids)
+    return qs.filter(Q(lead_id__in=scope.org_ids) | Exists(coordinates))
+
+
+# --- act for the lead agency: accept, refuse, report, ask for extension ---------------------
+
+
+@rules.predicate
+def can_act_as_lead(user: Any, task: Assignment) -> bool:
+    return task.lead_id in scope_of(user).lead_org_ids
+
+
+def led(user: Any, qs: QuerySet[Assignment] | None = None) -> QuerySet[Assignment]:
+    qs = Assignment.objects.all() if qs is None else qs
+    return qs.filter(lead_id__in=scope_of(user).lead_org_ids)
+
+
+# --- confirm or return: the office and the Working Group ------------------------------------
+
+
+@rules.predicate
+def can_confirm(user: Any, task: Assignment) -> bool:
+    return scope_of(user).confirms
+
+
+def confirmable(user: Any, qs: QuerySet[Assignment] | None = None) -> QuerySet[Assignment]:
+    qs = Assignment.objects.all() if qs is None else qs
+    return qs if scope_of(user).confirms else qs.none()
+
+
+# --- manage: register, reassign, pause, resume, transfer, advise extensions (office) ---------
+
+
+@rules.predicate
+def can_manage(user: Any, task: Assignment | None = None) -> bool:
+    return scope_of(user).is_office
+
+
+def manageable(user: Any, qs: QuerySet[Assignment] | None = None) -> QuerySet[Assignment]:
+    qs = Assignment.objects.all() if qs is None else qs
+    return qs if scope_of(user).is_office else qs.none()
+
+
+# --- decide extensions: the assigning leader's side -----------------------------------------
+
+
+@rules.predicate
+def can_decide_extension(user: Any, task: Assignment) -> bool:
+    """A leader decides; the Chairman may decide any, a Vice-Chairman those he assigned or
+    those no leader is recorded for."""
+    scope = scope_of(user)
+    if not scope.is_leader:
+        return False
+    if "chu_tich" in scope.leader_titles or task.assigned_by_id is None:
+        return True
+    return bool(task.assigned_by_id == user.pk)
+
+
+def extension_decidable(user: Any, qs: QuerySet[Assignment] | None = None) -> QuerySet[Assignment]:
+    qs = Assignment.objects.all() if qs is None else qs
+    scope = scope_of(user)
+    if not scope.is_leader:
+        return qs.none()
+    if "chu_tich" in scope.leader_titles:
+        return qs
+    return qs.filter(Q(assigned_by__isnull=True) | Q(assigned_by=user.pk))
+
+
+# --- comment: everyone who sees the task, except read-only viewers --------------------------
+
+
+@rules.predicate
+def can_comment(user: Any, task: Assignment) -> bool:
+    scope = scope_of(user)
+    if scope.province:
+        return True
+    writers = scope.lead_org_ids
+    if task.lead_id in writers:
+        return True
+    return Coordination.objects.filter(assignment=task, org_id__in=writers).exists()
+
+
+def commentable(user: Any, qs: QuerySet[Assignment] | None = None) -> QuerySet[Assignment]:
+    qs = Assignment.objects.all() if qs is None else qs
+    scope = scope_of(user)
+    if scope.province:
+        return qs
+    writers = scope.lead_org_ids
+    coordinates = Coordination.objects.filter(assignment=OuterRef("pk"), org_id__in=writers)
+    return qs.filter(Q(lead_id__in=writers) | Exists(coordinates))
+
+
+rules.add_perm("assignments.view_assignment", can_view)
+rules.add_perm("assignments.act_as_lead", can_act_as_lead)
+rules.add_perm("assignments.confirm", can_confirm)
+rules.add_perm("assignments.manage", can_manage)
+rules.add_perm("assignments.decide_extension", can_decide_extension)
+rules.add_perm("assignments.comment", can_comment)
+
+# (predicate, filter) pairs, for the agreement test and for views choosing what to show.
+PAIRS = {
+    "view": (can_view, visible),
+    "act_as_lead": (can_act_as_lead, led),
+    "confirm": (can_confirm, confirmable),
+    "manage": (can_manage, manageable),
+    "decide_extension": (can_decide_extension, extension_decidable),
+    "comment": (can_comment, commentable),
+}

@@ -1,0 +1,337 @@
+"""The status engine: one set of rules (DOMAIN.md §4), written once in Python and once in SQL.
+
+`classify()` is the reference: a pure function of a task's facts as of a date. `annotate()` puts
+the same rules into a queryset (Case/When), so lists and reports are single aggregate queries.
+A hypothesis test (tests/test_status.py) checks that the two agree on random tasks and dates.
+
+Two axes come out: the timing (within, due soon, overdue, no deadline; on time or late once
+done) and the label users see, which also says where the work is.
+
+Choices made where DOMAIN.md leaves room, kept here so they are made once:
+- A deadline is inclusive: a task is overdue from the day after it. "Due soon" when the
+  deadline falls within the next N working days (N = settings.NHIEMVU["DUE_SOON_WORKING_DAYS"]),
+  today included.
+- A completion awaiting confirmation is timed by its reported completion date: reported on or
+  before the deadline it is "within", so a slow confirmation never makes the agency look late.
+- Done is decided by the stamp written at confirmation (completed_late), so later changes to
+  settings or extensions never rewrite a past result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from nhiemvu.assignments.models import (
+    AssignmentEvent,
+    Extension,
+    ExtensionStatus,
+    WorkState,
+)
+from nhiemvu.lib import workdays
+
+
+class Timing:
+    WITHIN = "within"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    NO_DEADLINE = "no_deadline"
+    ON_TIME = "on_time"
+    LATE = "late"
+
+
+class Label:
+    WITHIN = "within"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    NO_DEADLINE = "no_deadline"
+    AWAITING = "awaiting"
+    DONE_ON_TIME = "done_on_time"
+    DONE_LATE = "done_late"
+    DONE_NO_DEADLINE = "done_no_deadline"
+    REDO = "redo"
+    PAUSED = "paused"
+    REFUSED = "refused"
+
+
+LABEL_NAMES = {
+    Label.WITHIN: _("In progress, within deadline"),
+    Label.DUE_SOON: _("In progress, due soon"),
+    Label.OVERDUE: _("In progress, overdue"),
+    Label.NO_DEADLINE: _("In progress, no deadline"),
+    Label.AWAITING: _("Awaiting confirmation"),
+    Label.DONE_ON_TIME: _("Completed on time"),
+    Label.DONE_LATE: _("Completed late"),
+    Label.DONE_NO_DEADLINE: _("Completed, no deadline"),
+    Label.REDO: _("Returned for rework"),
+    Label.PAUSED: _("Paused"),
+    Label.REFUSED: _("Refused, awaiting reassignment"),
+}
+# Colour rule of the UI: red overdue, orange due soon, black no deadline, green done on time.
+LABEL_COLOURS = {
+    Label.WITHIN: "primary",
+    Label.DUE_SOON: "warning",
+    Label.OVERDUE: "danger",
+    Label.NO_DEADLINE: "dark",
+    Label.AWAITING: "info",
+    Label.DONE_ON_TIME: "success",
+    Label.DONE_LATE: "secondary",
+    Label.DONE_NO_DEADLINE: "success",
+    Label.REDO: "danger",
+    Label.PAUSED: "light",
+    Label.REFUSED: "warning",
+}
+TIMING_NAMES = {
+    Timing.WITHIN: _("within deadline"),
+    Timing.DUE_SOON: _("due soon"),
+    Timing.OVERDUE: _("overdue"),
+    Timing.NO_DEADLINE: _("no deadline"),
+    Timing.ON_TIME: _("on time"),
+    Timing.LATE: _("late"),
+}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules need about one task, as of one date."""
+
+    state: str
+    deadline: dt.date | None  # effective deadline as of the date
+    completion_date: dt.date | None = None  # reported output document's date
+    completed_late: bool | None = None  # stamp written at confirmation
+
+
+@dataclass(frozen=True)
+class Status:
+    label: str
+    timing: str
+
+    @property
+    def name(self) -> str:
+        return str(LABEL_NAMES[self.label])
+
+    @property
+    def colour(self) -> str:
+        return LABEL_COLOURS[self.label]
+
+    @property
+    def is_open_overdue(self) -> bool:
+        return self.label in OPEN_LABELS and self.timing == Timing.OVERDUE
+
+
+# Labels of work still owed (the "chưa hoàn thành" of national reports).
+OPEN_LABELS = frozenset(
+    {Label.WITHIN, Label.DUE_SOON, Label.OVERDUE, Label.NO_DEADLINE, Label.AWAITING,
+     Label.REDO, Label.REFUSED}
+)
+DONE_LABELS = frozenset({Label.DONE_ON_TIME, Label.DONE_LATE, Label.DONE_NO_DEADLINE})
+
+
+def due_soon_days() -> int:
+    return int(settings.NHIEMVU["DUE_SOON_WORKING_DAYS"])
+
+
+def due_soon_limit(as_of: dt.date) -> dt.date:
+    """The last deadline that counts as "due soon" on `as_of`."""
+    return workdays.add_working_days(as_of, due_soon_days())
+
+
+def stamp_late(
+    *, completion_date: dt.date, deadline: dt.date | None, original_deadline: dt.date | None
+) -> bool | None:
+    """At confirmation: was the work late? None when the task had no deadline."""
+    if settings.NHIEMVU["EXTENSION_COUNTS_ON_TIME"]:
+        reference = deadline
+    else:
+        reference = original_deadline or deadline
+    if reference is None:
+        return None
+    return completion_date > reference
+
+
+def _open_timing(deadline: dt.date | None, as_of: dt.date, limit: dt.date) -> str:
+    if deadline is None:
+        return Timing.NO_DEADLINE
+    if as_of > deadline:
+        return Timing.OVERDUE
+    if deadline <= limit:
+        return Timing.DUE_SOON
+    return Timing.WITHIN
+
+
+def classify(facts: Facts, as_of: dt.date, limit: dt.date | None = None) -> Status:
+    """The status of a task with these facts on `as_of` (the reference implementation)."""
+    limit = limit if limit is not None else due_soon_limit(as_of)
+    state = facts.state
+    if state == WorkState.DONE:
+        if facts.completed_late is None:
+            return Status(Label.DONE_NO_DEADLINE, Timing.NO_DEADLINE)
+        if facts.completed_late:
+            return Status(Label.DONE_LATE, Timing.LATE)
+        return Status(Label.DONE_ON_TIME, Timing.ON_TIME)
+    if state == WorkState.REPORTED:
+        if (
+            facts.deadline is not None
+            and facts.completion_date is not None
+            and facts.completion_date <= facts.deadline
+        ):
+            return Status(Label.AWAITING, Timing.WITHIN)
+        return Status(Label.AWAITING, _open_timing(facts.deadline, as_of, limit))
+    timing = _open_timing(facts.deadline, as_of, limit)
+    if state == WorkState.PAUSED:
+        return Status(Label.PAUSED, timing)
+    if state == WorkState.REFUSED:
+        return Status(Label.REFUSED, timing)
+    if state == WorkState.RETURNED:
+        return Status(Label.REDO, timing)
+    return Status(timing, timing)  # open: the label is the timing
+
+
+# --- The same rules in SQL ------------------------------------------------------------------
+
+
+def _open_timing_sql(deadline: Any, as_of: dt.date, limit: dt.date) -> Case:
+    return Case(
+        When(**{f"{deadline}__isnull": True}, then=Value(Timing.NO_DEADLINE)),
+        When(**{f"{deadline}__lt": as_of}, then=Value(Timing.OVERDUE)),
+        When(**{f"{deadline}__lte": limit}, then=Value(Timing.DUE_SOON)),
+        default=Value(Timing.WITHIN),
+        output_field=CharField(),
+    )
+
+
+def annotate(qs: QuerySet[Any], as_of: dt.date | None = None) -> QuerySet[Any]:
+    """Add `st_state`, `st_deadline`, `st_timing` and `st_label` to a queryset of Assignments.
+
+    Without `as_of` (or with today) the stored current columns are used. For a past date the
+    state is the one left by the last state-changing event on or before it, and the deadline
+    the last extension approved on or before it, so a past period's figures can be regenerated.
+    Tasks assigned after `as_of` should be filtered out by the caller (see `as_of_filter`).
+    """
+    today = workdays.today()
+    if as_of is None or as_of >= today:
+        as_of = as_of or today
+        qs = qs.annotate(
+            st_state=F("state"),
+            st_deadline=F("deadline"),
+            st_completion=F("completion_date"),
+        )
+    else:
+        last_state = (
+            AssignmentEvent.objects.filter(assignment=OuterRef("pk"), on__lte=as_of)
+            .exclude(state_after="")
+            .order_by("-on", "-at", "-id")
+            .values("state_after")[:1]
+        )
+        last_extension = (
+            Extension.objects.filter(
+                assignment=OuterRef("pk"),
+                status=ExtensionStatus.APPROVED,
+                decided_on__lte=as_of,
+            )
+            .order_by("-decided_on", "-decided_at", "-id")
+            .values("new_deadline")[:1]
+        )
+        last_completion = (
+            AssignmentEvent.objects.filter(
+                assignment=OuterRef("pk"), on__lte=as_of, kind="completion"
+            )
+            .order_by("-on", "-at", "-id")
+            .values("doc_date")[:1]
+        )
+        qs = qs.annotate(
+            # No state event yet (assigned before it was registered): the task was open.
+            st_state=Coalesce(
+                Subquery(last_state, output_field=CharField()),
+                Value(WorkState.OPEN.value),
+                output_field=CharField(),
+            ),
+            st_deadline=Coalesce(
+                Subquery(last_extension, output_field=DateField()),
+                F("original_deadline"),
+                output_field=DateField(),
+            ),
+            st_completion=Subquery(last_completion, output_field=DateField()),
+        )
+    limit = due_soon_limit(as_of)
+    open_timing = _open_timing_sql("st_deadline", as_of, limit)
+    reported_in_time = Q(
+        st_deadline__isnull=False,
+        st_completion__isnull=False,
+        st_completion__lte=F("st_deadline"),
+    )
+    timing = Case(
+        When(st_state=WorkState.DONE, completed_late__isnull=True, then=Value(Timing.NO_DEADLINE)),
+        When(st_state=WorkState.DONE, completed_late=True, then=Value(Timing.LATE)),
+        When(st_state=WorkState.DONE, then=Value(Timing.ON_TIME)),
+        When(Q(st_state=WorkState.REPORTED) & reported_in_time, then=Value(Timing.WITHIN)),
+        default=open_timing,
+        output_field=CharField(),
+    )
+    qs = qs.annotate(st_timing=timing)
+    label = Case(
+        When(st_state=WorkState.DONE, completed_late__isnull=True,
+             then=Value(Label.DONE_NO_DEADLINE)),
+        When(st_state=WorkState.DONE, completed_late=True, then=Value(Label.DONE_LATE)),
+        When(st_state=WorkState.DONE, then=Value(Label.DONE_ON_TIME)),
+        When(st_state=WorkState.REPORTED, then=Value(Label.AWAITING)),
+        When(st_state=WorkState.PAUSED, then=Value(Label.PAUSED)),
+        When(st_state=WorkState.REFUSED, then=Value(Label.REFUSED)),
+        When(st_state=WorkState.RETURNED, then=Value(Label.REDO)),
+        default=F("st_timing"),
+        output_field=CharField(),
+    )
+    return qs.annotate(st_label=label)
+
+
+def as_of_filter(qs: QuerySet[Any], as_of: dt.date) -> QuerySet[Any]:
+    """Only the tasks that existed on `as_of`."""
+    return qs.filter(assigned_on__lte=as_of)
+
+
+def status_of(obj: Any) -> Status:
+    """The Status of an object annotated by `annotate()`."""
+    return Status(obj.st_label, obj.st_timing)
+
+
+# --- Rates (DOMAIN.md §4) -------------------------------------------------------------------
+
+
+def _percent(numerator: int, denominator: int) -> Decimal | None:
+    if denominator <= 0:
+        return None
+    value = Decimal(numerator * 100) / Decimal(denominator)
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def completion_rate(*, completed: int, open_overdue: int) -> Decimal | None:
+    """completed ÷ (completed + open overdue): open work within its deadline is not counted.
+
+    National check (Báo cáo 1270/BC-TCTTTg): 16,051 ÷ (16,051 + 223) = 98.62 %.
+    """
+    return _percent(completed, completed + open_overdue)
+
+
+def on_time_rate(*, on_time: int, completed: int, open_overdue: int) -> Decimal | None:
+    """On-time share; the denominator is a provincial setting (DOMAIN.md §4)."""
+    if settings.NHIEMVU["ON_TIME_RATE_BASE"] == "completed":
+        return _percent(on_time, completed)
+    return _percent(on_time, completed + open_overdue)

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from nhiemvu.assignments.status import LABEL_COLOURS, LABEL_NAMES, TIMING_NAMES
+
+register = template.Library()
+
+
+@register.inclusion_tag("assignments/_status.html")
+def status_badge(task: Any) -> dict[str, Any]:
+    label = getattr(task, "st_label", None) or ""
+    return {
+        "name": LABEL_NAMES.get(label, label),
+        "colour": LABEL_COLOURS.get(label, "secondary"),
+        "timing": TIMING_NAMES.get(getattr(task, "st_timing", "") or "", ""),
+        "label": label,
+    }
+
+
+@register.filter
+def label_name(label: str) -> str:
+    return str(LABEL_NAMES.get(label, label))
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key)

@@ -1,0 +1,233 @@
+"""Task pages: validate → service/selector → render (rule 3)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from nhiemvu.assignments import forms as f
+from nhiemvu.assignments import rules as perms
+from nhiemvu.assignments import selectors, services
+from nhiemvu.assignments.models import Assignment, Coordination, Extension, ExtensionStatus
+from nhiemvu.lib.vntext import fold
+
+PAGE_SIZE = 50
+
+
+def _filtered(request: HttpRequest, form: f.TaskFilterForm) -> Any:
+    qs = selectors.tasks_for(request.user)
+    if not form.is_valid():
+        return qs.none()
+    data = form.cleaned_data
+    if data["q"]:
+        for word in fold(data["q"]).split()[:8]:
+            qs = qs.filter(search_text__contains=word)
+    if data["status"]:
+        qs = qs.filter(st_label=data["status"])
+    if data["org"]:
+        coordinates = Coordination.objects.filter(assignment=OuterRef("pk"), org__code=data["org"])
+        if data["role"] == "lead":
+            qs = qs.filter(lead__code=data["org"])
+        elif data["role"] == "coord":
+            qs = qs.filter(Exists(coordinates))
+        else:
+            qs = qs.filter(Q(lead__code=data["org"]) | Exists(coordinates))
+    if data["flagged"]:
+        qs = qs.filter(flagged=True)
+    if data["deadline_from"]:
+        qs = qs.filter(deadline__gte=data["deadline_from"])
+    if data["deadline_to"]:
+        qs = qs.filter(deadline__lte=data["deadline_to"])
+    return qs.order_by("deadline", "id")
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    form = f.TaskFilterForm(request.GET or None)
+    if not request.GET:
+        form = f.TaskFilterForm({})
+    qs = _filtered(request, form)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "assignments/task_list.html",
+                  {"form": form, "page": page, "query": query.urlencode()})
+
+
+@dataclass
+class Action:
+    """A button on the task page: who may see it, its form, and the service it calls."""
+
+    label: Any
+    form: type[forms.Form]
+    allowed: Callable[[Any, Assignment], bool]
+    run: Callable[[Any, Assignment, dict[str, Any], HttpRequest], object]
+    danger: bool = False
+
+
+def _files(request: HttpRequest) -> list[Any]:
+    return [request.FILES["file"]] if "file" in request.FILES else []
+
+
+def _pending(task: Assignment, code: str) -> Extension:
+    extension = Extension.objects.filter(
+        assignment=task, code=code, status=ExtensionStatus.PENDING
+    ).first()
+    if extension is None:
+        raise ValidationError(_("This request has already been decided."))
+    return extension
+
+
+ACTIONS: dict[str, Action] = {
+    "accept": Action(
+        gettext_lazy("Accept"), f.NoteForm, perms.can_act_as_lead,
+        lambda u, t, d, r: services.assignment_accept(actor=u, task=t),
+    ),
+    "refuse": Action(
+        gettext_lazy("Refuse"), f.ReasonForm, perms.can_act_as_lead,
+        lambda u, t, d, r: services.assignment_refuse(actor=u, task=t, reason=d["reason"]),
+        danger=True,
+    ),
+    "progress": Action(
+        gettext_lazy("Report progress"), f.ProgressForm, perms.can_act_as_lead,
+        lambda u, t, d, r: services.assignment_report_progress(
+            actor=u, task=t, text=d["text"], percent=d["percent"], files=_files(r)),
+    ),
+    "complete": Action(
+        gettext_lazy("Report completion"), f.CompletionForm, perms.can_act_as_lead,
+        lambda u, t, d, r: services.assignment_report_completion(
+            actor=u, task=t, output_ref=d["output_ref"], output_date=d["output_date"],
+            text=d["text"], files=_files(r)),
+    ),
+    "extend": Action(
+        gettext_lazy("Request extension"), f.ExtensionForm, perms.can_act_as_lead,
+        lambda u, t, d, r: services.extension_request(
+            actor=u, task=t, proposed_deadline=d["proposed_deadline"], reason=d["reason"]),
+    ),
+    "confirm": Action(
+        gettext_lazy("Confirm completion"), f.NoteForm, perms.can_confirm,
+        lambda u, t, d, r: services.assignment_confirm(actor=u, task=t, note=d["note"]),
+    ),
+    "return": Action(
+        gettext_lazy("Return for rework"), f.ReasonForm, perms.can_confirm,
+        lambda u, t, d, r: services.assignment_return(actor=u, task=t, reason=d["reason"]),
+        danger=True,
+    ),
+    "advise": Action(
+        gettext_lazy("Advise on extension"), f.AdviceForm, perms.can_manage,
+        lambda u, t, d, r: services.extension_advise(
+            actor=u, extension=_pending(t, d["extension"]), advice=d["advice"]),
+    ),
+    "decide": Action(
+        gettext_lazy("Decide on extension"), f.DecisionForm, perms.can_decide_extension,
+        lambda u, t, d, r: services.extension_decide(
+            actor=u, extension=_pending(t, d["extension"]), approve=d["approve"],
+            note=d["note"], new_deadline=d["new_deadline"]),
+    ),
+    "pause": Action(
+        gettext_lazy("Pause"), f.ReasonForm, perms.can_manage,
+        lambda u, t, d, r: services.assignment_pause(actor=u, task=t, reason=d["reason"]),
+        danger=True,
+    ),
+    "resume": Action(
+        gettext_lazy("Resume"), f.NoteForm, perms.can_manage,
+        lambda u, t, d, r: services.assignment_resume(actor=u, task=t, note=d["note"]),
+    ),
+    "reassign": Action(
+        gettext_lazy("Reassign"), f.ReassignForm, perms.can_manage,
+        lambda u, t, d, r: services.assignment_reassign(
+            actor=u, task=t, lead=d["lead"], reason=d["reason"]),
+    ),
+    "comment": Action(
+        gettext_lazy("Comment"), f.CommentForm, perms.can_comment,
+        lambda u, t, d, r: services.comment_add(
+            actor=u, task=t, text=d["text"], files=_files(r)),
+    ),
+}
+
+
+def _detail_context(request: HttpRequest, task: Assignment) -> dict[str, Any]:
+    user = request.user
+    pending = task.extensions.filter(status=ExtensionStatus.PENDING).first()
+    actions = {
+        name: action for name, action in ACTIONS.items()
+        if action.allowed(user, task) and _applies(name, task, pending)
+    }
+    return {
+        "task": task,
+        "events": selectors.timeline(task),
+        "extensions": selectors.extensions_of(task),
+        "coordinators": task.coordinators.all(),
+        "pending_extension": pending,
+        "actions": actions,
+        "forms": {
+            name: a.form(initial={"extension": pending.code} if pending else None)
+            for name, a in actions.items()
+        },
+    }
+
+
+def _applies(name: str, task: Assignment, pending: Extension | None) -> bool:
+    """Show only the buttons that make sense in the task's current state."""
+    state = task.state
+    return {
+        "accept": state == "open" and task.accepted_at is None,
+        "refuse": state == "open" and task.accepted_at is None,
+        "progress": state in ("open", "returned"),
+        "complete": state in ("open", "returned"),
+        "extend": state in ("open", "returned") and pending is None,
+        "confirm": state == "reported",
+        "return": state == "reported",
+        "advise": pending is not None,
+        "decide": pending is not None,
+        "pause": state in ("open", "returned", "refused"),
+        "resume": state == "paused",
+        "reassign": state in ("open", "refused", "returned"),
+        "comment": True,
+    }[name]
+
+
+@login_required
+def task_detail(request: HttpRequest, code: str) -> HttpResponse:
+    task = selectors.task_for(request.user, code)
+    return render(request, "assignments/task_detail.html", _detail_context(request, task))
+
+
+@login_required
+@require_POST
+def task_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    task = selectors.task_for(request.user, code)
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    if not spec.allowed(request.user, task):
+        raise PermissionDenied
+    form = spec.form(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            spec.run(request.user, task, form.cleaned_data, request)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
+            return redirect("task_detail", code=task.code)
+    # Re-render with what the user typed and the errors beside it.
+    task = selectors.task_for(request.user, code)
+    context = _detail_context(request, task)
+    context["forms"][action] = form
+    context["open_action"] = action
+    return render(request, "assignments/task_detail.html", context, status=400)

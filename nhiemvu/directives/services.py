@@ -1,0 +1,148 @@
+"""Writes for directive documents (rule 1: only services change state)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from nhiemvu.audit.services import record
+from nhiemvu.directives.models import Authority, Directive, DirectiveAttachment, StoredFile, Urgency
+from nhiemvu.lib import docref, workdays
+from nhiemvu.lib.uploads import UploadError, sniff
+from nhiemvu.lib.vntext import clean_line, fold, normalize
+from nhiemvu.orgs.models import Organisation
+from nhiemvu.orgs.rules import scope_of
+
+
+@dataclass
+class DirectiveSpec:
+    issuer: Organisation
+    ref: str
+    doc_date: dt.date
+    subject: str
+    signer_name: str = ""
+    signer_title: str = ""
+    authority: str = ""
+    assigned_by: Any = None
+    urgency: str = Urgency.NORMAL
+    text: str = ""
+    place: str = ""
+
+
+def _require_office(actor: Any) -> None:
+    if not scope_of(actor).is_office:
+        raise PermissionDenied(_("Only the Provincial Office registers directive documents."))
+
+
+def directive_create(*, actor: Any, spec: DirectiveSpec) -> Directive:
+    """Create the document row; registering its tasks is assignments.services.directive_register."""
+    _require_office(actor)
+    try:
+        ref = docref.parse(spec.ref)
+    except docref.DocRefError as exc:
+        raise ValidationError({"ref": str(exc)}) from exc
+    today = workdays.today()
+    if spec.doc_date > today:
+        raise ValidationError({"doc_date": _("The document date cannot be in the future.")})
+    if spec.doc_date.year < 1990:
+        raise ValidationError({"doc_date": _("The document date is too far in the past.")})
+    if ref.year and ref.year > spec.doc_date.year:
+        raise ValidationError({"ref": _("The year in the symbol is after the document date.")})
+    if spec.authority not in Authority.values:
+        raise ValidationError({"authority": _("Unknown signing authority.")})
+    if spec.urgency not in Urgency.values:
+        raise ValidationError({"urgency": _("Unknown urgency.")})
+    subject = clean_line(spec.subject)
+    if not subject:
+        raise ValidationError({"subject": _("The subject (trích yếu) is required.")})
+    year = spec.doc_date.year
+    if Directive.objects.filter(
+        issuer=spec.issuer, year=year, number=ref.number, symbol=ref.symbol
+    ).exists():
+        raise ValidationError(
+            {"ref": _("Document %(ref)s of %(issuer)s in %(year)s is already registered.")
+             % {"ref": str(ref), "issuer": spec.issuer.name, "year": year}}
+        )
+    text = normalize(spec.text).strip()
+    directive = Directive(
+        issuer=spec.issuer,
+        number=ref.number,
+        year=year,
+        symbol=ref.symbol,
+        ref=str(ref),
+        doc_type=ref.doc_type,
+        doc_date=spec.doc_date,
+        place=clean_line(spec.place),
+        subject=subject,
+        signer_name=clean_line(spec.signer_name),
+        signer_title=clean_line(spec.signer_title),
+        authority=spec.authority,
+        assigned_by=spec.assigned_by,
+        urgency=spec.urgency,
+        text=text,
+        search_text=fold(f"{ref} {subject}"),
+        registered_by=actor,
+    )
+    directive.full_clean()
+    directive.save()
+    record(
+        actor=actor,
+        action="directive.register",
+        target=directive,
+        after={"ref": directive.ref, "doc_date": directive.doc_date, "subject": subject},
+        actor_org=_org_of(actor),
+    )
+    return directive
+
+
+def _org_of(actor: Any) -> Organisation | None:
+    org_id = scope_of(actor).primary_org_id
+    return Organisation.objects.filter(pk=org_id).first() if org_id else None
+
+
+def store_upload(
+    model: type[StoredFile], *, actor: Any, upload: UploadedFile, **owner: Any
+) -> StoredFile:
+    """Check an upload by content and size, then store it under an opaque name."""
+    try:
+        checked = sniff(upload, upload.name or "", upload.size or 0, settings.MAX_UPLOAD_BYTES)
+    except UploadError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    stored = model(
+        original_name=clean_line(upload.name or "")[:255],
+        size=upload.size,
+        content_type=checked.content_type,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+        uploaded_at=workdays.now(),
+        **owner,
+    )
+    stored.file.save(stored.original_name, upload, save=False)
+    stored.save()
+    return stored
+
+
+@transaction.atomic
+def directive_attach(*, actor: Any, directive: Directive, upload: UploadedFile) -> StoredFile:
+    _require_office(actor)
+    stored = store_upload(DirectiveAttachment, actor=actor, upload=upload, directive=directive)
+    record(
+        actor=actor,
+        action="directive.attach",
+        target=directive,
+        after={"file": stored.original_name, "size": stored.size},
+        actor_org=_org_of(actor),
+    )
+    return stored

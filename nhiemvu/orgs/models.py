@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from nhiemvu.lib import orgkinds
+from nhiemvu.lib.vntext import fold
+
+
+class OrgKind(models.TextChoices):
+    PROVINCE = orgkinds.PROVINCE, _("Provincial People's Committee")
+    OFFICE = orgkinds.OFFICE, _("Office of the People's Committee")
+    WORKING_GROUP = orgkinds.WORKING_GROUP, _("Working group")
+    DEPARTMENT = orgkinds.DEPARTMENT, _("Department or agency")
+    DISTRICT = orgkinds.DISTRICT, _("District People's Committee")
+    COMMUNE = orgkinds.COMMUNE, _("Commune People's Committee")
+    CENTRAL = orgkinds.CENTRAL, _("Central agency in the province")
+    PUBLIC_UNIT = orgkinds.PUBLIC_UNIT, _("Public service unit")
+    OTHER = orgkinds.OTHER, _("Other")
+
+
+class Organisation(models.Model):
+    """An agency, locality or unit. Organisations end (2025 mergers) but are never deleted."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("official name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("parent organisation"),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="predecessors",
+        verbose_name=_("successor"),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["kind", "name"]
+        indexes = [models.Index(fields=["kind", "name"], name="org_kind_name")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="org_validity_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_text = fold(f"{self.name} {self.short_name} {self.code}")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+class OrgAlias(models.Model):
+    """Other names an organisation goes by in directives ("Sở TT&TT", "STTTT")."""
+
+    org = models.ForeignKey(Organisation, models.CASCADE, related_name="aliases")
+    alias = models.CharField(_("alias"), max_length=255)
+    folded = models.CharField(max_length=255, editable=False, unique=True)
+
+    class Meta:
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+
+    def __str__(self) -> str:
+        return self.alias
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.folded = fold(self.alias)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class Role(models.TextChoices):
+    LEADER = "leader", _("Provincial leader")
+    OFFICE = "office", _("Office tracking officer")
+    WORKING_GROUP = "working_group", _("Working group member")
+    OFFICER = "officer", _("Agency officer")
+    HEAD = "head", _("Agency head")
+    VIEWER = "viewer", _("Viewer")
+    ADMIN = "admin", _("Administrator")
+
+
+# Roles whose holders see the whole province; the others see their organisation's tasks.
+PROVINCE_ROLES = frozenset({Role.LEADER, Role.OFFICE, Role.WORKING_GROUP, Role.ADMIN})
+
+
+class LeaderTitle(models.TextChoices):
+    NONE = "", _("—")
+    CHAIRMAN = "chu_tich", _("Chairman")
+    VICE_CHAIRMAN = "pho_chu_tich", _("Vice-Chairman")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships",
+        verbose_name=_("user"),
+    )
+    org = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    leader_title = models.CharField(
+        _("leader title"), max_length=20, choices=LeaderTitle.choices, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "org", "role"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.org}"
+
+
+class CalendarOverride(models.Model):
+    """An announced exception to holidays.VN: a day off (nghỉ bù) or a make-up working day."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working = models.BooleanField(_("working day"))
+    reason = models.CharField(_("reason"), max_length=255)
+
+    class Meta:
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y}: {self.reason}"

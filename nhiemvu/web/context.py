@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from nhiemvu.orgs.models import Membership
+from nhiemvu.orgs.rules import scope_of
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    """The header's organisation and role for every page."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"province_name": settings.NHIEMVU["PROVINCE_NAME"]}
+    memberships = list(Membership.objects.filter(user=user).select_related("org")[:5])
+    return {
+        "province_name": settings.NHIEMVU["PROVINCE_NAME"],
+        "memberships": memberships,
+        "scope": scope_of(user),
+    }

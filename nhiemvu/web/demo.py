@@ -1,0 +1,449 @@
+"""The demo province: organisations, a user for every role, the founding letter and a year of
+tasks in every status. Loaded through the services, with the clock set to each step's date, so
+timelines, audit rows and past-date figures are as real as the rest of the system.
+
+Idempotent: organisations and users are upserted by code; each document is skipped when its
+(issuer, year, number, symbol) is already registered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from nhiemvu.assignments import services as tasks
+from nhiemvu.assignments.models import Assignment, Extension, ExtensionStatus, WorkState
+from nhiemvu.directives.models import Authority, Directive
+from nhiemvu.directives.services import DirectiveSpec
+from nhiemvu.lib import docref, workdays
+from nhiemvu.orgs import services as orgs
+from nhiemvu.orgs.models import Organisation, OrgKind, Role
+from nhiemvu.orgs.selectors import resolve_group
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+DEMO_PASSWORD = "demo@2026"
+
+ORGS: list[tuple[str, str, str, str, list[str]]] = [
+    # code, kind, name, short name, aliases
+    ("ubnd-tinh", OrgKind.PROVINCE, "UBND tỉnh Bình Định", "UBND tỉnh",
+     ["Ủy ban nhân dân tỉnh Bình Định", "Chủ tịch UBND tỉnh"]),
+    ("vp-ubnd", OrgKind.OFFICE, "Văn phòng UBND tỉnh", "VP UBND tỉnh",
+     ["Văn phòng Ủy ban nhân dân tỉnh"]),
+    ("to-cong-tac", OrgKind.WORKING_GROUP, "Tổ công tác của Chủ tịch UBND tỉnh", "Tổ công tác",
+     ["Tổ công tác của Chủ tịch Ủy ban nhân dân tỉnh"]),
+    ("so-noi-vu", OrgKind.DEPARTMENT, "Sở Nội vụ", "SNV", []),
+    ("so-tu-phap", OrgKind.DEPARTMENT, "Sở Tư pháp", "STP", []),
+    ("so-khdt", OrgKind.DEPARTMENT, "Sở Kế hoạch và Đầu tư", "Sở KH&ĐT", ["SKHĐT"]),
+    ("so-tai-chinh", OrgKind.DEPARTMENT, "Sở Tài chính", "STC", []),
+    ("so-cong-thuong", OrgKind.DEPARTMENT, "Sở Công Thương", "SCT", []),
+    ("so-nnptnt", OrgKind.DEPARTMENT, "Sở Nông nghiệp và Phát triển nông thôn", "Sở NN&PTNT",
+     ["SNNPTNT"]),
+    ("so-gtvt", OrgKind.DEPARTMENT, "Sở Giao thông vận tải", "Sở GTVT", []),
+    ("so-xay-dung", OrgKind.DEPARTMENT, "Sở Xây dựng", "SXD", []),
+    ("so-tnmt", OrgKind.DEPARTMENT, "Sở Tài nguyên và Môi trường", "Sở TN&MT", ["STNMT"]),
+    ("so-khcn", OrgKind.DEPARTMENT, "Sở Khoa học và Công nghệ", "Sở KH&CN", ["SKHCN"]),
+    ("so-tttt", OrgKind.DEPARTMENT, "Sở Thông tin và Truyền thông", "Sở TT&TT", ["STTTT"]),
+    ("so-ldtbxh", OrgKind.DEPARTMENT, "Sở Lao động - Thương binh và Xã hội", "Sở LĐ-TB&XH",
+     ["SLĐTBXH"]),
+    ("so-vhtt", OrgKind.DEPARTMENT, "Sở Văn hóa và Thể thao", "Sở VH&TT", []),
+    ("so-du-lich", OrgKind.DEPARTMENT, "Sở Du lịch", "SDL", []),
+    ("so-gddt", OrgKind.DEPARTMENT, "Sở Giáo dục và Đào tạo", "Sở GD&ĐT", ["SGDĐT"]),
+    ("so-y-te", OrgKind.DEPARTMENT, "Sở Y tế", "SYT", []),
+    ("thanh-tra", OrgKind.DEPARTMENT, "Thanh tra tỉnh", "TTT", []),
+    ("ban-dan-toc", OrgKind.DEPARTMENT, "Ban Dân tộc tỉnh", "BDT", []),
+    ("bql-kkt", OrgKind.DEPARTMENT, "Ban Quản lý Khu kinh tế tỉnh", "BQL KKT", []),
+    ("cong-an", OrgKind.DEPARTMENT, "Công an tỉnh", "CAT", []),
+    ("quy-nhon", OrgKind.DISTRICT, "UBND thành phố Quy Nhơn", "TP Quy Nhơn", []),
+    ("an-nhon", OrgKind.DISTRICT, "UBND thị xã An Nhơn", "TX An Nhơn", []),
+    ("hoai-nhon", OrgKind.DISTRICT, "UBND thị xã Hoài Nhơn", "TX Hoài Nhơn", []),
+    ("tuy-phuoc", OrgKind.DISTRICT, "UBND huyện Tuy Phước", "H. Tuy Phước", []),
+    ("phu-cat", OrgKind.DISTRICT, "UBND huyện Phù Cát", "H. Phù Cát", []),
+    ("phu-my", OrgKind.DISTRICT, "UBND huyện Phù Mỹ", "H. Phù Mỹ", []),
+    ("tay-son", OrgKind.DISTRICT, "UBND huyện Tây Sơn", "H. Tây Sơn", []),
+    ("vinh-thanh", OrgKind.DISTRICT, "UBND huyện Vĩnh Thạnh", "H. Vĩnh Thạnh", []),
+    ("van-canh", OrgKind.DISTRICT, "UBND huyện Vân Canh", "H. Vân Canh", []),
+    ("an-lao", OrgKind.DISTRICT, "UBND huyện An Lão", "H. An Lão", []),
+    ("hoai-an", OrgKind.DISTRICT, "UBND huyện Hoài Ân", "H. Hoài Ân", []),
+    ("cuc-thue", OrgKind.CENTRAL, "Cục Thuế tỉnh", "Cục Thuế", []),
+    ("kho-bac", OrgKind.CENTRAL, "Kho bạc Nhà nước tỉnh", "KBNN tỉnh", []),
+    ("bhxh", OrgKind.CENTRAL, "Bảo hiểm xã hội tỉnh", "BHXH tỉnh", []),
+    ("mttq", OrgKind.OTHER, "Ủy ban MTTQ Việt Nam tỉnh", "UBMTTQ tỉnh", []),
+]
+
+# username, full name, organisation, role, leader title
+USERS: list[tuple[str, str, str, str, str]] = [
+    ("chutich", "Nguyễn Phi Long", "ubnd-tinh", Role.LEADER, "chu_tich"),
+    ("phochutich", "Lâm Hải Giang", "ubnd-tinh", Role.LEADER, "pho_chu_tich"),
+    ("vanphong", "Trần Thị Thu Hà", "vp-ubnd", Role.OFFICE, ""),
+    ("totcongtac", "Lê Văn Bình", "to-cong-tac", Role.WORKING_GROUP, ""),
+    ("khcn", "Phạm Minh Tuấn", "so-khcn", Role.OFFICER, ""),
+    ("khcn.giamdoc", "Đỗ Thanh Sơn", "so-khcn", Role.HEAD, ""),
+    ("taichinh", "Võ Thị Lan", "so-tai-chinh", Role.OFFICER, ""),
+    ("noivu", "Huỳnh Văn Nam", "so-noi-vu", Role.OFFICER, ""),
+    ("quynhon", "Nguyễn Thị Mai", "quy-nhon", Role.OFFICER, ""),
+    ("yte.xem", "Đặng Quốc Việt", "so-y-te", Role.VIEWER, ""),
+    ("quantri", "Quản trị hệ thống", "vp-ubnd", Role.ADMIN, ""),
+]
+
+SUBJECTS = [
+    "triển khai thực hiện Kế hoạch chuyển đổi số năm {y}",
+    "tăng cường công tác phòng, chống thiên tai, tìm kiếm cứu nạn",
+    "đẩy nhanh tiến độ giải ngân vốn đầu tư công năm {y}",
+    "cải cách thủ tục hành chính, nâng cao Chỉ số PAPI, PCI",
+    "tăng cường quản lý đất đai, trật tự xây dựng",
+    "phòng, chống dịch bệnh trên gia súc, gia cầm",
+    "bảo đảm trật tự an toàn giao thông dịp Tết Nguyên đán",
+    "thực hiện chính sách an sinh xã hội, giảm nghèo bền vững",
+    "chấn chỉnh công tác thu ngân sách nhà nước",
+    "phát triển du lịch, tổ chức các sự kiện văn hóa",
+    "nâng cao chất lượng giáo dục, chuẩn bị năm học mới",
+    "kết luận của Chủ tịch UBND tỉnh tại cuộc họp giao ban",
+]
+WORKS = [
+    ("Rà soát, tổng hợp tình hình thực hiện và báo cáo kết quả", "bao_cao", "Báo cáo kết quả"),
+    ("Chủ trì xây dựng kế hoạch triển khai", "ke_hoach", "Kế hoạch triển khai"),
+    ("Tham mưu dự thảo Quyết định ban hành quy chế", "du_thao", "Dự thảo Quyết định"),
+    ("Đề xuất phương án xử lý các tồn tại, vướng mắc", "de_xuat", "Văn bản đề xuất"),
+    ("Trình UBND tỉnh phê duyệt đề án", "to_trinh", "Tờ trình kèm đề án"),
+    ("Kiểm tra, đôn đốc các đơn vị thực hiện nghiêm các nội dung chỉ đạo", "", ""),
+    ("Phối hợp tổ chức tuyên truyền, phổ biến đến người dân", "", ""),
+]
+
+
+def _at(day: dt.date, hour: int = 9) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=TZ)
+
+
+@dataclass
+class Demo:
+    orgs: dict[str, Organisation]
+    users: dict[str, Any]
+
+
+@transaction.atomic
+def load_reference() -> Demo:
+    orgs_by_code: dict[str, Organisation] = {}
+    for code, kind, name, short, aliases in ORGS:
+        orgs_by_code[code] = orgs.organisation_upsert(
+            actor=None, code=code, name=name, kind=kind, short_name=short, aliases=aliases,
+            parent=None if kind == OrgKind.PROVINCE else orgs_by_code.get("ubnd-tinh"),
+        )
+    # The 2025 reform: Sở TT&TT merged into Sở KH&CN on 1/3/2025.
+    tttt = orgs_by_code["so-tttt"]
+    orgs_by_code["so-tttt"] = orgs.organisation_upsert(
+        actor=None, code=tttt.code, name=tttt.name, kind=tttt.kind, short_name=tttt.short_name,
+        parent=tttt.parent, valid_to=dt.date(2025, 2, 28), successor=orgs_by_code["so-khcn"],
+    )
+    users = {}
+    for username, full_name, org_code, role, title in USERS:
+        user = orgs.user_upsert(
+            actor=None, username=username, full_name=full_name,
+            email=f"{username}@demo.binhdinh.gov.vn", password=DEMO_PASSWORD,
+            is_staff=role == Role.ADMIN,
+        )
+        orgs.membership_grant(actor=None, user=user, org=orgs_by_code[org_code], role=role,
+                              leader_title=title)
+        users[username] = user
+    return Demo(orgs_by_code, users)
+
+
+def _registered(issuer: Organisation, ref: str, year: int) -> bool:
+    parsed = docref.parse(ref)
+    return Directive.objects.filter(
+        issuer=issuer, year=year, number=parsed.number, symbol=parsed.symbol
+    ).exists()
+
+
+def load_founding_letter(demo: Demo) -> None:
+    """Công văn 1147/UBND-KSTT of 08/3/2022, its tasks as labelled in the shared corpus (d000)."""
+    province = demo.orgs["ubnd-tinh"]
+    if _registered(province, "1147/UBND-KSTT", 2022):
+        return
+    o = demo.orgs
+    office = demo.users["vanphong"]
+    group = resolve_group("các cơ quan, đơn vị, địa phương", on=dt.date(2022, 3, 8))
+    assert group is not None
+    members = [org for org in group if org.code not in ("so-tttt",)] + [o["so-tttt"]]
+    with workdays.clock(_at(dt.date(2022, 3, 9))):
+        directive = tasks.directive_register(
+            actor=office,
+            spec=DirectiveSpec(
+                issuer=province, ref="1147/UBND-KSTT", doc_date=dt.date(2022, 3, 8),
+                subject="Về việc nâng cao hiệu lực, hiệu quả thực hiện nhiệm vụ được UBND tỉnh, "
+                "Chủ tịch UBND tỉnh giao",
+                signer_name="Nguyễn Phi Long", signer_title="Chủ tịch",
+                authority=Authority.DIRECT, assigned_by=demo.users["chutich"],
+                text=FOUNDING_TEXT, place="Bình Định",
+            ),
+            tasks=[
+                tasks.TaskSpec(
+                    content="Khẩn trương chỉ đạo việc rà soát, hoàn thành các nhiệm vụ đã quá "
+                    "thời hạn giải quyết nhưng còn tồn đọng; nghiêm túc rút kinh nghiệm đối với "
+                    "các nhiệm vụ đã hoàn thành trễ hạn; báo cáo kết quả thực hiện.",
+                    group_label="Thủ trưởng các cơ quan, đơn vị, địa phương liên quan",
+                    group_orgs=members, deliverable_kind="bao_cao",
+                    deliverable_text="Báo cáo kết quả thực hiện", deadline=dt.date(2022, 3, 31),
+                ),
+                tasks.TaskSpec(
+                    content="Đôn đốc việc nâng cấp “Hệ thống iDesk” theo Công văn số "
+                    "4544/UBND-VX ngày 27/7/2021; báo cáo tình hình thực hiện và đề xuất cụ thể "
+                    "tiến độ hoàn thành.",
+                    lead=o["so-tttt"], deliverable_kind="bao_cao",
+                    deliverable_text="Báo cáo và đề xuất tiến độ hoàn thành",
+                    deadline=dt.date(2022, 3, 31),
+                ),
+                tasks.TaskSpec(
+                    content="Rà soát, tăng cường tham mưu giao việc có thời hạn; tránh tình trạng "
+                    "văn bản có yêu cầu sản phẩm công việc cụ thể nhưng không gắn thời gian hoàn "
+                    "thành.",
+                    lead=o["vp-ubnd"], no_deadline_reason="Nhiệm vụ thường xuyên.",
+                ),
+                tasks.TaskSpec(
+                    content="Chủ trì, phối hợp chặt chẽ với các cơ quan, đơn vị, địa phương nâng "
+                    "cao hiệu quả, chất lượng trao đổi thông tin, xác nhận tình trạng thực hiện "
+                    "nhiệm vụ trước khi tổng hợp, báo cáo, tham mưu Chủ tịch UBND tỉnh.",
+                    lead=o["to-cong-tac"], coordinators=[o["vp-ubnd"]],
+                    no_deadline_reason="Nhiệm vụ thường xuyên.",
+                ),
+                tasks.TaskSpec(
+                    content="Định kỳ 03 tháng/lần đôn đốc việc thực hiện đối với các nhiệm vụ "
+                    "không quy định thời hạn cụ thể khi giao lần đầu.",
+                    lead=o["to-cong-tac"], recurrence="quarterly",
+                    recurrence_rule="định kỳ 03 tháng/lần",
+                ),
+            ],
+        )
+    # Most agencies reported in March 2022; a few late; the office confirmed them.
+    rng = random.Random(1147)
+    for task in Assignment.objects.filter(directive=directive, deadline__isnull=False):
+        if task.lead.code == "so-tttt":
+            continue  # left open: transferred to Sở KH&CN with the 2025 merger below
+        late = rng.random() < 0.2
+        done_on = workdays.add_working_days(dt.date(2022, 3, 31), rng.randint(1, 15)) if late \
+            else workdays.add_working_days(dt.date(2022, 3, 14), rng.randint(0, 12))
+        _complete(task, demo, done_on, confirm_after=rng.randint(1, 4), rng=rng)
+    with workdays.clock(_at(dt.date(2025, 3, 3))):
+        tasks.organisation_transfer_tasks(actor=office, org=o["so-tttt"])
+
+
+def _lead_user(task: Assignment, demo: Demo) -> Any:
+    """An officer of the task's lead agency; the demo lets the office's admin stand in."""
+    from nhiemvu.orgs.models import Membership
+
+    membership = Membership.objects.filter(
+        org=task.lead, role__in=[Role.OFFICER, Role.HEAD]
+    ).select_related("user").first()
+    if membership:
+        return membership.user
+    username = f"demo.{task.lead.code}"
+    user = orgs.user_upsert(actor=None, username=username, full_name=f"Cán bộ {task.lead.label}",
+                            password=DEMO_PASSWORD)
+    orgs.membership_grant(actor=None, user=user, org=task.lead, role=Role.OFFICER)
+    return user
+
+
+def _complete(task: Assignment, demo: Demo, done_on: dt.date, *, confirm_after: int | None,
+              rng: random.Random, returned_once: bool = False) -> None:
+    today = workdays.today()
+    officer = _lead_user(task, demo)
+    if done_on > today:
+        return
+    with workdays.clock(_at(done_on, 10)):
+        tasks.assignment_report_completion(
+            actor=officer, task=task, output_ref=f"{rng.randint(10, 999)}/BC-{task.lead.code[:6].upper()}",
+            output_date=done_on, text="Đã hoàn thành, gửi kèm báo cáo.",
+        )
+    if confirm_after is None:
+        return
+    checked = workdays.add_working_days(done_on, confirm_after)
+    if checked > today:
+        return
+    reviewer = demo.users["totcongtac" if rng.random() < 0.3 else "vanphong"]
+    with workdays.clock(_at(checked, 15)):
+        if returned_once:
+            tasks.assignment_return(actor=reviewer, task=task,
+                                    reason="Báo cáo chưa đủ số liệu, đề nghị bổ sung.")
+        else:
+            tasks.assignment_confirm(actor=reviewer, task=task)
+    if returned_once:
+        again = workdays.add_working_days(checked, rng.randint(2, 8))
+        _complete(task, demo, again, confirm_after=rng.randint(1, 3), rng=rng)
+
+
+def load_year_of_tasks(demo: Demo, *, documents: int = 70, seed: int = 2026) -> None:
+    """About 300 tasks over the past year, in every status; deterministic for a given seed."""
+    today = workdays.today()
+    province = demo.orgs["ubnd-tinh"]
+    office = demo.users["vanphong"]
+    leaders = [demo.users["chutich"], demo.users["phochutich"]]
+    agencies = [o for o in demo.orgs.values() if o.kind in (OrgKind.DEPARTMENT, OrgKind.DISTRICT,
+                OrgKind.CENTRAL) and o.is_active_on(today)]
+    start = today - dt.timedelta(days=365)
+    for index in range(documents):
+        # One generator per document: skipping a loaded document leaves the others unchanged.
+        rng = random.Random(f"{seed}-{index}")
+        doc_date = workdays.calendar().previous_working_day(
+            start + dt.timedelta(days=int(index * 360 / documents) + rng.randint(0, 3))
+        )
+        number = 3000 + index * 7
+        ref = f"{number}/UBND-{rng.choice(['KT', 'VX', 'TH', 'NC', 'KSTT'])}"
+        task_count = rng.randint(2, 7)
+        plan = [_plan_task(rng, agencies, doc_date) for _ in range(task_count)]
+        leader = leaders[index % 2]
+        subject = rng.choice(SUBJECTS).format(y=doc_date.year)
+        outcomes = [rng.random() for _ in range(task_count)]
+        extra = [rng.randint(1, 20) for _ in range(task_count)]
+        if _registered(province, ref, doc_date.year):
+            continue
+        registered_on = workdays.add_working_days(doc_date, 1)
+        with workdays.clock(_at(min(registered_on, today), 8)):
+            directive = tasks.directive_register(
+                actor=office,
+                spec=DirectiveSpec(
+                    issuer=province, ref=ref, doc_date=doc_date, subject=f"Về việc {subject}",
+                    signer_name=leader.full_name,
+                    signer_title="Chủ tịch" if leader.username == "chutich" else "Phó Chủ tịch",
+                    authority=Authority.DIRECT if leader.username == "chutich" else Authority.KT,
+                    assigned_by=leader, place="Bình Định",
+                    text=f"UBND tỉnh chỉ đạo {subject}.",
+                ),
+                tasks=[p for p in plan],
+            )
+        for task, roll, n in zip(
+            Assignment.objects.filter(directive=directive).order_by("id"), outcomes, extra,
+            strict=False,
+        ):
+            _play(task, demo, roll, n, rng)
+
+
+def _plan_task(rng: random.Random, agencies: list[Organisation], doc_date: dt.date) -> Any:
+    content, deliverable, deliverable_text = rng.choice(WORKS)
+    lead = rng.choice(agencies)
+    coordinators = rng.sample([a for a in agencies if a != lead], k=rng.randint(0, 2))
+    kind = rng.random()
+    deadline: dt.date | None = None
+    reason = ""
+    recurrence = ""
+    if kind < 0.8:
+        deadline = workdays.add_working_days(doc_date, rng.choice([5, 10, 15, 20, 30, 45, 60]))
+    elif kind < 0.9:
+        recurrence = "monthly"
+    else:
+        reason = "Nhiệm vụ thường xuyên, không ấn định thời hạn." if deliverable else ""
+        if deliverable and rng.random() < 0.5:
+            reason = "Chờ kết quả khảo sát để ấn định thời hạn."
+    return tasks.TaskSpec(
+        content=f"{content} ({lead.label}).", lead=lead, coordinators=coordinators,
+        deliverable_kind=deliverable, deliverable_text=deliverable_text, deadline=deadline,
+        recurrence=recurrence, recurrence_rule="trước ngày 20 hằng tháng" if recurrence else "",
+        no_deadline_reason=reason,
+    )
+
+
+def _play(task: Assignment, demo: Demo, roll: float, n: int, rng: random.Random) -> None:
+    """Give one task a plausible history up to today."""
+    today = workdays.today()
+    officer = _lead_user(task, demo)
+    base = task.deadline or workdays.add_working_days(task.assigned_on, 30)
+    accepted = workdays.add_working_days(task.assigned_on, 1)
+    if accepted <= today and roll > 0.03:
+        with workdays.clock(_at(accepted, 14)):
+            tasks.assignment_accept(actor=officer, task=task)
+    if roll < 0.03:  # refused: waits for the office to reassign
+        if accepted <= today:
+            with workdays.clock(_at(accepted, 14)):
+                tasks.assignment_refuse(actor=officer, task=task,
+                                        reason="Nội dung không thuộc chức năng của đơn vị.")
+        return
+    progress_on = workdays.add_working_days(task.assigned_on, max(1, n // 2))
+    if progress_on <= today:
+        with workdays.clock(_at(progress_on, 11)):
+            tasks.assignment_report_progress(actor=officer, task=task, percent=min(90, n * 5),
+                                             text="Đang triển khai, đã họp các đơn vị liên quan.")
+    if roll < 0.55:  # done on time (some returned once first)
+        done_on = workdays.add_working_days(base, -min(n, 4))
+        _complete(task, demo, max(done_on, progress_on), confirm_after=1 + n % 3, rng=rng,
+                  returned_once=roll < 0.08)
+    elif roll < 0.68:  # done late
+        _complete(task, demo, workdays.add_working_days(base, n), confirm_after=1 + n % 3,
+                  rng=rng)
+    elif roll < 0.72:  # reported, awaiting confirmation
+        _complete(task, demo, min(today, workdays.add_working_days(base, -1)),
+                  confirm_after=None, rng=rng)
+    elif roll < 0.78 and task.deadline:  # extension asked before the deadline
+        asked = workdays.add_working_days(task.deadline, -2)
+        if asked <= today and asked > task.assigned_on:
+            with workdays.clock(_at(asked, 9)):
+                ext = tasks.extension_request(
+                    actor=officer, task=task,
+                    proposed_deadline=workdays.add_working_days(task.deadline, 10 + n),
+                    reason="Chờ ý kiến góp ý của các cơ quan phối hợp.",
+                )
+            decided = workdays.add_working_days(asked, 1)
+            if decided <= today and roll < 0.76:
+                leader = task.assigned_by or demo.users["chutich"]
+                with workdays.clock(_at(decided, 16)):
+                    tasks.extension_decide(actor=leader, extension=ext, approve=roll < 0.75,
+                                           note="" if roll < 0.75 else "Đề nghị hoàn thành đúng hạn.")
+    elif roll < 0.80:  # paused by the office
+        paused = workdays.add_working_days(task.assigned_on, 3)
+        if paused <= today:
+            with workdays.clock(_at(paused, 9)):
+                tasks.assignment_pause(actor=demo.users["vanphong"], task=task,
+                                       reason="Chờ chủ trương của Tỉnh ủy.")
+    # else: left open (within deadline, due soon or overdue as time has it)
+
+
+def load(*, documents: int = 70) -> dict[str, int]:
+    demo = load_reference()
+    load_founding_letter(demo)
+    load_year_of_tasks(demo, documents=documents)
+    return {
+        "organisations": Organisation.objects.count(),
+        "documents": Directive.objects.count(),
+        "tasks": Assignment.objects.count(),
+        "pending_extensions": Extension.objects.filter(status=ExtensionStatus.PENDING).count(),
+        "done": Assignment.objects.filter(state=WorkState.DONE).count(),
+    }
+
+
+FOUNDING_TEXT = """\
+ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH
+Số: 1147/UBND-KSTT
+V/v nâng cao hiệu lực, hiệu quả thực hiện nhiệm vụ được UBND tỉnh, Chủ tịch UBND tỉnh giao
+
+Bình Định, ngày 08 tháng 3 năm 2022
+
+Chủ tịch UBND tỉnh yêu cầu Thủ trưởng các cơ quan, đơn vị, địa phương liên quan khẩn trương \
+chỉ đạo việc rà soát, hoàn thành các nhiệm vụ đã quá thời hạn giải quyết nhưng còn tồn đọng; \
+đồng thời, nghiêm túc rút kinh nghiệm trong công tác theo dõi, quản lý và tổ chức thực hiện \
+nhiệm vụ được UBND tỉnh, Chủ tịch UBND tỉnh giao nhưng đã hoàn thành trễ hạn; báo cáo kết quả \
+thực hiện trong tháng 3 năm 2022.
+
+Chủ tịch UBND tỉnh yêu cầu Sở Thông tin và Truyền thông đôn đốc việc nâng cấp “Hệ thống iDesk” \
+phục vụ cho công tác quản lý, theo dõi việc thực hiện nhiệm vụ được Ủy ban nhân dân tỉnh, Chủ \
+tịch UBND tỉnh giao theo Công văn số 4544/UBND-VX ngày 27/7/2021 của Chủ tịch UBND tỉnh; báo cáo \
+tình hình thực hiện và đề xuất cụ thể tiến độ hoàn thành để Chủ tịch UBND tỉnh xem xét, chỉ đạo \
+trong tháng 3 năm 2022.
+
+Ngoài ra, Chủ tịch UBND tỉnh yêu cầu Văn phòng UBND tỉnh rà soát, tăng cường tham mưu giao việc \
+có thời hạn đảm bảo nâng cao hiệu lực, hiệu quả trong công tác chỉ đạo, điều hành của UBND tỉnh \
+đối với việc thực hiện nhiệm vụ được giao cho các cơ quan, đơn vị, địa phương; tránh tình trạng \
+văn bản có yêu cầu sản phẩm công việc cụ thể nhưng không gắn thời gian hoàn thành dẫn đến việc \
+kéo dài thời gian tham mưu, đề xuất.
+
+Chủ tịch UBND tỉnh giao Tổ công tác của Chủ tịch UBND tỉnh chủ trì, phối hợp chặt chẽ với các cơ \
+quan, đơn vị, địa phương trong việc nâng cao hiệu quả, chất lượng công tác trao đổi thông tin, \
+xác nhận tình trạng thực hiện nhiệm vụ trước khi tổng hợp, báo cáo và tham mưu, đề xuất Chủ tịch \
+UBND tỉnh theo quy định. Trên cơ sở tình hình thực tế, định kỳ 03 tháng/lần đôn đốc việc thực \
+hiện đối với các nhiệm vụ UBND tỉnh, Chủ tịch UBND tỉnh không quy định thời hạn cụ thể khi giao \
+nhiệm vụ lần đầu./.
+
+CHỦ TỊCH
+Nguyễn Phi Long
+"""

@@ -1,0 +1,20 @@
+// No inline scripts (strict CSP): behaviour is attached here by class names.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const el of document.querySelectorAll("select.js-autosubmit")) {
+    el.addEventListener("change", () => el.form.submit());
+  }
+  // Destructive actions ask first; the question comes from the server, translated.
+  for (const form of document.querySelectorAll("form[data-confirm]")) {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  }
+  // A form is sent once: a second click while the first is on its way does nothing.
+  for (const form of document.querySelectorAll("form[method=post]")) {
+    form.addEventListener("submit", (event) => {
+      if (event.defaultPrevented) return;
+      if (form.dataset.sent) { event.preventDefault(); return; }
+      form.dataset.sent = "1";
+    });
+  }
+});
