@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from nhiemvu.assignments import rules as perms
@@ -50,25 +50,17 @@ def pending_extensions_for(user: Any) -> QuerySet[Extension]:
 
 
 def status_counts(qs: QuerySet[Assignment]) -> dict[str, int]:
-    """Counts by label and the figures of the rates, in one aggregate query."""
-    labels = [
-        status.Label.WITHIN, status.Label.DUE_SOON, status.Label.OVERDUE,
-        status.Label.NO_DEADLINE, status.Label.AWAITING, status.Label.DONE_ON_TIME,
-        status.Label.DONE_LATE, status.Label.DONE_NO_DEADLINE, status.Label.REDO,
-        status.Label.PAUSED, status.Label.REFUSED,
-    ]
-    aggregates: dict[str, Any] = {label: Count("pk", filter=Q(st_label=label)) for label in labels}
-    aggregates["open_overdue"] = Count(
-        "pk",
-        filter=Q(st_timing=status.Timing.OVERDUE) & ~Q(st_label=status.Label.PAUSED)
-        & ~Q(st_label__in=list(status.DONE_LABELS)),
-    )
-    aggregates["total"] = Count("pk")
-    counts: dict[str, int] = qs.aggregate(**aggregates)
-    counts["completed"] = (
-        counts[status.Label.DONE_ON_TIME] + counts[status.Label.DONE_LATE]
-        + counts[status.Label.DONE_NO_DEADLINE]
-    )
+    """Counts by label, and the figures the rates need, in one GROUP BY query."""
+    counts: dict[str, int] = dict.fromkeys(status.LABEL_NAMES, 0)
+    counts.update(total=0, open_overdue=0, completed=0)
+    rows = qs.order_by().values_list("st_label", "st_timing").annotate(n=Count("pk"))
+    for label, timing, n in rows:
+        counts[label] += n
+        counts["total"] += n
+        if label in status.DONE_LABELS:
+            counts["completed"] += n
+        elif label in status.OPEN_LABELS and timing == status.Timing.OVERDUE:
+            counts["open_overdue"] += n
     return counts
 
 

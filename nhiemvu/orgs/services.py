@@ -149,5 +149,6 @@ def calendar_override_set(
     )
     record(actor=actor, action="calendar.override", target=override,
            after={"date": date, "is_working": is_working, "reason": reason})
+    workdays.invalidate()  # this process at once; others within workdays.CACHE_SECONDS
     transaction.on_commit(workdays.invalidate)
     return override

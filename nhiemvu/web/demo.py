@@ -129,16 +129,14 @@ class Demo:
 def load_reference() -> Demo:
     orgs_by_code: dict[str, Organisation] = {}
     for code, kind, name, short, aliases in ORGS:
+        # The 2025 reform: Sở TT&TT merged into Sở KH&CN (listed before it) on 1/3/2025.
+        merged = code == "so-tttt"
         orgs_by_code[code] = orgs.organisation_upsert(
             actor=None, code=code, name=name, kind=kind, short_name=short, aliases=aliases,
             parent=None if kind == OrgKind.PROVINCE else orgs_by_code.get("ubnd-tinh"),
+            valid_to=dt.date(2025, 2, 28) if merged else None,
+            successor=orgs_by_code["so-khcn"] if merged else None,
         )
-    # The 2025 reform: Sở TT&TT merged into Sở KH&CN on 1/3/2025.
-    tttt = orgs_by_code["so-tttt"]
-    orgs_by_code["so-tttt"] = orgs.organisation_upsert(
-        actor=None, code=tttt.code, name=tttt.name, kind=tttt.kind, short_name=tttt.short_name,
-        parent=tttt.parent, valid_to=dt.date(2025, 2, 28), successor=orgs_by_code["so-khcn"],
-    )
     users = {}
     for username, full_name, org_code, role, title in USERS:
         user = orgs.user_upsert(

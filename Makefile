@@ -1,0 +1,59 @@
+# Everything runs from a local virtualenv built by uv from uv.lock. The only thing needed on the
+# machine is Python >= 3.12 (plus git and make); uv itself is bootstrapped into .uv/.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3)
+UV := .uv/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-pg e2e lint typecheck messages check-messages ci clean
+
+$(UV):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python >= 3.12 is required (found %s)" % sys.version.split()[0])'
+	$(PYTHON) -m venv .uv
+	.uv/bin/pip install --quiet --disable-pip-version-check "uv>=0.13,<0.14"
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --python $(PYTHON) --quiet
+	@touch $@
+
+# Run the whole system locally: SQLite, demo province, web + worker + scheduler.
+run: $(VENV)/.synced
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py load_demo
+	$(PY) manage.py runall --host $(HOST) --port $(PORT)
+
+# The test suite (SQLite by default; DATABASE_URL=postgres://… runs it on PostgreSQL).
+test: $(VENV)/.synced
+	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+
+test-pg: $(VENV)/.synced
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/nhiemvu} $(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+
+e2e: $(VENV)/.synced
+	$(PY) -m pytest -q e2e $(PYTEST_ARGS)
+
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+typecheck: $(VENV)/.synced
+	$(VENV)/bin/mypy nhiemvu
+
+messages: $(VENV)/.synced
+	$(PY) manage.py makemessages -l vi --no-location --no-obsolete -i ".venv/*" -i ".uv/*" -i "static/vendor/*"
+	$(PY) manage.py compilemessages -l vi --ignore ".venv" --ignore ".uv"
+
+check-messages: $(VENV)/.synced
+	$(PY) -m nhiemvu.lib.checkmessages locale/vi/LC_MESSAGES/django.po
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf .venv .uv var

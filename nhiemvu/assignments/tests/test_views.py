@@ -1,0 +1,89 @@
+"""The task pages through the test client, as each persona."""
+
+from __future__ import annotations
+
+from django.test import override_settings
+from django.urls import reverse
+
+from nhiemvu.assignments.models import WorkState
+from nhiemvu.test import TODAY, BaseTestCase
+
+
+class TaskPagesTest(BaseTestCase):
+    def test_it_asks_anonymous_users_to_log_in(self) -> None:
+        response = self.client.get(reverse("task_detail", args=[self.task.code]))
+        self.assertRedirects(response, f"/dang-nhap/?next=/nhiem-vu/{self.task.code}/",
+                             fetch_redirect_response=False)
+
+    def test_it_shows_the_task_to_lead_coordinator_and_province_roles(self) -> None:
+        for user in (self.p.lead_officer, self.p.coord_officer, self.p.viewer, self.p.office,
+                     self.p.chairman, self.p.working_group):
+            self.login(user)
+            response = self.client.get(reverse("task_detail", args=[self.task.code]))
+            self.assertContains(response, "Báo cáo kết quả")
+
+    def test_an_outsider_gets_404_for_the_task_and_its_document(self) -> None:
+        self.login(self.p.outsider)
+        self.assertEqual(self.client.get(reverse("task_detail", args=[self.task.code])).status_code,
+                         404)
+        self.assertEqual(
+            self.client.get(reverse("directive_detail", args=[self.directive.code])).status_code,
+            404)
+        response = self.client.post(reverse("task_action", args=[self.task.code, "comment"]),
+                                    {"text": "xin chào"})
+        self.assertEqual(response.status_code, 404)
+        self.assertNotContains(self.client.get(reverse("task_list")), self.task.code)
+
+    def test_only_permitted_actions_are_offered(self) -> None:
+        self.login(self.p.coord_officer)
+        response = self.client.get(reverse("task_detail", args=[self.task.code]))
+        self.assertContains(response, 'id="action-comment"')
+        self.assertNotContains(response, 'id="action-complete"')
+        self.login(self.p.lead_officer)
+        response = self.client.get(reverse("task_detail", args=[self.task.code]))
+        self.assertContains(response, 'id="action-complete"')
+        self.assertNotContains(response, 'id="action-confirm"')
+
+    def test_a_coordinator_posting_completion_is_refused(self) -> None:
+        self.login(self.p.coord_officer)
+        response = self.client.post(
+            reverse("task_action", args=[self.task.code, "complete"]),
+            {"output_ref": "1/BC", "output_date": TODAY.isoformat()})
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(self.reload().state, WorkState.OPEN)
+
+    @override_settings(LANGUAGE_CODE="vi")
+    def test_report_then_confirm_through_the_pages(self) -> None:
+        self.login(self.p.lead_officer)
+        url = reverse("task_action", args=[self.task.code, "complete"])
+        bad = self.client.post(url, {"output_ref": "1/BC", "output_date": "2026-12-31"})
+        self.assertEqual(bad.status_code, 400)
+        self.assertContains(bad, "1/BC", status_code=400)  # what was typed is kept
+        self.assertEqual(self.reload().state, WorkState.OPEN)
+        ok = self.client.post(url, {"output_ref": "12/BC-SKHCN", "output_date": "10/03/2026"})
+        self.assertRedirects(ok, reverse("task_detail", args=[self.task.code]))
+        again = self.client.post(url, {"output_ref": "12/BC-SKHCN", "output_date": "10/03/2026"})
+        self.assertEqual(again.status_code, 400)  # a double submission does nothing twice
+        self.login(self.p.office)
+        self.client.post(reverse("task_action", args=[self.task.code, "confirm"]), {})
+        self.assertEqual(self.reload().state, WorkState.DONE)
+
+    def test_the_list_filters_without_diacritics(self) -> None:
+        self.login(self.p.office)
+        response = self.client.get(reverse("task_list"), {"q": "bao cao ket qua"})
+        self.assertContains(response, self.task.code)
+        response = self.client.get(reverse("task_list"), {"q": "không có"})
+        self.assertNotContains(response, self.task.code)
+
+    def test_the_list_query_count_does_not_grow_with_rows(self) -> None:
+        self.login(self.p.office)
+        self.client.get(reverse("task_list"))
+        with self.assertNumQueries(6):
+            # session, user, memberships (scope), header memberships, count, page
+            self.client.get(reverse("task_list"))
+
+    def test_the_home_page_shows_the_rates(self) -> None:
+        self.login(self.p.chairman)
+        response = self.client.get(reverse("home"))
+        self.assertContains(response, 'id="rate-completion"')
+        self.assertEqual(response.context["counts"]["total"], 1)

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import time_machine
+from django.test import TestCase
+
+from nhiemvu.assignments import status
+from nhiemvu.assignments.models import Assignment
+from nhiemvu.audit.models import AuditEvent
+from nhiemvu.directives.models import Directive
+from nhiemvu.web import demo
+from nhiemvu.test import at
+
+
+class DemoTest(TestCase):
+    @time_machine.travel(at(dt.date(2026, 11, 26)), tick=False)
+    def test_it_loads_twice_without_duplicates_and_covers_every_status(self) -> None:
+        first = demo.load(documents=25)
+        audit = AuditEvent.objects.count()
+        second = demo.load(documents=25)
+        self.assertEqual(first, second)
+        self.assertEqual(AuditEvent.objects.count(), audit)
+        letter = Directive.objects.get(ref="1147/UBND-KSTT")
+        tasks = letter.assignments.all()
+        # Five labelled tasks, the first fanned out to every agency and locality.
+        self.assertGreater(tasks.count(), 30)
+        self.assertEqual(letter.groups.get().members.count(), tasks.count() - 4)
+        # Sở TT&TT merged into Sở KH&CN in 2025: its open task moved, history kept.
+        idesk = tasks.get(content__contains="iDesk")
+        self.assertEqual((idesk.lead.code, idesk.original_lead.code), ("so-khcn", "so-tttt"))
+        labels = set(status.annotate(Assignment.objects.all()).values_list("st_label", flat=True))
+        for label in (status.Label.WITHIN, status.Label.OVERDUE, status.Label.AWAITING,
+                      status.Label.DONE_ON_TIME, status.Label.DONE_LATE, status.Label.NO_DEADLINE,
+                      status.Label.PAUSED, status.Label.REFUSED):
+            self.assertIn(label, labels)
