@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -230,7 +231,7 @@ LOGGING = {
 }
 
 # Domain settings (DOMAIN.md marks these as provincial choices, not law).
-NHIEMVU = {
+NHIEMVU: dict[str, Any] = {
     # "Sắp quá hạn" when the deadline is within this many working days.
     "DUE_SOON_WORKING_DAYS": env_int("NHIEMVU_DUE_SOON_DAYS", 3),
     # Completion within an approved extension counts as on time.

@@ -1,11 +1,11 @@
 """Test personas (DESIGN.md rule 7): one per role, across two agencies, and an outsider.
 
-    lead_officer, lead_head, viewer   Sở Khoa học (agency A), which leads `self.task`
-    coord_officer                     Sở Tài chính (agency B), which coordinates it
-    outsider                          UBND huyện Tây Sơn (agency C), nothing to do with it
-    office, working_group             Văn phòng UBND tỉnh, Tổ công tác
-    chairman, vice_chairman           UBND tỉnh
-    admin                             administrator
+lead_officer, lead_head, viewer   Sở Khoa học (agency A), which leads `self.task`
+coord_officer                     Sở Tài chính (agency B), which coordinates it
+outsider                          UBND huyện Tây Sơn (agency C), nothing to do with it
+office, working_group             Văn phòng UBND tỉnh, Tổ công tác
+chairman, vice_chairman           UBND tỉnh
+admin                             administrator
 """
 
 from __future__ import annotations
@@ -72,8 +72,18 @@ class Province:
     def personas(self) -> dict[str, User]:
         return {
             name: getattr(self, name)
-            for name in ("chairman", "vice_chairman", "office", "working_group", "lead_officer",
-                         "lead_head", "viewer", "coord_officer", "outsider", "admin")
+            for name in (
+                "chairman",
+                "vice_chairman",
+                "office",
+                "working_group",
+                "lead_officer",
+                "lead_head",
+                "viewer",
+                "coord_officer",
+                "outsider",
+                "admin",
+            )
         }
 
 
@@ -85,12 +95,23 @@ def register(
     tasks: list[services.TaskSpec] | None = None,
     assigned_by: User | None = None,
 ) -> Directive:
-    spec = DirectiveSpec(issuer=p.province, ref=ref, doc_date=doc_date, subject="Về việc thử",
-                         assigned_by=assigned_by or p.vice_chairman)
+    spec = DirectiveSpec(
+        issuer=p.province,
+        ref=ref,
+        doc_date=doc_date,
+        subject="Về việc thử",
+        assigned_by=assigned_by or p.vice_chairman,
+    )
     if tasks is None:
-        tasks = [services.TaskSpec(content="Báo cáo kết quả", lead=p.agency_a,
-                                   coordinators=[p.agency_b], deliverable_kind="bao_cao",
-                                   deadline=dt.date(2026, 3, 31))]
+        tasks = [
+            services.TaskSpec(
+                content="Báo cáo kết quả",
+                lead=p.agency_a,
+                coordinators=[p.agency_b],
+                deliverable_kind="bao_cao",
+                deadline=dt.date(2026, 3, 31),
+            )
+        ]
     return services.directive_register(actor=p.office, spec=spec, tasks=tasks)
 
 

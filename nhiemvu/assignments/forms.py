@@ -9,7 +9,6 @@ from nhiemvu.assignments.status import LABEL_NAMES
 from nhiemvu.orgs.models import Organisation
 
 
-
 class StyledForm(forms.Form):
     """Bootstrap classes on every widget, so templates can render fields plainly."""
 
@@ -30,87 +29,112 @@ DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 class ReasonForm(StyledForm):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=5000)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
 
 
 class NoteForm(StyledForm):
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}),
-                           max_length=5000, required=False)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False
+    )
 
 
 class ProgressForm(StyledForm):
-    text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}),
-                           max_length=20000)
-    percent = forms.IntegerField(label=_("Percent done"), min_value=0, max_value=100,
-                                 required=False)
+    text = forms.CharField(
+        label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000
+    )
+    percent = forms.IntegerField(
+        label=_("Percent done"), min_value=0, max_value=100, required=False
+    )
     file = forms.FileField(label=_("Attachment (PDF, DOCX)"), required=False)
 
 
 class CompletionForm(StyledForm):
     output_ref = forms.CharField(label=_("Output document number and symbol"), max_length=120)
-    output_date = forms.DateField(label=_("Output document date"), widget=DATE_WIDGET,
-                                  input_formats=DATE_FORMATS)
-    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}),
-                           max_length=20000, required=False)
+    output_date = forms.DateField(
+        label=_("Output document date"), widget=DATE_WIDGET, input_formats=DATE_FORMATS
+    )
+    text = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=20000, required=False
+    )
     file = forms.FileField(label=_("Output document (PDF, DOCX)"), required=False)
 
 
 class ExtensionForm(StyledForm):
-    proposed_deadline = forms.DateField(label=_("Proposed deadline"), widget=DATE_WIDGET,
-                                        input_formats=DATE_FORMATS)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=5000)
+    proposed_deadline = forms.DateField(
+        label=_("Proposed deadline"), widget=DATE_WIDGET, input_formats=DATE_FORMATS
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
 
 
 class DecisionForm(StyledForm):
     extension = forms.CharField(widget=forms.HiddenInput, max_length=12)
     approve = forms.TypedChoiceField(
-        label=_("Decision"), coerce=lambda v: v == "yes",
+        label=_("Decision"),
+        coerce=lambda v: v == "yes",
         choices=[("yes", _("Approve")), ("no", _("Deny"))],
     )
-    new_deadline = forms.DateField(label=_("Approved deadline (if other than proposed)"),
-                                   widget=DATE_WIDGET, input_formats=DATE_FORMATS, required=False)
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}),
-                           max_length=5000, required=False)
+    new_deadline = forms.DateField(
+        label=_("Approved deadline (if other than proposed)"),
+        widget=DATE_WIDGET,
+        input_formats=DATE_FORMATS,
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False
+    )
 
 
 class AdviceForm(StyledForm):
     extension = forms.CharField(widget=forms.HiddenInput, max_length=12)
-    advice = forms.CharField(label=_("Office's advice"), widget=forms.Textarea(attrs={"rows": 2}),
-                             max_length=5000)
+    advice = forms.CharField(
+        label=_("Office's advice"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
 
 
 class CommentForm(StyledForm):
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}),
-                           max_length=20000)
+    text = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=20000
+    )
     file = forms.FileField(label=_("Attachment (PDF, DOCX)"), required=False)
 
 
 class ReassignForm(StyledForm):
-    lead = forms.ModelChoiceField(label=_("New lead agency"), queryset=Organisation.objects.all(),
-                                  to_field_name="code")
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}),
-                             max_length=5000, required=False)
+    lead = forms.ModelChoiceField(
+        label=_("New lead agency"), queryset=Organisation.objects.all(), to_field_name="code"
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False
+    )
 
 
 class TaskFilterForm(StyledForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.ChoiceField(
-        label=_("Status"), required=False,
+        label=_("Status"),
+        required=False,
         choices=[("", _("All statuses")), *((k, v) for k, v in LABEL_NAMES.items())],
     )
     org = forms.CharField(label=_("Organisation"), required=False, max_length=40)
     role = forms.ChoiceField(
-        label=_("As"), required=False,
-        choices=[("", _("Lead or coordinating")), ("lead", _("Lead")),
-                 ("coord", _("Coordinating"))],
+        label=_("As"),
+        required=False,
+        choices=[
+            ("", _("Lead or coordinating")),
+            ("lead", _("Lead")),
+            ("coord", _("Coordinating")),
+        ],
     )
     flagged = forms.BooleanField(label=_("Deliverable without deadline"), required=False)
-    deadline_from = forms.DateField(label=_("Deadline from"), required=False, widget=DATE_WIDGET,
-                                    input_formats=DATE_FORMATS)
-    deadline_to = forms.DateField(label=_("Deadline to"), required=False, widget=DATE_WIDGET,
-                                  input_formats=DATE_FORMATS)
+    deadline_from = forms.DateField(
+        label=_("Deadline from"), required=False, widget=DATE_WIDGET, input_formats=DATE_FORMATS
+    )
+    deadline_to = forms.DateField(
+        label=_("Deadline to"), required=False, widget=DATE_WIDGET, input_formats=DATE_FORMATS
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

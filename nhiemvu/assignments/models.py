@@ -82,7 +82,11 @@ class Assignment(models.Model):
         Directive, models.PROTECT, related_name="assignments", verbose_name=_("source document")
     )
     group = models.ForeignKey(
-        AssignmentGroup, models.PROTECT, null=True, blank=True, related_name="members",
+        AssignmentGroup,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
         verbose_name=_("group"),
     )
     content = models.TextField(_("content"))
@@ -95,7 +99,9 @@ class Assignment(models.Model):
         Organisation, models.PROTECT, related_name="+", verbose_name=_("originally assigned to")
     )
     coordinators = models.ManyToManyField(
-        Organisation, through="Coordination", related_name="coordinated_assignments",
+        Organisation,
+        through="Coordination",
+        related_name="coordinated_assignments",
         verbose_name=_("coordinating agencies"),
     )
     deliverable_kind = models.CharField(
@@ -117,7 +123,11 @@ class Assignment(models.Model):
     no_deadline_reason = models.TextField(_("reason for no deadline"), blank=True)
     flagged = models.BooleanField(_("deliverable without deadline"), default=False)
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("assigning leader"),
     )
     assigned_on = models.DateField(_("assigned on"))
@@ -193,6 +203,9 @@ class Coordination(models.Model):
         # Tasks an organisation coordinates: visibility filter and agency home.
         indexes = [models.Index(fields=["org", "assignment"], name="coordination_org")]
 
+    def __str__(self) -> str:
+        return f"{self.org_id} → {self.assignment_id}"
+
 
 class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting decision")
@@ -248,6 +261,9 @@ class Extension(models.Model):
             models.Index(fields=["status", "requested_at"], name="ext_status"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.deadline_before} → {self.proposed_deadline} ({self.status})"
+
 
 class EventKind(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
@@ -302,6 +318,9 @@ class AssignmentEvent(models.Model):
                 condition=~Q(state_after=""),
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.on:%d/%m/%Y} {self.kind}"
 
 
 class AssignmentAttachment(StoredFile):

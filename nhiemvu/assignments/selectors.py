@@ -13,7 +13,7 @@ from nhiemvu.assignments import status
 from nhiemvu.assignments.models import Assignment, AssignmentEvent, Extension, ExtensionStatus
 
 
-def tasks_for(user: Any, *, as_of: dt.date | None = None) -> QuerySet[Assignment]:
+def tasks_for(user: Any, *, as_of: dt.date | None = None) -> QuerySet[Any]:
     """The tasks this user may see, with their status annotated (st_label, st_timing)."""
     qs = perms.visible(user, Assignment.objects.select_related("lead", "directive"))
     if as_of is not None:
@@ -26,9 +26,12 @@ def task_for(user: Any, code: str) -> Assignment:
 
     Refusing with 404 rather than 403 tells an outsider nothing about which codes exist.
     """
-    task = tasks_for(user).select_related("original_lead", "assigned_by", "group").filter(
-        code=code
-    ).first()
+    task = (
+        tasks_for(user)
+        .select_related("original_lead", "assigned_by", "group")
+        .filter(code=code)
+        .first()
+    )
     if task is None:
         raise Http404
     return task
@@ -49,7 +52,7 @@ def pending_extensions_for(user: Any) -> QuerySet[Extension]:
     ).select_related("assignment", "assignment__lead")
 
 
-def status_counts(qs: QuerySet[Assignment]) -> dict[str, int]:
+def status_counts(qs: QuerySet[Any]) -> dict[str, int]:
     """Counts by label, and the figures the rates need, in one GROUP BY query."""
     counts: dict[str, int] = dict.fromkeys(status.LABEL_NAMES, 0)
     counts.update(total=0, open_overdue=0, completed=0)

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -39,6 +38,7 @@ from nhiemvu.assignments.models import (
 )
 from nhiemvu.assignments.status import stamp_late
 from nhiemvu.audit.services import record
+from nhiemvu.conf import setting
 from nhiemvu.directives.models import Directive, Urgency
 from nhiemvu.directives.services import DirectiveSpec, directive_create, store_upload
 from nhiemvu.lib import workdays
@@ -125,8 +125,10 @@ def _text(value: str, *, field_name: str, required: bool, label: str) -> str:
         raise ValidationError({field_name: _("%(label)s is required.") % {"label": label}})
     if len(value) > MAX_TEXT:
         raise ValidationError(
-            {field_name: _("%(label)s is too long (at most %(max)s characters).")
-             % {"label": label, "max": MAX_TEXT}}
+            {
+                field_name: _("%(label)s is too long (at most %(max)s characters).")
+                % {"label": label, "max": MAX_TEXT}
+            }
         )
     return value
 
@@ -148,8 +150,10 @@ def _check_org_active(org: Organisation, field_name: str) -> None:
     if not org.is_active_on(today):
         successor = f" → {org.successor.name}" if org.successor_id and org.successor else ""
         raise ValidationError(
-            {field_name: _("%(org)s no longer exists%(succ)s; choose the organisation in force.")
-             % {"org": org.name, "succ": successor}}
+            {
+                field_name: _("%(org)s no longer exists%(succ)s; choose the organisation in force.")
+                % {"org": org.name, "succ": successor}
+            }
         )
 
 
@@ -166,8 +170,13 @@ def _validated_task_fields(spec: TaskSpec, directive: Directive) -> dict[str, An
         raise ValidationError({"urgency": _("Unknown urgency.")})
     if spec.deadline is not None and spec.deadline < directive.doc_date:
         raise ValidationError(
-            {"deadline": _("The deadline %(deadline)s is before the document date %(date)s.")
-             % {"deadline": f"{spec.deadline:%d/%m/%Y}", "date": f"{directive.doc_date:%d/%m/%Y}"}}
+            {
+                "deadline": _("The deadline %(deadline)s is before the document date %(date)s.")
+                % {
+                    "deadline": f"{spec.deadline:%d/%m/%Y}",
+                    "date": f"{directive.doc_date:%d/%m/%Y}",
+                }
+            }
         )
     if spec.deadline is not None and spec.deadline.year > directive.doc_date.year + 20:
         raise ValidationError({"deadline": _("The deadline is implausibly far in the future.")})
@@ -185,10 +194,12 @@ def _validated_task_fields(spec: TaskSpec, directive: Directive) -> dict[str, An
     if flagged and not reason:
         # Công văn 1147/UBND-KSTT: never demand a work product without a completion time.
         raise ValidationError(
-            {"no_deadline_reason": _(
-                "This task requires a deliverable but has no deadline. Set a deadline, or give "
-                "the reason why it has none (the task will stay flagged)."
-            )}
+            {
+                "no_deadline_reason": _(
+                    "This task requires a deliverable but has no deadline. Set a deadline, or give "
+                    "the reason why it has none (the task will stay flagged)."
+                )
+            }
         )
     return {
         "content": content,
@@ -277,15 +288,29 @@ def assignment_create(*, actor: Any, directive: Directive, spec: TaskSpec) -> li
             directive=directive, label=label[:255], content=fields["content"]
         )
         return [
-            _create_one(actor=actor, directive=directive, fields=fields, lead=org,
-                        coordinators=coordinators, group=group, assigned_by=assigned_by)
+            _create_one(
+                actor=actor,
+                directive=directive,
+                fields=fields,
+                lead=org,
+                coordinators=coordinators,
+                group=group,
+                assigned_by=assigned_by,
+            )
             for org in members
         ]
     if spec.lead is None:
         raise ValidationError({"lead": _("Each task needs exactly one lead agency.")})
     return [
-        _create_one(actor=actor, directive=directive, fields=fields, lead=spec.lead,
-                    coordinators=coordinators, group=None, assigned_by=assigned_by)
+        _create_one(
+            actor=actor,
+            directive=directive,
+            fields=fields,
+            lead=spec.lead,
+            coordinators=coordinators,
+            group=None,
+            assigned_by=assigned_by,
+        )
     ]
 
 
@@ -348,8 +373,14 @@ def assignment_refuse(*, actor: Any, task: Assignment, reason: str) -> Assignmen
     task.state = WorkState.REFUSED
     task.save(update_fields=["state", "updated_at"])
     _event(task, actor=actor, kind=EventKind.REFUSED, state_after=WorkState.REFUSED, text=reason)
-    record(actor=actor, action="assignment.refuse", target=task, before={"state": "open"},
-           after={"state": "refused", "reason": reason}, actor_org=task.lead)
+    record(
+        actor=actor,
+        action="assignment.refuse",
+        target=task,
+        before={"state": "open"},
+        after={"state": "refused", "reason": reason},
+        actor_org=task.lead,
+    )
     return task
 
 
@@ -373,17 +404,33 @@ def assignment_reassign(
     task.accepted_at = None
     task.save(update_fields=["lead", "state", "accepted_at", "updated_at"])
     Coordination.objects.filter(assignment=task, org=lead).delete()
-    _event(task, actor=actor, kind=EventKind.REASSIGNED, state_after=WorkState.OPEN, text=reason,
-           data={"from": before["lead"], "to": lead.code}, actor_org=_actor_org(actor))
-    record(actor=actor, action="assignment.reassign", target=task, before=before,
-           after={"lead": lead.code, "state": "open", "reason": reason},
-           actor_org=_actor_org(actor))
+    _event(
+        task,
+        actor=actor,
+        kind=EventKind.REASSIGNED,
+        state_after=WorkState.OPEN,
+        text=reason,
+        data={"from": before["lead"], "to": lead.code},
+        actor_org=_actor_org(actor),
+    )
+    record(
+        actor=actor,
+        action="assignment.reassign",
+        target=task,
+        before=before,
+        after={"lead": lead.code, "state": "open", "reason": reason},
+        actor_org=_actor_org(actor),
+    )
     return task
 
 
 @transaction.atomic
 def assignment_report_progress(
-    *, actor: Any, task: Assignment, text: str, percent: int | None = None,
+    *,
+    actor: Any,
+    task: Assignment,
+    text: str,
+    percent: int | None = None,
     files: Iterable[UploadedFile] = (),
 ) -> AssignmentEvent:
     task = _locked(task)
@@ -400,15 +447,25 @@ def assignment_report_progress(
         task.save(update_fields=["progress_percent", "updated_at"])
     event = _event(task, actor=actor, kind=EventKind.PROGRESS, text=text, percent=percent)
     _attach(task, event, actor, files)
-    record(actor=actor, action="assignment.progress", target=task,
-           before={"percent": before}, after={"percent": task.progress_percent, "text": text},
-           actor_org=task.lead)
+    record(
+        actor=actor,
+        action="assignment.progress",
+        target=task,
+        before={"percent": before},
+        after={"percent": task.progress_percent, "text": text},
+        actor_org=task.lead,
+    )
     return event
 
 
 @transaction.atomic
 def assignment_report_completion(
-    *, actor: Any, task: Assignment, output_ref: str, output_date: dt.date, text: str = "",
+    *,
+    actor: Any,
+    task: Assignment,
+    output_ref: str,
+    output_date: dt.date,
+    text: str = "",
     files: Iterable[UploadedFile] = (),
 ) -> Assignment:
     """The lead agency reports the work done, with its output document; awaits confirmation."""
@@ -421,11 +478,15 @@ def assignment_report_completion(
         raise ValidationError(_("Completion can only be reported on a task in progress."))
     output_ref = clean_line(output_ref)
     if not output_ref:
-        raise ValidationError({"output_ref": _("Give the number and symbol of the output document.")})
+        raise ValidationError(
+            {"output_ref": _("Give the number and symbol of the output document.")}
+        )
     if len(output_ref) > 120:
         raise ValidationError({"output_ref": _("The output document reference is too long.")})
     if output_date > workdays.today():
-        raise ValidationError({"output_date": _("The output document date cannot be in the future.")})
+        raise ValidationError(
+            {"output_date": _("The output document date cannot be in the future.")}
+        )
     if output_date < task.assigned_on:
         raise ValidationError(
             {"output_date": _("The output document date is before the task was assigned.")}
@@ -435,13 +496,32 @@ def assignment_report_completion(
     task.completion_date = output_date
     task.completion_ref = output_ref
     task.progress_percent = 100
-    task.save(update_fields=["state", "completion_date", "completion_ref", "progress_percent",
-                             "updated_at"])
-    event = _event(task, actor=actor, kind=EventKind.COMPLETION, state_after=WorkState.REPORTED,
-                   text=text, doc_date=output_date, data={"output_ref": output_ref})
+    task.save(
+        update_fields=[
+            "state",
+            "completion_date",
+            "completion_ref",
+            "progress_percent",
+            "updated_at",
+        ]
+    )
+    event = _event(
+        task,
+        actor=actor,
+        kind=EventKind.COMPLETION,
+        state_after=WorkState.REPORTED,
+        text=text,
+        doc_date=output_date,
+        data={"output_ref": output_ref},
+    )
     _attach(task, event, actor, files)
-    record(actor=actor, action="assignment.report_completion", target=task,
-           after={"output_ref": output_ref, "output_date": output_date}, actor_org=task.lead)
+    record(
+        actor=actor,
+        action="assignment.report_completion",
+        target=task,
+        after={"output_ref": output_ref, "output_date": output_date},
+        actor_org=task.lead,
+    )
     return task
 
 
@@ -467,10 +547,23 @@ def assignment_confirm(*, actor: Any, task: Assignment, note: str = "") -> Assig
     task.state = WorkState.DONE
     task.confirmed_on = workdays.today()
     task.save(update_fields=["state", "completed_late", "confirmed_on", "updated_at"])
-    _event(task, actor=actor, kind=EventKind.CONFIRMED, state_after=WorkState.DONE, text=note,
-           data={"late": task.completed_late}, actor_org=_actor_org(actor))
-    record(actor=actor, action="assignment.confirm", target=task, before={"state": "reported"},
-           after={"state": "done", "late": task.completed_late}, actor_org=_actor_org(actor))
+    _event(
+        task,
+        actor=actor,
+        kind=EventKind.CONFIRMED,
+        state_after=WorkState.DONE,
+        text=note,
+        data={"late": task.completed_late},
+        actor_org=_actor_org(actor),
+    )
+    record(
+        actor=actor,
+        action="assignment.confirm",
+        target=task,
+        before={"state": "reported"},
+        after={"state": "done", "late": task.completed_late},
+        actor_org=_actor_org(actor),
+    )
     return task
 
 
@@ -479,20 +572,37 @@ def assignment_return(*, actor: Any, task: Assignment, reason: str) -> Assignmen
     """Send a completion report back: the task is open again (Thực hiện lại)."""
     task = _locked(task)
     if not perms.can_confirm(actor, task):
-        raise _deny(_("Only the Provincial Office or the Working Group returns completion reports."))
+        raise _deny(
+            _("Only the Provincial Office or the Working Group returns completion reports.")
+        )
     if task.state != WorkState.REPORTED:
         raise ValidationError(_("Only a task awaiting confirmation can be returned."))
     reason = _text(reason, field_name="reason", required=True, label=_("The reason"))
-    before = {"state": task.state, "completion_date": task.completion_date,
-              "completion_ref": task.completion_ref}
+    before = {
+        "state": task.state,
+        "completion_date": task.completion_date,
+        "completion_ref": task.completion_ref,
+    }
     task.state = WorkState.RETURNED
     task.completion_date = None
     task.completion_ref = ""
     task.save(update_fields=["state", "completion_date", "completion_ref", "updated_at"])
-    _event(task, actor=actor, kind=EventKind.RETURNED, state_after=WorkState.RETURNED,
-           text=reason, actor_org=_actor_org(actor))
-    record(actor=actor, action="assignment.return", target=task, before=before,
-           after={"state": "returned", "reason": reason}, actor_org=_actor_org(actor))
+    _event(
+        task,
+        actor=actor,
+        kind=EventKind.RETURNED,
+        state_after=WorkState.RETURNED,
+        text=reason,
+        actor_org=_actor_org(actor),
+    )
+    record(
+        actor=actor,
+        action="assignment.return",
+        target=task,
+        before=before,
+        after={"state": "returned", "reason": reason},
+        actor_org=_actor_org(actor),
+    )
     return task
 
 
@@ -507,10 +617,23 @@ def assignment_pause(*, actor: Any, task: Assignment, reason: str) -> Assignment
     before = task.state
     task.state = WorkState.PAUSED
     task.save(update_fields=["state", "updated_at"])
-    _event(task, actor=actor, kind=EventKind.PAUSED, state_after=WorkState.PAUSED, text=reason,
-           data={"resume_to": before}, actor_org=_actor_org(actor))
-    record(actor=actor, action="assignment.pause", target=task, before={"state": before},
-           after={"state": "paused", "reason": reason}, actor_org=_actor_org(actor))
+    _event(
+        task,
+        actor=actor,
+        kind=EventKind.PAUSED,
+        state_after=WorkState.PAUSED,
+        text=reason,
+        data={"resume_to": before},
+        actor_org=_actor_org(actor),
+    )
+    record(
+        actor=actor,
+        action="assignment.pause",
+        target=task,
+        before={"state": before},
+        after={"state": "paused", "reason": reason},
+        actor_org=_actor_org(actor),
+    )
     return task
 
 
@@ -526,10 +649,22 @@ def assignment_resume(*, actor: Any, task: Assignment, note: str = "") -> Assign
     note = _text(note, field_name="note", required=False, label=_("The note"))
     task.state = resume_to
     task.save(update_fields=["state", "updated_at"])
-    _event(task, actor=actor, kind=EventKind.RESUMED, state_after=resume_to, text=note,
-           actor_org=_actor_org(actor))
-    record(actor=actor, action="assignment.resume", target=task, before={"state": "paused"},
-           after={"state": resume_to}, actor_org=_actor_org(actor))
+    _event(
+        task,
+        actor=actor,
+        kind=EventKind.RESUMED,
+        state_after=resume_to,
+        text=note,
+        actor_org=_actor_org(actor),
+    )
+    record(
+        actor=actor,
+        action="assignment.resume",
+        target=task,
+        before={"state": "paused"},
+        after={"state": resume_to},
+        actor_org=_actor_org(actor),
+    )
     return task
 
 
@@ -552,7 +687,7 @@ def extension_request(
         raise ValidationError(_("An extension request for this task is already awaiting decision."))
     kind = ExtensionKind.EXTEND if task.deadline else ExtensionKind.SET
     if task.deadline is not None:
-        if today > task.deadline and not settings.NHIEMVU["EXTENSION_AFTER_DEADLINE"]:
+        if today > task.deadline and not setting("EXTENSION_AFTER_DEADLINE"):
             raise ValidationError(
                 _("The deadline %(d)s has passed: an extension must be requested before it.")
                 % {"d": f"{task.deadline:%d/%m/%Y}"}
@@ -564,7 +699,9 @@ def extension_request(
     if proposed_deadline <= today:
         raise ValidationError({"proposed_deadline": _("The proposed date must be in the future.")})
     if proposed_deadline.year > today.year + 10:
-        raise ValidationError({"proposed_deadline": _("The proposed date is implausibly far away.")})
+        raise ValidationError(
+            {"proposed_deadline": _("The proposed date is implausibly far away.")}
+        )
     extension = Extension.objects.create(
         assignment=task,
         kind=kind,
@@ -574,17 +711,27 @@ def extension_request(
         deadline_before=task.deadline,
         proposed_deadline=proposed_deadline,
     )
-    _event(task, actor=actor, kind=EventKind.EXTENSION_REQUESTED, text=reason,
-           data={"proposed": proposed_deadline.isoformat(), "extension": extension.code})
-    record(actor=actor, action="extension.request", target=task,
-           after={"proposed": proposed_deadline, "reason": reason}, actor_org=task.lead)
+    _event(
+        task,
+        actor=actor,
+        kind=EventKind.EXTENSION_REQUESTED,
+        text=reason,
+        data={"proposed": proposed_deadline.isoformat(), "extension": extension.code},
+    )
+    record(
+        actor=actor,
+        action="extension.request",
+        target=task,
+        after={"proposed": proposed_deadline, "reason": reason},
+        actor_org=task.lead,
+    )
     return extension
 
 
 @transaction.atomic
 def extension_advise(*, actor: Any, extension: Extension, advice: str) -> Extension:
-    extension = Extension.objects.select_for_update().select_related("assignment").get(
-        pk=extension.pk
+    extension = (
+        Extension.objects.select_for_update().select_related("assignment").get(pk=extension.pk)
     )
     task = extension.assignment
     if not perms.can_manage(actor, task):
@@ -595,16 +742,31 @@ def extension_advise(*, actor: Any, extension: Extension, advice: str) -> Extens
     extension.office_advice = advice
     extension.advised_by = actor
     extension.save(update_fields=["office_advice", "advised_by"])
-    _event(task, actor=actor, kind=EventKind.EXTENSION_ADVISED, text=advice,
-           data={"extension": extension.code}, actor_org=_actor_org(actor))
-    record(actor=actor, action="extension.advise", target=task, after={"advice": advice},
-           actor_org=_actor_org(actor))
+    _event(
+        task,
+        actor=actor,
+        kind=EventKind.EXTENSION_ADVISED,
+        text=advice,
+        data={"extension": extension.code},
+        actor_org=_actor_org(actor),
+    )
+    record(
+        actor=actor,
+        action="extension.advise",
+        target=task,
+        after={"advice": advice},
+        actor_org=_actor_org(actor),
+    )
     return extension
 
 
 @transaction.atomic
 def extension_decide(
-    *, actor: Any, extension: Extension, approve: bool, note: str = "",
+    *,
+    actor: Any,
+    extension: Extension,
+    approve: bool,
+    note: str = "",
     new_deadline: dt.date | None = None,
 ) -> Extension:
     """The assigning leader's side approves (possibly another date) or denies."""
@@ -624,7 +786,9 @@ def extension_decide(
     if approve:
         date = new_deadline or extension.proposed_deadline
         if task.deadline is not None and date <= task.deadline:
-            raise ValidationError({"new_deadline": _("The new deadline must be after the current one.")})
+            raise ValidationError(
+                {"new_deadline": _("The new deadline must be after the current one.")}
+            )
         if date < today:
             raise ValidationError({"new_deadline": _("The new deadline cannot be in the past.")})
         extension.status = ExtensionStatus.APPROVED
@@ -635,18 +799,39 @@ def extension_decide(
             task.original_deadline = date
         task.deadline_kind = DeadlineKind.FIXED
         task.flagged = False
-        task.save(update_fields=["deadline", "original_deadline", "deadline_kind", "flagged",
-                                 "updated_at"])
+        task.save(
+            update_fields=[
+                "deadline",
+                "original_deadline",
+                "deadline_kind",
+                "flagged",
+                "updated_at",
+            ]
+        )
         kind = EventKind.EXTENSION_APPROVED
     else:
         extension.status = ExtensionStatus.DENIED
         kind = EventKind.EXTENSION_DENIED
     extension.save()
-    _event(task, actor=actor, kind=kind, text=note,
-           data={"extension": extension.code, "deadline": task.deadline.isoformat()
-                 if task.deadline else None}, actor_org=_actor_org(actor))
-    record(actor=actor, action=f"extension.{extension.status}", target=task, before=before,
-           after={"deadline": task.deadline, "note": note}, actor_org=_actor_org(actor))
+    _event(
+        task,
+        actor=actor,
+        kind=kind,
+        text=note,
+        data={
+            "extension": extension.code,
+            "deadline": task.deadline.isoformat() if task.deadline else None,
+        },
+        actor_org=_actor_org(actor),
+    )
+    record(
+        actor=actor,
+        action=f"extension.{extension.status}",
+        target=task,
+        before=before,
+        after={"deadline": task.deadline, "note": note},
+        actor_org=_actor_org(actor),
+    )
     return extension
 
 
@@ -662,8 +847,13 @@ def comment_add(
     text = _text(text, field_name="text", required=True, label=_("The comment"))
     event = _event(task, actor=actor, kind=EventKind.COMMENT, text=text)
     _attach(task, event, actor, files)
-    record(actor=actor, action="assignment.comment", target=task, after={"text": text[:500]},
-           actor_org=event.actor_org)
+    record(
+        actor=actor,
+        action="assignment.comment",
+        target=task,
+        after={"text": text[:500]},
+        actor_org=event.actor_org,
+    )
     return event
 
 
@@ -682,21 +872,36 @@ def organisation_transfer_tasks(*, actor: Any, org: Organisation) -> int:
     successor = org.successor
     _check_org_active(successor, "successor")
     moved = 0
-    tasks = Assignment.objects.select_for_update().filter(lead=org, state__in=[*ACTIVE_STATES,
-                                                                             WorkState.PAUSED])
+    tasks = Assignment.objects.select_for_update().filter(
+        lead=org, state__in=[*ACTIVE_STATES, WorkState.PAUSED]
+    )
     actor_org = _actor_org(actor)
     for task in tasks.iterator(chunk_size=500):
         task.lead = successor
         task.save(update_fields=["lead", "updated_at"])
         Coordination.objects.filter(assignment=task, org=successor).delete()
-        _event(task, actor=actor, kind=EventKind.TRANSFERRED, text="",
-               data={"from": org.code, "to": successor.code}, actor_org=actor_org)
+        _event(
+            task,
+            actor=actor,
+            kind=EventKind.TRANSFERRED,
+            text="",
+            data={"from": org.code, "to": successor.code},
+            actor_org=actor_org,
+        )
         moved += 1
-    coordinations = Coordination.objects.filter(
-        org=org, assignment__state__in=[*ACTIVE_STATES, WorkState.PAUSED]
-    ).exclude(assignment__coordinations__org=successor).exclude(assignment__lead=successor)
+    coordinations = (
+        Coordination.objects.filter(
+            org=org, assignment__state__in=[*ACTIVE_STATES, WorkState.PAUSED]
+        )
+        .exclude(assignment__coordinations__org=successor)
+        .exclude(assignment__lead=successor)
+    )
     switched = coordinations.update(org=successor)
-    record(actor=actor, action="organisation.transfer_tasks", target=org,
-           after={"to": successor.code, "tasks": moved, "coordinations": switched},
-           actor_org=actor_org)
+    record(
+        actor=actor,
+        action="organisation.transfer_tasks",
+        target=org,
+        after={"to": successor.code, "tasks": moved, "coordinations": switched},
+        actor_org=actor_org,
+    )
     return moved

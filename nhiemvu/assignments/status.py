@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import (
     Case,
     CharField,
@@ -46,6 +45,7 @@ from nhiemvu.assignments.models import (
     ExtensionStatus,
     WorkState,
 )
+from nhiemvu.conf import setting
 from nhiemvu.lib import workdays
 
 
@@ -139,14 +139,21 @@ class Status:
 
 # Labels of work still owed (the "chưa hoàn thành" of national reports).
 OPEN_LABELS = frozenset(
-    {Label.WITHIN, Label.DUE_SOON, Label.OVERDUE, Label.NO_DEADLINE, Label.AWAITING,
-     Label.REDO, Label.REFUSED}
+    {
+        Label.WITHIN,
+        Label.DUE_SOON,
+        Label.OVERDUE,
+        Label.NO_DEADLINE,
+        Label.AWAITING,
+        Label.REDO,
+        Label.REFUSED,
+    }
 )
 DONE_LABELS = frozenset({Label.DONE_ON_TIME, Label.DONE_LATE, Label.DONE_NO_DEADLINE})
 
 
 def due_soon_days() -> int:
-    return int(settings.NHIEMVU["DUE_SOON_WORKING_DAYS"])
+    return int(setting("DUE_SOON_WORKING_DAYS"))
 
 
 def due_soon_limit(as_of: dt.date) -> dt.date:
@@ -158,10 +165,7 @@ def stamp_late(
     *, completion_date: dt.date, deadline: dt.date | None, original_deadline: dt.date | None
 ) -> bool | None:
     """At confirmation: was the work late? None when the task had no deadline."""
-    if settings.NHIEMVU["EXTENSION_COUNTS_ON_TIME"]:
-        reference = deadline
-    else:
-        reference = original_deadline or deadline
+    reference = deadline if setting("EXTENSION_COUNTS_ON_TIME") else original_deadline or deadline
     if reference is None:
         return None
     return completion_date > reference
@@ -288,8 +292,9 @@ def annotate(qs: QuerySet[Any], as_of: dt.date | None = None) -> QuerySet[Any]:
     )
     qs = qs.annotate(st_timing=timing)
     label = Case(
-        When(st_state=WorkState.DONE, completed_late__isnull=True,
-             then=Value(Label.DONE_NO_DEADLINE)),
+        When(
+            st_state=WorkState.DONE, completed_late__isnull=True, then=Value(Label.DONE_NO_DEADLINE)
+        ),
         When(st_state=WorkState.DONE, completed_late=True, then=Value(Label.DONE_LATE)),
         When(st_state=WorkState.DONE, then=Value(Label.DONE_ON_TIME)),
         When(st_state=WorkState.REPORTED, then=Value(Label.AWAITING)),
@@ -334,6 +339,6 @@ def completion_rate(*, completed: int, open_overdue: int) -> Decimal | None:
 
 def on_time_rate(*, on_time: int, completed: int, open_overdue: int) -> Decimal | None:
     """On-time share; the denominator is a provincial setting (DOMAIN.md §4)."""
-    if settings.NHIEMVU["ON_TIME_RATE_BASE"] == "completed":
+    if setting("ON_TIME_RATE_BASE") == "completed":
         return _percent(on_time, completed)
     return _percent(on_time, completed + open_overdue)

@@ -63,8 +63,11 @@ def task_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "assignments/task_list.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request,
+        "assignments/task_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
 
 
 @dataclass
@@ -93,68 +96,106 @@ def _pending(task: Assignment, code: str) -> Extension:
 
 ACTIONS: dict[str, Action] = {
     "accept": Action(
-        gettext_lazy("Accept"), f.NoteForm, perms.can_act_as_lead,
+        gettext_lazy("Accept"),
+        f.NoteForm,
+        perms.can_act_as_lead,
         lambda u, t, d, r: services.assignment_accept(actor=u, task=t),
     ),
     "refuse": Action(
-        gettext_lazy("Refuse"), f.ReasonForm, perms.can_act_as_lead,
+        gettext_lazy("Refuse"),
+        f.ReasonForm,
+        perms.can_act_as_lead,
         lambda u, t, d, r: services.assignment_refuse(actor=u, task=t, reason=d["reason"]),
         danger=True,
     ),
     "progress": Action(
-        gettext_lazy("Report progress"), f.ProgressForm, perms.can_act_as_lead,
+        gettext_lazy("Report progress"),
+        f.ProgressForm,
+        perms.can_act_as_lead,
         lambda u, t, d, r: services.assignment_report_progress(
-            actor=u, task=t, text=d["text"], percent=d["percent"], files=_files(r)),
+            actor=u, task=t, text=d["text"], percent=d["percent"], files=_files(r)
+        ),
     ),
     "complete": Action(
-        gettext_lazy("Report completion"), f.CompletionForm, perms.can_act_as_lead,
+        gettext_lazy("Report completion"),
+        f.CompletionForm,
+        perms.can_act_as_lead,
         lambda u, t, d, r: services.assignment_report_completion(
-            actor=u, task=t, output_ref=d["output_ref"], output_date=d["output_date"],
-            text=d["text"], files=_files(r)),
+            actor=u,
+            task=t,
+            output_ref=d["output_ref"],
+            output_date=d["output_date"],
+            text=d["text"],
+            files=_files(r),
+        ),
     ),
     "extend": Action(
-        gettext_lazy("Request extension"), f.ExtensionForm, perms.can_act_as_lead,
+        gettext_lazy("Request extension"),
+        f.ExtensionForm,
+        perms.can_act_as_lead,
         lambda u, t, d, r: services.extension_request(
-            actor=u, task=t, proposed_deadline=d["proposed_deadline"], reason=d["reason"]),
+            actor=u, task=t, proposed_deadline=d["proposed_deadline"], reason=d["reason"]
+        ),
     ),
     "confirm": Action(
-        gettext_lazy("Confirm completion"), f.NoteForm, perms.can_confirm,
+        gettext_lazy("Confirm completion"),
+        f.NoteForm,
+        perms.can_confirm,
         lambda u, t, d, r: services.assignment_confirm(actor=u, task=t, note=d["note"]),
     ),
     "return": Action(
-        gettext_lazy("Return for rework"), f.ReasonForm, perms.can_confirm,
+        gettext_lazy("Return for rework"),
+        f.ReasonForm,
+        perms.can_confirm,
         lambda u, t, d, r: services.assignment_return(actor=u, task=t, reason=d["reason"]),
         danger=True,
     ),
     "advise": Action(
-        gettext_lazy("Advise on extension"), f.AdviceForm, perms.can_manage,
+        gettext_lazy("Advise on extension"),
+        f.AdviceForm,
+        perms.can_manage,
         lambda u, t, d, r: services.extension_advise(
-            actor=u, extension=_pending(t, d["extension"]), advice=d["advice"]),
+            actor=u, extension=_pending(t, d["extension"]), advice=d["advice"]
+        ),
     ),
     "decide": Action(
-        gettext_lazy("Decide on extension"), f.DecisionForm, perms.can_decide_extension,
+        gettext_lazy("Decide on extension"),
+        f.DecisionForm,
+        perms.can_decide_extension,
         lambda u, t, d, r: services.extension_decide(
-            actor=u, extension=_pending(t, d["extension"]), approve=d["approve"],
-            note=d["note"], new_deadline=d["new_deadline"]),
+            actor=u,
+            extension=_pending(t, d["extension"]),
+            approve=d["approve"],
+            note=d["note"],
+            new_deadline=d["new_deadline"],
+        ),
     ),
     "pause": Action(
-        gettext_lazy("Pause"), f.ReasonForm, perms.can_manage,
+        gettext_lazy("Pause"),
+        f.ReasonForm,
+        perms.can_manage,
         lambda u, t, d, r: services.assignment_pause(actor=u, task=t, reason=d["reason"]),
         danger=True,
     ),
     "resume": Action(
-        gettext_lazy("Resume"), f.NoteForm, perms.can_manage,
+        gettext_lazy("Resume"),
+        f.NoteForm,
+        perms.can_manage,
         lambda u, t, d, r: services.assignment_resume(actor=u, task=t, note=d["note"]),
     ),
     "reassign": Action(
-        gettext_lazy("Reassign"), f.ReassignForm, perms.can_manage,
+        gettext_lazy("Reassign"),
+        f.ReassignForm,
+        perms.can_manage,
         lambda u, t, d, r: services.assignment_reassign(
-            actor=u, task=t, lead=d["lead"], reason=d["reason"]),
+            actor=u, task=t, lead=d["lead"], reason=d["reason"]
+        ),
     ),
     "comment": Action(
-        gettext_lazy("Comment"), f.CommentForm, perms.can_comment,
-        lambda u, t, d, r: services.comment_add(
-            actor=u, task=t, text=d["text"], files=_files(r)),
+        gettext_lazy("Comment"),
+        f.CommentForm,
+        perms.can_comment,
+        lambda u, t, d, r: services.comment_add(actor=u, task=t, text=d["text"], files=_files(r)),
     ),
 }
 
@@ -163,7 +204,8 @@ def _detail_context(request: HttpRequest, task: Assignment) -> dict[str, Any]:
     user = request.user
     pending = task.extensions.filter(status=ExtensionStatus.PENDING).first()
     actions = {
-        name: action for name, action in ACTIONS.items()
+        name: action
+        for name, action in ACTIONS.items()
         if action.allowed(user, task) and _applies(name, task, pending)
     }
     return {

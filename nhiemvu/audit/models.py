@@ -16,11 +16,19 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("actor"),
     )
     actor_org = models.ForeignKey(
-        Organisation, models.PROTECT, null=True, blank=True, related_name="+",
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("actor's organisation"),
     )
     action = models.CharField(_("action"), max_length=60)

@@ -55,8 +55,12 @@ class Directive(models.Model):
         _("signing authority"), max_length=4, choices=Authority.choices, blank=True, default=""
     )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
-        related_name="assigned_directives", verbose_name=_("assigning leader"),
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_directives",
+        verbose_name=_("assigning leader"),
     )
     urgency = models.CharField(
         _("urgency"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
@@ -64,7 +68,9 @@ class Directive(models.Model):
     text = models.TextField(_("full text"), blank=True)
     search_text = models.TextField(editable=False, default="")
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="registered_directives",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="registered_directives",
         verbose_name=_("registered by"),
     )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)

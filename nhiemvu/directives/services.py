@@ -68,8 +68,10 @@ def directive_create(*, actor: Any, spec: DirectiveSpec) -> Directive:
         issuer=spec.issuer, year=year, number=ref.number, symbol=ref.symbol
     ).exists():
         raise ValidationError(
-            {"ref": _("Document %(ref)s of %(issuer)s in %(year)s is already registered.")
-             % {"ref": str(ref), "issuer": spec.issuer.name, "year": year}}
+            {
+                "ref": _("Document %(ref)s of %(issuer)s in %(year)s is already registered.")
+                % {"ref": str(ref), "issuer": spec.issuer.name, "year": year}
+            }
         )
     text = normalize(spec.text).strip()
     directive = Directive(
@@ -122,7 +124,7 @@ def store_upload(
     upload.seek(0)
     stored = model(
         original_name=clean_line(upload.name or "")[:255],
-        size=upload.size,
+        size=upload.size or 0,
         content_type=checked.content_type,
         sha256=digest.hexdigest(),
         uploaded_by=actor,

@@ -17,6 +17,8 @@ def directive_detail(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("group")
         .order_by("group_id", "id")
     )
-    return render(request, "directives/directive_detail.html",
-                  {"directive": directive, "tasks": tasks,
-                   "attachments": directive.attachments.all()})
+    return render(
+        request,
+        "directives/directive_detail.html",
+        {"directive": directive, "tasks": tasks, "attachments": directive.attachments.all()},
+    )

@@ -52,9 +52,7 @@ _GROUPS: dict[str, frozenset[str]] = {
         {DEPARTMENT, DISTRICT, COMMUNE, CENTRAL, PUBLIC_UNIT}
     ),
     "các sở, ban, ngành, địa phương": frozenset({DEPARTMENT, DISTRICT, COMMUNE}),
-    "các sở, ban, ngành; UBND các huyện, thị xã, thành phố": frozenset(
-        {DEPARTMENT, DISTRICT}
-    ),
+    "các sở, ban, ngành; UBND các huyện, thị xã, thành phố": frozenset({DEPARTMENT, DISTRICT}),
     "các cơ quan Trung ương trên địa bàn": frozenset({CENTRAL}),
 }
 

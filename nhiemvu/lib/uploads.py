@@ -54,7 +54,9 @@ def sniff(stream: IO[bytes], name: str, size: int, max_bytes: int) -> CheckedUpl
             return CheckedUpload(DOCX, "docx")
         if lower.endswith(".xlsx") and "xl/workbook.xml" in names:
             return CheckedUpload(XLSX, "xlsx")
-        raise UploadError(_("The file “%(name)s” is damaged or not a Word/Excel file.") % {"name": name})
+        raise UploadError(
+            _("The file “%(name)s” is damaged or not a Word/Excel file.") % {"name": name}
+        )
     raise UploadError(
         _("The file “%(name)s” is not an accepted type (PDF or DOCX).") % {"name": name}
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from nhiemvu.lib import workdays
-from nhiemvu.orgs.models import CalendarOverride, Membership, Organisation, OrgAlias
+from nhiemvu.orgs.models import CalendarOverride, Membership, OrgAlias, Organisation
 
 
 class AliasInline(admin.TabularInline):
@@ -34,10 +34,10 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     list_display = ["date", "is_working", "reason"]
     date_hierarchy = "date"
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         workdays.invalidate()
 
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+    def delete_model(self, request, obj):
         super().delete_model(request, obj)
         workdays.invalidate()

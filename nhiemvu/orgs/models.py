@@ -31,13 +31,21 @@ class Organisation(models.Model):
     short_name = models.CharField(_("short name"), max_length=80, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent organisation"),
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     successor = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="predecessors",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
         verbose_name=_("successor"),
     )
     email = models.EmailField(_("e-mail"), blank=True)
@@ -115,7 +123,9 @@ class LeaderTitle(models.TextChoices):
 
 class Membership(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="memberships",
         verbose_name=_("user"),
     )
     org = models.ForeignKey(

@@ -61,7 +61,7 @@ def scope_of(user: Any) -> Scope:
         return _EMPTY
     cached = getattr(user, "_nhiemvu_scope", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     rows = list(Membership.objects.filter(user=user).values_list("org_id", "role", "leader_title"))
     scope = Scope(
         roles=frozenset(r for _, r, _ in rows),

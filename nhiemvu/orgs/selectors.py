@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from nhiemvu.lib.orgkinds import kinds_for_group
 from nhiemvu.lib.vntext import fold
-from nhiemvu.orgs.models import CalendarOverride, Organisation, OrgAlias
+from nhiemvu.orgs.models import CalendarOverride, OrgAlias, Organisation
 
 
 def calendar_overrides() -> dict[dt.date, bool]:

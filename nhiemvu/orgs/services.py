@@ -17,8 +17,8 @@ from nhiemvu.orgs.models import (
     CalendarOverride,
     LeaderTitle,
     Membership,
-    Organisation,
     OrgAlias,
+    Organisation,
     OrgKind,
     Role,
 )
@@ -68,15 +68,21 @@ def organisation_upsert(
         existing = OrgAlias.objects.filter(folded=folded).first()
         if existing and existing.org_id != org.pk:
             raise ValidationError(
-                {"aliases": _("The alias “%(alias)s” already belongs to %(org)s.")
-                 % {"alias": alias, "org": existing.org.name}}
+                {
+                    "aliases": _("The alias “%(alias)s” already belongs to %(org)s.")
+                    % {"alias": alias, "org": existing.org.name}
+                }
             )
         if not existing:
             OrgAlias.objects.create(org=org, alias=clean_line(alias))
     if created or before["name"] != org.name or before["valid_to"] != org.valid_to:
-        record(actor=actor, action="organisation.create" if created else "organisation.update",
-               target=org, before={} if created else before,
-               after={"name": org.name, "valid_to": org.valid_to, "successor": org.successor_id})
+        record(
+            actor=actor,
+            action="organisation.create" if created else "organisation.update",
+            target=org,
+            before={} if created else before,
+            after={"name": org.name, "valid_to": org.valid_to, "successor": org.successor_id},
+        )
     return org
 
 
@@ -130,8 +136,12 @@ def membership_grant(
         membership.leader_title = leader_title
         membership.save(update_fields=["leader_title"])
     if created:
-        record(actor=actor, action="membership.grant", target=membership,
-               after={"user": user.username, "org": org.code, "role": role})
+        record(
+            actor=actor,
+            action="membership.grant",
+            target=membership,
+            after={"user": user.username, "org": org.code, "role": role},
+        )
     forget_scope(user)
     return membership
 
@@ -147,8 +157,12 @@ def calendar_override_set(
     override, _created = CalendarOverride.objects.update_or_create(
         date=date, defaults={"is_working": is_working, "reason": reason}
     )
-    record(actor=actor, action="calendar.override", target=override,
-           after={"date": date, "is_working": is_working, "reason": reason})
+    record(
+        actor=actor,
+        action="calendar.override",
+        target=override,
+        after={"date": date, "is_working": is_working, "reason": reason},
+    )
     workdays.invalidate()  # this process at once; others within workdays.CACHE_SECONDS
     transaction.on_commit(workdays.invalidate)
     return override

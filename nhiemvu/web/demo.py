@@ -30,26 +30,51 @@ DEMO_PASSWORD = "demo@2026"
 
 ORGS: list[tuple[str, str, str, str, list[str]]] = [
     # code, kind, name, short name, aliases
-    ("ubnd-tinh", OrgKind.PROVINCE, "UBND tỉnh Bình Định", "UBND tỉnh",
-     ["Ủy ban nhân dân tỉnh Bình Định", "Chủ tịch UBND tỉnh"]),
-    ("vp-ubnd", OrgKind.OFFICE, "Văn phòng UBND tỉnh", "VP UBND tỉnh",
-     ["Văn phòng Ủy ban nhân dân tỉnh"]),
-    ("to-cong-tac", OrgKind.WORKING_GROUP, "Tổ công tác của Chủ tịch UBND tỉnh", "Tổ công tác",
-     ["Tổ công tác của Chủ tịch Ủy ban nhân dân tỉnh"]),
+    (
+        "ubnd-tinh",
+        OrgKind.PROVINCE,
+        "UBND tỉnh Bình Định",
+        "UBND tỉnh",
+        ["Ủy ban nhân dân tỉnh Bình Định", "Chủ tịch UBND tỉnh"],
+    ),
+    (
+        "vp-ubnd",
+        OrgKind.OFFICE,
+        "Văn phòng UBND tỉnh",
+        "VP UBND tỉnh",
+        ["Văn phòng Ủy ban nhân dân tỉnh"],
+    ),
+    (
+        "to-cong-tac",
+        OrgKind.WORKING_GROUP,
+        "Tổ công tác của Chủ tịch UBND tỉnh",
+        "Tổ công tác",
+        ["Tổ công tác của Chủ tịch Ủy ban nhân dân tỉnh"],
+    ),
     ("so-noi-vu", OrgKind.DEPARTMENT, "Sở Nội vụ", "SNV", []),
     ("so-tu-phap", OrgKind.DEPARTMENT, "Sở Tư pháp", "STP", []),
     ("so-khdt", OrgKind.DEPARTMENT, "Sở Kế hoạch và Đầu tư", "Sở KH&ĐT", ["SKHĐT"]),
     ("so-tai-chinh", OrgKind.DEPARTMENT, "Sở Tài chính", "STC", []),
     ("so-cong-thuong", OrgKind.DEPARTMENT, "Sở Công Thương", "SCT", []),
-    ("so-nnptnt", OrgKind.DEPARTMENT, "Sở Nông nghiệp và Phát triển nông thôn", "Sở NN&PTNT",
-     ["SNNPTNT"]),
+    (
+        "so-nnptnt",
+        OrgKind.DEPARTMENT,
+        "Sở Nông nghiệp và Phát triển nông thôn",
+        "Sở NN&PTNT",
+        ["SNNPTNT"],
+    ),
     ("so-gtvt", OrgKind.DEPARTMENT, "Sở Giao thông vận tải", "Sở GTVT", []),
     ("so-xay-dung", OrgKind.DEPARTMENT, "Sở Xây dựng", "SXD", []),
     ("so-tnmt", OrgKind.DEPARTMENT, "Sở Tài nguyên và Môi trường", "Sở TN&MT", ["STNMT"]),
     ("so-khcn", OrgKind.DEPARTMENT, "Sở Khoa học và Công nghệ", "Sở KH&CN", ["SKHCN"]),
     ("so-tttt", OrgKind.DEPARTMENT, "Sở Thông tin và Truyền thông", "Sở TT&TT", ["STTTT"]),
-    ("so-ldtbxh", OrgKind.DEPARTMENT, "Sở Lao động - Thương binh và Xã hội", "Sở LĐ-TB&XH",
-     ["SLĐTBXH"]),
+    (
+        "so-ldtbxh",
+        OrgKind.DEPARTMENT,
+        "Sở Lao động - Thương binh và Xã hội",
+        "Sở LĐ-TB&XH",
+        ["SLĐTBXH"],
+    ),
     ("so-vhtt", OrgKind.DEPARTMENT, "Sở Văn hóa và Thể thao", "Sở VH&TT", []),
     ("so-du-lich", OrgKind.DEPARTMENT, "Sở Du lịch", "SDL", []),
     ("so-gddt", OrgKind.DEPARTMENT, "Sở Giáo dục và Đào tạo", "Sở GD&ĐT", ["SGDĐT"]),
@@ -132,7 +157,12 @@ def load_reference() -> Demo:
         # The 2025 reform: Sở TT&TT merged into Sở KH&CN (listed before it) on 1/3/2025.
         merged = code == "so-tttt"
         orgs_by_code[code] = orgs.organisation_upsert(
-            actor=None, code=code, name=name, kind=kind, short_name=short, aliases=aliases,
+            actor=None,
+            code=code,
+            name=name,
+            kind=kind,
+            short_name=short,
+            aliases=aliases,
             parent=None if kind == OrgKind.PROVINCE else orgs_by_code.get("ubnd-tinh"),
             valid_to=dt.date(2025, 2, 28) if merged else None,
             successor=orgs_by_code["so-khcn"] if merged else None,
@@ -140,12 +170,16 @@ def load_reference() -> Demo:
     users = {}
     for username, full_name, org_code, role, title in USERS:
         user = orgs.user_upsert(
-            actor=None, username=username, full_name=full_name,
-            email=f"{username}@demo.binhdinh.gov.vn", password=DEMO_PASSWORD,
+            actor=None,
+            username=username,
+            full_name=full_name,
+            email=f"{username}@demo.binhdinh.gov.vn",
+            password=DEMO_PASSWORD,
             is_staff=role == Role.ADMIN,
         )
-        orgs.membership_grant(actor=None, user=user, org=orgs_by_code[org_code], role=role,
-                              leader_title=title)
+        orgs.membership_grant(
+            actor=None, user=user, org=orgs_by_code[org_code], role=role, leader_title=title
+        )
         users[username] = user
     return Demo(orgs_by_code, users)
 
@@ -171,12 +205,17 @@ def load_founding_letter(demo: Demo) -> None:
         directive = tasks.directive_register(
             actor=office,
             spec=DirectiveSpec(
-                issuer=province, ref="1147/UBND-KSTT", doc_date=dt.date(2022, 3, 8),
+                issuer=province,
+                ref="1147/UBND-KSTT",
+                doc_date=dt.date(2022, 3, 8),
                 subject="Về việc nâng cao hiệu lực, hiệu quả thực hiện nhiệm vụ được UBND tỉnh, "
                 "Chủ tịch UBND tỉnh giao",
-                signer_name="Nguyễn Phi Long", signer_title="Chủ tịch",
-                authority=Authority.DIRECT, assigned_by=demo.users["chutich"],
-                text=FOUNDING_TEXT, place="Bình Định",
+                signer_name="Nguyễn Phi Long",
+                signer_title="Chủ tịch",
+                authority=Authority.DIRECT,
+                assigned_by=demo.users["chutich"],
+                text=FOUNDING_TEXT,
+                place="Bình Định",
             ),
             tasks=[
                 tasks.TaskSpec(
@@ -184,14 +223,17 @@ def load_founding_letter(demo: Demo) -> None:
                     "thời hạn giải quyết nhưng còn tồn đọng; nghiêm túc rút kinh nghiệm đối với "
                     "các nhiệm vụ đã hoàn thành trễ hạn; báo cáo kết quả thực hiện.",
                     group_label="Thủ trưởng các cơ quan, đơn vị, địa phương liên quan",
-                    group_orgs=members, deliverable_kind="bao_cao",
-                    deliverable_text="Báo cáo kết quả thực hiện", deadline=dt.date(2022, 3, 31),
+                    group_orgs=members,
+                    deliverable_kind="bao_cao",
+                    deliverable_text="Báo cáo kết quả thực hiện",
+                    deadline=dt.date(2022, 3, 31),
                 ),
                 tasks.TaskSpec(
                     content="Đôn đốc việc nâng cấp “Hệ thống iDesk” theo Công văn số "
                     "4544/UBND-VX ngày 27/7/2021; báo cáo tình hình thực hiện và đề xuất cụ thể "
                     "tiến độ hoàn thành.",
-                    lead=o["so-tttt"], deliverable_kind="bao_cao",
+                    lead=o["so-tttt"],
+                    deliverable_kind="bao_cao",
                     deliverable_text="Báo cáo và đề xuất tiến độ hoàn thành",
                     deadline=dt.date(2022, 3, 31),
                 ),
@@ -199,19 +241,22 @@ def load_founding_letter(demo: Demo) -> None:
                     content="Rà soát, tăng cường tham mưu giao việc có thời hạn; tránh tình trạng "
                     "văn bản có yêu cầu sản phẩm công việc cụ thể nhưng không gắn thời gian hoàn "
                     "thành.",
-                    lead=o["vp-ubnd"], no_deadline_reason="Nhiệm vụ thường xuyên.",
+                    lead=o["vp-ubnd"],
+                    no_deadline_reason="Nhiệm vụ thường xuyên.",
                 ),
                 tasks.TaskSpec(
                     content="Chủ trì, phối hợp chặt chẽ với các cơ quan, đơn vị, địa phương nâng "
                     "cao hiệu quả, chất lượng trao đổi thông tin, xác nhận tình trạng thực hiện "
                     "nhiệm vụ trước khi tổng hợp, báo cáo, tham mưu Chủ tịch UBND tỉnh.",
-                    lead=o["to-cong-tac"], coordinators=[o["vp-ubnd"]],
+                    lead=o["to-cong-tac"],
+                    coordinators=[o["vp-ubnd"]],
                     no_deadline_reason="Nhiệm vụ thường xuyên.",
                 ),
                 tasks.TaskSpec(
                     content="Định kỳ 03 tháng/lần đôn đốc việc thực hiện đối với các nhiệm vụ "
                     "không quy định thời hạn cụ thể khi giao lần đầu.",
-                    lead=o["to-cong-tac"], recurrence="quarterly",
+                    lead=o["to-cong-tac"],
+                    recurrence="quarterly",
                     recurrence_rule="định kỳ 03 tháng/lần",
                 ),
             ],
@@ -222,8 +267,11 @@ def load_founding_letter(demo: Demo) -> None:
         if task.lead.code == "so-tttt":
             continue  # left open: transferred to Sở KH&CN with the 2025 merger below
         late = rng.random() < 0.2
-        done_on = workdays.add_working_days(dt.date(2022, 3, 31), rng.randint(1, 15)) if late \
+        done_on = (
+            workdays.add_working_days(dt.date(2022, 3, 31), rng.randint(1, 15))
+            if late
             else workdays.add_working_days(dt.date(2022, 3, 14), rng.randint(0, 12))
+        )
         _complete(task, demo, done_on, confirm_after=rng.randint(1, 4), rng=rng)
     with workdays.clock(_at(dt.date(2025, 3, 3))):
         tasks.organisation_transfer_tasks(actor=office, org=o["so-tttt"])
@@ -233,28 +281,41 @@ def _lead_user(task: Assignment, demo: Demo) -> Any:
     """An officer of the task's lead agency; the demo lets the office's admin stand in."""
     from nhiemvu.orgs.models import Membership
 
-    membership = Membership.objects.filter(
-        org=task.lead, role__in=[Role.OFFICER, Role.HEAD]
-    ).select_related("user").first()
+    membership = (
+        Membership.objects.filter(org=task.lead, role__in=[Role.OFFICER, Role.HEAD])
+        .select_related("user")
+        .first()
+    )
     if membership:
         return membership.user
     username = f"demo.{task.lead.code}"
-    user = orgs.user_upsert(actor=None, username=username, full_name=f"Cán bộ {task.lead.label}",
-                            password=DEMO_PASSWORD)
+    user = orgs.user_upsert(
+        actor=None, username=username, full_name=f"Cán bộ {task.lead.label}", password=DEMO_PASSWORD
+    )
     orgs.membership_grant(actor=None, user=user, org=task.lead, role=Role.OFFICER)
     return user
 
 
-def _complete(task: Assignment, demo: Demo, done_on: dt.date, *, confirm_after: int | None,
-              rng: random.Random, returned_once: bool = False) -> None:
+def _complete(
+    task: Assignment,
+    demo: Demo,
+    done_on: dt.date,
+    *,
+    confirm_after: int | None,
+    rng: random.Random,
+    returned_once: bool = False,
+) -> None:
     today = workdays.today()
     officer = _lead_user(task, demo)
     if done_on > today:
         return
     with workdays.clock(_at(done_on, 10)):
         tasks.assignment_report_completion(
-            actor=officer, task=task, output_ref=f"{rng.randint(10, 999)}/BC-{task.lead.code[:6].upper()}",
-            output_date=done_on, text="Đã hoàn thành, gửi kèm báo cáo.",
+            actor=officer,
+            task=task,
+            output_ref=f"{rng.randint(10, 999)}/BC-{task.lead.code[:6].upper()}",
+            output_date=done_on,
+            text="Đã hoàn thành, gửi kèm báo cáo.",
         )
     if confirm_after is None:
         return
@@ -264,8 +325,9 @@ def _complete(task: Assignment, demo: Demo, done_on: dt.date, *, confirm_after: 
     reviewer = demo.users["totcongtac" if rng.random() < 0.3 else "vanphong"]
     with workdays.clock(_at(checked, 15)):
         if returned_once:
-            tasks.assignment_return(actor=reviewer, task=task,
-                                    reason="Báo cáo chưa đủ số liệu, đề nghị bổ sung.")
+            tasks.assignment_return(
+                actor=reviewer, task=task, reason="Báo cáo chưa đủ số liệu, đề nghị bổ sung."
+            )
         else:
             tasks.assignment_confirm(actor=reviewer, task=task)
     if returned_once:
@@ -279,8 +341,12 @@ def load_year_of_tasks(demo: Demo, *, documents: int = 70, seed: int = 2026) -> 
     province = demo.orgs["ubnd-tinh"]
     office = demo.users["vanphong"]
     leaders = [demo.users["chutich"], demo.users["phochutich"]]
-    agencies = [o for o in demo.orgs.values() if o.kind in (OrgKind.DEPARTMENT, OrgKind.DISTRICT,
-                OrgKind.CENTRAL) and o.is_active_on(today)]
+    agencies = [
+        o
+        for o in demo.orgs.values()
+        if o.kind in (OrgKind.DEPARTMENT, OrgKind.DISTRICT, OrgKind.CENTRAL)
+        and o.is_active_on(today)
+    ]
     start = today - dt.timedelta(days=365)
     for index in range(documents):
         # One generator per document: skipping a loaded document leaves the others unchanged.
@@ -303,17 +369,23 @@ def load_year_of_tasks(demo: Demo, *, documents: int = 70, seed: int = 2026) -> 
             directive = tasks.directive_register(
                 actor=office,
                 spec=DirectiveSpec(
-                    issuer=province, ref=ref, doc_date=doc_date, subject=f"Về việc {subject}",
+                    issuer=province,
+                    ref=ref,
+                    doc_date=doc_date,
+                    subject=f"Về việc {subject}",
                     signer_name=leader.full_name,
                     signer_title="Chủ tịch" if leader.username == "chutich" else "Phó Chủ tịch",
                     authority=Authority.DIRECT if leader.username == "chutich" else Authority.KT,
-                    assigned_by=leader, place="Bình Định",
+                    assigned_by=leader,
+                    place="Bình Định",
                     text=f"UBND tỉnh chỉ đạo {subject}.",
                 ),
                 tasks=[p for p in plan],
             )
         for task, roll, n in zip(
-            Assignment.objects.filter(directive=directive).order_by("id"), outcomes, extra,
+            Assignment.objects.filter(directive=directive).order_by("id"),
+            outcomes,
+            extra,
             strict=False,
         ):
             _play(task, demo, roll, n, rng)
@@ -336,9 +408,14 @@ def _plan_task(rng: random.Random, agencies: list[Organisation], doc_date: dt.da
         if deliverable and rng.random() < 0.5:
             reason = "Chờ kết quả khảo sát để ấn định thời hạn."
     return tasks.TaskSpec(
-        content=f"{content} ({lead.label}).", lead=lead, coordinators=coordinators,
-        deliverable_kind=deliverable, deliverable_text=deliverable_text, deadline=deadline,
-        recurrence=recurrence, recurrence_rule="trước ngày 20 hằng tháng" if recurrence else "",
+        content=f"{content} ({lead.label}).",
+        lead=lead,
+        coordinators=coordinators,
+        deliverable_kind=deliverable,
+        deliverable_text=deliverable_text,
+        deadline=deadline,
+        recurrence=recurrence,
+        recurrence_rule="trước ngày 20 hằng tháng" if recurrence else "",
         no_deadline_reason=reason,
     )
 
@@ -355,30 +432,42 @@ def _play(task: Assignment, demo: Demo, roll: float, n: int, rng: random.Random)
     if roll < 0.03:  # refused: waits for the office to reassign
         if accepted <= today:
             with workdays.clock(_at(accepted, 14)):
-                tasks.assignment_refuse(actor=officer, task=task,
-                                        reason="Nội dung không thuộc chức năng của đơn vị.")
+                tasks.assignment_refuse(
+                    actor=officer, task=task, reason="Nội dung không thuộc chức năng của đơn vị."
+                )
         return
     progress_on = workdays.add_working_days(task.assigned_on, max(1, n // 2))
     if progress_on <= today:
         with workdays.clock(_at(progress_on, 11)):
-            tasks.assignment_report_progress(actor=officer, task=task, percent=min(90, n * 5),
-                                             text="Đang triển khai, đã họp các đơn vị liên quan.")
+            tasks.assignment_report_progress(
+                actor=officer,
+                task=task,
+                percent=min(90, n * 5),
+                text="Đang triển khai, đã họp các đơn vị liên quan.",
+            )
     if roll < 0.55:  # done on time (some returned once first)
         done_on = workdays.add_working_days(base, -min(n, 4))
-        _complete(task, demo, max(done_on, progress_on), confirm_after=1 + n % 3, rng=rng,
-                  returned_once=roll < 0.08)
+        _complete(
+            task,
+            demo,
+            max(done_on, progress_on),
+            confirm_after=1 + n % 3,
+            rng=rng,
+            returned_once=roll < 0.08,
+        )
     elif roll < 0.68:  # done late
-        _complete(task, demo, workdays.add_working_days(base, n), confirm_after=1 + n % 3,
-                  rng=rng)
+        _complete(task, demo, workdays.add_working_days(base, n), confirm_after=1 + n % 3, rng=rng)
     elif roll < 0.72:  # reported, awaiting confirmation
-        _complete(task, demo, min(today, workdays.add_working_days(base, -1)),
-                  confirm_after=None, rng=rng)
+        _complete(
+            task, demo, min(today, workdays.add_working_days(base, -1)), confirm_after=None, rng=rng
+        )
     elif roll < 0.78 and task.deadline:  # extension asked before the deadline
         asked = workdays.add_working_days(task.deadline, -2)
         if asked <= today and asked > task.assigned_on:
             with workdays.clock(_at(asked, 9)):
                 ext = tasks.extension_request(
-                    actor=officer, task=task,
+                    actor=officer,
+                    task=task,
                     proposed_deadline=workdays.add_working_days(task.deadline, 10 + n),
                     reason="Chờ ý kiến góp ý của các cơ quan phối hợp.",
                 )
@@ -386,14 +475,19 @@ def _play(task: Assignment, demo: Demo, roll: float, n: int, rng: random.Random)
             if decided <= today and roll < 0.76:
                 leader = task.assigned_by or demo.users["chutich"]
                 with workdays.clock(_at(decided, 16)):
-                    tasks.extension_decide(actor=leader, extension=ext, approve=roll < 0.75,
-                                           note="" if roll < 0.75 else "Đề nghị hoàn thành đúng hạn.")
+                    tasks.extension_decide(
+                        actor=leader,
+                        extension=ext,
+                        approve=roll < 0.75,
+                        note="" if roll < 0.75 else "Đề nghị hoàn thành đúng hạn.",
+                    )
     elif roll < 0.80:  # paused by the office
         paused = workdays.add_working_days(task.assigned_on, 3)
         if paused <= today:
             with workdays.clock(_at(paused, 9)):
-                tasks.assignment_pause(actor=demo.users["vanphong"], task=task,
-                                       reason="Chờ chủ trương của Tỉnh ủy.")
+                tasks.assignment_pause(
+                    actor=demo.users["vanphong"], task=task, reason="Chờ chủ trương của Tỉnh ủy."
+                )
     # else: left open (within deadline, due soon or overdue as time has it)
 
 

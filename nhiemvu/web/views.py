@@ -18,14 +18,18 @@ def home(request: HttpRequest) -> HttpResponse:
         "deadline", "id"
     )[:20]
     awaiting = tasks.filter(st_label=Label.AWAITING).order_by("completion_date", "id")[:20]
-    return render(request, "web/home.html", {
-        "counts": counts,
-        "rates": selectors.rates(counts),
-        "urgent": urgent,
-        "awaiting": awaiting,
-        "extensions": selectors.pending_extensions_for(request.user)[:20],
-        "today": workdays.today(),
-    })
+    return render(
+        request,
+        "web/home.html",
+        {
+            "counts": counts,
+            "rates": selectors.rates(counts),
+            "urgent": urgent,
+            "awaiting": awaiting,
+            "extensions": selectors.pending_extensions_for(request.user)[:20],
+            "today": workdays.today(),
+        },
+    )
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -18,17 +18,33 @@ class RulesAgreementTest(BaseTestCase):
         super().setUpTestData()
         p = cls.p
         with travel(D(2026, 3, 3)):
-            register(p, ref="500/UBND-KT", assigned_by=p.chairman, tasks=[
-                services.TaskSpec(content="B leads", lead=p.agency_b, deadline=D(2026, 4, 1)),
-                services.TaskSpec(content="C leads, A coordinates", lead=p.agency_c,
-                                  coordinators=[p.agency_a], deadline=D(2026, 4, 1)),
-                services.TaskSpec(content="Office leads", lead=p.office_org,
-                                  deadline=D(2026, 4, 1)),
-            ])
-            register(p, ref="501/UBND-KT", assigned_by=None, tasks=[
-                services.TaskSpec(content="No leader recorded", lead=p.agency_c,
-                                  deadline=D(2026, 4, 1)),
-            ])
+            register(
+                p,
+                ref="500/UBND-KT",
+                assigned_by=p.chairman,
+                tasks=[
+                    services.TaskSpec(content="B leads", lead=p.agency_b, deadline=D(2026, 4, 1)),
+                    services.TaskSpec(
+                        content="C leads, A coordinates",
+                        lead=p.agency_c,
+                        coordinators=[p.agency_a],
+                        deadline=D(2026, 4, 1),
+                    ),
+                    services.TaskSpec(
+                        content="Office leads", lead=p.office_org, deadline=D(2026, 4, 1)
+                    ),
+                ],
+            )
+            register(
+                p,
+                ref="501/UBND-KT",
+                assigned_by=None,
+                tasks=[
+                    services.TaskSpec(
+                        content="No leader recorded", lead=p.agency_c, deadline=D(2026, 4, 1)
+                    ),
+                ],
+            )
 
     def test_predicates_and_filters_agree(self) -> None:
         tasks = list(Assignment.objects.all())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pytest
 from django.test import override_settings
@@ -19,6 +21,7 @@ from nhiemvu.assignments.models import (
     WorkState,
 )
 from nhiemvu.assignments.status import Facts, Label, Timing, classify
+from nhiemvu.directives.models import Directive
 from nhiemvu.test import Province, at, register, travel
 
 D = dt.date
@@ -41,11 +44,17 @@ WED = D(2026, 3, 11)  # due-soon limit (3 working days) is Monday 16/3
         (Facts(WorkState.REPORTED, D(2026, 3, 5), D(2026, 3, 5)), Label.AWAITING, Timing.WITHIN),
         (Facts(WorkState.REPORTED, D(2026, 3, 5), D(2026, 3, 9)), Label.AWAITING, Timing.OVERDUE),
         (Facts(WorkState.REPORTED, None, D(2026, 3, 9)), Label.AWAITING, Timing.NO_DEADLINE),
-        (Facts(WorkState.DONE, D(2026, 3, 5), D(2026, 3, 5), False), Label.DONE_ON_TIME,
-         Timing.ON_TIME),
+        (
+            Facts(WorkState.DONE, D(2026, 3, 5), D(2026, 3, 5), False),
+            Label.DONE_ON_TIME,
+            Timing.ON_TIME,
+        ),
         (Facts(WorkState.DONE, D(2026, 3, 5), D(2026, 3, 6), True), Label.DONE_LATE, Timing.LATE),
-        (Facts(WorkState.DONE, None, D(2026, 3, 6), None), Label.DONE_NO_DEADLINE,
-         Timing.NO_DEADLINE),
+        (
+            Facts(WorkState.DONE, None, D(2026, 3, 6), None),
+            Label.DONE_NO_DEADLINE,
+            Timing.NO_DEADLINE,
+        ),
     ],
 )
 def test_the_table_of_domain_4(facts: Facts, label: str, timing: str) -> None:
@@ -60,20 +69,46 @@ def test_due_soon_counts_working_days_across_tet() -> None:
 
 
 def test_late_is_stamped_against_the_effective_deadline() -> None:
-    assert status.stamp_late(completion_date=D(2026, 4, 10), deadline=D(2026, 4, 15),
-                             original_deadline=D(2026, 3, 31)) is False
-    assert status.stamp_late(completion_date=D(2026, 4, 16), deadline=D(2026, 4, 15),
-                             original_deadline=D(2026, 3, 31)) is True
-    assert status.stamp_late(completion_date=D(2026, 4, 16), deadline=None,
-                             original_deadline=None) is None
+    assert (
+        status.stamp_late(
+            completion_date=D(2026, 4, 10),
+            deadline=D(2026, 4, 15),
+            original_deadline=D(2026, 3, 31),
+        )
+        is False
+    )
+    assert (
+        status.stamp_late(
+            completion_date=D(2026, 4, 16),
+            deadline=D(2026, 4, 15),
+            original_deadline=D(2026, 3, 31),
+        )
+        is True
+    )
+    assert (
+        status.stamp_late(completion_date=D(2026, 4, 16), deadline=None, original_deadline=None)
+        is None
+    )
 
 
-@override_settings(NHIEMVU={"DUE_SOON_WORKING_DAYS": 3, "EXTENSION_COUNTS_ON_TIME": False,
-                            "ON_TIME_RATE_BASE": "completed", "EXTENSION_AFTER_DEADLINE": False,
-                            "PROVINCE_NAME": "x"})
+@override_settings(
+    NHIEMVU={
+        "DUE_SOON_WORKING_DAYS": 3,
+        "EXTENSION_COUNTS_ON_TIME": False,
+        "ON_TIME_RATE_BASE": "completed",
+        "EXTENSION_AFTER_DEADLINE": False,
+        "PROVINCE_NAME": "x",
+    }
+)
 def test_a_province_may_count_extended_completion_as_late() -> None:
-    assert status.stamp_late(completion_date=D(2026, 4, 10), deadline=D(2026, 4, 15),
-                             original_deadline=D(2026, 3, 31)) is True
+    assert (
+        status.stamp_late(
+            completion_date=D(2026, 4, 10),
+            deadline=D(2026, 4, 15),
+            original_deadline=D(2026, 3, 31),
+        )
+        is True
+    )
     # And measure on time against completed tasks only.
     assert status.on_time_rate(on_time=1, completed=2, open_overdue=2) == 50
 
@@ -93,13 +128,30 @@ def test_open_overdue_work_pulls_the_on_time_rate_down() -> None:
 
 # --- agreement between classify() and annotate() -----------------------------------------
 
-STATES = [WorkState.OPEN, WorkState.REFUSED, WorkState.REPORTED, WorkState.RETURNED,
-          WorkState.DONE, WorkState.PAUSED]
+STATES = [
+    WorkState.OPEN,
+    WorkState.REFUSED,
+    WorkState.REPORTED,
+    WorkState.RETURNED,
+    WorkState.DONE,
+    WorkState.PAUSED,
+]
 dates = st.dates(min_value=D(2025, 12, 1), max_value=D(2026, 6, 30))
 
 
+@dataclass
+class History:
+    assigned: dt.date
+    deadline: dt.date | None
+    events: Sequence[tuple[dt.date, str]]
+    extensions: list[dt.date]
+    completion: dt.date | None
+    late: bool | None
+    as_of: dt.date
+
+
 @st.composite
-def histories(draw: st.DrawFn) -> dict[str, object]:
+def histories(draw: st.DrawFn) -> History:
     """A task with a random deadline, random state-changing events and extensions."""
     assigned = draw(st.dates(min_value=D(2025, 12, 1), max_value=D(2026, 3, 31)))
     deadline = draw(st.one_of(st.none(), st.dates(min_value=assigned, max_value=D(2026, 6, 30))))
@@ -109,22 +161,21 @@ def histories(draw: st.DrawFn) -> dict[str, object]:
     completion = draw(st.one_of(st.none(), dates))
     late = draw(st.one_of(st.none(), st.booleans()))
     as_of = draw(dates)
-    return {"assigned": assigned, "deadline": deadline, "events": events,
-            "extensions": extensions, "completion": completion, "late": late, "as_of": as_of}
+    return History(assigned, deadline, events, extensions, completion, late, as_of)
 
 
 class StatusAgreementTest(HypothesisTestCase):
+    p: Province
+    directive: Directive
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.p = Province()
         with travel(D(2025, 12, 1)):
             cls.directive = register(cls.p, doc_date=D(2025, 12, 1), tasks=[])
 
-    def _make(self, h: dict[str, object]) -> Assignment:
-        deadline = h["deadline"]
-        assert deadline is None or isinstance(deadline, dt.date)
-        extensions: list[dt.date] = h["extensions"]  # type: ignore[assignment]
-        events: list[tuple[dt.date, str]] = h["events"]  # type: ignore[assignment]
+    def _make(self, h: History) -> Assignment:
+        deadline, extensions, events = h.deadline, h.extensions, h.events
         effective = deadline
         moved = []
         for i, decided in enumerate(extensions):
@@ -133,26 +184,48 @@ class StatusAgreementTest(HypothesisTestCase):
             moved.append((decided, effective))
         final_state = events[-1][1] if events else WorkState.OPEN
         task = Assignment.objects.create(
-            directive=self.directive, content="x", summary="x", lead=self.p.agency_a,
-            original_lead=self.p.agency_a, created_by=self.p.office,
-            assigned_on=h["assigned"], original_deadline=deadline, deadline=effective,
+            directive=self.directive,
+            content="x",
+            summary="x",
+            lead=self.p.agency_a,
+            original_lead=self.p.agency_a,
+            created_by=self.p.office,
+            assigned_on=h.assigned,
+            original_deadline=deadline,
+            deadline=effective,
             deadline_kind=DeadlineKind.FIXED if deadline else DeadlineKind.NONE,
-            state=final_state, completion_date=h["completion"],
-            completed_late=h["late"] if final_state == WorkState.DONE else None,
+            state=final_state,
+            completion_date=h.completion,
+            completed_late=h.late if final_state == WorkState.DONE else None,
         )
-        AssignmentEvent.objects.create(assignment=task, kind="assigned", at=at(h["assigned"]),
-                                       on=h["assigned"], state_after=WorkState.OPEN)
+        AssignmentEvent.objects.create(
+            assignment=task,
+            kind="assigned",
+            at=at(h.assigned),
+            on=h.assigned,
+            state_after=WorkState.OPEN,
+        )
         for i, (day, state) in enumerate(events):
             kind = "completion" if state == WorkState.REPORTED else "progress"
             AssignmentEvent.objects.create(
-                assignment=task, kind=kind, at=at(day, 11 + i % 6), on=day, state_after=state,
-                doc_date=h["completion"] if kind == "completion" else None,
+                assignment=task,
+                kind=kind,
+                at=at(day, 11 + i % 6),
+                on=day,
+                state_after=state,
+                doc_date=h.completion if kind == "completion" else None,
             )
         for decided, new in moved:
             Extension.objects.create(
-                assignment=task, requested_by=self.p.lead_officer, requested_at=at(decided),
-                reason="r", proposed_deadline=new, status="approved", decided_on=decided,
-                decided_at=at(decided, 15), new_deadline=new,
+                assignment=task,
+                requested_by=self.p.lead_officer,
+                requested_at=at(decided),
+                reason="r",
+                proposed_deadline=new,
+                status="approved",
+                decided_on=decided,
+                decided_at=at(decided, 15),
+                new_deadline=new,
             )
         return task
 
@@ -171,17 +244,22 @@ class StatusAgreementTest(HypothesisTestCase):
 
     @settings(max_examples=150, deadline=None)
     @given(histories())
-    def test_python_and_sql_agree_on_random_tasks(self, h: dict[str, object]) -> None:
-        as_of = h["as_of"]
-        assert isinstance(as_of, dt.date)
+    def test_python_and_sql_agree_on_random_tasks(self, h: History) -> None:
+        as_of = h.as_of
         with travel(D(2026, 7, 1)):
             task = self._make(h)
             sql = status.annotate(Assignment.objects.filter(pk=task.pk), as_of).get()
             expected = classify(self._facts_in_python(task, as_of), as_of)
             assert (sql.st_label, sql.st_timing) == (expected.label, expected.timing), (
-                h, sql.st_state, sql.st_deadline)
+                h,
+                sql.st_state,
+                sql.st_deadline,
+            )
             # Today's fast path (stored columns) agrees with the facts of today.
             now_sql = status.annotate(Assignment.objects.filter(pk=task.pk)).get()
             now_facts = Facts(task.state, task.deadline, task.completion_date, task.completed_late)
             now_expected = classify(now_facts, D(2026, 7, 1))
-            assert (now_sql.st_label, now_sql.st_timing) == (now_expected.label, now_expected.timing)
+            assert (now_sql.st_label, now_sql.st_timing) == (
+                now_expected.label,
+                now_expected.timing,
+            )

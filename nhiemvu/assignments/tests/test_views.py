@@ -12,25 +12,35 @@ from nhiemvu.test import TODAY, BaseTestCase
 class TaskPagesTest(BaseTestCase):
     def test_it_asks_anonymous_users_to_log_in(self) -> None:
         response = self.client.get(reverse("task_detail", args=[self.task.code]))
-        self.assertRedirects(response, f"/dang-nhap/?next=/nhiem-vu/{self.task.code}/",
-                             fetch_redirect_response=False)
+        self.assertRedirects(
+            response, f"/dang-nhap/?next=/nhiem-vu/{self.task.code}/", fetch_redirect_response=False
+        )
 
     def test_it_shows_the_task_to_lead_coordinator_and_province_roles(self) -> None:
-        for user in (self.p.lead_officer, self.p.coord_officer, self.p.viewer, self.p.office,
-                     self.p.chairman, self.p.working_group):
+        for user in (
+            self.p.lead_officer,
+            self.p.coord_officer,
+            self.p.viewer,
+            self.p.office,
+            self.p.chairman,
+            self.p.working_group,
+        ):
             self.login(user)
             response = self.client.get(reverse("task_detail", args=[self.task.code]))
             self.assertContains(response, "Báo cáo kết quả")
 
     def test_an_outsider_gets_404_for_the_task_and_its_document(self) -> None:
         self.login(self.p.outsider)
-        self.assertEqual(self.client.get(reverse("task_detail", args=[self.task.code])).status_code,
-                         404)
+        self.assertEqual(
+            self.client.get(reverse("task_detail", args=[self.task.code])).status_code, 404
+        )
         self.assertEqual(
             self.client.get(reverse("directive_detail", args=[self.directive.code])).status_code,
-            404)
-        response = self.client.post(reverse("task_action", args=[self.task.code, "comment"]),
-                                    {"text": "xin chào"})
+            404,
+        )
+        response = self.client.post(
+            reverse("task_action", args=[self.task.code, "comment"]), {"text": "xin chào"}
+        )
         self.assertEqual(response.status_code, 404)
         self.assertNotContains(self.client.get(reverse("task_list")), self.task.code)
 
@@ -48,7 +58,8 @@ class TaskPagesTest(BaseTestCase):
         self.login(self.p.coord_officer)
         response = self.client.post(
             reverse("task_action", args=[self.task.code, "complete"]),
-            {"output_ref": "1/BC", "output_date": TODAY.isoformat()})
+            {"output_ref": "1/BC", "output_date": TODAY.isoformat()},
+        )
         self.assertEqual(response.status_code, 403)
         self.assertEqual(self.reload().state, WorkState.OPEN)
 

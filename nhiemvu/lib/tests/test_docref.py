@@ -50,8 +50,22 @@ def test_the_type_comes_with_its_vietnamese_name() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["", "   ", "abc", "1147", "/UBND-KSTT", "1147/", "0/UBND", "1147/UBND-", "12/2020/UBND-KSTT",
-     "x" * 100, "1147/UBND KSTT", "<script>/x", "99-XYZ/TW", "1234567/UBND"],
+    [
+        "",
+        "   ",
+        "abc",
+        "1147",
+        "/UBND-KSTT",
+        "1147/",
+        "0/UBND",
+        "1147/UBND-",
+        "12/2020/UBND-KSTT",
+        "x" * 100,
+        "1147/UBND KSTT",
+        "<script>/x",
+        "99-XYZ/TW",
+        "1234567/UBND",
+    ],
 )
 def test_it_rejects_garbage_with_a_message(raw: str) -> None:
     with pytest.raises(DocRefError) as info:

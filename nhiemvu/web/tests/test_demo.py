@@ -9,8 +9,8 @@ from nhiemvu.assignments import status
 from nhiemvu.assignments.models import Assignment
 from nhiemvu.audit.models import AuditEvent
 from nhiemvu.directives.models import Directive
-from nhiemvu.web import demo
 from nhiemvu.test import at
+from nhiemvu.web import demo
 
 
 class DemoTest(TestCase):
@@ -30,7 +30,14 @@ class DemoTest(TestCase):
         idesk = tasks.get(content__contains="iDesk")
         self.assertEqual((idesk.lead.code, idesk.original_lead.code), ("so-khcn", "so-tttt"))
         labels = set(status.annotate(Assignment.objects.all()).values_list("st_label", flat=True))
-        for label in (status.Label.WITHIN, status.Label.OVERDUE, status.Label.AWAITING,
-                      status.Label.DONE_ON_TIME, status.Label.DONE_LATE, status.Label.NO_DEADLINE,
-                      status.Label.PAUSED, status.Label.REFUSED):
+        for label in (
+            status.Label.WITHIN,
+            status.Label.OVERDUE,
+            status.Label.AWAITING,
+            status.Label.DONE_ON_TIME,
+            status.Label.DONE_LATE,
+            status.Label.NO_DEADLINE,
+            status.Label.PAUSED,
+            status.Label.REFUSED,
+        ):
             self.assertIn(label, labels)

@@ -37,7 +37,9 @@ class Command(BaseCommand):
             commands["scheduler"] = [*manage, "scheduler", "--loop"]
         processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
         self.stdout.write(self.style.SUCCESS(f"\nnhiemvu: http://{address}/"))
-        self.stdout.write(f"Running: {', '.join(processes)}. Demo logins (password {DEMO_PASSWORD}):")
+        self.stdout.write(
+            f"Running: {', '.join(processes)}. Demo logins (password {DEMO_PASSWORD}):"
+        )
         for username, full_name, org, role, _title in USERS:
             self.stdout.write(f"  {username:<14} {role:<14} {org:<12} {full_name}")
         self.stdout.write("Press Ctrl+C to stop.\n")

@@ -1,0 +1,1 @@
+"""Periodic reports (issue 6)."""
