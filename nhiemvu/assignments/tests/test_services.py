@@ -82,7 +82,7 @@ class RegisterTest(BaseTestCase):
         )
         with self.assertRaises(ValidationError) as info:
             register(self.p, ref="202/UBND-VX", tasks=[spec])
-        self.assertIn("Task 1", str(info.exception))
+        self.assertIn("Nhiệm vụ 1: Nhiệm vụ yêu cầu sản phẩm", str(info.exception))
         self.assertFalse(Directive.objects.filter(number=202).exists())  # nothing half-saved
         spec.no_deadline_reason = "Chờ kết quả khảo sát."
         directive = register(self.p, ref="202/UBND-VX", tasks=[spec])
@@ -218,7 +218,7 @@ class LifecycleTest(BaseTestCase):
         )
         services.assignment_confirm(actor=self.p.office, task=self.task)
         events = AssignmentEvent.objects.count()
-        with self.assertRaisesMessage(ValidationError, "already been confirmed"):
+        with self.assertRaisesMessage(ValidationError, "đã được xác nhận hoàn thành"):
             services.assignment_confirm(actor=self.p.office, task=self.task)
         self.assertEqual(AssignmentEvent.objects.count(), events)
 
@@ -317,7 +317,7 @@ class ExtensionTest(BaseTestCase):
         self.assertEqual(self.reload().deadline, D(2026, 3, 31))
 
     def test_an_extension_after_the_deadline_is_refused(self) -> None:
-        with travel(D(2026, 4, 1)), self.assertRaisesMessage(ValidationError, "has passed"):
+        with travel(D(2026, 4, 1)), self.assertRaisesMessage(ValidationError, "Đã quá thời hạn 31/03/2026"):
             services.extension_request(
                 actor=self.p.lead_officer,
                 task=self.task,
@@ -338,7 +338,7 @@ class ExtensionTest(BaseTestCase):
         services.extension_request(
             actor=self.p.lead_officer, task=self.task, proposed_deadline=D(2026, 4, 10), reason="r"
         )
-        with self.assertRaisesMessage(ValidationError, "already awaiting"):
+        with self.assertRaisesMessage(ValidationError, "đang chờ quyết định"):
             services.extension_request(
                 actor=self.p.lead_officer,
                 task=self.task,
