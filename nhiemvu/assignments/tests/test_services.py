@@ -317,7 +317,8 @@ class ExtensionTest(BaseTestCase):
         self.assertEqual(self.reload().deadline, D(2026, 3, 31))
 
     def test_an_extension_after_the_deadline_is_refused(self) -> None:
-        with travel(D(2026, 4, 1)), self.assertRaisesMessage(ValidationError, "Đã quá thời hạn 31/03/2026"):
+        passed = "Đã quá thời hạn 31/03/2026"
+        with travel(D(2026, 4, 1)), self.assertRaisesMessage(ValidationError, passed):
             services.extension_request(
                 actor=self.p.lead_officer,
                 task=self.task,
