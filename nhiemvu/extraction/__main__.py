@@ -1,0 +1,83 @@
+"""Command line: python -m nhiemvu.extraction --jsonl FILE | FILE.{txt,docx,pdf} [--json]."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nhiemvu.settings")
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m nhiemvu.extraction",
+        description="Đọc văn bản chỉ đạo và đề xuất các nhiệm vụ.",
+    )
+    parser.add_argument("file", nargs="?", help="a .txt, .docx or .pdf directive")
+    parser.add_argument("--jsonl", help="records with id, text, doc_date; one prediction per line")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--date", help="the document date (YYYY-MM-DD) when the text lacks one")
+    args = parser.parse_args(argv)
+    from nhiemvu.extraction import extract
+    from nhiemvu.extraction.files import FileError, read_file
+
+    out = sys.stdout
+    if args.jsonl:
+        with open(args.jsonl, encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                record = json.loads(line)
+                result = extract(record.get("text") or "", _date(record.get("doc_date")))
+                tasks = [t.as_prediction() for t in result.tasks if t.bound]
+                out.write(
+                    json.dumps({"id": record.get("id"), "tasks": tasks}, ensure_ascii=False) + "\n"
+                )
+        return 0
+    if not args.file:
+        parser.error("give a FILE or --jsonl FILE")
+    try:
+        text = read_file(args.file)
+    except FileError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    result = extract(text, _date(args.date))
+    if args.json:
+        out.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
+        return 0
+    header = result.header
+    out.write(
+        f"Văn bản: {header.doc_ref or '—'}  ngày {header.doc_date or '—'}  {header.issuer or ''}\n"
+    )
+    if header.subject:
+        out.write(f"Trích yếu: {header.subject}\n")
+    out.write(f"Nhiệm vụ đề xuất: {len(result.tasks)}\n")
+    for n, task in enumerate(result.tasks, 1):
+        out.write(f"\n{n}. {task.action}\n")
+        out.write(f"   Chủ trì: {', '.join(a.text for a in task.lead) or '—'}\n")
+        if task.coordinate:
+            out.write(f"   Phối hợp: {', '.join(a.text for a in task.coordinate)}\n")
+        out.write(
+            f"   Sản phẩm: {task.deliverable or '—'}   Thời hạn: "
+            f"{task.deadline.strftime('%d/%m/%Y') if task.deadline else '—'}"
+            f"{' (' + task.recurrence + ')' if task.recurrence else ''}\n"
+        )
+        if task.warnings:
+            out.write(f"   Cảnh báo: {', '.join(task.warnings)}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,435 @@
+"""Agency mentions: names, groups, role prefixes, and lists of them.
+
+A name is found by the built-in list of standard names (provincial departments, ministries,
+central agencies in a province: these are fixed by decree, not by any one document), by the
+organisation directory when one is given, or by the generic shape "Sở|Bộ|Ban|… + Proper Name".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nhiemvu.lib.orgkinds import kinds_for_group
+from nhiemvu.lib.vntext import fold
+
+UPPER = "A-ZÀ-ÝĂÂĐÊÔƠƯẠ-Ỹ"
+_CAP = rf"[{UPPER}]"
+_LOW = "a-zà-ỹđ"
+
+STANDARD_NAMES = [
+    # Provincial departments and agencies (Nghị định 24/2014, 107/2020, 45/2025/NĐ-CP)
+    "Văn phòng Ủy ban nhân dân tỉnh",
+    "Văn phòng UBND tỉnh",
+    "Sở Nội vụ",
+    "Sở Tư pháp",
+    "Sở Kế hoạch và Đầu tư",
+    "Sở Tài chính",
+    "Sở Công Thương",
+    "Sở Nông nghiệp và Phát triển nông thôn",
+    "Sở Nông nghiệp và Môi trường",
+    "Sở Giao thông vận tải",
+    "Sở Xây dựng",
+    "Sở Tài nguyên và Môi trường",
+    "Sở Thông tin và Truyền thông",
+    "Sở Lao động - Thương binh và Xã hội",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Văn hóa và Thể thao",
+    "Sở Du lịch",
+    "Sở Khoa học và Công nghệ",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Y tế",
+    "Sở Ngoại vụ",
+    "Sở Dân tộc và Tôn giáo",
+    "Thanh tra tỉnh",
+    "Ban Dân tộc",
+    "Công an tỉnh",
+    "Bộ Chỉ huy Quân sự tỉnh",
+    "Bộ Chỉ huy Bộ đội Biên phòng tỉnh",
+    "Kho bạc Nhà nước tỉnh",
+    "Cục Thuế tỉnh",
+    "Bảo hiểm xã hội tỉnh",
+    "Cục Thống kê tỉnh",
+    "Cục Hải quan",
+    "Ngân hàng Nhà nước chi nhánh tỉnh",
+    "Đài Phát thanh và Truyền hình tỉnh",
+    "Ban Quản lý Khu kinh tế",
+    "Tổ công tác của Chủ tịch UBND tỉnh",
+    "Tổ công tác của Chủ tịch Ủy ban nhân dân tỉnh",
+    "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
+    # Ministries and central bodies
+    "Bộ Quốc phòng",
+    "Bộ Công an",
+    "Bộ Ngoại giao",
+    "Bộ Nội vụ",
+    "Bộ Tư pháp",
+    "Bộ Kế hoạch và Đầu tư",
+    "Bộ Tài chính",
+    "Bộ Công Thương",
+    "Bộ Nông nghiệp và Phát triển nông thôn",
+    "Bộ Nông nghiệp và Môi trường",
+    "Bộ Giao thông vận tải",
+    "Bộ Xây dựng",
+    "Bộ Tài nguyên và Môi trường",
+    "Bộ Thông tin và Truyền thông",
+    "Bộ Lao động - Thương binh và Xã hội",
+    "Bộ Văn hóa, Thể thao và Du lịch",
+    "Bộ Khoa học và Công nghệ",
+    "Bộ Giáo dục và Đào tạo",
+    "Bộ Y tế",
+    "Bộ Dân tộc và Tôn giáo",
+    "Ngân hàng Nhà nước Việt Nam",
+    "Thanh tra Chính phủ",
+    "Ủy ban Dân tộc",
+    "Văn phòng Chính phủ",
+    "Kiểm toán Nhà nước",
+]
+
+# Words that end a name: the verbs and connectors that follow an agency in a directive.
+STOP_WORDS = {
+    "chủ",
+    "phối",
+    "với",
+    "thực",
+    "khẩn",
+    "tổ",
+    "báo",
+    "tham",
+    "nghiên",
+    "theo",
+    "kiểm",
+    "rà",
+    "đôn",
+    "có",
+    "chỉ",
+    "tăng",
+    "triển",
+    "hoàn",
+    "xây",
+    "tiếp",
+    "làm",
+    "đề",
+    "cử",
+    "ban",
+    "trình",
+    "giải",
+    "bố",
+    "nghiêm",
+    "về",
+    "tại",
+    "trong",
+    "để",
+    "khi",
+    "đối",
+    "và",
+    "cùng",
+    "sớm",
+    "chịu",
+    "quan",
+    "thường",
+    "căn",
+    "xem",
+    "lập",
+    "gửi",
+    "được",
+    "đã",
+    "sẽ",
+    "cần",
+    "phải",
+    "không",
+    "đảm",
+    "thống",
+    "tập",
+    "nắm",
+    "chấn",
+    "xử",
+    "hướng",
+    "phổ",
+    "tuyên",
+    "vận",
+    "giám",
+    "quản",
+    "đồng",
+    "đặc",
+    "nhất",
+    "trên",
+    "từ",
+    "đến",
+    "sau",
+    "trước",
+    "các",
+    "những",
+    "này",
+    "đó",
+    "nêu",
+    "liên",
+    "thuộc",
+    "trực",
+    "chức",
+    "là",
+    "của",
+    "bảo",
+    "ngay",
+}
+# The verbs that end an enumerated list ("…, Nội vụ làm việc với …"); smaller than STOP_WORDS
+# because lowercase words inside names ("Giao thông vận tải") must not end it.
+ENUM_STOP = {
+    "làm",
+    "chủ",
+    "phối",
+    "thực",
+    "khẩn",
+    "báo",
+    "tham",
+    "nghiên",
+    "kiểm",
+    "rà",
+    "đôn",
+    "chỉ",
+    "tăng",
+    "triển",
+    "hoàn",
+    "tiếp",
+    "đề",
+    "cử",
+    "trình",
+    "giải",
+    "bố",
+    "nghiêm",
+    "xem",
+    "lập",
+    "gửi",
+    "chịu",
+    "phải",
+    "cần",
+    "sớm",
+    "theo",
+    "có",
+    "tổ",
+    "xử",
+    "khi",
+    "để",
+    "về",
+}
+ROLE = re.compile(
+    r"(?:Thủ\s*trưởng|Giám\s*đốc|Chủ\s*tịch|Lãnh\s*đạo|Trưởng\s*ban|Chánh\s*Văn\s*phòng|"
+    r"Chánh\s*Thanh\s*tra|Cục\s*trưởng|Bộ\s*trưởng|Người\s*đứng\s*đầu|Trưởng\s*Công\s*an|"
+    r"Chỉ\s*huy\s*trưởng|Tổng\s*Giám\s*đốc|Đồng\s*chí)\s+",
+)
+HEADS = (
+    r"Sở|Bộ\s*Chỉ\s*huy|Bộ|Ban\s*Quản\s*lý|Ban\s*QLDA|Ban|Tổng\s*cục|Chi\s*cục|Cục|Vụ|Viện|"
+    r"Trung\s*tâm|Văn\s*phòng|Thanh\s*tra|Công\s*an|Kho\s*bạc|Bảo\s*hiểm\s*xã\s*hội|BHXH|"
+    r"Ngân\s*hàng|Đài|Báo|Tổ\s*công\s*tác|Ủy\s*ban|Uỷ\s*ban|UBND|HĐND|Hội\s*đồng|Liên\s*đoàn|"
+    r"Hội|Đoàn|Viễn\s*thông|Tổng\s*công\s*ty|Công\s*ty|Học\s*viện|Trường|Kiểm\s*toán|Tỉnh\s*đoàn"
+)
+_LOCALITY = r"(?:tỉnh|huyện|thị\s*xã|thành\s*phố|quận|xã|phường|thị\s*trấn|đặc\s*khu)"
+_PROPER = rf"{_CAP}[{_LOW}]*(?:\s+{_CAP}[{_LOW}]*)*"
+LOCAL_GOV = re.compile(
+    rf"(?:Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân|UBND)\s+{_LOCALITY}\s+{_PROPER}"
+)
+GROUP_NOUN = r"(?:Ban\s*QLDA|sở|bộ|ban|ngành|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|tổ\s*chức|hội|đoàn\s*thể)"
+GROUP_QUALIFIER = (
+    r"(?:\s+(?:chuyên\s*ngành|sự\s*nghiệp\s*công\s*lập|thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|"
+    r"trực\s*thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|tỉnh(?!\s+(?-i:{cap}))|"
+    r"Trung\s*ương|trung\s*ương|có\s*liên\s*quan|liên\s*quan|chức\s*năng|trên\s*địa\s*bàn(?:\s*tỉnh)?|"
+    r"thuộc\s*tỉnh|cấp\s*tỉnh))*"
+).replace("{cap}", _CAP)
+GROUP = re.compile(
+    rf"(?:(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+(?:các|cấp)\s+(?:huyện|xã|tỉnh|quận)"
+    rf"(?:\s*[,;]?\s*(?:thị\s*xã|thành\s*phố|phường|thị\s*trấn|đặc\s*khu|huyện|quận))*"
+    rf"|[Cc]ác\s+{GROUP_NOUN}(?:(?:\s*,\s*|\s+và\s+|\s+){GROUP_NOUN}(?![{_LOW}]))*{GROUP_QUALIFIER}"
+    rf"|[Cc]ác\s+cấp(?:\s*,\s*các\s+ngành)?",
+    re.IGNORECASE,
+)
+# "các Bộ: Kế hoạch và Đầu tư, Tài chính, …" and "Ủy ban nhân dân các tỉnh: Đắk Lắk, Gia Lai"
+ENUMERATION = re.compile(
+    r"(?:[Cc]ác\s+(?P<head>Bộ|Sở)|(?P<gov>(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+các\s+(?P<loc>tỉnh|huyện))\s*:\s*"
+)
+
+
+@dataclass
+class Mention:
+    text: str  # as written (normalised), role prefix removed
+    start: int
+    end: int
+    group: bool = False
+    kinds: frozenset[str] = field(default_factory=frozenset)
+    anaphor: bool = False  # "các đơn vị" standing for agencies named elsewhere
+
+
+class Gazetteer:
+    """Known names (standard list + the directory), matched diacritic- and space-insensitively."""
+
+    def __init__(self, extra: list[str] | None = None) -> None:
+        names = {n for n in STANDARD_NAMES + (extra or []) if n.strip()}
+        # Longest first, so "Sở Văn hóa, Thể thao và Du lịch" wins over "Sở Văn hóa".
+        ordered = sorted(names, key=len, reverse=True)
+        parts = [self._pattern(n) for n in ordered]
+        self.regex = (
+            re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE) if parts else None
+        )
+
+    @staticmethod
+    def _pattern(name: str) -> str:
+        words = re.split(r"\s+", name.strip())
+        # Spaces lost in PDF extraction ("Bộ Kếhoạch") are tolerated between words.
+        return r"\s*".join(re.escape(w).replace(r"\-", r"\s*-\s*") for w in words)
+
+    def match(self, text: str, pos: int) -> re.Match[str] | None:
+        return self.regex.match(text, pos) if self.regex else None
+
+
+def _generic(text: str, pos: int) -> int | None:
+    """End of a "Head + Proper Name" mention starting at pos, or None."""
+    m = re.match(rf"(?:{HEADS})(?![{_LOW}])", text[pos:])
+    if not m:
+        return None
+    end = pos + m.end()
+    words = 0
+    while words < 9:
+        w = re.match(rf"\s*(?:-\s*)?(?:&\s*)?([{UPPER}{_LOW}0-9&.]+)", text[end:])
+        if not w:
+            break
+        token = w.group(1).rstrip(".")
+        if not token:
+            break
+        if (
+            token[0].islower()
+            and token in STOP_WORDS
+            and not (token == "và" and re.match(rf"\s*và\s+{_CAP}", text[end:]))
+        ):
+            break
+        if (
+            token[0].islower()
+            and words == 0
+            and token.lower() not in ("tỉnh", "huyện", "xã", "thành", "thị")
+        ):
+            break
+        end += w.end() - (len(w.group(1)) - len(token))
+        words += 1
+    return end if words else None
+
+
+def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
+    """The agency mention starting exactly at pos (after any role prefix), or None."""
+    start = pos
+    role = ROLE.match(text, pos)
+    if role:
+        pos = role.end()
+    enum = ENUMERATION.match(text, pos)
+    if enum:
+        return None  # handled by mentions_list
+    group = GROUP.match(text, pos)
+    if group:
+        phrase = group.group(0).rstrip(" ,;")
+        key = fold(phrase)
+        anaphor = bool(re.fullmatch(r"cac (don vi|co quan)", key))
+        kinds = kinds_for_group(phrase) or frozenset()
+        return Mention(phrase, pos, pos + len(phrase), True, kinds, anaphor)
+    local = LOCAL_GOV.match(text, pos)
+    known = gazetteer.match(text, pos)
+    generic_end = _generic(text, pos)
+    candidates = []
+    if local:
+        candidates.append(local.end())
+    if known:
+        candidates.append(known.end())
+    if generic_end:
+        candidates.append(generic_end)
+    if not candidates:
+        return None
+    end = max(candidates) if not known else max(known.end(), local.end() if local else 0)
+    if (
+        known
+        and generic_end
+        and generic_end > end
+        and not re.search(r"\s+(?:và|,)\s*$", text[known.end() : generic_end])
+    ):
+        # The generic shape may go further ("Sở Nông nghiệp và PTNT"); trust it only when the
+        # extra words are capitalised name words.
+        extra = text[known.end() : generic_end].split()
+        if extra and all(w[0].isupper() or w[0] == "(" for w in extra):
+            end = generic_end
+    phrase = text[pos:end].rstrip(" ,;.")
+    if fold(phrase) in {"ban", "bo", "so", "vu", "hoi", "doan", "bao", "dai", "truong"}:
+        return None
+    del start
+    return Mention(phrase, pos, pos + len(phrase))
+
+
+def _enumeration(text: str, enum: re.Match[str], gazetteer: Gazetteer) -> tuple[list[Mention], int]:
+    """ "các Bộ: Kế hoạch và Đầu tư, Tài chính, …, Nội vụ làm việc …" → one mention per item.
+
+    Items are split on commas only ("và" belongs to names); a comma that is part of a known
+    name ("Văn hóa, Thể thao và Du lịch") is kept; the list ends at the first verb."""
+    head = "Ủy ban nhân dân tỉnh" if enum.group("gov") else enum.group("head")
+    found: list[Mention] = []
+    cursor = enum.end()
+    while True:
+        chunk = re.match(r"\s*(?:-\s*)?([^,;:.\n]+)", text[cursor:])
+        if not chunk:
+            break
+        start = cursor + chunk.start(1)
+        raw = chunk.group(1)
+        # A known name with a comma inside: try joining with the next chunk.
+        joined = re.match(r"[^,;:.\n]+,\s*[^,;:.\n]+", text[start:])
+        if joined:
+            known = gazetteer.match(f"{head} {joined.group(0)}", 0)
+            if known and known.end() > len(head) + 1 + len(raw):
+                raw = f"{head} {joined.group(0)}"[len(head) + 1 : known.end()]
+        words = raw.split()
+        # "Phát triển" is a name ("triển" after a capitalised word); "vụ làm việc" is not.
+        cut = next(
+            (
+                i
+                for i, w in enumerate(words)
+                if i > 0 and w in ENUM_STOP and not words[i - 1][0].isupper()
+            ),
+            None,
+        )
+        name = " ".join(words[:cut]) if cut is not None else raw.strip()
+        if not name or not name[0].isupper():
+            break
+        end = start + text[start:].index(name.split()[-1]) + len(name.split()[-1])
+        found.append(Mention(f"{head} {name}", start, end))
+        cursor = end
+        if cut is not None:
+            break
+        nxt = re.match(r"\s*,\s*", text[cursor:])
+        if not nxt:
+            break
+        cursor += nxt.end()
+    return found, cursor
+
+
+_SEPARATOR = re.compile(r"\s*(?:,|;|\bvà\b|\bcùng\b|\bvới\b)?\s*(?:\([^)]{0,60}\)\s*)?(?:,|;)?\s*")
+
+
+def mentions_list(text: str, pos: int, gazetteer: Gazetteer) -> tuple[list[Mention], int]:
+    """Agencies listed from pos ("Sở A, Sở B và UBND các huyện, thành phố"); returns them and
+    where the list ends."""
+    found: list[Mention] = []
+    cursor = pos
+    while True:
+        skip = re.match(r"\s*(?:cho\s+)?", text[cursor:])
+        at = cursor + (skip.end() if skip else 0)
+        enum = ENUMERATION.match(text, at)
+        if enum:
+            items, cursor = _enumeration(text, enum, gazetteer)
+            found.extend(items)
+            if not items:
+                break
+            continue
+        mention = mention_at(text, at, gazetteer)
+        if mention is None:
+            break
+        found.append(mention)
+        cursor = mention.end
+        sep = _SEPARATOR.match(text, cursor)
+        if not sep or sep.end() == cursor:
+            break
+        nxt = mention_at(text, sep.end(), gazetteer)
+        if nxt is None and not ENUMERATION.match(text, sep.end()):
+            break
+        cursor = sep.end()
+    return found, cursor

@@ -1,0 +1,730 @@
+"""Directive text → candidate tasks (issue 3). Pure Python, deterministic, no Django models.
+
+The reading, in order:
+1. normalise (text.py) and cut into sentences and clauses (segment.py);
+2. find the addressees (Kính gửi) and the header (header.py);
+3. for each sentence decide whether it assigns work, and to whom:
+   - "giao / yêu cầu <agencies> …" (an explicit assignment; "đề nghị" is a request: kept, but
+     marked as not binding),
+   - "<agencies> <verb> …" (the agency as subject: "Bộ Nội vụ hoàn thiện …"),
+   - "<verb> …" right after an assignment or under "như sau:" (the same agencies, or the
+     addressees when none is named),
+   - "nếu có … kịp thời báo cáo" (a standing duty to report),
+   and whether it only completes the task before it ("Báo cáo gửi … trước ngày …");
+4. within each task: lead and coordinating agencies ("chủ trì, phối hợp với"), the deliverable,
+   the deadline or recurrence, and the warnings a reviewer needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from nhiemvu.extraction import agencies as ag
+from nhiemvu.extraction.deadlines import Deadline, find_deadlines, find_recurrence
+from nhiemvu.extraction.header import Header, parse_header
+from nhiemvu.extraction.resolve import Directory, Resolution
+from nhiemvu.extraction.segment import Sentence, clauses, sentences
+from nhiemvu.extraction.text import Text, prepare
+
+ACTION_VERBS = (
+    "chủ trì",
+    "phối hợp",
+    "hoàn thiện",
+    "hoàn thành",
+    "chỉ đạo",
+    "khẩn trương",
+    "tổ chức",
+    "triển khai",
+    "rà soát",
+    "kiểm tra",
+    "báo cáo",
+    "tham mưu",
+    "nghiên cứu",
+    "xây dựng",
+    "đôn đốc",
+    "theo dõi",
+    "tiếp tục",
+    "tăng cường",
+    "chủ động",
+    "thực hiện",
+    "xử lý",
+    "trình",
+    "ban hành",
+    "đề xuất",
+    "có trách nhiệm",
+    "cử",
+    "bố trí",
+    "nghiêm túc",
+    "làm việc",
+    "hướng dẫn",
+    "giải quyết",
+    "cung cấp",
+    "tập trung",
+    "quan tâm",
+    "bảo đảm",
+    "đảm bảo",
+    "chấn chỉnh",
+    "rút kinh nghiệm",
+    "sớm",
+    "khẩn cấp",
+    "tuyên truyền",
+    "phổ biến",
+    "kiện toàn",
+    "rà soát",
+    "tổng hợp",
+    "giám sát",
+    "thanh tra",
+    "điều tra",
+    "lập",
+    "đẩy mạnh",
+    "đẩy nhanh",
+    "quyết liệt",
+    "duy trì",
+    "phát huy",
+    "đồng ý",
+    "cập nhật",
+    "công khai",
+    "đăng tải",
+    "thống kê",
+    "vận động",
+    "thẩm định",
+    "tham gia",
+    "gửi",
+    "giải trình",
+    "tiếp nhận",
+)
+_VERB_RE = "|".join(
+    sorted((re.escape(v).replace(r"\ ", r"\s*") for v in set(ACTION_VERBS)), key=len, reverse=True)
+)
+VERB_START = re.compile(rf"(?:{_VERB_RE})(?![\wđ])", re.IGNORECASE)
+# Connectives and framing that may precede the working part of a sentence.
+LEADING = re.compile(
+    r"^(?:(?:Theo\s+đó|Đồng\s+thời|Ngoài\s+ra|Bên\s+cạnh\s+đó|Mặt\s+khác|Trong\s+đó|Cụ\s+thể|"
+    r"Về\s+việc\s+này|Sau\s+khi\s+xem\s+xét|Trên\s+cơ\s+sở[^,]{0,80}|Căn\s+cứ[^,]{0,120}|"
+    r"Để[^,]{0,160}|Nhằm[^,]{0,160}|Trước\s+tình\s+hình[^,]{0,120}|Thực\s+hiện[^,;]{0,200})\s*[,:;]\s*)+",
+    re.IGNORECASE,
+)
+TRIGGER = re.compile(
+    r"(?<![Đđ]ược\s)(?<!nhiệm\s)(?<!vụ\s)(?P<verb>[Gg]iao|GIAO|[Yy]êu\s*cầu|YÊU\s*CẦU|[Đđ]ề\s*nghị|ĐỀ\s*NGHỊ)"
+    r"(?P<colon>\s*:)?\s+(?:cho\s+)?"
+)
+COORDINATE = re.compile(
+    r"^\s*[,;]?\s*(?:chủ\s*trì\s*,?\s*)?(?:và\s+)?(?:phối\s*hợp\s*chặt\s*chẽ|phối\s*hợp|cùng)\s*(?:với\s+)?",
+    re.IGNORECASE,
+)
+LEAD_TAIL = re.compile(r"^\s*(?:,\s*)?chủ\s*trì\s*(?:,\s*)?", re.IGNORECASE)
+CONTINGENT = re.compile(
+    r"(?:\bnếu\b|\bkhi\s+có\b|\btrường\s+hợp\b|trong\s+quá\s+trình)[^.;]{0,200}?kịp\s*thời\s+báo\s*cáo"
+    r"|\bkịp\s*thời\s+báo\s*cáo\b[^.;]{0,40}\bnếu\b",
+    re.IGNORECASE,
+)
+CONTINUATION = re.compile(
+    r"^(?:Yêu\s*cầu\s+(?:hoàn\s*thiện|gửi|hoàn\s*thành)|Báo\s*cáo\b[^.]{0,60}\bgửi|"
+    r"Kết\s*quả(?:\s*thực\s*hiện)?\s*,?\s*(?:báo\s*cáo|gửi)|Văn\s*bản[^.]{0,40}gửi|Thời\s*hạn|"
+    r"Hoàn\s*thành\s+trước|Gửi\s+kèm|Sản\s*phẩm|Thời\s*gian\s*(?:thực\s*hiện|hoàn\s*thành))",
+    re.IGNORECASE,
+)
+NOT_TASK_START = re.compile(
+    r"^(?:Chịu\s*trách\s*nhiệm\s*trước|Trong\s*báo\s*cáo|Xem\s*chi\s*tiết|Tài\s*liệu|Nơi\s*nhận|"
+    r"Văn\s*phòng\s*(?:Chính\s*phủ|UBND|Ủy\s*ban)[^.]{0,40}(?:thông\s*báo|xin)|Đề\s*nghị\s*các\s*đồng\s*chí)",
+    re.IGNORECASE,
+)
+INTRO = re.compile(r"(?:như\s*sau|sau\s*đây|yêu\s*cầu|chỉ\s*đạo|giao|gồm)\s*:\s*$", re.IGNORECASE)
+DIRECTS = re.compile(r"(?:đồng\s*thời\s*,?\s*)?chỉ\s*đạo\s+", re.IGNORECASE)
+CLOSING = re.compile(
+    r"^(?:Nơi\s*nhận|TM\.|KT\.|TL\.|TUQ\.|Q\.\s|\|?\s*KT\.|Văn\s*phòng\s*Chính\s*phủ\s*(?:xin\s*)?thông\s*báo)",
+    re.IGNORECASE,
+)
+# Subjects that give rather than receive work in the documents we read.
+ASSIGNER = re.compile(
+    r"^(?:(?:Chủ\s*tịch|Phó\s*Chủ\s*tịch|Lãnh\s*đạo|Thường\s*trực)\s*)?(?:UBND|Ủy\s*ban\s*nhân\s*dân|"
+    r"Uỷ\s*ban\s*nhân\s*dân)\s*(?:tỉnh|thành\s*phố)\s*$|^(?:Phó\s*)?Thủ\s*tướng|^Chính\s*phủ$|"
+    r"^Văn\s*phòng\s*Chính\s*phủ$",
+    re.IGNORECASE,
+)
+
+DELIVERABLES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "báo cáo",
+        re.compile(
+            r"(?<!trước khi tổng hợp, )(?<![Tt]heo )(?<![Tt]ại )\bbáo\s*cáo\b(?!\s*số)(?!\s*của)",
+            re.I,
+        ),
+    ),
+    (
+        "tờ trình",
+        re.compile(
+            r"\btờ\s*trình\b(?!\s*số)|\btrình\s+(?:UBND|Ủy\s*ban|Uỷ\s*ban|Thủ\s*tướng|Chủ\s*tịch|HĐND|Hội\s*đồng|cấp\s*có\s*thẩm\s*quyền)",
+            re.I,
+        ),
+    ),
+    (
+        "kế hoạch",
+        re.compile(
+            r"(?:xây\s*dựng|ban\s*hành|lập|dự\s*thảo|hoàn\s*thiện)\s+(?:các\s+)?kế\s*hoạch|kế\s*hoạch\s+triển\s*khai",
+            re.I,
+        ),
+    ),
+    ("đề án", re.compile(r"(?:xây\s*dựng|trình|hoàn\s*thiện|lập)\s+(?:các\s+)?đề\s*án", re.I)),
+    (
+        "dự thảo",
+        re.compile(
+            r"(?:xây\s*dựng|hoàn\s*thiện|tham\s*mưu|soạn\s*thảo)\s+(?:các\s+)?dự\s*thảo", re.I
+        ),
+    ),
+    ("phương án", re.compile(r"(?:xây\s*dựng|đề\s*xuất|trình|lập)\s+(?:các\s+)?phương\s*án", re.I)),
+    (
+        "đề xuất",
+        re.compile(
+            r"(?<!tham mưu, )\bđề\s*xuất\s+(?:ý\s*kiến|cụ\s*thể|giải\s*pháp|phương\s*án|UBND|Ủy\s*ban|việc|danh\s*mục|các)",
+            re.I,
+        ),
+    ),
+    ("văn bản", re.compile(r"(?:có|ban\s*hành|bằng)\s+văn\s*bản", re.I)),
+    ("ý kiến", re.compile(r"(?:tham\s*gia|cho|góp)\s+ý\s*kiến|góp\s*ý", re.I)),
+]
+# Advice ("tham mưu") yields a document only when a date is set for it.
+WEAK_DELIVERABLE = re.compile(r"\btham\s*mưu\b(?!\s*giao\s*việc)(?!,\s*đề\s*xuất\s+Chủ)", re.I)
+
+
+@dataclass
+class Agency:
+    text: str
+    group: bool = False
+    resolved: list[dict[str, str]] = field(default_factory=list)
+    ambiguous: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Task:
+    evidence: str
+    span: tuple[int, int]
+    lead: list[Agency]
+    coordinate: list[Agency]
+    action: str
+    deliverable: str | None
+    deadline: dt.date | None
+    deadline_time: dt.time | None
+    deadline_text: str | None
+    deadline_how: str | None
+    recurrence: str | None
+    bound: bool = True  # False for "đề nghị": a request, not an assignment
+    warnings: list[str] = field(default_factory=list)
+
+    def as_prediction(self) -> dict[str, Any]:
+        """The shape ../shared/corpus/score.py reads."""
+        return {
+            "evidence": self.evidence,
+            "span": list(self.span),
+            "assignees_lead": [a.text for a in self.lead],
+            "assignees_coordinate": [a.text for a in self.coordinate],
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "recurrence": _score_recurrence(self.recurrence),
+            "deliverable": self.deliverable,
+            "warnings": list(self.warnings),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["deadline"] = self.deadline.isoformat() if self.deadline else None
+        data["deadline_time"] = self.deadline_time.strftime("%H:%M") if self.deadline_time else None
+        data["span"] = list(self.span)
+        return data
+
+
+def _score_recurrence(value: str | None) -> str | None:
+    return "other" if value == "half_yearly" else value
+
+
+@dataclass
+class Extraction:
+    header: Header
+    tasks: list[Task]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"header": self.header.as_dict(), "tasks": [t.as_dict() for t in self.tasks]}
+
+
+# --- the reading ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    start: int
+    end: int
+    lead: list[ag.Mention]
+    coordinate: list[ag.Mention]
+    bound: bool
+    body_start: int  # where the work described begins (after the agencies)
+    contingent: bool = False
+    sentence_index: int = 0
+    inherited: bool = False
+
+
+def extract(
+    text: str,
+    doc_date: dt.date | None = None,
+    directory: list[dict[str, Any]] | None = None,
+) -> Extraction:
+    """Read a directive and propose its tasks. Never raises on odd input; returns no task for a
+    text that assigns nothing."""
+    t = prepare(text or "")
+    header = parse_header(t)
+    doc_date = doc_date or header.doc_date
+    names = [d.get("name", "") for d in directory or []]
+    names += [a for d in directory or [] for a in d.get("aliases", [])]
+    gazetteer = ag.Gazetteer(names)
+    resolver = Directory(directory) if directory else None
+    drafts = _drafts(t.norm, header, gazetteer)
+    tasks = [_finish(t, d, drafts, doc_date, header, resolver) for d in drafts]
+    _share_sentence_deadlines(tasks, drafts)
+    for task in tasks:
+        _warn(task, doc_date)
+    return Extraction(header, tasks)
+
+
+def _strip_leading(text: str, pos: int) -> int:
+    m = LEADING.match(text[pos:])
+    return pos + m.end() if m else pos
+
+
+def _subject(text: str, pos: int, gazetteer: ag.Gazetteer) -> tuple[list[ag.Mention], int] | None:
+    """Agencies at pos followed by an action verb (the agency as grammatical subject)."""
+    found, end = ag.mentions_list(text, pos, gazetteer)
+    if not found:
+        return None
+    if any(ASSIGNER.search(m.text) for m in found):
+        return None
+    rest = text[end:]
+    after = re.match(r"\s*(?:,\s*)?(?:đặc\s*biệt[^,]{0,60},\s*)?", rest)
+    verb_at = end + (after.end() if after else 0)
+    if TRIGGER.match(text, verb_at):
+        return None
+    if not VERB_START.match(text, verb_at):
+        return None
+    return found, end
+
+
+def _assignment(
+    text: str, start: int, end: int, gazetteer: ag.Gazetteer
+) -> tuple[list[ag.Mention], int, bool, bool] | None:
+    """An explicit "giao|yêu cầu|đề nghị <agencies>" within [start, end)."""
+    for m in TRIGGER.finditer(text, start, end):
+        before = text[max(start, m.start() - 12) : m.start()].lower()
+        if "được" in before or "theo" in before[-6:]:
+            continue
+        verb = m.group("verb").lower()
+        if m.group("colon"):
+            return [], m.end(), verb.startswith("đề"), True
+        found, list_end = ag.mentions_list(text, m.end(), gazetteer)
+        if found:
+            return found, list_end, not verb.startswith("đề"), False
+    return None
+
+
+def _coordinators(
+    text: str, pos: int, end: int, gazetteer: ag.Gazetteer
+) -> tuple[list[ag.Mention], int]:
+    tail = LEAD_TAIL.match(text, pos)
+    at = tail.end() if tail else pos
+    coord = COORDINATE.match(text[at:end])
+    if not coord:
+        return [], at
+    found, list_end = ag.mentions_list(text, at + coord.end(), gazetteer)
+    return found, (list_end if found else at)
+
+
+def _drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    context: list[ag.Mention] = []
+    intro_open = False  # after "… như sau:" or "yêu cầu:", list items are tasks
+    body = sentences(text)
+    previous_task_sentence = -2
+    for index, s in enumerate(body):
+        if s.start < header.body_start:
+            continue
+        if CLOSING.match(s.text.lstrip("| ")):
+            break
+        pos = _strip_leading(text, s.body_start)
+        spans = clauses(s)
+        made = False
+        c_index = -1
+        while c_index + 1 < len(spans):
+            c_index += 1
+            c_start, c_end = spans[c_index]
+            c_pos = max(c_start, pos) if c_index == 0 else _strip_leading(text, c_start)
+            if c_pos >= c_end:
+                continue
+            explicit = _assignment(text, c_pos, c_end, gazetteer)
+            subject = None if explicit else _subject(text, c_pos, gazetteer)
+            clause_text = text[c_pos:c_end]
+            if (
+                c_index > 0
+                and drafts
+                and drafts[-1].sentence_index == index
+                and (joined := COORDINATE.match(clause_text))
+            ):
+                # "…; phối hợp Sở A; Viễn thông B; UBND cấp xã …": the task's coordinators.
+                more, list_end = ag.mentions_list(text, c_pos + joined.end(), gazetteer)
+                drafts[-1].coordinate.extend(more)
+                while c_index + 1 < len(spans) and list_end > c_end:
+                    c_index += 1
+                    c_end = spans[c_index][1]
+                drafts[-1].end = c_end
+                continue
+            directs = (
+                None
+                if (explicit or subject or c_index == 0 or not drafts)
+                else DIRECTS.match(clause_text)
+            )
+            if directs:
+                # "…; đồng thời chỉ đạo Công an tỉnh …": a further task of the same lead.
+                found, _ = ag.mentions_list(text, c_pos + directs.end(), gazetteer)
+                if found:
+                    drafts.append(
+                        _Draft(
+                            c_start,
+                            c_end,
+                            list(drafts[-1].lead),
+                            [],
+                            True,
+                            c_pos,
+                            sentence_index=index,
+                            inherited=True,
+                        )
+                    )
+                    made = True
+                    continue
+            if explicit and explicit[3]:
+                # "Chủ tịch UBND tỉnh yêu cầu: …" — the work follows; agencies come from the
+                # addressees unless the clause names them.
+                intro_open = True
+                after = explicit[1]
+                inner = _subject(text, _strip_leading(text, after), gazetteer)
+                lead = inner[0] if inner else (context or header.addressees)
+                body_at = inner[1] if inner else after
+                if text[after:c_end].strip():
+                    drafts.append(
+                        _Draft(
+                            c_start if c_index else s.start,
+                            c_end,
+                            list(lead),
+                            [],
+                            explicit[2] is False,
+                            body_at,
+                            sentence_index=index,
+                            inherited=not inner,
+                        )
+                    )
+                    made = True
+                continue
+            if explicit or subject:
+                found, list_end = (explicit[0], explicit[1]) if explicit else subject  # type: ignore[misc]
+                bound = explicit[2] if explicit else True
+                coord, body_at = _coordinators(text, list_end, s.end, gazetteer)
+                lead = _resolve_anaphor(found, context, header)
+                # An agency list may run over ";" ("các sở, ngành; UBND các huyện …").
+                while c_index + 1 < len(spans) and body_at > c_end:
+                    c_index += 1
+                    c_end = spans[c_index][1]
+                if (
+                    explicit
+                    and drafts
+                    and _generic_body(text[body_at:c_end])
+                    and _same(lead, drafts[-1].lead)
+                ):
+                    drafts[-1].end = c_end  # "yêu cầu Sở X triển khai thực hiện": said already
+                    made = True
+                    continue
+                drafts.append(
+                    _Draft(
+                        c_start if c_index else s.start,
+                        c_end,
+                        lead,
+                        coord,
+                        bound,
+                        body_at,
+                        sentence_index=index,
+                    )
+                )
+                if bound:
+                    context = lead
+                made = True
+                continue
+            if CONTINGENT.search(clause_text) and (drafts or header.addressees):
+                lead = context or header.addressees
+                local, _ = ag.mentions_list(text, _after_condition(text, c_pos, c_end), gazetteer)
+                drafts.append(
+                    _Draft(
+                        c_start if c_index else s.start,
+                        c_end,
+                        _resolve_anaphor(local, context, header) if local else list(lead),
+                        [],
+                        True,
+                        c_pos,
+                        contingent=True,
+                        sentence_index=index,
+                        inherited=not local,
+                    )
+                )
+                made = True
+                continue
+            if c_index > 0 and drafts and drafts[-1].sentence_index == index:
+                # A further clause of a task sentence belongs to that task.
+                drafts[-1].end = c_end
+                continue
+            adjacent = bool(drafts) and previous_task_sentence == index - 1
+            if (
+                c_index == 0
+                and adjacent
+                and (
+                    CONTINUATION.match(clause_text)
+                    or (find_deadlines(s.text, None) and not VERB_START.match(clause_text))
+                )
+            ):
+                drafts[-1].end = s.end
+                made = True
+                break
+            if (
+                c_index == 0
+                and adjacent
+                and drafts[-1].end == _prev_end(body, index)
+                and body[index - 1].ends_with in ";:"
+                and VERB_START.match(clause_text)
+            ):
+                drafts[-1].end = s.end  # a list of duties broken over lines
+                made = True
+                break
+            starts_with_verb = bool(VERB_START.match(_after_recurrence(clause_text)))
+            substantial = len(clause_text.split()) >= 8
+            if (
+                c_index == 0
+                and starts_with_verb
+                and substantial
+                and not NOT_TASK_START.match(clause_text)
+                and (context or intro_open)
+                and (s.line_start or adjacent)
+            ):
+                lead = context or header.addressees
+                drafts.append(
+                    _Draft(
+                        s.start,
+                        c_end,
+                        list(lead),
+                        [],
+                        True,
+                        c_pos,
+                        sentence_index=index,
+                        inherited=True,
+                    )
+                )
+                made = True
+                continue
+        if made:
+            previous_task_sentence = index
+        if s.ends_with == ":" and INTRO.search(s.text):
+            intro_open = True
+            if not context:
+                context = list(header.addressees)
+    return drafts
+
+
+def _generic_body(body: str) -> bool:
+    words = re.sub(r"[^\w\s]", " ", body.lower()).split()
+    return len(words) <= 5 and all(
+        w
+        in {
+            "tổ",
+            "chức",
+            "triển",
+            "khai",
+            "thực",
+            "hiện",
+            "nghiêm",
+            "túc",
+            "các",
+            "nội",
+            "dung",
+            "trên",
+        }
+        for w in words
+    )
+
+
+def _same(a: list[ag.Mention], b: list[ag.Mention]) -> bool:
+    from nhiemvu.lib.vntext import fold
+
+    return {fold(m.text) for m in a} == {fold(m.text) for m in b}
+
+
+def _prev_end(body: list[Sentence], index: int) -> int:
+    return body[index - 1].end if index else -1
+
+
+def _after_condition(text: str, start: int, end: int) -> int:
+    m = re.search(r"kịp\s*thời\s+báo\s*cáo", text[start:end], re.I)
+    comma = text.rfind(",", start, start + (m.start() if m else 0))
+    if comma < 0:
+        return end
+    skip = re.match(r",\s*", text[comma:])
+    return comma + (skip.end() if skip else 1)
+
+
+def _after_recurrence(clause: str) -> str:
+    m = re.match(
+        r"\s*(?:định\s*kỳ\s*)?(?:\d{1,2}\s*(?:tháng|tuần|ngày)\s*(?:/\s*lần|một\s*lần)|"
+        r"h[aàằ]ng\s*(?:tuần|tháng|quý|năm))\s*,?\s*",
+        clause,
+        re.I,
+    )
+    return clause[m.end() :] if m else clause
+
+
+def _resolve_anaphor(
+    found: list[ag.Mention], context: list[ag.Mention], header: Header
+) -> list[ag.Mention]:
+    """ "các đơn vị" stands for the agencies already named, or for the addressees."""
+    if found and all(m.anaphor for m in found):
+        return list(context or header.addressees or found)
+    return found
+
+
+def _finish(
+    t: Text,
+    d: _Draft,
+    drafts: list[_Draft],
+    doc_date: dt.date | None,
+    header: Header,
+    resolver: Directory | None,
+) -> Task:
+    text = t.norm
+    start, end = d.start, d.end
+    while start < end and text[start] in " \n\t-+•*":
+        start += 1
+    while end > start and text[end - 1] in " \n\t":
+        end -= 1
+    evidence, span = t.evidence(start, end)
+    body = text[d.body_start : end]
+    deadlines = find_deadlines(body, doc_date)
+    recurrence = find_recurrence(body)
+    deadline: Deadline | None = deadlines[-1] if deadlines else None
+    if recurrence and deadline and not deadline.date:
+        deadline = None
+    if (
+        recurrence
+        and deadline
+        and recurrence[1][0] < deadline.span[0] + 40
+        and re.search(
+            r"h[aàằ]ng|định\s*kỳ", body[max(0, deadline.span[0] - 40) : deadline.span[1] + 40], re.I
+        )
+    ):
+        deadline = None  # "trước ngày 20 hằng tháng": the day of each period, not a date
+    deliverable = _deliverable(body, has_deadline=bool(deadline))
+    lead = [_agency(m, resolver) for m in d.lead]
+    coordinate = [_agency(m, resolver) for m in d.coordinate]
+    action = _action(body)
+    warnings: list[str] = []
+    if deadline and deadline.year_inferred:
+        warnings.append("year_inferred")
+    return Task(
+        evidence=evidence,
+        span=span,
+        lead=lead,
+        coordinate=coordinate,
+        action=action,
+        deliverable=deliverable,
+        deadline=deadline.date if deadline else None,
+        deadline_time=deadline.time if deadline else None,
+        deadline_text=deadline.text.strip()
+        if deadline
+        else (recurrence[2] if recurrence else None),
+        deadline_how=deadline.how if deadline else None,
+        recurrence=recurrence[0] if recurrence else None,
+        bound=d.bound,
+        warnings=warnings,
+    )
+
+
+def _share_sentence_deadlines(tasks: list[Task], drafts: list[_Draft]) -> None:
+    """One deadline and report closing a sentence serve every task the sentence assigns."""
+    for i, (task, draft) in enumerate(zip(tasks, drafts, strict=True)):
+        if task.deadline or task.recurrence or draft.contingent:
+            continue
+        for later, later_draft in zip(tasks[i + 1 :], drafts[i + 1 :], strict=True):
+            if later_draft.sentence_index != draft.sentence_index or later_draft.contingent:
+                break
+            if later.deadline:
+                task.deadline, task.deadline_time = later.deadline, later.deadline_time
+                task.deadline_text, task.deadline_how = later.deadline_text, later.deadline_how
+                if later.deliverable and not task.deliverable:
+                    task.deliverable = later.deliverable
+                break
+
+
+def _deliverable(body: str, *, has_deadline: bool) -> str | None:
+    for name, pattern in DELIVERABLES:
+        for m in pattern.finditer(body):
+            if name == "báo cáo" and _is_document_reference(body, m.start()):
+                continue
+            if name == "báo cáo" and re.search(
+                r"trước\s*khi\s*(?:tổng\s*hợp,?\s*)?$",
+                body[max(0, m.start() - 30) : m.start()],
+                re.I,
+            ):
+                continue
+            return name
+    if has_deadline and WEAK_DELIVERABLE.search(body):
+        return "văn bản tham mưu"
+    return None
+
+
+def _is_document_reference(body: str, at: int) -> bool:
+    word = body[at : at + 7]
+    if not word.startswith("Báo"):
+        return False
+    # "Báo cáo" capitalised mid-sentence names a document ("giữa Báo cáo và dự thảo …") unless
+    # it is what is asked for ("hoàn thiện Báo cáo tổng kết", "Báo cáo … gửi").
+    before = body[max(0, at - 25) : at].lower()
+    if re.search(r"(?:hoàn\s*thiện|xây\s*dựng|gửi|lập)\s*$", before):
+        return False
+    return at > 0 and not re.search(r"[.;:]\s*$", body[:at])
+
+
+def _action(body: str) -> str:
+    clean = re.sub(r"\s+", " ", body).strip(" ,;:.")
+    clean = re.sub(r"^(?:chủ\s*trì\s*,?\s*)", "", clean, flags=re.I)
+    first = re.split(r"(?<=[.;])\s", clean)[0].strip(" ,;.")
+    return (first[:197] + "…") if len(first) > 200 else first
+
+
+def _agency(mention: ag.Mention, resolver: Directory | None) -> Agency:
+    agency = Agency(mention.text, mention.group)
+    if resolver is None:
+        return agency
+    result: Resolution = resolver.resolve(mention.text, group=mention.group)
+    agency.resolved = result.matches
+    agency.ambiguous = result.candidates if result.ambiguous else []
+    return agency
+
+
+def _warn(task: Task, doc_date: dt.date | None) -> None:
+    w = task.warnings
+    if task.deliverable and not task.deadline and not task.recurrence:
+        w.append("deliverable_without_deadline")
+    if not task.lead:
+        w.append("no_lead")
+    if any(a.ambiguous for a in task.lead + task.coordinate):
+        w.append("ambiguous_agency")
+    if task.deadline and doc_date and task.deadline < doc_date:
+        w.append("deadline_before_document")
+    if not task.bound:
+        w.append("requested_not_bound")
+    if (
+        not task.deadline
+        and not task.recurrence
+        and re.search(r"khẩn\s*trương|\bngay\b|kịp\s*thời", task.evidence, re.I)
+    ):
+        w.append("urgent_without_date")
