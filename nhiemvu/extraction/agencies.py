@@ -7,6 +7,7 @@ organisation directory when one is given, or by the generic shape "Sở|Bộ|Ban
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -171,6 +172,21 @@ STOP_WORDS = {
     "bảo",
     "ngay",
 }
+# Lower-case words of names that are also verbs elsewhere ("Khai thác công trình thủy lợi").
+NAME_COMPOUNDS = {
+    "công trình",
+    "phát triển",
+    "quản lý",
+    "xúc tiến",
+    "đầu tư",
+    "bảo vệ",
+    "thông tin",
+    "tài nguyên",
+    "giao thông",
+    "văn hóa",
+    "trật tự",
+    "đô thị",
+}
 # The verbs that end an enumerated list ("…, Nội vụ làm việc với …"); smaller than STOP_WORDS
 # because lowercase words inside names ("Giao thông vận tải") must not end it.
 ENUM_STOP = {
@@ -227,7 +243,7 @@ _PROPER = rf"{_CAP}[{_LOW}]*(?:\s+{_CAP}[{_LOW}]*)*"
 LOCAL_GOV = re.compile(
     rf"(?:Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân|UBND)\s+{_LOCALITY}\s+{_PROPER}"
 )
-GROUP_NOUN = r"(?:Ban\s*QLDA|sở|bộ|ban|ngành|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|tổ\s*chức|hội|đoàn\s*thể)"
+GROUP_NOUN = r"(?:Ban\s*QLDA|chủ\s*đầu\s*tư|sở|bộ|ban|ngành|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|tổ\s*chức|hội|đoàn\s*thể)"
 GROUP_QUALIFIER = (
     r"(?:\s+(?:chuyên\s*ngành|sự\s*nghiệp\s*công\s*lập|thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|"
     r"trực\s*thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|tỉnh(?!\s+(?-i:{cap}))|"
@@ -257,23 +273,27 @@ class Mention:
     anaphor: bool = False  # "các đơn vị" standing for agencies named elsewhere
 
 
+def _pattern(name: str) -> str:
+    words = re.split(r"\s+", name.strip())
+    # Spaces lost in PDF extraction ("Bộ Kếhoạch") are tolerated between words.
+    return r"\s*".join(re.escape(w).replace(r"\-", r"\s*-\s*") for w in words)
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    # Longest first, so "Sở Văn hóa, Thể thao và Du lịch" wins over "Sở Văn hóa".
+    parts = [_pattern(n) for n in sorted(names, key=len, reverse=True)]
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE) if parts else None
+
+
 class Gazetteer:
-    """Known names (standard list + the directory), matched diacritic- and space-insensitively."""
+    """Known names (standard list + the directory), matched diacritic- and space-insensitively.
+
+    The combined pattern is compiled once per set of names: a directory changes rarely."""
 
     def __init__(self, extra: list[str] | None = None) -> None:
         names = {n for n in STANDARD_NAMES + (extra or []) if n.strip()}
-        # Longest first, so "Sở Văn hóa, Thể thao và Du lịch" wins over "Sở Văn hóa".
-        ordered = sorted(names, key=len, reverse=True)
-        parts = [self._pattern(n) for n in ordered]
-        self.regex = (
-            re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE) if parts else None
-        )
-
-    @staticmethod
-    def _pattern(name: str) -> str:
-        words = re.split(r"\s+", name.strip())
-        # Spaces lost in PDF extraction ("Bộ Kếhoạch") are tolerated between words.
-        return r"\s*".join(re.escape(w).replace(r"\-", r"\s*-\s*") for w in words)
+        self.regex = _compiled(tuple(sorted(names)))
 
     def match(self, text: str, pos: int) -> re.Match[str] | None:
         return self.regex.match(text, pos) if self.regex else None
@@ -293,9 +313,12 @@ def _generic(text: str, pos: int) -> int | None:
         token = w.group(1).rstrip(".")
         if not token:
             break
+        before = text[:end].split()
+        compound = bool(before) and f"{before[-1]} {token}" in NAME_COMPOUNDS
         if (
             token[0].islower()
             and token in STOP_WORDS
+            and not compound
             and not (token == "và" and re.match(rf"\s*và\s+{_CAP}", text[end:]))
         ):
             break

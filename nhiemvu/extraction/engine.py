@@ -430,14 +430,9 @@ def _drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[_Draft]:
                 while c_index + 1 < len(spans) and body_at > c_end:
                     c_index += 1
                     c_end = spans[c_index][1]
-                if (
-                    explicit
-                    and drafts
-                    and _generic_body(text[body_at:c_end])
-                    and _same(lead, drafts[-1].lead)
-                ):
-                    drafts[-1].end = c_end  # "yêu cầu Sở X triển khai thực hiện": said already
-                    made = True
+                if explicit and _generic_body(text[body_at:c_end]):
+                    # "yêu cầu Sở X (nghiêm túc) triển khai thực hiện": a closing formula that
+                    # assigns nothing beyond what the document already says.
                     continue
                 drafts.append(
                     _Draft(
@@ -533,8 +528,8 @@ def _drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[_Draft]:
 
 
 def _generic_body(body: str) -> bool:
-    words = re.sub(r"[^\w\s]", " ", body.lower()).split()
-    return len(words) <= 5 and all(
+    words = re.sub(r"[^\w\s]|_", " ", body.lower()).split()
+    return len(words) <= 8 and all(
         w
         in {
             "tổ",
@@ -552,12 +547,6 @@ def _generic_body(body: str) -> bool:
         }
         for w in words
     )
-
-
-def _same(a: list[ag.Mention], b: list[ag.Mention]) -> bool:
-    from nhiemvu.lib.vntext import fold
-
-    return {fold(m.text) for m in a} == {fold(m.text) for m in b}
 
 
 def _prev_end(body: list[Sentence], index: int) -> int:
@@ -665,6 +654,8 @@ def _share_sentence_deadlines(tasks: list[Task], drafts: list[_Draft]) -> None:
 
 
 def _deliverable(body: str, *, has_deadline: bool) -> str | None:
+    """The work product the text asks for first (earliest in the text)."""
+    first: tuple[int, str] | None = None
     for name, pattern in DELIVERABLES:
         for m in pattern.finditer(body):
             if name == "báo cáo" and _is_document_reference(body, m.start()):
@@ -675,7 +666,11 @@ def _deliverable(body: str, *, has_deadline: bool) -> str | None:
                 re.I,
             ):
                 continue
-            return name
+            if first is None or m.start() < first[0]:
+                first = (m.start(), name)
+            break
+    if first:
+        return first[1]
     if has_deadline and WEAK_DELIVERABLE.search(body):
         return "văn bản tham mưu"
     return None

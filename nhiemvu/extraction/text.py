@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _LOOKALIKE = {"\u00d0": "Đ", "\u00f0": "đ"}
@@ -24,7 +25,7 @@ class Text:
     original: str
     norm: str
     # index in `original` of each character of `norm`, plus len(original) at the end
-    where: tuple[int, ...]
+    where: Sequence[int]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of `norm` back to `original`."""
@@ -41,8 +42,19 @@ class Text:
         return self.original[a:b], (a, b)
 
 
+_ONE_FOR_ONE = str.maketrans(
+    {**_LOOKALIKE, **dict.fromkeys(_DASH, "-"), **dict.fromkeys(_SPACE, " ")}
+)
+_NEEDS_SLOW = re.compile("[\r\u200b\u200c\u200d\ufeff]")
+
+
 def prepare(original: str) -> Text:
-    """Normalise cluster by cluster (a base character and its combining marks)."""
+    """Normalise cluster by cluster (a base character and its combining marks).
+
+    Most input is already NFC: then every change is one character for one, the offsets are the
+    identity, and the text is translated in one pass."""
+    if unicodedata.is_normalized("NFC", original) and not _NEEDS_SLOW.search(original):
+        return Text(original, original.translate(_ONE_FOR_ONE), range(len(original) + 1))
     out: list[str] = []
     where: list[int] = []
     i = 0

@@ -96,6 +96,10 @@ class Calendar:
         return self.next_working_day(day + dt.timedelta(days=count))
 
 
+def override_loader() -> OverrideLoader | None:
+    return _loader
+
+
 def set_override_loader(loader: OverrideLoader | None) -> None:
     global _loader
     _loader = loader
