@@ -70,7 +70,8 @@ def main() -> None:
     print(f"documents: {count} in {elapsed:.2f} s; tasks proposed: {tasks}")
     print(f"text size: {sizes[0]}–{sizes[-1]} characters (median {sizes[len(sizes) // 2]})")
     print(
-        f"extraction: {rate:.0f} documents/s on one core; goal {GOAL:.0f}/s; ratio {rate / GOAL:.2f}"
+        f"extraction: {rate:.0f} documents/s on one core; goal {GOAL:.0f}/s;"
+        f" ratio {rate / GOAL:.2f}"
     )
 
 
