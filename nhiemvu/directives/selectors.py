@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.utils.html import escape
 
 from nhiemvu.assignments import rules as task_perms
-from nhiemvu.assignments.models import Assignment
-from nhiemvu.directives.models import Directive
+from nhiemvu.assignments.models import Assignment, DeliverableKind, Recurrence
+from nhiemvu.directives.models import Authority, Directive, Urgency
+from nhiemvu.orgs.models import LeaderTitle, Membership, Organisation, OrgKind, Role
 from nhiemvu.orgs.rules import scope_of
+from nhiemvu.orgs.selectors import directory, find_organisation
 
 
 def visible_directives(user: Any) -> QuerySet[Directive]:
@@ -25,3 +30,123 @@ def directive_for(user: Any, code: str) -> Directive:
     if directive is None:
         raise Http404
     return directive
+
+
+# --- "Nhập văn bản": what the extraction engine proposes, as form data ----------------------
+
+
+# The engine's deliverable words → the task's deliverable kind.
+DELIVERABLE_KINDS = {
+    "báo cáo": DeliverableKind.REPORT.value,
+    "tờ trình": DeliverableKind.SUBMISSION.value,
+    "đề xuất": DeliverableKind.PROPOSAL.value,
+    "kế hoạch": DeliverableKind.PLAN.value,
+    "đề án": DeliverableKind.SCHEME.value,
+    "dự thảo": DeliverableKind.DRAFT.value,
+    "phương án": DeliverableKind.OPTION.value,
+    "văn bản": DeliverableKind.DOCUMENT.value,
+    "văn bản tham mưu": DeliverableKind.DOCUMENT.value,
+    "ý kiến": DeliverableKind.DOCUMENT.value,
+}
+
+
+@dataclass
+class Proposal:
+    header: dict[str, Any]
+    tasks: list[dict[str, Any]]
+    marked_text: str  # the text with each task's evidence in <mark>, HTML-escaped
+    warnings: list[str]
+
+
+def _leader_for(title: str | None) -> Any:
+    if not title:
+        return None
+    wanted = LeaderTitle.CHAIRMAN if title == "Chủ tịch" else LeaderTitle.VICE_CHAIRMAN
+    membership = (
+        Membership.objects.filter(role=Role.LEADER, leader_title=wanted)
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def _issuer_for(name: str | None) -> Organisation | None:
+    if name:
+        found = find_organisation(name)
+        if found:
+            return found
+    return Organisation.objects.filter(kind=OrgKind.PROVINCE).order_by("id").first()
+
+
+def propose(text: str, doc_date: dt.date | None) -> Proposal:
+    """Read a directive and turn the proposals into initial form data (nothing is saved)."""
+    from nhiemvu.extraction import extract
+
+    result = extract(text, doc_date, directory())
+    header = result.header
+    issuer = _issuer_for(header.issuer)
+    leader = _leader_for(header.assigned_by)
+    authority = header.authority if header.authority in Authority.values else ""
+    head = {
+        "text": text,
+        "issuer": issuer.code if issuer else None,
+        "ref": header.doc_ref or "",
+        "doc_date": header.doc_date or doc_date,
+        "subject": header.subject or "",
+        "signer_name": header.signer_name or "",
+        "signer_title": (header.signer_title or "").title(),
+        "authority": authority,
+        "assigned_by": leader.pk if leader else None,
+        "urgency": Urgency.NORMAL,
+    }
+    tasks = []
+    for task in result.tasks:
+        leads = [o["code"] for a in task.lead for o in a.resolved]
+        coordinators = [o["code"] for a in task.coordinate for o in a.resolved]
+        deliverable = (
+            DELIVERABLE_KINDS.get(task.deliverable, DeliverableKind.OTHER.value)
+            if task.deliverable
+            else ""
+        )
+        tasks.append(
+            {
+                "keep": task.bound,
+                "content": task.evidence.strip(),
+                "summary": task.action[:300],
+                "group_label": ", ".join(a.text for a in task.lead) if len(leads) > 1 else "",
+                "leads": leads,
+                "coordinators": [c for c in coordinators if c not in leads],
+                "deliverable_kind": deliverable,
+                "deliverable_text": (task.deliverable or "").capitalize(),
+                "deadline": task.deadline,
+                "recurrence": _recurrence(task.recurrence),
+                "no_deadline_reason": "",
+                "warnings": ",".join(task.warnings),
+                "evidence": task.evidence,
+                "span": task.span,
+                "lead_text": ", ".join(a.text for a in task.lead),
+                "deadline_how": task.deadline_how or "",
+            }
+        )
+    return Proposal(head, tasks, _marked(text, [t["span"] for t in tasks]), header.warnings)
+
+
+def _recurrence(value: str | None) -> str:
+    return value if value in Recurrence.values else ("other" if value else "")
+
+
+def _marked(text: str, spans: list[tuple[int, int]]) -> str:
+    parts = []
+    cursor = 0
+    for number, (start, end) in sorted(enumerate(spans, 1), key=lambda item: item[1][0]):
+        if start < cursor:
+            continue
+        parts.append(escape(text[cursor:start]))
+        parts.append(
+            f'<mark id="evidence-{number}" title="{number}">'
+            f"<sup>{number}</sup>{escape(text[start:end])}</mark>"
+        )
+        cursor = end
+    parts.append(escape(text[cursor:]))
+    return "".join(parts)

@@ -1,11 +1,22 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from nhiemvu.assignments import selectors as task_selectors
+from nhiemvu.assignments.services import TaskSpec, directive_register
 from nhiemvu.directives import selectors
+from nhiemvu.directives.forms import HeaderForm, ReadForm, TaskFormSet
+from nhiemvu.directives.services import DirectiveSpec
+from nhiemvu.extraction.files import FileError, read_bytes
+from nhiemvu.orgs.rules import scope_of
 
 
 @login_required
@@ -21,4 +32,111 @@ def directive_detail(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "directives/directive_detail.html",
         {"directive": directive, "tasks": tasks, "attachments": directive.attachments.all()},
+    )
+
+
+@login_required
+def directive_import(request: HttpRequest) -> HttpResponse:
+    """ "Nhập văn bản": paste or upload → review the proposed tasks → one save registers all.
+
+    Nothing is created until the officer saves the reviewed form; a rejected save shows every
+    field as typed with the errors beside it."""
+    if not scope_of(request.user).is_office:
+        raise PermissionDenied
+    if request.method == "POST" and request.POST.get("step") == "save":
+        return _import_save(request)
+    form = ReadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"] or ""
+        upload = form.cleaned_data.get("file")
+        if upload:
+            try:
+                text = read_bytes(upload.read(settings.MAX_UPLOAD_BYTES + 1), upload.name or "")
+            except FileError as exc:
+                form.add_error("file", str(exc))
+        if not form.errors:
+            proposal = selectors.propose(text, form.cleaned_data.get("doc_date"))
+            header = HeaderForm(initial=proposal.header)
+            tasks = TaskFormSet(initial=proposal.tasks, prefix="task")
+            return render(
+                request,
+                "directives/import_review.html",
+                {
+                    "header": header,
+                    "tasks": tasks,
+                    "proposal": proposal,
+                    "rows": list(zip(tasks.forms, proposal.tasks, strict=True)),
+                },
+            )
+    return render(
+        request, "directives/import.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _import_save(request: HttpRequest) -> HttpResponse:
+    header = HeaderForm(request.POST)
+    tasks = TaskFormSet(request.POST, prefix="task")
+    if header.is_valid() and tasks.is_valid():
+        data = header.cleaned_data
+        spec = DirectiveSpec(
+            issuer=data["issuer"],
+            ref=data["ref"],
+            doc_date=data["doc_date"],
+            subject=data["subject"],
+            signer_name=data["signer_name"],
+            signer_title=data["signer_title"],
+            authority=data["authority"] or "",
+            assigned_by=data["assigned_by"],
+            urgency=data["urgency"],
+            text=data["text"],
+        )
+        specs = [_task_spec(f.cleaned_data) for f in tasks.forms if f.cleaned_data.get("keep")]
+        try:
+            directive = directive_register(actor=request.user, spec=spec, tasks=specs)
+        except ValidationError as exc:
+            for message in exc.messages:
+                header.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("Registered %(ref)s with %(n)s task(s).")
+                % {"ref": directive.ref, "n": directive.assignments.count()},
+            )
+            return redirect("directive_detail", code=directive.code)
+    proposal_tasks = [
+        {
+            "evidence": f["evidence"].value() or "",
+            "lead_text": f["group_label"].value() or "",
+            "deadline_how": "",
+        }
+        for f in tasks.forms
+    ]
+    return render(
+        request,
+        "directives/import_review.html",
+        {
+            "header": header,
+            "tasks": tasks,
+            "rows": list(zip(tasks.forms, proposal_tasks, strict=True)),
+            "proposal": None,
+        },
+        status=400,
+    )
+
+
+def _task_spec(data: dict[str, Any]) -> TaskSpec:
+    leads = list(data["leads"])
+    several = len(leads) > 1
+    return TaskSpec(
+        content=data["content"],
+        summary=data["summary"],
+        lead=None if several else leads[0],
+        group_orgs=leads if several else (),
+        group_label=data["group_label"] if several else "",
+        coordinators=[c for c in data["coordinators"] if c not in leads],
+        deliverable_kind=data["deliverable_kind"] or "",
+        deliverable_text=data["deliverable_text"],
+        deadline=data["deadline"],
+        recurrence=data["recurrence"] or "",
+        no_deadline_reason=data["no_deadline_reason"],
     )

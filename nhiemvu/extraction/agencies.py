@@ -239,7 +239,7 @@ HEADS = (
     r"Hội|Đoàn|Viễn\s*thông|Tổng\s*công\s*ty|Công\s*ty|Học\s*viện|Trường|Kiểm\s*toán|Tỉnh\s*đoàn"
 )
 _LOCALITY = r"(?:tỉnh|huyện|thị\s*xã|thành\s*phố|quận|xã|phường|thị\s*trấn|đặc\s*khu)"
-_PROPER = rf"{_CAP}[{_LOW}]*(?:\s+{_CAP}[{_LOW}]*)*"
+_PROPER = rf"{_CAP}[{_LOW}]*(?:[ \t]+{_CAP}[{_LOW}]*)*"
 LOCAL_GOV = re.compile(
     rf"(?:Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân|UBND)\s+{_LOCALITY}\s+{_PROPER}"
 )
@@ -307,7 +307,8 @@ def _generic(text: str, pos: int) -> int | None:
     end = pos + m.end()
     words = 0
     while words < 9:
-        w = re.match(rf"\s*(?:-\s*)?(?:&\s*)?([{UPPER}{_LOW}0-9&.]+)", text[end:])
+        # Names stay on one line: a line break ends them ("Kính gửi: Bộ Nội vụ\nXét …").
+        w = re.match(rf"[ \t]*(?:-[ \t]*)?(?:&[ \t]*)?([{UPPER}{_LOW}0-9&.]+)", text[end:])
         if not w:
             break
         token = w.group(1).rstrip(".")

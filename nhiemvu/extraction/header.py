@@ -22,9 +22,18 @@ DATE_LINE = re.compile(
 NUMBER = re.compile(r"Số\s*:\s*(?P<ref>[^\s|,;]+(?:\s*/\s*[^\s|,;]+)*)")
 NEWS = re.compile(
     r"(?:(?:Ngày|ngày)\s*(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?:\s*/\s*(?P<y>\d{4}))?\s*,?\s*)?"
-    r"(?P<who>(?:Chủ\s*tịch\s*)?(?:UBND|Ủy\s*ban\s*nhân\s*dân|Văn\s*phòng)[^,.]{0,40}?)\s*(?:đã\s*)?ban\s*hành\s*"
+    r"(?P<who>(?:Chủ\s*tịch\s*)?(?:UBND|Ủy\s*ban\s*nhân\s*dân|Văn\s*phòng)[^,.\n]{0,40}?)\s*(?:đã\s*)?ban\s*hành\s*"
     r"(?P<type>Công\s*văn|Quyết\s*định|Chỉ\s*thị|Kế\s*hoạch|Thông\s*báo|Văn\s*bản|công\s*văn)\s*"
     r"(?:số\s*)?(?P<ref>\d{1,6}\s*/\s*[^\s,;]+)(?:\s*ngày\s*(?P<d2>\d{1,2})\s*/\s*(?P<m2>\d{1,2})\s*/\s*(?P<y2>\d{4}))?"
+)
+# "(Theo Công văn số 6012/UBND-KT, ngày 14/11/2023)", "(3585/VP-KTN, ngày 23/10/2017)"
+CITED_SELF = re.compile(
+    r"\(\s*(?:Theo\s+)?(?:(?:Công\s*văn|Quyết\s*định|Thông\s*báo|Kế\s*hoạch|Chỉ\s*thị)\s*)?(?:số\s*)?"
+    r"(?P<ref>\d{1,6}\s*/\s*[^\s,;()]+)\s*,?\s*ngày\s*(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})\s*\)",
+    re.IGNORECASE,
+)
+ISSUER_WORDS = re.compile(
+    r"ỦY\s*BAN|UỶ\s*BAN|UBND|VĂN\s*PHÒNG|BỘ|SỞ|CHÍNH\s*PHỦ|THỦ\s*TƯỚNG|HỘI\s*ĐỒNG|BAN\b|TỈNH|THÀNH\s*PHỐ"
 )
 SIGNATURE = re.compile(r"(?m)^\|?\s*(?P<auth>TM|KT|TL|TUQ|Q)\.\s*(?P<who>[^\n|]+)")
 ADDRESSEES = re.compile(r"Kính\s*gửi\s*:?\s*", re.IGNORECASE)
@@ -106,6 +115,12 @@ def parse_header(t: Text) -> Header:
             or _date(news.group("y"), news.group("m"), news.group("d"))
         )
         header.issuer = header.issuer or news.group("who").strip()
+    cited = CITED_SELF.search(text) if not header.doc_ref else None
+    if cited:
+        _ref(cited.group("ref"), header)
+        header.doc_date = header.doc_date or _date(
+            cited.group("y"), cited.group("m"), cited.group("d")
+        )
     first_lines = [ln.strip(" |") for ln in top.split("\n")[:6]]
     issuer_lines: list[str] = []
     for line in first_lines:
@@ -118,7 +133,7 @@ def parse_header(t: Text) -> Header:
             issuer_lines.append(part)
         elif issuer_lines:
             break
-    if issuer_lines:
+    if issuer_lines and ISSUER_WORDS.search(" ".join(issuer_lines)):
         header.issuer = " ".join(issuer_lines).strip("- ")
     subject = re.search(
         r"(?m)^\s*V/v\s*:?\s*(?P<s>.+(?:\n(?![A-ZĐ][^\n]*,\s*ngày)[a-zà-ỹđ].+)*)", top
@@ -126,6 +141,11 @@ def parse_header(t: Text) -> Header:
     if subject:
         header.subject = re.sub(r"\s+", " ", subject.group("s")).strip(" .|")
         ends.append(subject.end())
+    if not header.subject and news:
+        # A news item: its title line says what the document is about.
+        title = text.lstrip().split("\n", 1)[0].strip()
+        if 15 <= len(title) <= 300 and not title.endswith(".") and not title.isupper():
+            header.subject = title
     greeting = ADDRESSEES.search(text[:3000])
     gazetteer = ag.Gazetteer()
     if greeting:

@@ -18,3 +18,17 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// "Nhập văn bản": add a blank task form (the formset's empty form, numbered like Django does).
+document.addEventListener("DOMContentLoaded", () => {
+  const button = document.querySelector(".js-add-task");
+  const template = document.getElementById("empty-task");
+  const total = document.getElementById("id_task-TOTAL_FORMS");
+  if (!button || !template || !total) return;
+  button.addEventListener("click", () => {
+    const index = Number(total.value);
+    const html = template.innerHTML.replaceAll("__prefix__", String(index));
+    button.insertAdjacentHTML("beforebegin", html);
+    total.value = String(index + 1);
+  });
+});
