@@ -64,7 +64,9 @@ class HeaderForm(StyledForm):
     authority = forms.ChoiceField(
         label=_("Signing authority"), choices=Authority.choices, required=False
     )
-    assigned_by = forms.ModelChoiceField(label=_("Assigning leader"), queryset=None, required=False)
+    assigned_by: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Assigning leader"), queryset=Organisation.objects.none(), required=False
+    )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

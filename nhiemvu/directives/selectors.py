@@ -129,7 +129,8 @@ def propose(text: str, doc_date: dt.date | None) -> Proposal:
                 "deadline_how": task.deadline_how or "",
             }
         )
-    return Proposal(head, tasks, _marked(text, [t["span"] for t in tasks]), header.warnings)
+    spans: list[tuple[int, int]] = [task.span for task in result.tasks]
+    return Proposal(head, tasks, _marked(text, spans), header.warnings)
 
 
 def _recurrence(value: str | None) -> str:
@@ -137,16 +138,16 @@ def _recurrence(value: str | None) -> str:
 
 
 def _marked(text: str, spans: list[tuple[int, int]]) -> str:
-    parts = []
+    parts: list[str] = []
     cursor = 0
     for number, (start, end) in sorted(enumerate(spans, 1), key=lambda item: item[1][0]):
         if start < cursor:
             continue
-        parts.append(escape(text[cursor:start]))
+        parts.append(str(escape(text[cursor:start])))
         parts.append(
             f'<mark id="evidence-{number}" title="{number}">'
             f"<sup>{number}</sup>{escape(text[start:end])}</mark>"
         )
         cursor = end
-    parts.append(escape(text[cursor:]))
+    parts.append(str(escape(text[cursor:])))
     return "".join(parts)

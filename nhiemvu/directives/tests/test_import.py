@@ -7,13 +7,15 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
 from django.urls import reverse
 
 from nhiemvu.assignments.models import Assignment
 from nhiemvu.directives.models import Directive
-from nhiemvu.orgs.models import OrgAlias, OrgKind
+from nhiemvu.orgs.models import OrgAlias, Organisation, OrgKind
 from nhiemvu.test import BaseTestCase, make_org
 
 CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "dev.jsonl"
@@ -26,6 +28,8 @@ def founding_letter() -> str:
 
 
 class ImportTest(BaseTestCase):
+    tttt: Organisation
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -34,13 +38,13 @@ class ImportTest(BaseTestCase):
         OrgAlias.objects.create(org=cls.p.office_org, alias="Văn phòng UBND tỉnh")
         make_org("quy-nhon", "UBND thành phố Quy Nhơn", OrgKind.DISTRICT)
 
-    def read(self, **data: object) -> object:
+    def read(self, **data: object) -> Any:
         self.login(self.p.office)
         return self.client.post(URL, {"step": "read", **data})
 
-    def form_data(self, response: object) -> dict[str, object]:
+    def form_data(self, response: HttpResponse) -> dict[str, object]:
         """What the browser would send back: every field of the review form as rendered."""
-        html = response.content.decode()  # type: ignore[attr-defined]
+        html = response.content.decode()
         data: dict[str, object] = {}
         for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
             if "__prefix__" not in name:
