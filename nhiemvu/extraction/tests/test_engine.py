@@ -360,3 +360,17 @@ def test_the_shared_corpus_meets_the_quality_bar(tmp_path: Path) -> None:
     assert figures["recurrence"] >= 0.95, score.stdout
     assert figures["deliverable"] >= 0.90, score.stdout
     assert figures["flag_recall"] >= 0.90, score.stdout
+
+
+def test_a_scanned_pdf_without_ocr_tools_gets_a_clear_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    monkeypatch.setattr("nhiemvu.extraction.files.shutil.which", lambda name: None)
+    with pytest.raises(FileError, match="bản quét.*tesseract-ocr-vie"):
+        read_bytes(buffer.getvalue(), "scan.pdf")

@@ -41,3 +41,11 @@ class DemoTest(TestCase):
             status.Label.REFUSED,
         ):
             self.assertIn(label, labels)
+
+
+class LanguageTest(TestCase):
+    def test_vietnamese_first_whatever_the_browser_says(self) -> None:
+        response = self.client.get("/dang-nhap/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        self.assertContains(response, "Đăng nhập")
+        self.client.post("/i18n/setlang/", {"language": "en", "next": "/dang-nhap/"})
+        self.assertContains(self.client.get("/dang-nhap/"), "Log in")
