@@ -372,5 +372,5 @@ def test_a_scanned_pdf_without_ocr_tools_gets_a_clear_message(
     buffer = io.BytesIO()
     writer.write(buffer)
     monkeypatch.setattr("nhiemvu.extraction.files.shutil.which", lambda name: None)
-    with pytest.raises(FileError, match="bản quét.*tesseract-ocr-vie"):
+    with pytest.raises(FileError, match=r"bản quét.*tesseract-ocr-vie"):
         read_bytes(buffer.getvalue(), "scan.pdf")
