@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "nhiemvu.directives",
     "nhiemvu.assignments",
     "nhiemvu.audit",
+    "nhiemvu.reminders",
     "nhiemvu.web",
 ]
 
@@ -119,6 +120,9 @@ else:
                     "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
                 ),
             },
+            # Tests run on a file too: an in-memory shared-cache database locks whole tables
+            # and ignores the busy timeout, which is not how the real system behaves.
+            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
         }
     }
 

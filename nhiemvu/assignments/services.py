@@ -772,7 +772,10 @@ def extension_decide(
     """The assigning leader's side approves (possibly another date) or denies."""
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
     task = _locked(extension.assignment)
-    if not perms.can_decide_extension(actor, task):
+    # A completion date proposed for a task without deadline (the 3-monthly check) is approved
+    # by the office (issue 5); moving an existing deadline is the assigning leader's decision.
+    office_may = extension.kind == ExtensionKind.SET and perms.can_manage(actor, task)
+    if not (office_may or perms.can_decide_extension(actor, task)):
         raise _deny(_("Only the assigning leader decides on this extension request."))
     if extension.status != ExtensionStatus.PENDING:
         raise ValidationError(_("This request has already been decided."))
@@ -905,3 +908,9 @@ def organisation_transfer_tasks(*, actor: Any, org: Organisation) -> int:
         actor_org=actor_org,
     )
     return moved
+
+
+def reminder_noted(*, task: Assignment, text: str, data: dict[str, Any]) -> AssignmentEvent:
+    """A reminder went out about this task: its timeline shows it. Called by the reminders app
+    inside the transaction that logs the reminder; the audit trail is the reminder log itself."""
+    return _event(task, actor=None, kind=EventKind.REMINDER, text=text, data=data, actor_org=None)

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from nhiemvu.orgs.models import Membership
 from nhiemvu.orgs.rules import scope_of
+from nhiemvu.reminders.models import Notification
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -19,4 +20,6 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "province_name": settings.NHIEMVU["PROVINCE_NAME"],
         "memberships": memberships,
         "scope": scope_of(user),
+        # The bell: counted lazily, so pages that do not render the header pay nothing.
+        "unread": lambda: Notification.objects.filter(user=user, read_at__isnull=True).count(),
     }

@@ -4,6 +4,7 @@ from django.urls import path
 
 from nhiemvu.assignments import views as task_views
 from nhiemvu.directives import views as directive_views
+from nhiemvu.reminders import views as reminder_views
 from nhiemvu.web import views
 
 urlpatterns = [
@@ -12,6 +13,24 @@ urlpatterns = [
     path("nhiem-vu/", task_views.task_list, name="task_list"),
     path("nhiem-vu/<str:code>/", task_views.task_detail, name="task_detail"),
     path("nhiem-vu/<str:code>/<slug:action>/", task_views.task_action, name="task_action"),
+    path("thong-bao/", reminder_views.notification_list, name="notifications"),
+    path("thong-bao/da-doc/", reminder_views.notification_read, name="notification_read"),
+    path(
+        "thong-bao/cai-dat/",
+        reminder_views.notification_preferences,
+        name="notification_preferences",
+    ),
+    path("don-doc/", reminder_views.urging, name="urging"),
+    path(
+        "don-doc/<slug:code>/cong-van.docx",
+        reminder_views.urging_letter_download,
+        name="urging_letter",
+    ),
+    path(
+        "don-doc/<slug:code>/cap-nhat/",
+        reminder_views.urging_letter_register,
+        name="urging_letter_register",
+    ),
     path("van-ban/nhap/", directive_views.directive_import, name="directive_import"),
     path("van-ban/<str:code>/", directive_views.directive_detail, name="directive_detail"),
 ]

@@ -1,0 +1,64 @@
+"""What would be sent: `remind --dry-run --now 2026-03-11T08:00 --format jsonl` changes nothing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from nhiemvu.assignments.models import Assignment
+from nhiemvu.lib import workdays
+from nhiemvu.orgs.models import Organisation
+from nhiemvu.reminders.management.commands.scheduler import parse_now
+from nhiemvu.reminders.schedule import pending
+from nhiemvu.reminders.services import deliver
+
+
+class Command(BaseCommand):
+    help = "List (--dry-run) or deliver the reminders due at an instant."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--dry-run", action="store_true", help="print, change nothing")
+        parser.add_argument("--now", help="ISO date-time (default: now)")
+        parser.add_argument("--format", choices=["jsonl", "text"], default="text")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        now = parse_now(options["now"]) or workdays.now()
+        due = pending(now)
+        if not options["dry_run"]:
+            delivered = sum(deliver(d, now) for d in due)
+            self.stdout.write(f"delivered: {delivered}")
+            return
+        tasks = dict(
+            Assignment.objects.filter(pk__in=[d.task_id for d in due if d.task_id]).values_list(
+                "pk", "code"
+            )
+        )
+        orgs = dict(
+            Organisation.objects.filter(pk__in=[d.org_id for d in due if d.org_id]).values_list(
+                "pk", "code"
+            )
+        )
+        users = dict(
+            get_user_model()
+            .objects.filter(pk__in={u for d in due for u in d.recipients})
+            .values_list("pk", "username")
+        )
+        for d in due:
+            row: dict[str, Any] = {
+                "task": tasks.get(d.task_id) if d.task_id else None,
+                "organisation": orgs.get(d.org_id) if d.org_id else None,
+                "rule": d.rule,
+                "period": d.period,
+                "recipients": [users[u] for u in d.recipients if u in users],
+                "title": d.title,
+            }
+            if options["format"] == "jsonl":
+                self.stdout.write(json.dumps(row, ensure_ascii=False))
+            else:
+                self.stdout.write(
+                    f"{row['rule']:16} {row['task'] or row['organisation'] or ''}"
+                    f"  {', '.join(row['recipients'])}  {row['title']}"
+                )

@@ -1,0 +1,170 @@
+"""Urging that runs itself: rules (data, editable), the log that makes each reminder happen once,
+in-app notifications, and the e-mail outbox that retries until the message is sent."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from nhiemvu.assignments.models import Assignment
+from nhiemvu.orgs.models import Organisation
+
+
+class RuleCode(models.TextChoices):
+    BEFORE = "before", _("Before the deadline")
+    ON_DAY = "on_day", _("On the deadline")
+    OVERDUE = "overdue", _("Overdue, repeated")
+    ESCALATE_HEAD = "escalate_head", _("Escalation to the agency head")
+    ESCALATE_OFFICE = "escalate_office", _("Escalation to the Provincial Office")
+    NO_DEADLINE = "no_deadline", _("Task without deadline: 3-monthly check")
+    MONTHLY_REQUEST = "monthly_request", _("Monthly progress-report request")
+    DAILY_DIGEST = "daily_digest", _("Daily digest for the office")
+    WEEKLY_DIGEST = "weekly_digest", _("Weekly digest for heads and leaders")
+
+
+# Defaults of issue 5: before the deadline 7, 3 and 1 working days; every 3 working days while
+# overdue; the head after 5 working days, the office after 10; every 3 months without deadline;
+# the monthly request on the 20th; digests daily and on Mondays.
+DEFAULT_RULES: dict[str, list[int]] = {
+    RuleCode.BEFORE: [7, 3, 1],
+    RuleCode.ON_DAY: [0],
+    RuleCode.OVERDUE: [3],
+    RuleCode.ESCALATE_HEAD: [5],
+    RuleCode.ESCALATE_OFFICE: [10],
+    RuleCode.NO_DEADLINE: [3],
+    RuleCode.MONTHLY_REQUEST: [20],
+    RuleCode.DAILY_DIGEST: [1],
+    RuleCode.WEEKLY_DIGEST: [1],
+}
+
+
+class ReminderRule(models.Model):
+    """One rule's numbers (working days, months or a day of the month, as its kind says)."""
+
+    code = models.CharField(_("rule"), max_length=20, choices=RuleCode.choices, unique=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    values = models.JSONField(
+        _("values"), default=list, help_text=_("Working days, months or day of month, by rule.")
+    )
+
+    class Meta:
+        verbose_name = _("reminder rule")
+        verbose_name_plural = _("reminder rules")
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()}: {self.values}"
+
+
+class ReminderLog(models.Model):
+    """A reminder that happened. The unique key (rule, task or organisation, period) is what
+    makes a second scheduler, a retry or a restart unable to send it again."""
+
+    key = models.CharField(max_length=120, unique=True)
+    rule = models.CharField(max_length=20, choices=RuleCode.choices)
+    period = models.CharField(max_length=60)
+    task = models.ForeignKey(
+        Assignment, models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    org = models.ForeignKey(
+        Organisation, models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    created_at = models.DateTimeField()
+    recipients = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["task", "created_at"], name="remlog_task")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class DeliveryMode(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediately")
+    DIGEST = "digest", _("In the digest")
+
+
+class NotificationPreference(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notification_preferences"
+    )
+    rule = models.CharField(max_length=20, choices=RuleCode.choices)
+    mode = models.CharField(
+        max_length=10, choices=DeliveryMode.choices, default=DeliveryMode.IMMEDIATE
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "rule"], name="pref_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.rule} {self.mode}"
+
+
+class Notification(models.Model):
+    """In the app: the bell, its unread count, the list."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications")
+    log = models.ForeignKey(
+        ReminderLog, models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    rule = models.CharField(max_length=20, choices=RuleCode.choices)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    digested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The bell: a user's unread notifications.
+            models.Index(
+                fields=["user", "created_at"],
+                name="notif_unread",
+                condition=Q(read_at__isnull=True),
+            ),
+            models.Index(fields=["user", "-created_at"], name="notif_user"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Outbox(models.Model):
+    """An e-mail to send. Claimed with a lease by a conditional UPDATE; retried with back-off."""
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    text = models.TextField()
+    html = models.TextField(blank=True)
+    log = models.ForeignKey(
+        ReminderLog, models.CASCADE, null=True, blank=True, related_name="messages"
+    )
+    message_id = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField()
+    next_attempt_at = models.DateTimeField()
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mail")
+        indexes = [
+            # Read by the sender loop: unsent messages whose attempt is due.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbox_due",
+                condition=Q(sent_at__isnull=True, failed=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

@@ -1,0 +1,353 @@
+"""What reminders are due at an instant. Reads only; delivering is services.deliver().
+
+Every rule is answered with a few index-backed queries: per-date work (how many working days
+overdue, which 3-month anniversary) is done on the distinct dates, never per task, so a day's plan
+for a million tasks costs a handful of GROUP BY queries.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar as pycalendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from nhiemvu.assignments.models import Assignment, DeadlineKind, ExtensionStatus, WorkState
+from nhiemvu.lib import workdays
+from nhiemvu.orgs.models import Membership, Organisation, Role
+from nhiemvu.reminders.models import DEFAULT_RULES, ReminderLog, ReminderRule, RuleCode
+
+# Reminders go to work still owed by the agency: not to paused, completed or reported work.
+REMINDED_STATES = (WorkState.OPEN, WorkState.RETURNED)
+
+
+@dataclass(frozen=True)
+class Due:
+    rule: str
+    subject: str  # "t<task id>", "o<organisation id>" or "u<user id>"
+    period: str
+    recipients: tuple[int, ...]
+    title: str
+    body: str = ""
+    url: str = ""
+    task_id: int | None = None
+    org_id: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.rule}:{self.subject}:{self.period}"[:120]
+
+
+def rules() -> dict[str, list[int]]:
+    """The rules in force: the administrators' rows over the defaults; disabled ones absent."""
+    found = {code: list(values) for code, values in DEFAULT_RULES.items()}
+    for rule in ReminderRule.objects.all():
+        if rule.enabled:
+            found[rule.code] = [int(v) for v in rule.values]
+        else:
+            found.pop(rule.code, None)
+    return found
+
+
+def _agency_people(org_ids: set[int], roles: tuple[str, ...]) -> dict[int, tuple[int, ...]]:
+    people: dict[int, list[int]] = defaultdict(list)
+    for org_id, user_id in (
+        Membership.objects.filter(org_id__in=org_ids, role__in=roles, user__is_active=True)
+        .values_list("org_id", "user_id")
+        .order_by("user_id")
+    ):
+        if user_id not in people[org_id]:
+            people[org_id].append(user_id)
+    return {org: tuple(users) for org, users in people.items()}
+
+
+def _role_people(*roles: str) -> tuple[int, ...]:
+    return tuple(
+        Membership.objects.filter(role__in=roles, user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+        .order_by("user_id")
+    )
+
+
+def _task_url(code: str) -> str:
+    return reverse("task_detail", args=[code])
+
+
+class Planner:
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+        self.today = timezone.localdate(now)
+        self.cal = workdays.calendar()
+        self.rules = rules()
+        self.out: list[Due] = []
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _tasks(
+        self,
+        qs: Any,
+        rule: str,
+        period: str,
+        title: str,
+        roles: tuple[str, ...] = (Role.OFFICER, Role.HEAD),
+        office: bool = False,
+    ) -> None:
+        rows = list(qs.values_list("id", "code", "lead_id", "summary", "deadline"))
+        people = _agency_people({r[2] for r in rows}, roles) if not office else {}
+        office_people = _role_people(Role.OFFICE) if office else ()
+        for task_id, code, lead_id, summary, deadline in rows:
+            recipients = office_people if office else people.get(lead_id, ())
+            when = f" ({deadline:%d/%m/%Y})" if deadline else ""
+            self.out.append(
+                Due(
+                    rule,
+                    f"t{task_id}",
+                    period.format(deadline=deadline),
+                    recipients,
+                    f"{title}{when}: {summary[:200]}",
+                    summary,
+                    _task_url(code),
+                    task_id=task_id,
+                    org_id=lead_id,
+                )
+            )
+
+    def _working_days_back(self, earliest: dt.date) -> list[dt.date]:
+        """Working days from `earliest` to today, ascending."""
+        days = []
+        current = earliest
+        while current <= self.today:
+            if self.cal.is_working_day(current):
+                days.append(current)
+            current += dt.timedelta(days=1)
+        return days
+
+    # -- the rules ------------------------------------------------------------------------
+
+    def plan(self) -> list[Due]:
+        if not self.cal.is_working_day(self.today):
+            return []  # quiet on non-working days: what falls due is said on the next one
+        open_tasks = Assignment.objects.filter(state__in=REMINDED_STATES)
+        with_deadline = open_tasks.filter(deadline__isnull=False)
+        previous = self.cal.previous_working_day(self.today, include=False)
+        for k in self.rules.get(RuleCode.BEFORE, []):
+            # Each calendar date belongs to one working day's window, so a deadline on a
+            # Sunday is reminded on the Friday before, once.
+            start = self.cal.add_working_days(previous, k)
+            end = self.cal.add_working_days(self.today, k)
+            qs = with_deadline.filter(deadline__gt=start, deadline__lte=end)
+            self._tasks(
+                qs,
+                RuleCode.BEFORE,
+                f"{k}:{{deadline}}",
+                _("%(n)s working days to the deadline") % {"n": k},
+            )
+        if RuleCode.ON_DAY in self.rules:
+            self._tasks(
+                with_deadline.filter(deadline=self.today),
+                RuleCode.ON_DAY,
+                "{deadline}",
+                _("Due today"),
+            )
+        self._overdue(with_deadline)
+        self._no_deadline(
+            open_tasks.filter(deadline__isnull=True).exclude(deadline_kind=DeadlineKind.RECURRING)
+        )
+        self._monthly_request(open_tasks)
+        self._digests()
+        return self.out
+
+    def _overdue(self, with_deadline: Any) -> None:
+        late = with_deadline.filter(deadline__lt=self.today)
+        deadlines = sorted(late.values_list("deadline", flat=True).distinct())
+        if not deadlines:
+            return
+        days = self._working_days_back(deadlines[0])
+        every = (self.rules.get(RuleCode.OVERDUE) or [0])[0]
+        head_after = (self.rules.get(RuleCode.ESCALATE_HEAD) or [0])[0]
+        office_after = (self.rules.get(RuleCode.ESCALATE_OFFICE) or [0])[0]
+        repeat, head, office = [], [], []
+        for deadline in deadlines:
+            # Working days in (deadline, today].
+            n = len(days) - bisect.bisect_right(days, deadline)
+            if n < 1:
+                continue
+            if every and (n - 1) % every == 0:
+                repeat.append(deadline)
+            if head_after and n == head_after:
+                head.append(deadline)
+            if office_after and n == office_after:
+                office.append(deadline)
+        if repeat:
+            self._tasks(
+                late.filter(deadline__in=repeat),
+                RuleCode.OVERDUE,
+                f"{{deadline}}:{self.today:%Y%m%d}",
+                _("Overdue"),
+            )
+        if head:
+            self._tasks(
+                late.filter(deadline__in=head),
+                RuleCode.ESCALATE_HEAD,
+                "{deadline}",
+                _("%(n)s working days overdue: to the agency head") % {"n": head_after},
+                roles=(Role.HEAD,),
+            )
+        if office:
+            self._tasks(
+                late.filter(deadline__in=office),
+                RuleCode.ESCALATE_OFFICE,
+                "{deadline}",
+                _("%(n)s working days overdue: the office urges") % {"n": office_after},
+                office=True,
+            )
+
+    def _no_deadline(self, no_deadline: Any) -> None:
+        months = (self.rules.get(RuleCode.NO_DEADLINE) or [0])[0]
+        if not months:
+            return
+        due_on: dict[dt.date, int] = {}
+        for assigned in no_deadline.values_list("assigned_on", flat=True).distinct():
+            cycle = self._cycle_due(assigned, months)
+            if cycle:
+                due_on[assigned] = cycle
+        if not due_on:
+            return
+        qs = no_deadline.filter(assigned_on__in=list(due_on))
+        rows = list(qs.values_list("id", "code", "lead_id", "summary", "assigned_on"))
+        people = _agency_people({r[2] for r in rows}, (Role.OFFICER, Role.HEAD))
+        for task_id, code, lead_id, summary, assigned in rows:
+            cycle = due_on[assigned]
+            self.out.append(
+                Due(
+                    RuleCode.NO_DEADLINE,
+                    f"t{task_id}",
+                    str(cycle),
+                    people.get(lead_id, ()),
+                    _(
+                        "%(months)s-monthly check (no. %(cycle)s) of a task without deadline: "
+                        "%(summary)s"
+                    )
+                    % {"months": months, "cycle": cycle, "summary": summary[:200]},
+                    _("Please update the progress or propose a completion date."),
+                    _task_url(code),
+                    task_id=task_id,
+                    org_id=lead_id,
+                )
+            )
+
+    def _cycle_due(self, assigned: dt.date, months: int) -> int | None:
+        """The cycle number j if assigned + j×months (rolled to a working day) is today."""
+        elapsed = (self.today.year - assigned.year) * 12 + self.today.month - assigned.month
+        for j in {elapsed // months, elapsed // months + 1, max(1, elapsed // months - 1)}:
+            if j < 1:
+                continue
+            total = assigned.month - 1 + j * months
+            year, month = assigned.year + total // 12, total % 12 + 1
+            day = min(assigned.day, pycalendar.monthrange(year, month)[1])
+            if self.cal.next_working_day(dt.date(year, month, day)) == self.today:
+                return j
+        return None
+
+    def _monthly_request(self, open_tasks: Any) -> None:
+        days = self.rules.get(RuleCode.MONTHLY_REQUEST)
+        if not days:
+            return
+        day = min(days[0], pycalendar.monthrange(self.today.year, self.today.month)[1])
+        if self.cal.next_working_day(self.today.replace(day=day)) != self.today:
+            return
+        counts: dict[int, int] = defaultdict(int)
+        for lead_id in open_tasks.values_list("lead_id", flat=True).order_by():
+            counts[lead_id] += 1
+        people = _agency_people(set(counts), (Role.OFFICER, Role.HEAD))
+        codes = dict(Organisation.objects.filter(id__in=counts).values_list("id", "code"))
+        for org_id, n in sorted(counts.items()):
+            self.out.append(
+                Due(
+                    RuleCode.MONTHLY_REQUEST,
+                    f"o{org_id}",
+                    f"{self.today:%Y-%m}",
+                    people.get(org_id, ()),
+                    _("Progress report for %(month)s requested: %(n)s tasks in progress")
+                    % {"month": f"{self.today:%m/%Y}", "n": n},
+                    _("Please update the progress of your agency's tasks in progress."),
+                    reverse("task_list") + f"?org={codes[org_id]}&role=lead",
+                    org_id=org_id,
+                    extra={"count": n},
+                )
+            )
+
+    def _digests(self) -> None:
+        if RuleCode.DAILY_DIGEST in self.rules:
+            for user_id in _role_people(Role.OFFICE, Role.WORKING_GROUP):
+                self.out.append(
+                    Due(
+                        RuleCode.DAILY_DIGEST,
+                        f"u{user_id}",
+                        f"{self.today}",
+                        (user_id,),
+                        _("Daily digest %(day)s") % {"day": f"{self.today:%d/%m/%Y}"},
+                        url=reverse("home"),
+                    )
+                )
+        week_start = self.today - dt.timedelta(days=self.today.weekday())
+        if (
+            RuleCode.WEEKLY_DIGEST in self.rules
+            and self.cal.next_working_day(week_start) == self.today
+        ):
+            for user_id in _role_people(Role.HEAD, Role.LEADER):
+                self.out.append(
+                    Due(
+                        RuleCode.WEEKLY_DIGEST,
+                        f"u{user_id}",
+                        f"{self.today:%G-W%V}",
+                        (user_id,),
+                        _("Weekly digest, week %(week)s") % {"week": f"{self.today:%V/%G}"},
+                        url=reverse("home"),
+                    )
+                )
+
+
+def plan(now: dt.datetime) -> list[Due]:
+    """Every reminder due at `now`, including those already sent (the log filters them).
+
+    Titles are written in the province's language (they are stored and e-mailed)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return Planner(now).plan()
+
+
+def pending(now: dt.datetime) -> list[Due]:
+    """What `plan` says minus what the log already holds: what a run at `now` would send."""
+    due = plan(now)
+    done = set(
+        ReminderLog.objects.filter(key__in=[d.key for d in due]).values_list("key", flat=True)
+    )
+    return [d for d in due if d.key not in done]
+
+
+def digest_counts(user: Any, today: dt.date) -> dict[str, int]:
+    """The figures of a digest, for what this user may see."""
+    from nhiemvu.assignments import rules as perms
+
+    visible = perms.visible(user)
+    limit = workdays.add_working_days(today, 3)
+    return {
+        "awaiting": visible.filter(state=WorkState.REPORTED).count(),
+        "overdue": visible.filter(state__in=REMINDED_STATES, deadline__lt=today).count(),
+        "due_soon": visible.filter(
+            state__in=REMINDED_STATES, deadline__gte=today, deadline__lte=limit
+        ).count(),
+        "extensions": visible.filter(extensions__status=ExtensionStatus.PENDING).count(),
+        "refused": visible.filter(state=WorkState.REFUSED).count(),
+        "flagged": visible.filter(Q(flagged=True) & Q(state__in=REMINDED_STATES)).count(),
+    }

@@ -1,0 +1,343 @@
+"""Urging that runs itself: a year of days, the 3-monthly cycle, races, retries and crashes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import threading
+from collections import defaultdict
+from typing import Any
+from unittest import mock
+
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test import TestCase, TransactionTestCase
+
+from nhiemvu.assignments import services as tasks
+from nhiemvu.assignments.models import Assignment, AssignmentEvent
+from nhiemvu.lib import workdays
+from nhiemvu.reminders import services
+from nhiemvu.reminders.letters import urging_letter
+from nhiemvu.reminders.models import Notification, Outbox, ReminderLog, RuleCode
+from nhiemvu.reminders.schedule import pending
+from nhiemvu.test import Province, at, register, travel
+
+D = dt.date
+
+
+def task_with(p: Province, ref: str, doc_date: dt.date, **spec: Any) -> Assignment:
+    with travel(doc_date):
+        directive = register(
+            p,
+            ref=ref,
+            doc_date=doc_date,
+            tasks=[tasks.TaskSpec(content=f"Nhiệm vụ {ref}", lead=p.agency_a, **spec)],
+        )
+    return Assignment.objects.get(directive=directive)
+
+
+def users_emails(p: Province) -> None:
+    for name, user in p.personas().items():
+        user.email = f"{name}@example.gov.vn"
+        user.save(update_fields=["email"])
+
+
+class YearTest(TestCase):
+    p: Province
+    tet: Assignment
+    swap: Assignment
+    done: Assignment
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.p = Province()
+        users_emails(cls.p)
+        # Deadline the Tuesday after Tết 2026 (14–22/2 off).
+        cls.tet = task_with(cls.p, "1/UBND-KT", D(2026, 1, 5), deadline=D(2026, 2, 24))
+        # Deadline the Monday after the make-up working Saturday 22/8/2026.
+        cls.swap = task_with(cls.p, "2/UBND-KT", D(2026, 7, 1), deadline=D(2026, 8, 24))
+        # Completed on time: never reminded after its report.
+        cls.done = task_with(cls.p, "3/UBND-KT", D(2026, 1, 5), deadline=D(2026, 3, 31))
+
+    def test_a_year_of_days(self) -> None:
+        fired: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
+        day = D(2026, 1, 1)
+        while day <= D(2026, 12, 31):
+            with travel(day, 8):
+                if day == D(2026, 3, 25):
+                    tasks.assignment_report_completion(
+                        actor=self.p.lead_officer,
+                        task=self.done,
+                        output_ref="1/BC",
+                        output_date=day,
+                    )
+                before = set(ReminderLog.objects.values_list("pk", flat=True))
+                services.run_once(workdays.now())
+                for entry in ReminderLog.objects.exclude(pk__in=before):
+                    subject = {self.tet.pk: "tet", self.swap.pk: "swap", self.done.pk: "done"}.get(
+                        entry.task_id or 0, "other"
+                    )
+                    fired[subject].append((day, entry.rule))
+            day += dt.timedelta(days=1)
+        cal = workdays.calendar()
+        every = [d for subject in fired.values() for d, _ in subject]
+        self.assertTrue(every)
+        self.assertTrue(all(cal.is_working_day(d) for d in every), "a reminder on a day off")
+        tet = fired["tet"]
+        self.assertIn((D(2026, 2, 6), RuleCode.BEFORE), tet)  # 7 working days before
+        self.assertIn((D(2026, 2, 12), RuleCode.BEFORE), tet)  # 3: 13/2, 23/2, 24/2
+        self.assertIn((D(2026, 2, 23), RuleCode.BEFORE), tet)  # 1: across the Tết week
+        self.assertIn((D(2026, 2, 24), RuleCode.ON_DAY), tet)
+        overdue = [d for d, rule in tet if rule == RuleCode.OVERDUE]
+        self.assertEqual(overdue[:3], [D(2026, 2, 25), D(2026, 3, 2), D(2026, 3, 5)])
+        self.assertIn((D(2026, 3, 3), RuleCode.ESCALATE_HEAD), tet)  # 5 working days late
+        self.assertIn((D(2026, 3, 10), RuleCode.ESCALATE_OFFICE), tet)  # 10
+        self.assertNotIn(D(2026, 2, 16), [d for d, _ in tet])  # Tết: quiet
+        # The make-up Saturday is a working day: the 1-day reminder comes on it.
+        self.assertIn((D(2026, 8, 22), RuleCode.BEFORE), fired["swap"])
+        # The completed task: reminded before its report, never after.
+        self.assertTrue(fired["done"])
+        self.assertEqual(fired["done"], [(D(2026, 3, 20), RuleCode.BEFORE)])
+        # The timeline shows each reminder sent.
+        self.assertEqual(
+            AssignmentEvent.objects.filter(assignment=self.tet, kind="reminder").count(), len(tet)
+        )
+
+
+class NoDeadlineCycleTest(TestCase):
+    def test_every_3_months_until_a_proposed_date_is_approved(self) -> None:
+        p = Province()
+        task = task_with(p, "5/UBND-KT", D(2026, 1, 15), no_deadline_reason="Thường xuyên")
+        fired = []
+        day = D(2026, 1, 15)
+        while day <= D(2026, 12, 31):
+            with travel(day, 8):
+                if day == D(2026, 7, 20):
+                    ext = tasks.extension_request(
+                        actor=p.lead_officer,
+                        task=task,
+                        proposed_deadline=D(2026, 9, 30),
+                        reason="Đề xuất thời hạn",
+                    )
+                    tasks.extension_decide(actor=p.office, extension=ext, approve=True)
+                before = set(ReminderLog.objects.values_list("pk", flat=True))
+                services.run_once(workdays.now())
+                fired += [
+                    (day, e.rule, e.period)
+                    for e in ReminderLog.objects.exclude(pk__in=before).filter(task=task)
+                ]
+            day += dt.timedelta(days=1)
+        cycles = [(d, period) for d, rule, period in fired if rule == RuleCode.NO_DEADLINE]
+        # 15/4/2026 (Wed) and 15/7/2026 (Wed); from 20/7 it has a deadline: no 3rd cycle.
+        self.assertEqual(cycles, [(D(2026, 4, 15), "1"), (D(2026, 7, 15), "2")])
+        self.assertEqual(Assignment.objects.get(pk=task.pk).deadline, D(2026, 9, 30))
+        self.assertIn(RuleCode.BEFORE, {rule for _, rule, _ in fired})
+
+
+class DeliveryTest(TestCase):
+    p: Province
+    task: Assignment
+    when: dt.datetime
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.p = Province()
+        users_emails(cls.p)
+        cls.task = task_with(cls.p, "7/UBND-KT", D(2026, 3, 2), deadline=D(2026, 3, 16))
+        cls.when = at(D(2026, 3, 13), 8)  # 1 working day before
+
+    def test_running_twice_at_the_same_instant_sends_nothing_the_second_time(self) -> None:
+        first = services.run_once(self.when)
+        second = services.run_once(self.when)
+        self.assertGreater(first["delivered"], 0)
+        self.assertEqual((second["delivered"], second["messages_tried"]), (0, 0))
+        sent = [m for m in mail.outbox if "7/UBND-KT" in m.body or "Nhiệm vụ 7" in m.subject]
+        self.assertEqual(len(sent), 2)  # the lead officer and the head, once each
+        self.assertIn("Còn 1 ngày làm việc", sent[0].subject)
+        self.assertEqual(Notification.objects.filter(user=self.p.lead_officer).count(), 1)
+
+    def test_a_failed_send_is_retried_and_recorded(self) -> None:
+        with mock.patch(
+            "django.core.mail.EmailMultiAlternatives.send",
+            side_effect=ConnectionRefusedError("SMTP down"),
+        ):
+            services.run_once(self.when)
+        message = Outbox.objects.filter(to="lead_officer@example.gov.vn").get()
+        self.assertIsNone(message.sent_at)
+        self.assertIn("SMTP down", message.last_error)
+        self.assertEqual(message.attempts, 1)
+        self.assertGreater(message.next_attempt_at, self.when)
+        self.assertFalse(services.send_one(self.when))  # not due again yet
+        later = self.when + dt.timedelta(minutes=2)
+        while services.send_one(later):
+            pass
+        message.refresh_from_db()
+        self.assertIsNotNone(message.sent_at)
+        self.assertEqual(
+            len([m for m in mail.outbox if m.to == ["lead_officer@example.gov.vn"]]), 1
+        )
+
+    def test_a_sender_killed_after_claiming_loses_nothing_and_doubles_nothing(self) -> None:
+        for due in pending(self.when):
+            services.deliver(due, self.when)
+        claimed = services._claim(self.when)  # …and the process dies here
+        assert claimed is not None
+        while services.send_one(self.when + dt.timedelta(minutes=1)):
+            pass
+        self.assertIsNone(Outbox.objects.get(pk=claimed.pk).sent_at)  # lease still held
+        while services.send_one(self.when + dt.timedelta(minutes=6)):
+            pass
+        claimed.refresh_from_db()
+        self.assertIsNotNone(claimed.sent_at)
+        self.assertEqual(
+            len(
+                [
+                    m
+                    for m in mail.outbox
+                    if m.to == [claimed.to] and m.extra_headers["Message-ID"] == claimed.message_id
+                ]
+            ),
+            1,
+        )
+        self.assertEqual(Outbox.objects.filter(sent_at__isnull=True).count(), 0)
+
+    def test_digest_mode_keeps_the_reminder_in_the_app_only(self) -> None:
+        services.preference_set(user=self.p.lead_officer, rule=RuleCode.BEFORE, mode="digest")
+        services.run_once(self.when)
+        self.assertFalse(
+            Outbox.objects.filter(
+                to="lead_officer@example.gov.vn", log__rule=RuleCode.BEFORE
+            ).exists()
+        )
+        self.assertTrue(Notification.objects.filter(user=self.p.lead_officer).exists())
+
+    def test_the_dry_run_lists_and_changes_nothing(self) -> None:
+        out = io.StringIO()
+        call_command(
+            "remind", "--dry-run", "--now", "2026-03-13T08:00", "--format", "jsonl", stdout=out
+        )
+        lines = out.getvalue().splitlines()
+        self.assertTrue(
+            any(
+                f'"task": "{self.task.code}"' in line
+                and '"rule": "before"' in line
+                and '"lead"' in line
+                for line in lines
+            )
+        )
+        self.assertFalse(ReminderLog.objects.exists())
+
+    def test_the_bell_counts_unread_and_marks_read(self) -> None:
+        services.run_once(self.when)
+        self.client.force_login(self.p.lead_officer)
+        page = self.client.get("/")
+        self.assertContains(page, 'id="unread-count">1<')
+        self.client.post("/thong-bao/da-doc/")
+        self.assertNotContains(self.client.get("/"), 'id="unread-count"')
+
+    def test_the_urging_letter_lists_the_overdue_tasks(self) -> None:
+        import docx
+
+        with travel(D(2026, 3, 20)):
+            data = urging_letter(self.p.agency_a)
+        document = docx.Document(io.BytesIO(data))
+        text = "\n".join(p.text for p in document.paragraphs)
+        cells = [c.text for table in document.tables for row in table.rows for c in row.cells]
+        self.assertIn("Kính gửi: Thủ trưởng Sở Khoa học và Công nghệ.", text)
+        self.assertIn("Nhiệm vụ 7/UBND-KT", cells)
+        self.assertIn("07/UBND-KT", cells)
+        self.assertIn("16/03/2026", cells)
+        self.assertTrue(any(c.startswith("Quá hạn 4 ngày") for c in cells))
+        self.assertIn("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "\n".join(cells))
+
+    def test_the_office_registers_the_sent_letter(self) -> None:
+        self.client.force_login(self.p.office)
+        with travel(D(2026, 3, 20)):
+            response = self.client.post(
+                "/don-doc/so-khcn/cap-nhat/", {"ref": "88/UBND-KSTT", "doc_date": "2026-03-20"}
+            )
+        self.assertEqual(response.status_code, 302)
+        self.client.force_login(self.p.lead_officer)
+        self.assertEqual(self.client.get("/don-doc/").status_code, 403)
+
+
+class RaceTest(TransactionTestCase):
+    def test_two_schedulers_racing_send_each_reminder_once(self) -> None:
+        p = Province()
+        users_emails(p)
+        for n in range(6):
+            task_with(p, f"{20 + n}/UBND-KT", D(2026, 3, 2), deadline=D(2026, 3, 16))
+        when = at(D(2026, 3, 13), 8)
+        planned = len(pending(when))
+        barrier = threading.Barrier(2)
+        errors: list[BaseException] = []
+
+        def scheduler() -> None:
+            try:
+                barrier.wait()
+                services.run_once(when)
+            except BaseException as exc:
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=scheduler) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(ReminderLog.objects.count(), planned)
+        self.assertEqual(
+            Outbox.objects.count(), Outbox.objects.values("message_id").distinct().count()
+        )
+        self.assertEqual(Outbox.objects.filter(sent_at__isnull=True).count(), 0)
+        per_address: dict[tuple[str, str], int] = defaultdict(int)
+        for message in mail.outbox:
+            per_address[(message.to[0], message.extra_headers["Message-ID"])] += 1
+        self.assertTrue(per_address)
+        self.assertEqual(set(per_address.values()), {1})
+
+
+class SmtpTest(TestCase):
+    def test_a_real_smtp_server_receives_the_vietnamese_subject(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        received: list[bytes] = []
+
+        class Handler:
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+                received.append(envelope.content)
+                return "250 OK"
+
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+        controller.start()
+        try:
+            p = Province()
+            users_emails(p)
+            task_with(p, "9/UBND-KT", D(2026, 3, 2), deadline=D(2026, 3, 16))
+            mailers = {
+                "default": {
+                    "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                    "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
+                }
+            }
+            with self.settings(MAILERS=mailers):
+                services.run_once(at(D(2026, 3, 13), 8))
+        finally:
+            controller.stop()
+        import email
+        from email.header import decode_header, make_header
+
+        subjects = [
+            str(make_header(decode_header(email.message_from_bytes(raw)["Subject"])))
+            for raw in received
+        ]
+        self.assertTrue(any("Còn 1 ngày làm việc đến hạn" in s for s in subjects), subjects)
+        self.assertEqual(Outbox.objects.filter(sent_at__isnull=True).count(), 0)

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from nhiemvu.accounts.models import User
+from nhiemvu.assignments.forms import DATE_FORMATS, DATE_WIDGET, StyledForm
+from nhiemvu.assignments.models import Assignment
+from nhiemvu.lib import workdays
+from nhiemvu.orgs.models import Organisation
+from nhiemvu.orgs.rules import scope_of
+from nhiemvu.reminders import services
+from nhiemvu.reminders.letters import urging_letter
+from nhiemvu.reminders.models import DeliveryMode, Notification, NotificationPreference, RuleCode
+from nhiemvu.reminders.schedule import REMINDED_STATES
+
+
+def _me(request: HttpRequest) -> User:
+    """The logged-in user (every view here is behind login_required)."""
+    return cast(User, request.user)
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    qs = Notification.objects.filter(user_id=_me(request).pk).order_by("-created_at", "-id")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "reminders/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+    services.notifications_mark_read(user=_me(request), ids=ids or None)
+    return redirect("notifications")
+
+
+class PreferencesForm(StyledForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, label in RuleCode.choices:
+            self.fields[code] = forms.ChoiceField(label=label, choices=DeliveryMode.choices)
+
+
+@login_required
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    current = dict(
+        NotificationPreference.objects.filter(user=_me(request)).values_list("rule", "mode")
+    )
+    initial = {code: current.get(code, DeliveryMode.IMMEDIATE) for code in RuleCode.values}
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        for code, mode in form.cleaned_data.items():
+            services.preference_set(user=_me(request), rule=code, mode=mode)
+        messages.success(request, _("Your notification settings were saved."))
+        return redirect("notification_preferences")
+    return render(request, "reminders/preferences.html", {"form": form})
+
+
+class RegisterLetterForm(StyledForm):
+    ref = forms.CharField(label=gettext_lazy("Number and symbol"), max_length=80)
+    doc_date = forms.DateField(
+        label=gettext_lazy("Document date"), widget=DATE_WIDGET, input_formats=DATE_FORMATS
+    )
+
+
+def _office(request: HttpRequest) -> None:
+    if not scope_of(request.user).is_office:
+        raise PermissionDenied
+
+
+@login_required
+def urging(request: HttpRequest) -> HttpResponse:
+    """Agencies with overdue or soon-due work, for the office's urging letters (one query)."""
+    _office(request)
+    today = workdays.today()
+    limit = workdays.add_working_days(today, 7)
+    rows = (
+        Assignment.objects.filter(state__in=REMINDED_STATES, deadline__lte=limit)
+        .values("lead__code", "lead__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "lead__name")
+    )
+    return render(request, "reminders/urging.html", {"rows": rows, "form": RegisterLetterForm()})
+
+
+@login_required
+def urging_letter_download(request: HttpRequest, code: str) -> HttpResponse:
+    _office(request)
+    org = get_object_or_404(Organisation, code=code)
+    response = HttpResponse(
+        urging_letter(org),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="don-doc-{org.code}.docx"'
+    return response
+
+
+@login_required
+@require_POST
+def urging_letter_register(request: HttpRequest, code: str) -> HttpResponse:
+    _office(request)
+    org = get_object_or_404(Organisation, code=code)
+    form = RegisterLetterForm(request.POST)
+    if form.is_valid():
+        try:
+            directive = services.urging_letter_register(
+                actor=_me(request),
+                org=org,
+                ref=form.cleaned_data["ref"],
+                doc_date=form.cleaned_data["doc_date"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Registered %(ref)s.") % {"ref": directive.ref})
+            return redirect("directive_detail", code=directive.code)
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("urging")
