@@ -119,6 +119,19 @@ class Assignment(models.Model):
         _("recurrence"), max_length=12, choices=Recurrence.choices, blank=True, default=""
     )
     recurrence_rule = models.CharField(_("recurrence rule"), max_length=120, blank=True)
+    # The day each period's report is due: day of the period's last month (monthly, quarterly,
+    # 6-monthly, yearly; empty = its last day) or weekday 0–6 (weekly; empty = Friday).
+    recurrence_day = models.PositiveSmallIntegerField(_("recurrence day"), null=True, blank=True)
+    # A recurring task's report for one period is a task of its own, with that period's date.
+    recurring_parent = models.ForeignKey(
+        "self",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="occurrences",
+        verbose_name=_("recurring task"),
+    )
+    period = models.CharField(_("period"), max_length=12, blank=True)
     # Required when a deliverable is demanded without a deadline (Công văn 1147/UBND-KSTT).
     no_deadline_reason = models.TextField(_("reason for no deadline"), blank=True)
     flagged = models.BooleanField(_("deliverable without deadline"), default=False)
@@ -179,6 +192,12 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 condition=~Q(deadline_kind="fixed") | Q(deadline__isnull=False),
                 name="asg_fixed_has_deadline",
+            ),
+            # One report per period: two schedulers cannot create it twice.
+            models.UniqueConstraint(
+                fields=["recurring_parent", "period"],
+                name="asg_one_occurrence_per_period",
+                condition=Q(recurring_parent__isnull=False),
             ),
         ]
 

@@ -9,13 +9,14 @@ changed and is refused, so double clicks never act twice.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from nhiemvu.assignments import rules as perms
@@ -65,6 +66,7 @@ class TaskSpec:
     deadline_time: dt.time | None = None
     recurrence: str = ""
     recurrence_rule: str = ""
+    recurrence_day: int | None = None
     no_deadline_reason: str = ""
     urgency: str = ""
     assigned_by: Any = None
@@ -212,10 +214,22 @@ def _validated_task_fields(spec: TaskSpec, directive: Directive) -> dict[str, An
         "deadline_time": spec.deadline_time,
         "recurrence": spec.recurrence,
         "recurrence_rule": clean_line(spec.recurrence_rule)[:120],
+        "recurrence_day": _recurrence_day(spec),
         "no_deadline_reason": reason if flagged or kind == DeadlineKind.NONE else "",
         "flagged": flagged,
         "urgency": spec.urgency or directive.urgency,
     }
+
+
+def _recurrence_day(spec: TaskSpec) -> int | None:
+    """The due day of each period: given, or read from the rule ("trước ngày 20 hằng tháng")."""
+    if spec.recurrence_day is not None:
+        return spec.recurrence_day
+    if spec.recurrence and spec.recurrence != "weekly":
+        found = re.search(r"ngày\s*(\d{1,2})", spec.recurrence_rule or "")
+        if found and 1 <= int(found.group(1)) <= 31:
+            return int(found.group(1))
+    return None
 
 
 def _create_one(
@@ -914,3 +928,72 @@ def reminder_noted(*, task: Assignment, text: str, data: dict[str, Any]) -> Assi
     """A reminder went out about this task: its timeline shows it. Called by the reminders app
     inside the transaction that logs the reminder; the audit trail is the reminder log itself."""
     return _event(task, actor=None, kind=EventKind.REMINDER, text=text, data=data, actor_org=None)
+
+
+def occurrences_create(*, today: dt.date | None = None) -> int:
+    """Create this period's report of every recurring task (once: a unique constraint guards
+    it against a second scheduler). Each is an ordinary task with the period's date, so it is
+    reminded, reported, confirmed and counted like any other. Returns how many were created."""
+    from nhiemvu.assignments.recurrence import period_of
+
+    today = today or workdays.today()
+    created = 0
+    parents = (
+        Assignment.objects.filter(
+            deadline_kind=DeadlineKind.RECURRING,
+            recurring_parent__isnull=True,
+            state__in=[WorkState.OPEN, WorkState.RETURNED],
+        )
+        .select_related("directive", "lead")
+        .prefetch_related("coordinations")
+    )
+    for parent in parents.iterator(chunk_size=200):
+        period = period_of(parent.recurrence, parent.recurrence_day, today)
+        if period is None or period.due < parent.assigned_on:
+            continue
+        if Assignment.objects.filter(recurring_parent=parent, period=period.key).exists():
+            continue
+        try:
+            with transaction.atomic():
+                task = Assignment.objects.create(
+                    directive=parent.directive,
+                    recurring_parent=parent,
+                    period=period.key,
+                    content=f"{parent.content}\n\n(Kỳ báo cáo: {period.label})",
+                    summary=_summary(f"{parent.summary} — {period.label}"),
+                    lead=parent.lead,
+                    original_lead=parent.lead,
+                    deliverable_kind=parent.deliverable_kind,
+                    deliverable_text=parent.deliverable_text,
+                    deadline_kind=DeadlineKind.FIXED,
+                    deadline=period.due,
+                    original_deadline=period.due,
+                    assigned_by=parent.assigned_by,
+                    assigned_on=max(period.start, parent.assigned_on),
+                    urgency=parent.urgency,
+                    search_text=parent.search_text,
+                    created_by=parent.created_by,
+                )
+                Coordination.objects.bulk_create(
+                    [
+                        Coordination(assignment=task, org_id=c.org_id)
+                        for c in parent.coordinations.all()
+                    ]
+                )
+                _event(
+                    task,
+                    actor=None,
+                    kind=EventKind.ASSIGNED,
+                    state_after=WorkState.OPEN,
+                    data={"recurring": parent.code, "period": period.key},
+                )
+                record(
+                    actor=None,
+                    action="assignment.occurrence",
+                    target=task,
+                    after={"parent": parent.code, "period": period.key, "deadline": period.due},
+                )
+        except IntegrityError:
+            continue  # created by another scheduler a moment ago
+        created += 1
+    return created

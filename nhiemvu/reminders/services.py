@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from nhiemvu.assignments.models import Assignment
-from nhiemvu.assignments.services import reminder_noted
+from nhiemvu.assignments.services import occurrences_create, reminder_noted
 from nhiemvu.lib import workdays
 from nhiemvu.reminders.models import (
     DeliveryMode,
@@ -179,6 +179,7 @@ def send_one(now: dt.datetime | None = None) -> bool:
 def run_once(now: dt.datetime | None = None) -> dict[str, int]:
     """One scheduler step: deliver what is due, then drain the outbox."""
     now = now or workdays.now()
+    occurrences_create(today=timezone.localdate(now))
     delivered = skipped = 0
     for due in pending(now):
         if deliver(due, now):

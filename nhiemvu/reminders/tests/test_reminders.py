@@ -341,3 +341,58 @@ class SmtpTest(TestCase):
         ]
         self.assertTrue(any("Còn 1 ngày làm việc đến hạn" in s for s in subjects), subjects)
         self.assertEqual(Outbox.objects.filter(sent_at__isnull=True).count(), 0)
+
+
+class RecurringTest(TestCase):
+    def test_each_period_gets_its_report_reminded_like_a_task_with_a_deadline(self) -> None:
+        p = Province()
+        parent = task_with(
+            p,
+            "30/UBND-KT",
+            D(2026, 1, 5),
+            recurrence="monthly",
+            recurrence_rule="trước ngày 20 hằng tháng",
+            deliverable_kind="bao_cao",
+        )
+        self.assertEqual(parent.recurrence_day, 20)
+        day = D(2026, 1, 5)
+        while day <= D(2026, 4, 30):
+            with travel(day, 8):
+                services.run_once(workdays.now())
+                services.run_once(workdays.now())  # a second scheduler creates nothing more
+            day += dt.timedelta(days=1)
+        occurrences = list(parent.occurrences.order_by("deadline"))
+        self.assertEqual(
+            [(o.period, o.deadline) for o in occurrences],
+            [
+                ("2026-01", D(2026, 1, 20)),
+                ("2026-02", D(2026, 2, 20)),
+                ("2026-03", D(2026, 3, 20)),
+                ("2026-04", D(2026, 4, 20)),
+            ],
+        )
+        march = occurrences[2]
+        self.assertEqual(march.lead, p.agency_a)
+        self.assertIn("tháng 03/2026", march.summary)
+        rules = set(ReminderLog.objects.filter(task=march).values_list("rule", "period"))
+        self.assertIn((RuleCode.BEFORE, "1:2026-03-20"), rules)
+        self.assertIn((RuleCode.ON_DAY, "2026-03-20"), rules)
+        # The parent itself is never nagged as a task "without deadline".
+        self.assertFalse(ReminderLog.objects.filter(task=parent).exists())
+
+
+def test_period_of_every_recurrence() -> None:
+    from nhiemvu.assignments.recurrence import period_of
+
+    today = D(2026, 5, 13)
+    assert period_of("monthly", 20, today).due == D(2026, 5, 20)  # type: ignore[union-attr]
+    assert period_of("monthly", 31, D(2026, 2, 3)).due == D(2026, 2, 28)  # type: ignore[union-attr]
+    quarter = period_of("quarterly", None, today)
+    assert quarter is not None and (quarter.key, quarter.due) == ("2026-Q2", D(2026, 6, 30))
+    half = period_of("half_yearly", 15, today)
+    assert half is not None and (half.key, half.due) == ("2026-H1", D(2026, 6, 15))
+    year = period_of("yearly", 14, D(2026, 12, 20))
+    assert year is not None and year.due == D(2026, 12, 14)
+    week = period_of("weekly", None, today)  # Wednesday → that week's Friday
+    assert week is not None and (week.key, week.due) == ("2026-W20", D(2026, 5, 15))
+    assert period_of("other", None, today) is None
