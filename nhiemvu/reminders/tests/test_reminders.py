@@ -213,6 +213,14 @@ class DeliveryTest(TestCase):
         self.assertTrue(Notification.objects.filter(user=self.p.lead_officer).exists())
 
     def test_the_dry_run_lists_and_changes_nothing(self) -> None:
+        task_with(
+            self.p,
+            "31/UBND-KT",
+            D(2026, 3, 2),
+            recurrence="monthly",
+            recurrence_rule="trước ngày 16 hằng tháng",
+        )
+        tasks_before = Assignment.objects.count()
         out = io.StringIO()
         call_command(
             "remind", "--dry-run", "--now", "2026-03-13T08:00", "--format", "jsonl", stdout=out
@@ -227,6 +235,9 @@ class DeliveryTest(TestCase):
             )
         )
         self.assertFalse(ReminderLog.objects.exists())
+        # This period's report of the recurring task is listed though not yet created …
+        self.assertTrue(any("31/UBND-KT" in line and "tháng 03/2026" in line for line in lines))
+        self.assertEqual(Assignment.objects.count(), tasks_before)  # … and still is not.
 
     def test_the_bell_counts_unread_and_marks_read(self) -> None:
         services.run_once(self.when)

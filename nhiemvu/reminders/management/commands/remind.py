@@ -7,8 +7,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
 
 from nhiemvu.assignments.models import Assignment
+from nhiemvu.assignments.services import occurrences_create
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.models import Organisation
 from nhiemvu.reminders.management.commands.scheduler import parse_now
@@ -26,11 +29,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = parse_now(options["now"]) or workdays.now()
-        due = pending(now)
         if not options["dry_run"]:
-            delivered = sum(deliver(d, now) for d in due)
+            occurrences_create(today=timezone.localdate(now))
+            delivered = sum(deliver(d, now) for d in pending(now))
             self.stdout.write(f"delivered: {delivered}")
             return
+        # A dry run sees what a real run would: this period's reports of recurring tasks are
+        # created inside a transaction that is rolled back, so nothing changes.
+        with transaction.atomic():
+            occurrences_create(today=timezone.localdate(now))
+            self._print(pending(now), options["format"])
+            transaction.set_rollback(True)
+
+    def _print(self, due: list[Any], fmt: str) -> None:
         tasks = dict(
             Assignment.objects.filter(pk__in=[d.task_id for d in due if d.task_id]).values_list(
                 "pk", "code"
@@ -55,7 +66,7 @@ class Command(BaseCommand):
                 "recipients": [users[u] for u in d.recipients if u in users],
                 "title": d.title,
             }
-            if options["format"] == "jsonl":
+            if fmt == "jsonl":
                 self.stdout.write(json.dumps(row, ensure_ascii=False))
             else:
                 self.stdout.write(
