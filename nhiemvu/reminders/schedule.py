@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -336,12 +336,25 @@ def pending(now: dt.datetime) -> list[Due]:
 
 
 def digest_counts(user: Any, today: dt.date) -> dict[str, int]:
-    """The figures of a digest, for what this user may see."""
+    """The figures of a digest, for what this user may see: what changed since the previous
+    working day, what is due, what waits."""
     from nhiemvu.assignments import rules as perms
+    from nhiemvu.assignments.models import AssignmentEvent
 
     visible = perms.visible(user)
     limit = workdays.add_working_days(today, 3)
+    since = workdays.calendar().previous_working_day(today, include=False)
+    changed = dict(
+        AssignmentEvent.objects.filter(assignment__in=visible, on__gte=since, on__lt=today)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     return {
+        "new_tasks": changed.get("assigned", 0),
+        "new_reports": changed.get("completion", 0),
+        "new_extension_requests": changed.get("ext_requested", 0),
+        "new_refusals": changed.get("refused", 0),
         "awaiting": visible.filter(state=WorkState.REPORTED).count(),
         "overdue": visible.filter(state__in=REMINDED_STATES, deadline__lt=today).count(),
         "due_soon": visible.filter(

@@ -407,3 +407,22 @@ def test_period_of_every_recurrence() -> None:
     week = period_of("weekly", None, today)  # Wednesday → that week's Friday
     assert week is not None and (week.key, week.due) == ("2026-W20", D(2026, 5, 15))
     assert period_of("other", None, today) is None
+
+
+class DigestTest(TestCase):
+    def test_the_office_digest_says_what_changed_what_is_due_and_what_waits(self) -> None:
+        p = Province()
+        users_emails(p)
+        task = task_with(p, "40/UBND-KT", D(2026, 3, 2), deadline=D(2026, 3, 13))
+        with travel(D(2026, 3, 11)):
+            tasks.assignment_report_completion(
+                actor=p.lead_officer, task=task, output_ref="1/BC", output_date=D(2026, 3, 11)
+            )
+        services.run_once(at(D(2026, 3, 12), 8))
+        (digest,) = [
+            m
+            for m in mail.outbox
+            if m.to == ["office@example.gov.vn"] and "Tổng hợp ngày 12/03/2026" in m.subject
+        ]
+        self.assertIn("1 báo cáo hoàn thành", digest.body)
+        self.assertIn("Báo cáo hoàn thành chờ xác nhận: 1", digest.body)
