@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "nhiemvu.assignments",
     "nhiemvu.audit",
     "nhiemvu.reminders",
+    "nhiemvu.reports",
     "nhiemvu.web",
 ]
 

@@ -5,6 +5,7 @@ from django.urls import path
 from nhiemvu.assignments import views as task_views
 from nhiemvu.directives import views as directive_views
 from nhiemvu.reminders import views as reminder_views
+from nhiemvu.reports import views as report_views
 from nhiemvu.web import views
 
 urlpatterns = [
@@ -31,6 +32,8 @@ urlpatterns = [
         reminder_views.urging_letter_register,
         name="urging_letter_register",
     ),
+    path("bao-cao/", report_views.report, name="report"),
+    path("bao-cao/tai-ve/", report_views.report_download, name="report_download"),
     path("van-ban/nhap/", directive_views.directive_import, name="directive_import"),
     path("van-ban/<str:code>/", directive_views.directive_detail, name="directive_detail"),
 ]

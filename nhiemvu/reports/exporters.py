@@ -1,0 +1,370 @@
+"""The report as files the Chairman signs: XLSX (Excel, native chart), DOCX (Decree 30 layout),
+PDF (WeasyPrint, whole embedded Liberation Serif: split web fonts garble Vietnamese), JSON.
+
+Report content is Vietnamese official text (column headers of the national summary), written
+here as such rather than through gettext."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from nhiemvu.lib import docxlayout as layout
+from nhiemvu.reports.selectors import Row, Summary, age_buckets
+
+HEAD_1 = [
+    "STT",
+    "Cơ quan, đơn vị",
+    "Tổng số nhiệm vụ",
+    "Đã hoàn thành",
+    "",
+    "",
+    "Chưa hoàn thành",
+    "",
+    "",
+    "Không có thời hạn",
+    "Tạm hoãn",
+    "Tỷ lệ hoàn thành (%)",
+    "Tỷ lệ đúng hạn (%)",
+]
+HEAD_2 = ["", "", "", "Tổng", "Đúng hạn", "Quá hạn", "Tổng", "Trong hạn", "Quá hạn", "", "", "", ""]
+
+
+def _numbers(row: Row) -> list[Any]:
+    return [
+        row.total,
+        row.done,
+        row.done_on_time,
+        row.done_late,
+        row.open,
+        row.open_within,
+        row.open_overdue,
+        row.no_deadline,
+        row.paused,
+        float(row.completion_rate) if row.completion_rate is not None else None,
+        float(row.on_time_rate) if row.on_time_rate is not None else None,
+    ]
+
+
+def _lines(summary: Summary) -> list[tuple[str, str, list[Any], bool]]:
+    """(number, name, figures, is_total) lines: groups by kind with subtotals, then the total."""
+    out: list[tuple[str, str, list[Any], bool]] = []
+    n = 0
+    groups = summary.groups or [("", summary.rows, summary.total)]
+    for group, members, subtotal in groups:
+        if group:
+            out.append(("", group.upper(), _numbers(subtotal), True))
+        for row in members:
+            n += 1
+            out.append((str(n), row.name, _numbers(row), False))
+    out.append(("", "TỔNG CỘNG", _numbers(summary.total), True))
+    return out
+
+
+def title(summary: Summary) -> str:
+    return (
+        f"Tình hình thực hiện nhiệm vụ do UBND tỉnh, Chủ tịch UBND tỉnh giao — "
+        f"{summary.period.label}"
+    )
+
+
+def subtitle(summary: Summary) -> str:
+    p = summary.period
+    return (
+        f"(Số liệu từ ngày {p.start:%d/%m/%Y} đến ngày {p.end:%d/%m/%Y}, "
+        f"tình trạng tính đến ngày {summary.as_of:%d/%m/%Y})"
+    )
+
+
+def to_json(summary: Summary, overdue: list[dict[str, Any]], late: list[dict[str, Any]]) -> bytes:
+    def default(value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return str(value)
+        raise TypeError(type(value))
+
+    data = {
+        "period": {
+            "key": summary.period.key,
+            "start": summary.period.start,
+            "end": summary.period.end,
+            "label": summary.period.label,
+            "rule": summary.period.rule,
+        },
+        "as_of": summary.as_of,
+        "rows": [r.as_dict() for r in summary.rows],
+        "total": summary.total.as_dict(),
+        "overdue_pending": overdue,
+        "overdue_age_buckets": dict(age_buckets(overdue)),
+        "completed_late": late,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2, default=default).encode()
+
+
+def to_xlsx(summary: Summary, overdue: list[dict[str, Any]], late: list[dict[str, Any]]) -> bytes:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "default_date_format": "dd/mm/yyyy"})
+    bold = book.add_format({"bold": True, "font_name": "Times New Roman"})
+    head = book.add_format(
+        {
+            "bold": True,
+            "border": 1,
+            "align": "center",
+            "valign": "vcenter",
+            "text_wrap": True,
+            "bg_color": "#D9E1F2",
+            "font_name": "Times New Roman",
+        }
+    )
+    cell = book.add_format({"border": 1, "font_name": "Times New Roman"})
+    number = book.add_format({"border": 1, "num_format": "#,##0", "font_name": "Times New Roman"})
+    rate = book.add_format({"border": 1, "num_format": "0.00", "font_name": "Times New Roman"})
+    total = book.add_format(
+        {"border": 1, "bold": True, "num_format": "#,##0", "font_name": "Times New Roman"}
+    )
+    date = book.add_format(
+        {"border": 1, "num_format": "dd/mm/yyyy", "font_name": "Times New Roman"}
+    )
+
+    sheet = book.add_worksheet("Tổng hợp")
+    sheet.write(0, 0, title(summary), bold)
+    sheet.write(1, 0, subtitle(summary))
+    for col, text in enumerate(HEAD_1):
+        sheet.write(3, col, text, head)
+    for col, text in enumerate(HEAD_2):
+        sheet.write(4, col, text, head)
+    for first, last in ((0, 0), (1, 1), (2, 2), (9, 9), (10, 10), (11, 11), (12, 12)):
+        sheet.merge_range(3, first, 4, last, HEAD_1[first], head)
+    sheet.merge_range(3, 3, 3, 5, "Đã hoàn thành", head)
+    sheet.merge_range(3, 6, 3, 8, "Chưa hoàn thành", head)
+    row_index = 5
+    chart_rows = []
+    for stt, name, figures, is_total in _lines(summary):
+        sheet.write(row_index, 0, stt, cell)
+        sheet.write(row_index, 1, name, total if is_total else cell)
+        for col, value in enumerate(figures, start=2):
+            fmt = rate if col >= 11 else (total if is_total else number)
+            sheet.write(row_index, col, value if value is not None else "", fmt)
+        if not is_total:
+            chart_rows.append(row_index)
+        row_index += 1
+    sheet.set_column(0, 0, 5)
+    sheet.set_column(1, 1, 42)
+    sheet.set_column(2, 12, 11)
+    sheet.freeze_panes(5, 2)
+    sheet.autofilter(4, 0, row_index - 1, 12)
+    if chart_rows:
+        chart = book.add_chart({"type": "bar"})
+        chart.add_series(
+            {
+                "name": "Tỷ lệ hoàn thành (%)",
+                "categories": ["Tổng hợp", chart_rows[0], 1, chart_rows[-1], 1],
+                "values": ["Tổng hợp", chart_rows[0], 11, chart_rows[-1], 11],
+            }
+        )
+        chart.set_title({"name": "Tỷ lệ hoàn thành theo cơ quan"})
+        chart.set_size({"width": 720, "height": max(300, 18 * len(chart_rows))})
+        sheet.insert_chart(row_index + 2, 1, chart)
+
+    lists = [
+        (
+            "Quá hạn tồn đọng",
+            [
+                "Mã",
+                "Nhiệm vụ",
+                "Cơ quan chủ trì",
+                "Văn bản giao",
+                "Thời hạn",
+                "Số ngày quá hạn",
+                "Nhóm",
+            ],
+            [
+                [
+                    o["code"],
+                    o["summary"],
+                    o["lead"],
+                    o["document"],
+                    o["deadline"],
+                    o["days_overdue"],
+                    o["bucket"],
+                ]
+                for o in overdue
+            ],
+        ),
+        (
+            "Hoàn thành trễ hạn",
+            [
+                "Mã",
+                "Nhiệm vụ",
+                "Cơ quan chủ trì",
+                "Văn bản giao",
+                "Thời hạn",
+                "Ngày hoàn thành",
+                "Số ngày trễ",
+            ],
+            [
+                [
+                    o["code"],
+                    o["summary"],
+                    o["lead"],
+                    o["document"],
+                    o["deadline"],
+                    o["completed"],
+                    o["days_late"],
+                ]
+                for o in late
+            ],
+        ),
+    ]
+    for name, headers, rows in lists:
+        ws = book.add_worksheet(name)
+        for col, text in enumerate(headers):
+            ws.write(0, col, text, head)
+        for r, values in enumerate(rows, start=1):
+            for col, value in enumerate(values):
+                if isinstance(value, dt.date):
+                    ws.write_datetime(r, col, dt.datetime.combine(value, dt.time()), date)
+                else:
+                    ws.write(r, col, value if value is not None else "", cell)
+        ws.set_column(1, 1, 60)
+        ws.set_column(2, 3, 28)
+        ws.set_column(4, 6, 14)
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, max(1, len(rows)), len(headers) - 1)
+    book.close()
+    return buffer.getvalue()
+
+
+def to_docx(
+    summary: Summary,
+    overdue: list[dict[str, Any]],
+    late: list[dict[str, Any]],
+    *,
+    province: str | None = None,
+) -> bytes:
+    province = province or settings.NHIEMVU["PROVINCE_NAME"]
+    document = layout.new_document(landscape=True)
+    layout.header(
+        document,
+        issuer_lines=["ỦY BAN NHÂN DÂN", f"TỈNH {province.upper()}"],
+        symbol="BC-UBND",
+        subject=None,
+        place=province,
+        day=summary.as_of,
+    )
+    layout.para(document, "BÁO CÁO", bold=True, center=True, size=14)
+    layout.para(document, title(summary), bold=True, center=True)
+    layout.para(document, subtitle(summary), italic=True, center=True, size=12)
+    table = document.add_table(rows=2, cols=len(HEAD_1))
+    table.style = "Table Grid"
+    for col, (a, b) in enumerate(zip(HEAD_1, HEAD_2, strict=True)):
+        layout.run(table.rows[0].cells[col].paragraphs[0], a, bold=True, size=10)
+        layout.run(table.rows[1].cells[col].paragraphs[0], b, bold=True, size=10)
+    for stt, name, figures, is_total in _lines(summary):
+        cells = table.add_row().cells
+        values = [stt, name] + [
+            ""
+            if v is None
+            else (f"{v:.2f}" if isinstance(v, float) else f"{v:,}".replace(",", "."))
+            for v in figures
+        ]
+        for c, value in zip(cells, values, strict=True):
+            layout.run(c.paragraphs[0], value, bold=is_total, size=10)
+    layout.para(document, "")
+    layout.para(
+        document,
+        f"Nhiệm vụ quá hạn còn tồn đọng: {len(overdue)} nhiệm vụ "
+        f"({'; '.join(f'{k}: {v}' for k, v in age_buckets(overdue))}).",
+        indent=True,
+    )
+    layout.para(
+        document, f"Nhiệm vụ hoàn thành trễ hạn trong kỳ: {len(late)} nhiệm vụ.", indent=True
+    )
+    if overdue:
+        lst = document.add_table(rows=1, cols=5)
+        lst.style = "Table Grid"
+        for c, text in zip(
+            lst.rows[0].cells,
+            ["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Số ngày quá hạn"],
+            strict=True,
+        ):
+            layout.run(c.paragraphs[0], text, bold=True, size=10)
+        for i, item in enumerate(overdue[:300], 1):
+            cells = lst.add_row().cells
+            for c, text in zip(
+                cells,
+                [
+                    str(i),
+                    item["summary"],
+                    item["lead"],
+                    f"{item['deadline']:%d/%m/%Y}",
+                    str(item["days_overdue"]),
+                ],
+                strict=True,
+            ):
+                layout.run(c.paragraphs[0], text, size=10)
+    layout.signature(
+        document,
+        recipients=["- Chủ tịch, các PCT UBND tỉnh;", "- Lưu: VT."],
+        authority="TM. ỦY BAN NHÂN DÂN",
+        title="CHỦ TỊCH",
+    )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
+
+
+def to_pdf(summary: Summary, overdue: list[dict[str, Any]], late: list[dict[str, Any]]) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "reports/report_pdf.html",
+        {
+            "summary": summary,
+            "lines": _lines(summary),
+            "head1": HEAD_1,
+            "head2": HEAD_2,
+            "title": title(summary),
+            "subtitle": subtitle(summary),
+            "overdue": overdue[:1000],
+            "late": late[:1000],
+            "buckets": age_buckets(overdue),
+            "font_dir": FONT_DIR.as_uri(),
+            "province": settings.NHIEMVU["PROVINCE_NAME"],
+        },
+    )
+    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+
+
+def render(
+    fmt: str, summary: Summary, overdue: list[dict[str, Any]], late: list[dict[str, Any]]
+) -> tuple[bytes, str, str]:
+    """(content, MIME type, file extension)."""
+    if fmt == "xlsx":
+        return (
+            to_xlsx(summary, overdue, late),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
+    if fmt == "docx":
+        return (
+            to_docx(summary, overdue, late),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "docx",
+        )
+    if fmt == "pdf":
+        return to_pdf(summary, overdue, late), "application/pdf", "pdf"
+    return to_json(summary, overdue, late), "application/json", "json"

@@ -1,0 +1,202 @@
+"""Reports: figures as of a date, lists, ranking, the three files and the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from django.core.management import call_command
+
+from nhiemvu.assignments import selectors as task_selectors
+from nhiemvu.assignments import services
+from nhiemvu.assignments.models import Assignment
+from nhiemvu.lib import periods
+from nhiemvu.reports import exporters, selectors
+from nhiemvu.test import BaseTestCase, make_org, register, travel
+
+D = dt.date
+Q1 = periods.parse("2026-Q1")  # 15/12/2025 – 14/3/2026
+
+
+class ReportTest(BaseTestCase):
+    tasks: dict[str, Assignment]
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()  # self.task: agency A, deadline 31/3/2026
+        p = cls.p
+        with travel(D(2026, 1, 5)):
+            directive = register(
+                p,
+                ref="600/UBND-KT",
+                doc_date=D(2026, 1, 5),
+                tasks=[
+                    services.TaskSpec(content="Đúng hạn", lead=p.agency_a, deadline=D(2026, 2, 10)),
+                    services.TaskSpec(content="Trễ hạn", lead=p.agency_b, deadline=D(2026, 2, 10)),
+                    services.TaskSpec(
+                        content="Quá hạn tồn đọng", lead=p.agency_b, deadline=D(2026, 1, 20)
+                    ),
+                    services.TaskSpec(content="Không thời hạn", lead=p.agency_c),
+                ],
+            )
+        tasks = {t.content: t for t in Assignment.objects.filter(directive=directive)}
+        with travel(D(2026, 2, 9)):
+            services.assignment_report_completion(
+                actor=p.lead_officer,
+                task=tasks["Đúng hạn"],
+                output_ref="1/BC",
+                output_date=D(2026, 2, 9),
+            )
+            services.assignment_confirm(actor=p.office, task=tasks["Đúng hạn"])
+        with travel(D(2026, 2, 25)):
+            services.assignment_report_completion(
+                actor=p.coord_officer,
+                task=tasks["Trễ hạn"],
+                output_ref="2/BC",
+                output_date=D(2026, 2, 25),
+            )
+            services.assignment_confirm(actor=p.office, task=tasks["Trễ hạn"])
+        cls.tasks = tasks
+
+    def test_the_quarter_figures(self) -> None:
+        summary = selectors.summary_by_org(self.p.chairman, Q1, D(2026, 3, 14))
+        total = summary.total
+        self.assertEqual(
+            (total.total, total.done, total.done_on_time, total.done_late), (5, 2, 1, 1)
+        )
+        self.assertEqual((total.open, total.open_overdue, total.no_deadline), (3, 1, 1))
+        self.assertEqual(str(total.completion_rate), "66.66")  # 2 ÷ (2 + 1), truncated
+        self.assertEqual(str(total.on_time_rate), "33.33")
+        # Totals equal the sum of the rows and of the groups.
+        self.assertEqual(sum(r.total for r in summary.rows), total.total)
+        self.assertEqual(sum(t.total for _, _, t in summary.groups), total.total)
+        # The lists agree with the table.
+        overdue = list(selectors.overdue_pending(self.p.chairman, Q1, D(2026, 3, 14)))
+        late = list(selectors.completed_late(self.p.chairman, Q1, D(2026, 3, 14)))
+        self.assertEqual(len(overdue), total.open_overdue)
+        self.assertEqual([o["days_overdue"] for o in overdue], [53])  # 20/1 → 14/3
+        self.assertEqual(selectors.age_buckets(overdue)[1], ("31–90 ngày", 1))
+        self.assertEqual([o["days_late"] for o in late], [15])  # 10/2 → 25/2
+
+    def test_the_same_figures_as_the_leaders_dashboard(self) -> None:
+        with travel(D(2026, 3, 14)):
+            summary = selectors.summary_by_org(self.p.chairman, Q1)
+            counts = task_selectors.status_counts(task_selectors.tasks_for(self.p.chairman))
+        self.assertEqual(summary.total.done, counts["completed"])
+        self.assertEqual(summary.total.open_overdue, counts["open_overdue"])
+        self.assertEqual(summary.total.completion_rate, task_selectors.rates(counts)["completion"])
+
+    def test_a_past_report_is_unchanged_by_later_events(self) -> None:
+        before = selectors.summary_by_org(self.p.chairman, Q1, D(2026, 3, 14)).total.as_dict()
+        late_task = self.tasks["Quá hạn tồn đọng"]
+        with travel(D(2026, 3, 20)):
+            services.assignment_report_completion(
+                actor=self.p.coord_officer,
+                task=late_task,
+                output_ref="3/BC",
+                output_date=D(2026, 3, 20),
+            )
+            services.assignment_confirm(actor=self.p.office, task=late_task)
+            ext = services.extension_request(
+                actor=self.p.lead_officer,
+                task=self.task,
+                proposed_deadline=D(2026, 4, 30),
+                reason="r",
+            )
+            services.extension_decide(actor=self.p.vice_chairman, extension=ext, approve=True)
+        with travel(D(2026, 6, 1)):
+            after = selectors.summary_by_org(self.p.chairman, Q1, D(2026, 3, 14)).total.as_dict()
+            now = selectors.summary_by_org(self.p.chairman, periods.parse("2026-Q2"))
+        self.assertEqual(before, after)
+        # Q2 reports the completion of 20/3; what was confirmed in Q1 stays in Q1.
+        self.assertEqual((now.total.done_late, now.total.done), (1, 1))
+
+    def test_an_agency_sees_only_its_own_figures(self) -> None:
+        summary = selectors.summary_by_org(self.p.outsider, Q1, D(2026, 3, 14))
+        self.assertEqual([r.name for r in summary.rows], ["UBND huyện Tây Sơn"])
+
+    def test_ranking_explains_ties(self) -> None:
+        make_org("so-x", "Sở X")
+        rows = selectors.summary_by_org(self.p.chairman, Q1, D(2026, 3, 14)).rows
+        ranked = selectors.ranking(rows)
+        self.assertEqual(ranked[0].name, "Sở Khoa học và Công nghệ")
+        self.assertEqual([r.rank for r in ranked][:1], [1])
+
+    def test_one_query_per_table(self) -> None:
+        selectors.summary_by_org(self.p.chairman, Q1, D(2026, 3, 14))  # warm the user's scope
+        with self.assertNumQueries(1):
+            selectors.summary_by_org(self.p.chairman, Q1, D(2026, 3, 14))
+        with self.assertNumQueries(1):
+            list(selectors.overdue_pending(self.p.chairman, Q1, D(2026, 3, 14)))
+
+    def test_the_files_open_and_say_it_in_vietnamese(self) -> None:
+        import docx
+        from pypdf import PdfReader
+
+        summary = selectors.summary_by_org(self.p.chairman, Q1, D(2026, 3, 14))
+        overdue = list(selectors.overdue_pending(self.p.chairman, Q1, D(2026, 3, 14)))
+        late = list(selectors.completed_late(self.p.chairman, Q1, D(2026, 3, 14)))
+        xlsx = exporters.to_xlsx(summary, overdue, late)
+        with zipfile.ZipFile(io.BytesIO(xlsx)) as archive:
+            self.assertIn("xl/charts/chart1.xml", archive.namelist())  # a native Excel chart
+        book = openpyxl.load_workbook(io.BytesIO(xlsx))
+        sheet = book["Tổng hợp"]
+        self.assertIn("Quý I năm 2026", sheet["A1"].value)
+        self.assertEqual(sheet.freeze_panes, "C6")
+        values = [[c.value for c in row] for row in sheet.iter_rows(min_row=6)]
+        total_row = next(v for v in values if v[1] == "TỔNG CỘNG")
+        self.assertEqual(total_row[2:5], [5, 2, 1])
+        self.assertEqual(book["Quá hạn tồn đọng"]["B2"].value, "Quá hạn tồn đọng")
+        document = docx.Document(io.BytesIO(exporters.to_docx(summary, overdue, late)))
+        text = "\n".join(p.text for p in document.paragraphs)
+        self.assertIn("BÁO CÁO", text)
+        self.assertIn(
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", document.tables[0].rows[0].cells[1].text
+        )
+        pdf_bytes = exporters.to_pdf(summary, overdue, late)
+        pdf = PdfReader(io.BytesIO(pdf_bytes))
+        first = pdf.pages[0].extract_text()
+        self.assertIn("Tình hình thực hiện nhiệm vụ", first)
+        self.assertIn("Sở Khoa học và Công nghệ", first)
+        self.assertIn("Trang 1/", first)
+
+    def test_the_command_line_writes_each_format(self) -> None:
+        out_dir = Path(self._testMethodName)
+        out_dir.mkdir(exist_ok=True)
+        try:
+            for fmt in ("xlsx", "docx", "pdf", "json"):
+                target = out_dir / f"r.{fmt}"
+                call_command(
+                    "report",
+                    "--period",
+                    "2026-Q1",
+                    "--format",
+                    fmt,
+                    "--output",
+                    str(target),
+                    "--as-of",
+                    "2026-03-14",
+                    stdout=io.StringIO(),
+                )
+                self.assertGreater(target.stat().st_size, 1000)
+            data = json.loads((out_dir / "r.json").read_text(encoding="utf-8"))
+            self.assertEqual(data["total"]["total"], 5)
+            self.assertEqual(data["overdue_age_buckets"]["31–90 ngày"], 1)
+        finally:
+            for f in out_dir.iterdir():
+                f.unlink()
+            out_dir.rmdir()
+
+    def test_the_report_page_and_downloads(self) -> None:
+        self.login(self.p.chairman)
+        page = self.client.get("/bao-cao/", {"period": "2026-Q1", "as_of": "2026-03-14"})
+        self.assertContains(page, "Quý I năm 2026")
+        self.assertContains(page, 'id="trend-data"')
+        bad = self.client.get("/bao-cao/", {"period": "2026-Q9"})
+        self.assertEqual(bad.status_code, 400)
+        download = self.client.get("/bao-cao/tai-ve/", {"period": "2026-Q1", "format": "pdf"})
+        self.assertEqual(download["Content-Type"], "application/pdf")

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from nhiemvu.assignments.forms import DATE_FORMATS, DATE_WIDGET, StyledForm
+from nhiemvu.lib import periods, workdays
+from nhiemvu.orgs.models import Membership, OrgKind, Role
+from nhiemvu.reports import exporters, selectors
+
+
+class ReportForm(StyledForm):
+    period = forms.CharField(
+        label=_("Period"), max_length=30, help_text=_("2026-03, 2026-Q1, 2026-H1, 2026")
+    )
+    rule = forms.ChoiceField(
+        label=_("Period rule"),
+        required=False,
+        choices=[
+            (periods.DECREE_09, _("Decree 09 (15th to 14th)")),
+            (periods.CALENDAR, _("Calendar months and quarters")),
+        ],
+    )
+    kind = forms.ChoiceField(
+        label=_("Organisation kind"),
+        required=False,
+        choices=[("", _("All kinds")), *OrgKind.choices],
+    )
+    leader: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Assigning leader"), required=False, queryset=Membership.objects.none()
+    )
+    as_of = forms.DateField(
+        label=_("Status as of"), required=False, widget=DATE_WIDGET, input_formats=DATE_FORMATS
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["leader"].queryset = (  # type: ignore[attr-defined]
+            get_user_model().objects.filter(memberships__role=Role.LEADER).distinct()
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("period"):
+            try:
+                data["parsed"] = periods.parse(
+                    data["period"], rule=data.get("rule") or periods.DECREE_09
+                )
+            except periods.PeriodError as exc:
+                self.add_error("period", str(exc))
+        return data
+
+
+def _form(request: HttpRequest) -> ReportForm:
+    today = workdays.today()
+    default = periods.containing(today, "quarter").key
+    data = request.GET.copy()
+    data.setdefault("period", default)
+    return ReportForm(data)
+
+
+def _figures(request: HttpRequest, form: ReportForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    period: periods.Period = data["parsed"]
+    leader = data.get("leader")
+    summary = selectors.summary_by_org(
+        request.user,
+        period,
+        data.get("as_of"),
+        kind=data.get("kind") or None,
+        leader_id=leader.pk if leader else None,
+    )
+    overdue = list(selectors.overdue_pending(request.user, period, data.get("as_of")))
+    late = list(selectors.completed_late(request.user, period, data.get("as_of")))
+    return {"summary": summary, "overdue": overdue, "late": late}
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    """The summary by organisation, ranking, backlog by age and the late list, for any period;
+    figures limited to what the user may see (leaders and the office: the province)."""
+    form = _form(request)
+    context: dict[str, Any] = {"form": form}
+    if form.is_valid():
+        figures = _figures(request, form)
+        summary = figures["summary"]
+        trend = selectors.trend(request.user, form.cleaned_data["parsed"], count=6)
+        context.update(figures)
+        context.update(
+            lines=exporters._lines(summary),
+            ranking=selectors.ranking(list(summary.rows)),
+            buckets=selectors.age_buckets(figures["overdue"]),
+            chart={
+                "labels": [k for k, _c, _o in trend],
+                "completion": [float(c) if c is not None else None for _k, c, _o in trend],
+                "on_time": [float(o) if o is not None else None for _k, _c, o in trend],
+            },
+            query=request.GET.urlencode(),
+        )
+    return render(request, "reports/report.html", context, status=200 if form.is_valid() else 400)
+
+
+@login_required
+def report_download(request: HttpRequest) -> HttpResponse:
+    form = _form(request)
+    fmt = request.GET.get("format", "xlsx")
+    if not form.is_valid() or fmt not in ("xlsx", "docx", "pdf", "json"):
+        return render(request, "reports/report.html", {"form": form}, status=400)
+    figures = _figures(request, form)
+    content, mime, ext = exporters.render(
+        fmt, figures["summary"], figures["overdue"], figures["late"]
+    )
+    response = HttpResponse(content, content_type=mime)
+    period = figures["summary"].period.key.replace("..", "_")
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{period}.{ext}"'
+    return response
