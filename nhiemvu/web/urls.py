@@ -34,6 +34,8 @@ urlpatterns = [
     ),
     path("bao-cao/", report_views.report, name="report"),
     path("bao-cao/tai-ve/", report_views.report_download, name="report_download"),
+    path("bao-cao/nhap-excel/", report_views.import_excel, name="import_excel"),
+    path("bao-cao/nhap-excel/mau.xlsx", report_views.import_template, name="import_template"),
     path("van-ban/nhap/", directive_views.directive_import, name="directive_import"),
     path("van-ban/<str:code>/", directive_views.directive_detail, name="directive_detail"),
 ]

@@ -1,0 +1,273 @@
+"""Import of task lists kept in Excel: template, column mapping, per-row validation in
+Vietnamese, preview, then all-or-nothing registration through the services. Re-importing the
+same file creates nothing twice: a document already registered is reused, a task already in it
+(same lead, same content) is skipped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz, process
+
+from nhiemvu.assignments.models import Assignment, DeliverableKind
+from nhiemvu.assignments.services import TaskSpec, assignment_create
+from nhiemvu.directives.models import Directive
+from nhiemvu.directives.services import DirectiveSpec, directive_create
+from nhiemvu.lib import docref
+from nhiemvu.lib.vntext import clean_line, fold
+from nhiemvu.orgs.models import Organisation, OrgKind
+from nhiemvu.orgs.selectors import find_organisation
+
+FIELDS: list[tuple[str, str, bool]] = [
+    # key, header in the template, required
+    ("ref", "Số, ký hiệu văn bản", True),
+    ("doc_date", "Ngày văn bản", True),
+    ("subject", "Trích yếu văn bản", True),
+    ("content", "Nội dung nhiệm vụ", True),
+    ("lead", "Cơ quan chủ trì", True),
+    ("coordinators", "Cơ quan phối hợp (cách nhau bởi dấu ;)", False),
+    ("deliverable", "Sản phẩm", False),
+    ("deadline", "Thời hạn (dd/mm/yyyy)", False),
+    ("no_deadline_reason", "Lý do không có thời hạn", False),
+]
+MAX_ROWS = 5000
+DELIVERABLE_WORDS = {
+    "bao cao": "bao_cao",
+    "to trinh": "to_trinh",
+    "de xuat": "de_xuat",
+    "ke hoach": "ke_hoach",
+    "de an": "de_an",
+    "du thao": "du_thao",
+    "van ban": "van_ban",
+    "phuong an": "phuong_an",
+}
+
+
+class ImportError_(ValueError):
+    pass
+
+
+def template() -> bytes:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    head = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
+    sheet = book.add_worksheet("Nhiệm vụ")
+    for col, (_key, title, _required) in enumerate(FIELDS):
+        sheet.write(0, col, title, head)
+        sheet.set_column(col, col, 28)
+    sheet.write_row(
+        1,
+        0,
+        [
+            "1147/UBND-KSTT",
+            "08/03/2022",
+            "Về việc nâng cao hiệu lực …",
+            "Báo cáo kết quả rà soát nhiệm vụ tồn đọng",
+            "Sở Tài chính",
+            "Sở Nội vụ; Sở Tư pháp",
+            "Báo cáo",
+            "31/03/2022",
+            "",
+        ],
+    )
+    sheet.freeze_panes(1, 0)
+    book.close()
+    return buffer.getvalue()
+
+
+def read_rows(data: bytes) -> tuple[list[str], list[list[Any]]]:
+    """Headers and rows of the first sheet, or ImportError_ with a message."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ImportError_(_("The file is not a readable Excel workbook (.xlsx).")) from exc
+    sheet = book.worksheets[0]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    book.close()
+    rows = [r for r in rows if any(c not in (None, "") for c in r)]
+    if not rows:
+        raise ImportError_(_("The workbook is empty."))
+    if len(rows) - 1 > MAX_ROWS:
+        raise ImportError_(_("At most %(n)s rows per import.") % {"n": MAX_ROWS})
+    headers = [clean_line(str(c or "")) for c in rows[0]]
+    return headers, rows[1:]
+
+
+def guess_mapping(headers: list[str]) -> dict[str, int | None]:
+    """Which column holds which field, by the template's headers (diacritics ignored)."""
+    mapping: dict[str, int | None] = {}
+    folded = [fold(h) for h in headers]
+    for key, title, _required in FIELDS:
+        target = fold(title).split(" (")[0]
+        best = process.extractOne(target, folded, scorer=fuzz.partial_ratio) if folded else None
+        mapping[key] = best[2] if best and best[1] >= 80 else None
+    return mapping
+
+
+@dataclass
+class ParsedRow:
+    number: int  # the row number in Excel
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+def _date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = clean_line(str(value))
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, no time
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _organisation(name: str, names: dict[str, Organisation]) -> tuple[Organisation | None, str]:
+    found = find_organisation(name)
+    if found:
+        return found, ""
+    close = process.extract(fold(name), list(names), scorer=fuzz.WRatio, limit=3)
+    hint = ", ".join(names[k].name for k, score, _ in close if score >= 60)
+    return None, hint
+
+
+def validate(
+    headers: list[str], rows: list[list[Any]], mapping: dict[str, int | None]
+) -> list[ParsedRow]:
+    names = {fold(o.name): o for o in Organisation.objects.all()}
+    missing = [title for key, title, required in FIELDS if required and mapping.get(key) is None]
+    if missing:
+        raise ImportError_(_("Choose the column for: %(fields)s.") % {"fields": ", ".join(missing)})
+    parsed = []
+    for index, row in enumerate(rows, start=2):
+        item = ParsedRow(index)
+
+        def cell(key: str, row: list[Any] = row) -> Any:
+            col = mapping.get(key)
+            return row[col] if col is not None and col < len(row) else None
+
+        for key in (
+            "ref",
+            "subject",
+            "content",
+            "lead",
+            "coordinators",
+            "deliverable",
+            "no_deadline_reason",
+        ):
+            item.values[key] = clean_line(str(cell(key) or ""))
+        for key, title, required in FIELDS:
+            if required and not item.values.get(key) and key not in ("doc_date",):
+                item.errors.append(_("Missing: %(field)s.") % {"field": title})
+        try:
+            docref.parse(item.values["ref"]) if item.values["ref"] else None
+        except docref.DocRefError as exc:
+            item.errors.append(str(exc))
+        for key in ("doc_date", "deadline"):
+            try:
+                item.values[key] = _date(cell(key))
+            except ValueError as exc:
+                item.errors.append(_("“%(value)s” is not a date (dd/mm/yyyy).") % {"value": exc})
+                item.values[key] = None
+        if item.values["doc_date"] is None and not any("dd/mm" in e for e in item.errors):
+            item.errors.append(_("Missing: %(field)s.") % {"field": "Ngày văn bản"})
+        if item.values["lead"]:
+            org, hint = _organisation(item.values["lead"], names)
+            item.values["lead_org"] = org
+            if org is None:
+                item.errors.append(
+                    _("Unknown organisation “%(name)s”.") % {"name": item.values["lead"]}
+                    + (" " + _("Did you mean: %(hint)s?") % {"hint": hint} if hint else "")
+                )
+        coordinators = []
+        for name in [n.strip() for n in item.values["coordinators"].split(";") if n.strip()]:
+            org, hint = _organisation(name, names)
+            if org is None:
+                item.errors.append(
+                    _("Unknown organisation “%(name)s”.") % {"name": name}
+                    + (" " + _("Did you mean: %(hint)s?") % {"hint": hint} if hint else "")
+                )
+            else:
+                coordinators.append(org)
+        item.values["coordinator_orgs"] = coordinators
+        kind = ""
+        if item.values["deliverable"]:
+            key = fold(item.values["deliverable"])
+            kind = next(
+                (v for word, v in DELIVERABLE_WORDS.items() if key.startswith(word)),
+                DeliverableKind.OTHER.value,
+            )
+        item.values["deliverable_kind"] = kind
+        if kind and not item.values["deadline"] and not item.values["no_deadline_reason"]:
+            item.errors.append(
+                _(
+                    "A deliverable without a deadline: give the deadline or the "
+                    "reason why there is none."
+                )
+            )
+        parsed.append(item)
+    return parsed
+
+
+@transaction.atomic
+def commit(*, actor: Any, rows: list[ParsedRow]) -> tuple[int, int]:
+    """Register everything or nothing. Returns (tasks created, rows already present)."""
+    if any(r.errors for r in rows):
+        raise ImportError_(_("Correct the rows with errors first: nothing was imported."))
+    province = Organisation.objects.filter(kind=OrgKind.PROVINCE).order_by("id").first()
+    if province is None:
+        raise ImportError_(_("The province itself is missing from the organisations."))
+    created = skipped = 0
+    directives: dict[tuple[str, dt.date], Directive] = {}
+    for row in rows:
+        v = row.values
+        ref = docref.parse(v["ref"])
+        key = (str(ref), v["doc_date"])
+        directive = (
+            directives.get(key)
+            or Directive.objects.filter(
+                issuer=province, year=v["doc_date"].year, number=ref.number, symbol=ref.symbol
+            ).first()
+        )
+        if directive is None:
+            directive = directive_create(
+                actor=actor,
+                spec=DirectiveSpec(
+                    issuer=province, ref=v["ref"], doc_date=v["doc_date"], subject=v["subject"]
+                ),
+            )
+        directives[key] = directive
+        if Assignment.objects.filter(
+            directive=directive, original_lead=v["lead_org"], content=v["content"]
+        ).exists():
+            skipped += 1
+            continue
+        assignment_create(
+            actor=actor,
+            directive=directive,
+            spec=TaskSpec(
+                content=v["content"],
+                lead=v["lead_org"],
+                coordinators=v["coordinator_orgs"],
+                deliverable_kind=v["deliverable_kind"],
+                deliverable_text=v["deliverable"],
+                deadline=v["deadline"],
+                no_deadline_reason=v["no_deadline_reason"],
+            ),
+        )
+        created += 1
+    return created, skipped
