@@ -22,6 +22,7 @@ class RuleCode(models.TextChoices):
     MONTHLY_REQUEST = "monthly_request", _("Monthly progress-report request")
     DAILY_DIGEST = "daily_digest", _("Daily digest for the office")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly digest for heads and leaders")
+    SCHEDULED_REPORT = "scheduled_report", _("Periodic report ready")
 
 
 # Defaults of issue 5: before the deadline 7, 3 and 1 working days; every 3 working days while

@@ -186,10 +186,18 @@ def run_once(now: dt.datetime | None = None) -> dict[str, int]:
             delivered += 1
         else:
             skipped += 1
+    from nhiemvu.reports.services import scheduled_reports_run
+
+    reports = scheduled_reports_run(now)
     sent = 0
     while send_one(now):
         sent += 1
-    return {"delivered": delivered, "already_done": skipped, "messages_tried": sent}
+    return {
+        "delivered": delivered,
+        "already_done": skipped,
+        "reports_queued": reports,
+        "messages_tried": sent,
+    }
 
 
 @transaction.atomic

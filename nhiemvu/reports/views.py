@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +20,7 @@ from nhiemvu.lib.codes import new_code
 from nhiemvu.lib.uploads import UploadError, sniff
 from nhiemvu.orgs.models import Membership, OrgKind, Role
 from nhiemvu.orgs.rules import scope_of
-from nhiemvu.reports import exporters, importer, selectors
+from nhiemvu.reports import exporters, importer, selectors, services
 
 
 class ReportForm(StyledForm):
@@ -69,7 +70,7 @@ class ReportForm(StyledForm):
 def _form(request: HttpRequest) -> ReportForm:
     today = workdays.today()
     default = periods.containing(today, "quarter").key
-    data = request.GET.copy()
+    data = (request.POST if request.method == "POST" else request.GET).copy()
     data.setdefault("period", default)
     return ReportForm(data)
 
@@ -222,4 +223,51 @@ def import_excel(request: HttpRequest) -> HttpResponse:
         "reports/import.html",
         context,
         status=400 if context.get("error") or context["bad"] else 200,
+    )
+
+
+# --- report files made in the worker -------------------------------------------------------
+
+
+def _files_for(request: HttpRequest) -> Any:
+    from django.db.models import Q as _Q
+
+    from nhiemvu.reports.models import GeneratedReport
+
+    qs = GeneratedReport.objects.filter(requested_by=request.user.pk)
+    if scope_of(request.user).province:
+        qs = GeneratedReport.objects.filter(_Q(requested_by=request.user.pk) | _Q(scheduled=True))
+    return qs.order_by("-created_at", "-id")
+
+
+@login_required
+def report_files(request: HttpRequest) -> HttpResponse:
+    """Files being made or made: progress while the worker runs, then the download."""
+    if request.method == "POST":
+        form = _form(request)
+        fmt = request.POST.get("format", "xlsx")
+        if form.is_valid() and fmt in ("xlsx", "docx", "pdf", "json"):
+            services.report_request(
+                actor=request.user,
+                period=form.cleaned_data["parsed"],
+                fmt=fmt,
+                as_of=form.cleaned_data.get("as_of"),
+            )
+            messages.success(request, _("The report is being generated; it will appear below."))
+        return redirect("report_files")
+    files = list(_files_for(request)[:50])
+    template = "reports/files.html#rows" if request.htmx else "reports/files.html"  # type: ignore[attr-defined]
+    busy = any(f.status in ("pending", "running") for f in files)
+    return render(request, template, {"files": files, "busy": busy})
+
+
+@login_required
+def report_file_download(request: HttpRequest, code: str) -> HttpResponseBase:
+    from django.http import FileResponse, Http404
+
+    report = _files_for(request).filter(code=code, status="done").first()
+    if report is None:
+        raise Http404
+    return FileResponse(
+        report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1]
     )

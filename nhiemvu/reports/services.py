@@ -1,0 +1,146 @@
+"""Report files made in the background, and the reports sent at each period's end."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from nhiemvu.lib import periods, workdays
+from nhiemvu.orgs.models import Membership, Role
+from nhiemvu.reports import exporters, selectors
+from nhiemvu.reports.models import GeneratedReport, ReportStatus
+
+# Kinds of scheduled report and how many working days after the cut-off they go out
+# (Decree 09: a report is due at least 1 working day after its data window closes).
+SCHEDULED_KINDS = ("month", "quarter", "half", "year")
+SEND_AFTER_WORKING_DAYS = 1
+
+
+def _enqueue(report: GeneratedReport) -> None:
+    from nhiemvu.reports.tasks import generate_report
+
+    transaction.on_commit(lambda: generate_report.enqueue(report.pk))
+
+
+@transaction.atomic
+def report_request(
+    *, actor: Any, period: periods.Period, fmt: str, as_of: dt.date | None = None
+) -> GeneratedReport:
+    """Queue a report file for the worker; the page shows its progress, then the download."""
+    report = GeneratedReport.objects.create(
+        period=period.key,
+        rule=period.rule,
+        as_of=as_of,
+        fmt=fmt,
+        requested_by=actor,
+        created_at=workdays.now(),
+    )
+    _enqueue(report)
+    return report
+
+
+def report_generate(*, report_id: int) -> str:
+    # Claim: only a pending report is started (a retried worker job does nothing twice).
+    if not GeneratedReport.objects.filter(pk=report_id, status=ReportStatus.PENDING).update(
+        status=ReportStatus.RUNNING, progress=5
+    ):
+        return "already handled"
+    report = GeneratedReport.objects.get(pk=report_id)
+    try:
+        period = periods.parse(
+            report.period, rule=report.rule if report.rule != "custom" else periods.DECREE_09
+        )
+        user = report.requested_by
+        summary = selectors.summary_by_org(user, period, report.as_of)
+        GeneratedReport.objects.filter(pk=report_id).update(progress=40)
+        overdue = list(selectors.overdue_pending(user, period, report.as_of))
+        late = list(selectors.completed_late(user, period, report.as_of))
+        GeneratedReport.objects.filter(pk=report_id).update(progress=70)
+        content, _mime, ext = exporters.render(report.fmt, summary, overdue, late)
+        report.file.save(
+            f"bao-cao-{report.period}-{report.code}.{ext}", ContentFile(content), save=False
+        )
+        report.status, report.progress = ReportStatus.DONE, 100
+        report.save(update_fields=["file", "status", "progress"])
+    except Exception as exc:  # recorded for the user; the worker goes on
+        GeneratedReport.objects.filter(pk=report_id).update(
+            status=ReportStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        raise
+    return report.file.name or ""
+
+
+def scheduled_reports_due(now: dt.datetime) -> list[periods.Period]:
+    """Periods whose report goes out today: the first working day after the cut-off."""
+    today = timezone.localdate(now)
+    cal = workdays.calendar()
+    if not cal.is_working_day(today):
+        return []
+    due = []
+    for kind in SCHEDULED_KINDS:
+        period = periods.containing(today, kind).previous()
+        send_on = cal.add_working_days(period.end, SEND_AFTER_WORKING_DAYS)
+        if send_on == today:
+            due.append(period)
+    return due
+
+
+def scheduled_reports_run(now: dt.datetime) -> int:
+    """At each period's end: generate the province's report (XLSX and PDF) once, and tell the
+    leaders and the office, in the app and by e-mail, where to download it."""
+    from nhiemvu.reminders.models import RuleCode
+    from nhiemvu.reminders.schedule import Due
+    from nhiemvu.reminders.services import deliver
+
+    leader = (
+        Membership.objects.filter(role=Role.LEADER).select_related("user").order_by("id").first()
+    )
+    if leader is None:
+        return 0
+    recipients = tuple(
+        Membership.objects.filter(role__in=[Role.LEADER, Role.OFFICE])
+        .values_list("user_id", flat=True)
+        .distinct()
+        .order_by("user_id")
+    )
+    made = 0
+    for period in scheduled_reports_due(now):
+        for fmt in ("xlsx", "pdf"):
+            try:
+                with transaction.atomic():
+                    report = GeneratedReport.objects.create(
+                        period=period.key,
+                        rule=period.rule,
+                        as_of=period.end,
+                        fmt=fmt,
+                        requested_by=leader.user,
+                        created_at=now,
+                        scheduled=True,
+                    )
+                    _enqueue(report)
+            except IntegrityError:
+                continue  # already generated by another scheduler
+            made += 1
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("The report for %(period)s is ready") % {"period": period.label}
+            body = _("The periodic report on the implementation of assigned tasks (XLSX, PDF).")
+        deliver(
+            Due(
+                RuleCode.SCHEDULED_REPORT,
+                f"p{period.key}",
+                period.rule,
+                recipients,
+                title,
+                body,
+                reverse("report_files"),
+            ),
+            now,
+        )
+    return made
