@@ -223,18 +223,18 @@ def overdue_pending(
         .filter(st_timing=T.OVERDUE)
         .exclude(st_label__in=[*status.DONE_LABELS, L.PAUSED])
     )
-    for task in (
-        qs.select_related("lead", "directive")
-        .order_by("st_deadline", "id")
-        .iterator(chunk_size=2000)
-    ):
-        days = (as_of - task.st_deadline).days
+    # Plain values, not model instances: a province's backlog can run to six figures.
+    rows = qs.order_by("st_deadline", "id").values_list(
+        "code", "summary", "lead__name", "directive__ref", "st_deadline"
+    )
+    for code, summary, lead, document, deadline in rows.iterator(chunk_size=5000):
+        days = (as_of - deadline).days
         yield {
-            "code": task.code,
-            "summary": task.summary,
-            "lead": task.lead.name,
-            "document": task.directive.ref,
-            "deadline": task.st_deadline,
+            "code": code,
+            "summary": summary,
+            "lead": lead,
+            "document": document,
+            "deadline": deadline,
             "days_overdue": days,
             "bucket": _bucket(days),
         }
