@@ -61,14 +61,18 @@ def fill(tasks: int, orgs: int) -> None:
 
     started = time.perf_counter()
     with connection.cursor() as cur:
-        cur.execute("TRUNCATE assignments_assignmentevent, assignments_coordination, "
-                    "assignments_assignment, directives_directive, orgs_membership, "
-                    "orgs_organisation, accounts_user CASCADE")
+        cur.execute(
+            "TRUNCATE assignments_assignmentevent, assignments_coordination, "
+            "assignments_assignment, directives_directive, orgs_membership, "
+            "orgs_organisation, accounts_user CASCADE"
+        )
         cur.execute("""INSERT INTO accounts_user (password, is_superuser, username, first_name,
             last_name, email, is_staff, is_active, date_joined, full_name, job_title, phone)
             VALUES ('!', false, 'bench', '', '', '', false, true, now(), 'Chủ tịch', '', '')""")
-        cur.execute("INSERT INTO orgs_organisation (code, name, short_name, kind, email, "
-                    "search_text) VALUES ('ubnd', 'UBND tỉnh', '', 'province', '', 'ubnd tinh')")
+        cur.execute(
+            "INSERT INTO orgs_organisation (code, name, short_name, kind, email, "
+            "search_text) VALUES ('ubnd', 'UBND tỉnh', '', 'province', '', 'ubnd tinh')"
+        )
         cur.execute("""INSERT INTO orgs_membership (user_id, org_id, role, leader_title)
             SELECT u.id, o.id, 'leader', 'chu_tich' FROM accounts_user u, orgs_organisation o""")
         cur.execute(f"""INSERT INTO orgs_organisation (code, name, short_name, kind, email,
@@ -124,6 +128,10 @@ def fill(tasks: int, orgs: int) -> None:
             state_after, text, data, doc_date)
             SELECT id, 'confirmed', confirmed_on::timestamptz, confirmed_on, 'done', '', '{}', NULL
             FROM assignments_assignment WHERE confirmed_on IS NOT NULL""")
+        cur.execute(
+            "UPDATE assignments_assignment SET history_on = "
+            "greatest(assigned_on, completion_date, confirmed_on)"
+        )
         cur.execute("ANALYZE")
     print(f"filled {tasks:,} tasks in {time.perf_counter() - started:.0f} s")
 
@@ -132,8 +140,10 @@ def timed(label: str, fn: object) -> object:
     started = time.perf_counter()
     result = fn()  # type: ignore[operator]
     seconds = time.perf_counter() - started
-    print(f"{label:48} {seconds:6.2f} s  ratio to {GOAL:.0f} s goal {seconds / GOAL:5.2f}  "
-          f"peak {peak_mb():5.0f} MB")
+    print(
+        f"{label:48} {seconds:6.2f} s  ratio to {GOAL:.0f} s goal {seconds / GOAL:5.2f}  "
+        f"peak {peak_mb():5.0f} MB"
+    )
     return result
 
 
@@ -149,13 +159,18 @@ def run(tasks: int) -> None:
     current = periods.containing(today, "quarter")
     past = periods.parse("2025-Q3")
     print(f"{tasks:,} tasks; this quarter {current.key}, past quarter {past.key}")
-    summary = timed("quarterly summary, this quarter",
-                    lambda: selectors.summary_by_org(user, current))
+    summary = timed(
+        "quarterly summary, this quarter", lambda: selectors.summary_by_org(user, current)
+    )
     print(f"  rows: {len(summary.rows):,}; tasks covered: {summary.total.total:,}")
-    timed("quarterly summary, past quarter as of its end",
-          lambda: selectors.summary_by_org(user, past, past.end))
-    overdue = timed("overdue pending list (every row), this quarter",
-                    lambda: list(selectors.overdue_pending(user, current)))
+    timed(
+        "quarterly summary, past quarter as of its end",
+        lambda: selectors.summary_by_org(user, past, past.end),
+    )
+    overdue = timed(
+        "overdue pending list (every row), this quarter",
+        lambda: list(selectors.overdue_pending(user, current)),
+    )
     print(f"  overdue pending: {len(overdue):,}")
     rows = overdue[:10_000]
     content = timed("XLSX export, 10,000-row list", lambda: exporters.to_xlsx(summary, rows, []))

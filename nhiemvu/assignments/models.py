@@ -156,6 +156,10 @@ class Assignment(models.Model):
     completion_date = models.DateField(_("completion date"), null=True, blank=True)
     completion_ref = models.CharField(_("output document"), max_length=120, blank=True)
     confirmed_on = models.DateField(_("confirmed on"), null=True, blank=True)
+    # The last day anything happened that decides the status as of a date (a state change, an
+    # approved extension). Status as of any later date is the current columns: no need to
+    # rebuild it from events, which keeps past-period reports fast (status.annotate).
+    history_on = models.DateField(null=True, blank=True, editable=False)
     # Stamped once, at confirmation.
     completed_late = models.BooleanField(_("completed late"), null=True, blank=True)
     search_text = models.TextField(editable=False, default="")

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from nhiemvu.assignments import rules as perms
@@ -106,13 +107,18 @@ def _event(
     actor_org: Organisation | None = None,
 ) -> AssignmentEvent:
     now = workdays.now()
+    today = workdays.today()
+    if state_after or kind == EventKind.EXTENSION_APPROVED:
+        Assignment.objects.filter(pk=task.pk).filter(
+            Q(history_on__isnull=True) | Q(history_on__lt=today)
+        ).update(history_on=today)
     return AssignmentEvent.objects.create(
         assignment=task,
         kind=kind,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_org=actor_org if actor_org is not None else _actor_org(actor, task),
         at=now,
-        on=workdays.today(),
+        on=today,
         state_after=state_after,
         text=text,
         percent=percent,

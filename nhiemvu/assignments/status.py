@@ -261,19 +261,34 @@ def annotate(qs: QuerySet[Any], as_of: dt.date | None = None) -> QuerySet[Any]:
             .order_by("-on", "-at", "-id")
             .values("doc_date")[:1]
         )
+        # Nothing decisive happened after `as_of`: the current columns are the answer, and the
+        # correlated subqueries run only for the tasks whose history moved on since.
+        settled = Q(history_on__isnull=False, history_on__lte=as_of)
         qs = qs.annotate(
             # No state event yet (assigned before it was registered): the task was open.
-            st_state=Coalesce(
-                Subquery(last_state, output_field=CharField()),
-                Value(WorkState.OPEN.value),
+            st_state=Case(
+                When(settled, then=F("state")),
+                default=Coalesce(
+                    Subquery(last_state, output_field=CharField()),
+                    Value(WorkState.OPEN.value),
+                    output_field=CharField(),
+                ),
                 output_field=CharField(),
             ),
-            st_deadline=Coalesce(
-                Subquery(last_extension, output_field=DateField()),
-                F("original_deadline"),
+            st_deadline=Case(
+                When(settled, then=F("deadline")),
+                default=Coalesce(
+                    Subquery(last_extension, output_field=DateField()),
+                    F("original_deadline"),
+                    output_field=DateField(),
+                ),
                 output_field=DateField(),
             ),
-            st_completion=Subquery(last_completion, output_field=DateField()),
+            st_completion=Case(
+                When(settled, then=F("completion_date")),
+                default=Subquery(last_completion, output_field=DateField()),
+                output_field=DateField(),
+            ),
         )
     limit = due_soon_limit(as_of)
     open_timing = _open_timing_sql("st_deadline", as_of, limit)

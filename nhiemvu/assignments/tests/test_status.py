@@ -215,6 +215,9 @@ class StatusAgreementTest(HypothesisTestCase):
                 state_after=state,
                 doc_date=h.completion if kind == "completion" else None,
             )
+        # What services maintain: the last day of a state change or an approved extension.
+        decisive = [h.assigned, *(day for day, _state in events), *(d for d, _new in moved)]
+        Assignment.objects.filter(pk=task.pk).update(history_on=max(decisive))
         for decided, new in moved:
             Extension.objects.create(
                 assignment=task,
