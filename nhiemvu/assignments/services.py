@@ -817,9 +817,8 @@ def extension_decide(
         extension.status = ExtensionStatus.APPROVED
         extension.new_deadline = date
         task.deadline = date
-        if task.original_deadline is None:
-            # A task without deadline gets one: from now on it is timed against it.
-            task.original_deadline = date
+        # A task without deadline that gets one keeps original_deadline empty: before the
+        # approval it had none (status as of a past date), after it the approved date rules.
         task.deadline_kind = DeadlineKind.FIXED
         task.flagged = False
         task.save(

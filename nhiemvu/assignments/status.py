@@ -277,6 +277,8 @@ def annotate(qs: QuerySet[Any], as_of: dt.date | None = None) -> QuerySet[Any]:
             ),
             st_deadline=Case(
                 When(settled, then=F("deadline")),
+                # Never extended (an approval always moves the deadline): the original one.
+                When(Q(deadline=F("original_deadline")), then=F("original_deadline")),
                 default=Coalesce(
                     Subquery(last_extension, output_field=DateField()),
                     F("original_deadline"),
