@@ -106,6 +106,9 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {})
+        # JIT compilation costs more than it saves on these queries: a report over a million
+        # tasks spent 1.2 s compiling before running (bench/reports.py).
+        DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
         if env_bool("DB_POOL", False):
             DATABASES["default"]["OPTIONS"]["pool"] = True
 else:

@@ -222,6 +222,46 @@ def _open_timing_sql(deadline: Any, as_of: dt.date, limit: dt.date) -> Case:
     )
 
 
+def _timing_sql(state: str, deadline: str, completion: str, as_of: dt.date, limit: dt.date) -> Case:
+    """classify()'s timing over the named state, deadline and completion columns."""
+    reported_in_time = Q(
+        **{
+            f"{deadline}__isnull": False,
+            f"{completion}__isnull": False,
+            f"{completion}__lte": F(deadline),
+        }
+    )
+    return Case(
+        When(
+            Q(**{state: WorkState.DONE, "completed_late__isnull": True}),
+            then=Value(Timing.NO_DEADLINE),
+        ),
+        When(Q(**{state: WorkState.DONE, "completed_late": True}), then=Value(Timing.LATE)),
+        When(Q(**{state: WorkState.DONE}), then=Value(Timing.ON_TIME)),
+        When(Q(**{state: WorkState.REPORTED}) & reported_in_time, then=Value(Timing.WITHIN)),
+        default=_open_timing_sql(deadline, as_of, limit),
+        output_field=CharField(),
+    )
+
+
+def _label_sql(state: str, timing: Any) -> Case:
+    """classify()'s label over the named state column and a timing expression."""
+    return Case(
+        When(
+            Q(**{state: WorkState.DONE, "completed_late__isnull": True}),
+            then=Value(Label.DONE_NO_DEADLINE),
+        ),
+        When(Q(**{state: WorkState.DONE, "completed_late": True}), then=Value(Label.DONE_LATE)),
+        When(Q(**{state: WorkState.DONE}), then=Value(Label.DONE_ON_TIME)),
+        When(Q(**{state: WorkState.REPORTED}), then=Value(Label.AWAITING)),
+        When(Q(**{state: WorkState.PAUSED}), then=Value(Label.PAUSED)),
+        When(Q(**{state: WorkState.REFUSED}), then=Value(Label.REFUSED)),
+        When(Q(**{state: WorkState.RETURNED}), then=Value(Label.REDO)),
+        default=timing,
+        output_field=CharField(),
+    )
+
+
 def annotate(qs: QuerySet[Any], as_of: dt.date | None = None) -> QuerySet[Any]:
     """Add `st_state`, `st_deadline`, `st_timing` and `st_label` to a queryset of Assignments.
 
@@ -231,97 +271,77 @@ def annotate(qs: QuerySet[Any], as_of: dt.date | None = None) -> QuerySet[Any]:
     Tasks assigned after `as_of` should be filtered out by the caller (see `as_of_filter`).
     """
     today = workdays.today()
+    current = ("state", "deadline", "completion_date")
     if as_of is None or as_of >= today:
         as_of = as_of or today
+        limit = due_soon_limit(as_of)
         qs = qs.annotate(
             st_state=F("state"),
             st_deadline=F("deadline"),
             st_completion=F("completion_date"),
+            st_timing=_timing_sql(*current, as_of, limit),
         )
-    else:
-        last_state = (
-            AssignmentEvent.objects.filter(assignment=OuterRef("pk"), on__lte=as_of)
-            .exclude(state_after="")
-            .order_by("-on", "-at", "-id")
-            .values("state_after")[:1]
-        )
-        last_extension = (
-            Extension.objects.filter(
-                assignment=OuterRef("pk"),
-                status=ExtensionStatus.APPROVED,
-                decided_on__lte=as_of,
-            )
-            .order_by("-decided_on", "-decided_at", "-id")
-            .values("new_deadline")[:1]
-        )
-        last_completion = (
-            AssignmentEvent.objects.filter(
-                assignment=OuterRef("pk"), on__lte=as_of, kind="completion"
-            )
-            .order_by("-on", "-at", "-id")
-            .values("doc_date")[:1]
-        )
-        # Nothing decisive happened after `as_of`: the current columns are the answer, and the
-        # correlated subqueries run only for the tasks whose history moved on since.
-        settled = Q(history_on__isnull=False, history_on__lte=as_of)
-        qs = qs.annotate(
-            # No state event yet (assigned before it was registered): the task was open.
-            st_state=Case(
-                When(settled, then=F("state")),
-                default=Coalesce(
-                    Subquery(last_state, output_field=CharField()),
-                    Value(WorkState.OPEN.value),
-                    output_field=CharField(),
-                ),
-                output_field=CharField(),
-            ),
-            st_deadline=Case(
-                When(settled, then=F("deadline")),
-                # Never extended (an approval always moves the deadline): the original one.
-                When(Q(deadline=F("original_deadline")), then=F("original_deadline")),
-                default=Coalesce(
-                    Subquery(last_extension, output_field=DateField()),
-                    F("original_deadline"),
-                    output_field=DateField(),
-                ),
-                output_field=DateField(),
-            ),
-            st_completion=Case(
-                When(settled, then=F("completion_date")),
-                default=Subquery(last_completion, output_field=DateField()),
-                output_field=DateField(),
-            ),
-        )
+        return qs.annotate(st_label=_label_sql("state", F("st_timing")))
     limit = due_soon_limit(as_of)
-    open_timing = _open_timing_sql("st_deadline", as_of, limit)
-    reported_in_time = Q(
-        st_deadline__isnull=False,
-        st_completion__isnull=False,
-        st_completion__lte=F("st_deadline"),
+    last_state = (
+        AssignmentEvent.objects.filter(assignment=OuterRef("pk"), on__lte=as_of)
+        .exclude(state_after="")
+        .order_by("-on", "-at", "-id")
+        .values("state_after")[:1]
     )
-    timing = Case(
-        When(st_state=WorkState.DONE, completed_late__isnull=True, then=Value(Timing.NO_DEADLINE)),
-        When(st_state=WorkState.DONE, completed_late=True, then=Value(Timing.LATE)),
-        When(st_state=WorkState.DONE, then=Value(Timing.ON_TIME)),
-        When(Q(st_state=WorkState.REPORTED) & reported_in_time, then=Value(Timing.WITHIN)),
-        default=open_timing,
-        output_field=CharField(),
+    last_extension = (
+        Extension.objects.filter(
+            assignment=OuterRef("pk"), status=ExtensionStatus.APPROVED, decided_on__lte=as_of
+        )
+        .order_by("-decided_on", "-decided_at", "-id")
+        .values("new_deadline")[:1]
     )
-    qs = qs.annotate(st_timing=timing)
-    label = Case(
-        When(
-            st_state=WorkState.DONE, completed_late__isnull=True, then=Value(Label.DONE_NO_DEADLINE)
+    last_completion = (
+        AssignmentEvent.objects.filter(assignment=OuterRef("pk"), on__lte=as_of, kind="completion")
+        .order_by("-on", "-at", "-id")
+        .values("doc_date")[:1]
+    )
+    qs = qs.annotate(
+        # No state event yet (assigned before it was registered): the task was open.
+        past_state=Coalesce(
+            Subquery(last_state, output_field=CharField()),
+            Value(WorkState.OPEN.value),
+            output_field=CharField(),
         ),
-        When(st_state=WorkState.DONE, completed_late=True, then=Value(Label.DONE_LATE)),
-        When(st_state=WorkState.DONE, then=Value(Label.DONE_ON_TIME)),
-        When(st_state=WorkState.REPORTED, then=Value(Label.AWAITING)),
-        When(st_state=WorkState.PAUSED, then=Value(Label.PAUSED)),
-        When(st_state=WorkState.REFUSED, then=Value(Label.REFUSED)),
-        When(st_state=WorkState.RETURNED, then=Value(Label.REDO)),
-        default=F("st_timing"),
-        output_field=CharField(),
+        past_deadline=Case(
+            # Never extended (an approval always moves the deadline): the original one.
+            When(Q(deadline=F("original_deadline")), then=F("original_deadline")),
+            default=Coalesce(
+                Subquery(last_extension, output_field=DateField()),
+                F("original_deadline"),
+                output_field=DateField(),
+            ),
+            output_field=DateField(),
+        ),
+        past_completion=Subquery(last_completion, output_field=DateField()),
     )
-    return qs.annotate(st_label=label)
+    past = ("past_state", "past_deadline", "past_completion")
+    # Nothing decisive happened after `as_of`: the current columns are the answer. Only the
+    # tasks whose history moved on since pay for the correlated subqueries, and the settled
+    # ones are classified over plain columns.
+    settled = Q(history_on__isnull=False, history_on__lte=as_of)
+
+    def either(now: Any, then: Any, field: Any) -> Case:
+        return Case(When(settled, then=now), default=then, output_field=field)
+
+    return qs.annotate(
+        st_state=either(F("state"), F("past_state"), CharField()),
+        st_deadline=either(F("deadline"), F("past_deadline"), DateField()),
+        st_completion=either(F("completion_date"), F("past_completion"), DateField()),
+        st_timing=either(
+            _timing_sql(*current, as_of, limit), _timing_sql(*past, as_of, limit), CharField()
+        ),
+        st_label=either(
+            _label_sql("state", _timing_sql(*current, as_of, limit)),
+            _label_sql("past_state", _timing_sql(*past, as_of, limit)),
+            CharField(),
+        ),
+    )
 
 
 def as_of_filter(qs: QuerySet[Any], as_of: dt.date) -> QuerySet[Any]:
