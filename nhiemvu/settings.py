@@ -249,4 +249,6 @@ NHIEMVU: dict[str, Any] = {
     # Extension requests after the deadline need the office's leave.
     "EXTENSION_AFTER_DEADLINE": env_bool("NHIEMVU_EXTENSION_AFTER_DEADLINE", False),
     "PROVINCE_NAME": env_str("NHIEMVU_PROVINCE", "Bình Định"),
+    # Reporting periods: "decree09" (15th to 14th, Nghị định 09/2019) or "calendar".
+    "PERIOD_RULE": env_str("NHIEMVU_PERIOD_RULE", "decree09"),
 }

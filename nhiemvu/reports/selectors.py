@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 
 from nhiemvu.assignments import rules as perms
 from nhiemvu.assignments import status
@@ -310,8 +310,18 @@ def special_lists(
     """Tasks without deadline, extended, returned and deliverables without deadline."""
     as_of = as_of_for(period, as_of)
     qs = covered(user, period, as_of).select_related("lead", "directive")
+    from nhiemvu.reminders.models import ReminderLog, RuleCode
+
+    # The date of each task's last 3-monthly check (the founding letter's quarterly urging).
+    last_check = (
+        ReminderLog.objects.filter(task=OuterRef("pk"), rule=RuleCode.NO_DEADLINE)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
     return {
-        "no_deadline": qs.filter(st_label=L.NO_DEADLINE).order_by("assigned_on", "id"),
+        "no_deadline": qs.filter(st_label=L.NO_DEADLINE)
+        .annotate(last_check=Subquery(last_check))
+        .order_by("assigned_on", "id"),
         "extended": qs.filter(original_deadline__isnull=False, deadline__isnull=False)
         .exclude(deadline=F("original_deadline"))
         .order_by("deadline", "id"),
@@ -323,14 +333,18 @@ def special_lists(
 
 
 def trend(
-    user: Any, period: Period, count: int = 6
+    user: Any, period: Period, count: int = 6, *, org_code: str | None = None
 ) -> list[tuple[str, Decimal | None, Decimal | None]]:
-    """The province's rates over the last `count` periods (one aggregate query each)."""
+    """Rates over the last `count` periods (one aggregate query each): the province's, or one
+    organisation's."""
     periods = [period]
     for _ in range(count - 1):
         periods.append(periods[-1].previous())
     out = []
     for p in reversed(periods):
         summary = summary_by_org(user, p)
-        out.append((p.key, summary.total.completion_rate, summary.total.on_time_rate))
+        row = summary.total
+        if org_code:
+            row = next((r for r in summary.rows if r.key == org_code), Row(org_code, ""))
+        out.append((p.key, row.completion_rate, row.on_time_rate))
     return out

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from nhiemvu.conf import setting
 from nhiemvu.lib import periods, workdays
 from nhiemvu.orgs.models import Membership, Role
 from nhiemvu.reports import exporters, selectors
@@ -85,7 +86,7 @@ def scheduled_reports_due(now: dt.datetime) -> list[periods.Period]:
         return []
     due = []
     for kind in SCHEDULED_KINDS:
-        period = periods.containing(today, kind).previous()
+        period = periods.containing(today, kind, rule=setting("PERIOD_RULE")).previous()
         send_on = cal.add_working_days(period.end, SEND_AFTER_WORKING_DAYS)
         if send_on == today:
             due.append(period)

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.assignments.forms import DATE_FORMATS, DATE_WIDGET, StyledForm
+from nhiemvu.conf import setting
 from nhiemvu.lib import periods, workdays
 from nhiemvu.lib.codes import new_code
 from nhiemvu.lib.uploads import UploadError, sniff
@@ -69,9 +70,11 @@ class ReportForm(StyledForm):
 
 def _form(request: HttpRequest) -> ReportForm:
     today = workdays.today()
-    default = periods.containing(today, "quarter").key
+    rule = setting("PERIOD_RULE")
+    default = periods.containing(today, "quarter", rule=rule).key
     data = (request.POST if request.method == "POST" else request.GET).copy()
     data.setdefault("period", default)
+    data.setdefault("rule", rule)
     return ReportForm(data)
 
 
@@ -100,7 +103,13 @@ def report(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         figures = _figures(request, form)
         summary = figures["summary"]
-        trend = selectors.trend(request.user, form.cleaned_data["parsed"], count=6)
+        org_code = request.GET.get("org") or None
+        trend = selectors.trend(
+            request.user, form.cleaned_data["parsed"], count=6, org_code=org_code
+        )
+        period = form.cleaned_data["parsed"]
+        as_of = form.cleaned_data.get("as_of")
+        lists = selectors.special_lists(request.user, period, as_of)
         context.update(figures)
         context.update(
             lines=exporters._lines(summary),
@@ -112,6 +121,10 @@ def report(request: HttpRequest) -> HttpResponse:
                 "on_time": [float(o) if o is not None else None for _k, _c, o in trend],
             },
             query=request.GET.urlencode(),
+            trend_org=org_code,
+            by_leader=selectors.summary_by_leader(request.user, period, as_of),
+            by_document=selectors.summary_by_document(request.user, period, as_of),
+            lists=[(key, qs.count(), list(qs[:50])) for key, qs in lists.items()],
         )
     return render(request, "reports/report.html", context, status=200 if form.is_valid() else 400)
 

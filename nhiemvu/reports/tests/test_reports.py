@@ -203,6 +203,16 @@ class ReportTest(BaseTestCase):
         page = self.client.get("/bao-cao/", {"period": "2026-Q1", "as_of": "2026-03-14"})
         self.assertContains(page, "Quý I năm 2026")
         self.assertContains(page, 'id="trend-data"')
+        self.assertEqual(page.context["by_leader"].total.total, 5)
+        lists = {key: count for key, count, _items in page.context["lists"]}
+        self.assertEqual(lists["no_deadline"], 1)
+        # One organisation's trend: Sở Tài chính completed 1 of 2 due (1 late, 1 overdue).
+        org_trend = self.client.get(
+            "/bao-cao/", {"period": "2026-Q1", "as_of": "2026-03-14", "org": "so-tc"}
+        )
+        chart = org_trend.context["chart"]
+        self.assertEqual(chart["labels"][-1], "2026-Q1")
+        self.assertEqual(chart["completion"][-1], 50.0)
         bad = self.client.get("/bao-cao/", {"period": "2026-Q9"})
         self.assertEqual(bad.status_code, 400)
         download = self.client.get("/bao-cao/tai-ve/", {"period": "2026-Q1", "format": "pdf"})
