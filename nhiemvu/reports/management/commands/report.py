@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from nhiemvu.conf import setting
 from nhiemvu.lib import periods
 from nhiemvu.orgs.models import Membership, Role
 from nhiemvu.reports import exporters, selectors
