@@ -127,6 +127,31 @@ def _event(
     )
 
 
+def _happened(
+    task: Assignment,
+    *,
+    actor: Any,
+    kind: str,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    actor_org: Organisation | None = None,
+    **event: Any,
+) -> AssignmentEvent:
+    """What every lifecycle step leaves behind: the entry on the task's timeline and the audit
+    row, in the caller's transaction, both naming the same actor and organisation."""
+    entry = _event(task, actor=actor, kind=kind, actor_org=actor_org, **event)
+    record(
+        actor=actor,
+        action=action,
+        target=task,
+        before=before,
+        after=after,
+        actor_org=entry.actor_org,
+    )
+    return entry
+
+
 def _text(value: str, *, field_name: str, required: bool, label: str) -> str:
     value = normalize(value or "").strip()
     if required and not value:
@@ -270,17 +295,13 @@ def _create_one(
     Coordination.objects.bulk_create(
         [Coordination(assignment=task, org=org) for org in dict.fromkeys(coordinators)]
     )
-    _event(
+    _happened(
         task,
         actor=actor,
         kind=EventKind.ASSIGNED,
+        action="assignment.create",
         state_after=WorkState.OPEN,
         data={"lead": lead.code, "coordinators": [c.code for c in coordinators]},
-    )
-    record(
-        actor=actor,
-        action="assignment.create",
-        target=task,
         after={
             "lead": lead.code,
             "coordinators": [c.code for c in coordinators],
@@ -288,7 +309,6 @@ def _create_one(
             "deliverable": task.deliverable_kind,
             "flagged": task.flagged,
         },
-        actor_org=_actor_org(actor),
     )
     return task
 
@@ -376,8 +396,12 @@ def assignment_accept(*, actor: Any, task: Assignment) -> Assignment:
         raise ValidationError(_("Only an open task can be accepted."))
     task.accepted_at = workdays.now()
     task.save(update_fields=["accepted_at", "updated_at"])
-    _event(task, actor=actor, kind=EventKind.ACCEPTED)
-    record(actor=actor, action="assignment.accept", target=task, actor_org=task.lead)
+    _happened(
+        task,
+        actor=actor,
+        kind=EventKind.ACCEPTED,
+        action="assignment.accept",
+    )
     return task
 
 
@@ -392,14 +416,15 @@ def assignment_refuse(*, actor: Any, task: Assignment, reason: str) -> Assignmen
         raise ValidationError(_("Only a task not yet accepted or reported can be refused."))
     task.state = WorkState.REFUSED
     task.save(update_fields=["state", "updated_at"])
-    _event(task, actor=actor, kind=EventKind.REFUSED, state_after=WorkState.REFUSED, text=reason)
-    record(
+    _happened(
+        task,
         actor=actor,
+        kind=EventKind.REFUSED,
         action="assignment.refuse",
-        target=task,
+        state_after=WorkState.REFUSED,
+        text=reason,
         before={"state": "open"},
         after={"state": "refused", "reason": reason},
-        actor_org=task.lead,
     )
     return task
 
@@ -424,19 +449,14 @@ def assignment_reassign(
     task.accepted_at = None
     task.save(update_fields=["lead", "state", "accepted_at", "updated_at"])
     Coordination.objects.filter(assignment=task, org=lead).delete()
-    _event(
+    _happened(
         task,
         actor=actor,
         kind=EventKind.REASSIGNED,
+        action="assignment.reassign",
         state_after=WorkState.OPEN,
         text=reason,
         data={"from": before["lead"], "to": lead.code},
-        actor_org=_actor_org(actor),
-    )
-    record(
-        actor=actor,
-        action="assignment.reassign",
-        target=task,
         before=before,
         after={"lead": lead.code, "state": "open", "reason": reason},
         actor_org=_actor_org(actor),
@@ -465,16 +485,17 @@ def assignment_report_progress(
     if percent is not None:
         task.progress_percent = percent
         task.save(update_fields=["progress_percent", "updated_at"])
-    event = _event(task, actor=actor, kind=EventKind.PROGRESS, text=text, percent=percent)
-    _attach(task, event, actor, files)
-    record(
+    event = _happened(
+        task,
         actor=actor,
+        kind=EventKind.PROGRESS,
         action="assignment.progress",
-        target=task,
+        text=text,
+        percent=percent,
         before={"percent": before},
         after={"percent": task.progress_percent, "text": text},
-        actor_org=task.lead,
     )
+    _attach(task, event, actor, files)
     return event
 
 
@@ -525,23 +546,18 @@ def assignment_report_completion(
             "updated_at",
         ]
     )
-    event = _event(
+    event = _happened(
         task,
         actor=actor,
         kind=EventKind.COMPLETION,
+        action="assignment.report_completion",
         state_after=WorkState.REPORTED,
         text=text,
         doc_date=output_date,
         data={"output_ref": output_ref},
+        after={"output_ref": output_ref, "output_date": output_date},
     )
     _attach(task, event, actor, files)
-    record(
-        actor=actor,
-        action="assignment.report_completion",
-        target=task,
-        after={"output_ref": output_ref, "output_date": output_date},
-        actor_org=task.lead,
-    )
     return task
 
 
@@ -567,19 +583,14 @@ def assignment_confirm(*, actor: Any, task: Assignment, note: str = "") -> Assig
     task.state = WorkState.DONE
     task.confirmed_on = workdays.today()
     task.save(update_fields=["state", "completed_late", "confirmed_on", "updated_at"])
-    _event(
+    _happened(
         task,
         actor=actor,
         kind=EventKind.CONFIRMED,
+        action="assignment.confirm",
         state_after=WorkState.DONE,
         text=note,
         data={"late": task.completed_late},
-        actor_org=_actor_org(actor),
-    )
-    record(
-        actor=actor,
-        action="assignment.confirm",
-        target=task,
         before={"state": "reported"},
         after={"state": "done", "late": task.completed_late},
         actor_org=_actor_org(actor),
@@ -607,18 +618,13 @@ def assignment_return(*, actor: Any, task: Assignment, reason: str) -> Assignmen
     task.completion_date = None
     task.completion_ref = ""
     task.save(update_fields=["state", "completion_date", "completion_ref", "updated_at"])
-    _event(
+    _happened(
         task,
         actor=actor,
         kind=EventKind.RETURNED,
+        action="assignment.return",
         state_after=WorkState.RETURNED,
         text=reason,
-        actor_org=_actor_org(actor),
-    )
-    record(
-        actor=actor,
-        action="assignment.return",
-        target=task,
         before=before,
         after={"state": "returned", "reason": reason},
         actor_org=_actor_org(actor),
@@ -637,19 +643,14 @@ def assignment_pause(*, actor: Any, task: Assignment, reason: str) -> Assignment
     before = task.state
     task.state = WorkState.PAUSED
     task.save(update_fields=["state", "updated_at"])
-    _event(
+    _happened(
         task,
         actor=actor,
         kind=EventKind.PAUSED,
+        action="assignment.pause",
         state_after=WorkState.PAUSED,
         text=reason,
         data={"resume_to": before},
-        actor_org=_actor_org(actor),
-    )
-    record(
-        actor=actor,
-        action="assignment.pause",
-        target=task,
         before={"state": before},
         after={"state": "paused", "reason": reason},
         actor_org=_actor_org(actor),
@@ -669,18 +670,13 @@ def assignment_resume(*, actor: Any, task: Assignment, note: str = "") -> Assign
     note = _text(note, field_name="note", required=False, label=_("The note"))
     task.state = resume_to
     task.save(update_fields=["state", "updated_at"])
-    _event(
+    _happened(
         task,
         actor=actor,
         kind=EventKind.RESUMED,
+        action="assignment.resume",
         state_after=resume_to,
         text=note,
-        actor_org=_actor_org(actor),
-    )
-    record(
-        actor=actor,
-        action="assignment.resume",
-        target=task,
         before={"state": "paused"},
         after={"state": resume_to},
         actor_org=_actor_org(actor),
@@ -731,19 +727,14 @@ def extension_request(
         deadline_before=task.deadline,
         proposed_deadline=proposed_deadline,
     )
-    _event(
+    _happened(
         task,
         actor=actor,
         kind=EventKind.EXTENSION_REQUESTED,
+        action="extension.request",
         text=reason,
         data={"proposed": proposed_deadline.isoformat(), "extension": extension.code},
-    )
-    record(
-        actor=actor,
-        action="extension.request",
-        target=task,
         after={"proposed": proposed_deadline, "reason": reason},
-        actor_org=task.lead,
     )
     return extension
 
@@ -762,18 +753,13 @@ def extension_advise(*, actor: Any, extension: Extension, advice: str) -> Extens
     extension.office_advice = advice
     extension.advised_by = actor
     extension.save(update_fields=["office_advice", "advised_by"])
-    _event(
+    _happened(
         task,
         actor=actor,
         kind=EventKind.EXTENSION_ADVISED,
+        action="extension.advise",
         text=advice,
         data={"extension": extension.code},
-        actor_org=_actor_org(actor),
-    )
-    record(
-        actor=actor,
-        action="extension.advise",
-        target=task,
         after={"advice": advice},
         actor_org=_actor_org(actor),
     )
@@ -835,21 +821,16 @@ def extension_decide(
         extension.status = ExtensionStatus.DENIED
         kind = EventKind.EXTENSION_DENIED
     extension.save()
-    _event(
+    _happened(
         task,
         actor=actor,
         kind=kind,
+        action=f"extension.{extension.status}",
         text=note,
         data={
             "extension": extension.code,
             "deadline": task.deadline.isoformat() if task.deadline else None,
         },
-        actor_org=_actor_org(actor),
-    )
-    record(
-        actor=actor,
-        action=f"extension.{extension.status}",
-        target=task,
         before=before,
         after={"deadline": task.deadline, "note": note},
         actor_org=_actor_org(actor),
@@ -867,15 +848,15 @@ def comment_add(
     if not perms.can_comment(actor, task):
         raise _deny(_("You cannot comment on this task."))
     text = _text(text, field_name="text", required=True, label=_("The comment"))
-    event = _event(task, actor=actor, kind=EventKind.COMMENT, text=text)
-    _attach(task, event, actor, files)
-    record(
+    event = _happened(
+        task,
         actor=actor,
+        kind=EventKind.COMMENT,
         action="assignment.comment",
-        target=task,
+        text=text,
         after={"text": text[:500]},
-        actor_org=event.actor_org,
     )
+    _attach(task, event, actor, files)
     return event
 
 
