@@ -50,7 +50,10 @@ class HeaderForm(StyledForm):
 
     text = forms.CharField(widget=forms.HiddenInput, required=False, max_length=MAX_TEXT)
     issuer = forms.ModelChoiceField(
-        label=_("Issuer"), queryset=Organisation.objects.all(), to_field_name="code"
+        empty_label="—",
+        label=_("Issuer"),
+        queryset=Organisation.objects.all(),
+        to_field_name="code",
     )
     ref = forms.CharField(label=_("Number and symbol"), max_length=80)
     doc_date = forms.DateField(
@@ -65,7 +68,10 @@ class HeaderForm(StyledForm):
         label=_("Signing authority"), choices=Authority.choices, required=False
     )
     assigned_by: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("Assigning leader"), queryset=Organisation.objects.none(), required=False
+        label=_("Assigning leader"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="—",
     )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
 

@@ -42,7 +42,10 @@ class ReportForm(StyledForm):
         choices=[("", _("All kinds")), *OrgKind.choices],
     )
     leader: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("Assigning leader"), required=False, queryset=Membership.objects.none()
+        label=_("Assigning leader"),
+        required=False,
+        queryset=Membership.objects.none(),
+        empty_label=_("All leaders"),
     )
     as_of = forms.DateField(
         label=_("Status as of"), required=False, widget=DATE_WIDGET, input_formats=DATE_FORMATS
