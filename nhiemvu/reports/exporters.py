@@ -37,6 +37,28 @@ HEAD_1 = [
 HEAD_2 = ["", "", "", "Tổng", "Đúng hạn", "Quá hạn", "Tổng", "Trong hạn", "Quá hạn", "", "", "", ""]
 
 
+# Further tables of the same figures: ("Theo lãnh đạo giao", summary), ("Theo văn bản", …).
+Breakdowns = list[tuple[str, Summary]] | tuple[()]
+BREAKDOWN_HEAD = [
+    "",
+    "Tổng số",
+    "Đã hoàn thành",
+    "Đúng hạn",
+    "Quá hạn",
+    "Chưa hoàn thành",
+    "Trong hạn",
+    "Quá hạn",
+    "Không có thời hạn",
+    "Tạm hoãn",
+    "Tỷ lệ hoàn thành (%)",
+    "Tỷ lệ đúng hạn (%)",
+]
+
+
+def _breakdown_lines(summary: Summary) -> list[list[Any]]:
+    return [[row.name, *_numbers(row)] for row in [*summary.rows, summary.total]]
+
+
 def _numbers(row: Row) -> list[Any]:
     return [
         row.total,
@@ -83,7 +105,12 @@ def subtitle(summary: Summary) -> str:
     )
 
 
-def to_json(summary: Summary, overdue: list[dict[str, Any]], late: list[dict[str, Any]]) -> bytes:
+def to_json(
+    summary: Summary,
+    overdue: list[dict[str, Any]],
+    late: list[dict[str, Any]],
+    breakdowns: Breakdowns = (),
+) -> bytes:
     def default(value: Any) -> Any:
         if isinstance(value, dt.date):
             return value.isoformat()
@@ -105,11 +132,17 @@ def to_json(summary: Summary, overdue: list[dict[str, Any]], late: list[dict[str
         "overdue_pending": overdue,
         "overdue_age_buckets": dict(age_buckets(overdue)),
         "completed_late": late,
+        "breakdowns": {title: [r.as_dict() for r in b.rows] for title, b in breakdowns},
     }
     return json.dumps(data, ensure_ascii=False, indent=2, default=default).encode()
 
 
-def to_xlsx(summary: Summary, overdue: list[dict[str, Any]], late: list[dict[str, Any]]) -> bytes:
+def to_xlsx(
+    summary: Summary,
+    overdue: list[dict[str, Any]],
+    late: list[dict[str, Any]],
+    breakdowns: Breakdowns = (),
+) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -175,6 +208,18 @@ def to_xlsx(summary: Summary, overdue: list[dict[str, Any]], late: list[dict[str
         chart.set_title({"name": "Tỷ lệ hoàn thành theo cơ quan"})
         chart.set_size({"width": 720, "height": max(300, 18 * len(chart_rows))})
         sheet.insert_chart(row_index + 2, 1, chart)
+
+    for heading, breakdown in breakdowns:
+        ws = book.add_worksheet(heading[:31])
+        for col, text in enumerate([heading, *BREAKDOWN_HEAD[1:]]):
+            ws.write(0, col, text, head)
+        for r, values in enumerate(_breakdown_lines(breakdown), start=1):
+            for col, value in enumerate(values):
+                fmt = rate if col >= 10 else (cell if col == 0 else number)
+                ws.write(r, col, value if value is not None else "", fmt)
+        ws.set_column(0, 0, 50)
+        ws.set_column(1, 11, 12)
+        ws.freeze_panes(1, 1)
 
     lists = [
         (
@@ -249,6 +294,7 @@ def to_docx(
     summary: Summary,
     overdue: list[dict[str, Any]],
     late: list[dict[str, Any]],
+    breakdowns: Breakdowns = (),
     *,
     province: str | None = None,
 ) -> bytes:
@@ -313,6 +359,21 @@ def to_docx(
                 strict=True,
             ):
                 layout.run(c.paragraphs[0], text, size=10)
+    for heading, breakdown in breakdowns:
+        layout.para(document, heading, bold=True)
+        table = document.add_table(rows=1, cols=len(BREAKDOWN_HEAD))
+        table.style = "Table Grid"
+        for c, text in zip(table.rows[0].cells, [heading, *BREAKDOWN_HEAD[1:]], strict=True):
+            layout.run(c.paragraphs[0], text, bold=True, size=9)
+        for values in _breakdown_lines(breakdown)[:200]:
+            cells = table.add_row().cells
+            for c, value in zip(cells, values, strict=True):
+                text = (
+                    ""
+                    if value is None
+                    else (f"{value:.2f}" if isinstance(value, float) else str(value))
+                )
+                layout.run(c.paragraphs[0], text, size=9)
     layout.signature(
         document,
         recipients=["- Chủ tịch, các PCT UBND tỉnh;", "- Lưu: VT."],
@@ -327,7 +388,12 @@ def to_docx(
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 
 
-def to_pdf(summary: Summary, overdue: list[dict[str, Any]], late: list[dict[str, Any]]) -> bytes:
+def to_pdf(
+    summary: Summary,
+    overdue: list[dict[str, Any]],
+    late: list[dict[str, Any]],
+    breakdowns: Breakdowns = (),
+) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(
@@ -341,6 +407,8 @@ def to_pdf(summary: Summary, overdue: list[dict[str, Any]], late: list[dict[str,
             "subtitle": subtitle(summary),
             "overdue": overdue[:1000],
             "late": late[:1000],
+            "breakdowns": [(t, _breakdown_lines(b)[:300]) for t, b in breakdowns],
+            "breakdown_head": BREAKDOWN_HEAD,
             "buckets": age_buckets(overdue),
             "font_dir": FONT_DIR.as_uri(),
             "province": settings.NHIEMVU["PROVINCE_NAME"],
@@ -350,21 +418,25 @@ def to_pdf(summary: Summary, overdue: list[dict[str, Any]], late: list[dict[str,
 
 
 def render(
-    fmt: str, summary: Summary, overdue: list[dict[str, Any]], late: list[dict[str, Any]]
+    fmt: str,
+    summary: Summary,
+    overdue: list[dict[str, Any]],
+    late: list[dict[str, Any]],
+    breakdowns: Breakdowns = (),
 ) -> tuple[bytes, str, str]:
     """(content, MIME type, file extension)."""
     if fmt == "xlsx":
         return (
-            to_xlsx(summary, overdue, late),
+            to_xlsx(summary, overdue, late, breakdowns),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
         )
     if fmt == "docx":
         return (
-            to_docx(summary, overdue, late),
+            to_docx(summary, overdue, late, breakdowns),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "docx",
         )
     if fmt == "pdf":
-        return to_pdf(summary, overdue, late), "application/pdf", "pdf"
-    return to_json(summary, overdue, late), "application/json", "json"
+        return to_pdf(summary, overdue, late, breakdowns), "application/pdf", "pdf"
+    return to_json(summary, overdue, late, breakdowns), "application/json", "json"

@@ -348,3 +348,13 @@ def trend(
             row = next((r for r in summary.rows if r.key == org_code), Row(org_code, ""))
         out.append((p.key, row.completion_rate, row.on_time_rate))
     return out
+
+
+def breakdowns(
+    user: Any, period: Period, as_of: dt.date | None = None
+) -> list[tuple[str, Summary]]:
+    """The same figures by assigning leader and by document, for the report files."""
+    return [
+        ("Theo lãnh đạo giao", summary_by_leader(user, period, as_of)),
+        ("Theo văn bản", summary_by_document(user, period, as_of)),
+    ]

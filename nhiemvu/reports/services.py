@@ -64,7 +64,9 @@ def report_generate(*, report_id: int) -> str:
         overdue = list(selectors.overdue_pending(user, period, report.as_of))
         late = list(selectors.completed_late(user, period, report.as_of))
         GeneratedReport.objects.filter(pk=report_id).update(progress=70)
-        content, _mime, ext = exporters.render(report.fmt, summary, overdue, late)
+        content, _mime, ext = exporters.render(
+            report.fmt, summary, overdue, late, selectors.breakdowns(user, period, report.as_of)
+        )
         report.file.save(
             f"bao-cao-{report.period}-{report.code}.{ext}", ContentFile(content), save=False
         )

@@ -139,8 +139,13 @@ def report_download(request: HttpRequest) -> HttpResponse:
     if not form.is_valid() or fmt not in ("xlsx", "docx", "pdf", "json"):
         return render(request, "reports/report.html", {"form": form}, status=400)
     figures = _figures(request, form)
+    summary = figures["summary"]
     content, mime, ext = exporters.render(
-        fmt, figures["summary"], figures["overdue"], figures["late"]
+        fmt,
+        summary,
+        figures["overdue"],
+        figures["late"],
+        selectors.breakdowns(request.user, summary.period, form.cleaned_data.get("as_of")),
     )
     response = HttpResponse(content, content_type=mime)
     period = figures["summary"].period.key.replace("..", "_")

@@ -147,7 +147,8 @@ class ReportTest(BaseTestCase):
         summary = selectors.summary_by_org(self.p.chairman, Q1, D(2026, 3, 14))
         overdue = list(selectors.overdue_pending(self.p.chairman, Q1, D(2026, 3, 14)))
         late = list(selectors.completed_late(self.p.chairman, Q1, D(2026, 3, 14)))
-        xlsx = exporters.to_xlsx(summary, overdue, late)
+        extra = selectors.breakdowns(self.p.chairman, Q1, D(2026, 3, 14))
+        xlsx = exporters.to_xlsx(summary, overdue, late, extra)
         with zipfile.ZipFile(io.BytesIO(xlsx)) as archive:
             self.assertIn("xl/charts/chart1.xml", archive.namelist())  # a native Excel chart
         book = openpyxl.load_workbook(io.BytesIO(xlsx))
@@ -158,13 +159,16 @@ class ReportTest(BaseTestCase):
         total_row = next(v for v in values if v[1] == "TỔNG CỘNG")
         self.assertEqual(total_row[2:5], [5, 2, 1])
         self.assertEqual(book["Quá hạn tồn đọng"]["B2"].value, "Quá hạn tồn đọng")
-        document = docx.Document(io.BytesIO(exporters.to_docx(summary, overdue, late)))
+        leaders = [[c.value for c in r] for r in book["Theo lãnh đạo giao"].iter_rows(min_row=2)]
+        self.assertEqual(leaders[-1][:2], ["Tổng cộng", 5])  # the same total by leader
+        document = docx.Document(io.BytesIO(exporters.to_docx(summary, overdue, late, extra)))
+        self.assertIn("Theo văn bản", [p.text for p in document.paragraphs])
         text = "\n".join(p.text for p in document.paragraphs)
         self.assertIn("BÁO CÁO", text)
         self.assertIn(
             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", document.tables[0].rows[0].cells[1].text
         )
-        pdf_bytes = exporters.to_pdf(summary, overdue, late)
+        pdf_bytes = exporters.to_pdf(summary, overdue, late, extra)
         pdf = PdfReader(io.BytesIO(pdf_bytes))
         first = pdf.pages[0].extract_text()
         self.assertIn("Tình hình thực hiện nhiệm vụ", first)

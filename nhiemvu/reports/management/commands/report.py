@@ -45,7 +45,9 @@ class Command(BaseCommand):
         summary = selectors.summary_by_org(user, period, as_of)
         overdue = list(selectors.overdue_pending(user, period, as_of))
         late = list(selectors.completed_late(user, period, as_of))
-        content, _mime, _ext = exporters.render(options["format"], summary, overdue, late)
+        content, _mime, _ext = exporters.render(
+            options["format"], summary, overdue, late, selectors.breakdowns(user, period, as_of)
+        )
         Path(options["output"]).write_bytes(content)
         self.stdout.write(
             f"{options['output']}: {len(content):,} bytes; "
