@@ -18,7 +18,7 @@ from nhiemvu.assignments import services
 from nhiemvu.assignments.models import Assignment
 from nhiemvu.lib import periods
 from nhiemvu.reports import exporters, selectors
-from nhiemvu.test import BaseTestCase, make_org, register, travel
+from nhiemvu.test import BaseTestCase, register, travel
 
 D = dt.date
 Q1 = periods.parse("2026-Q1")  # 15/12/2025 – 14/3/2026
@@ -122,11 +122,20 @@ class ReportTest(BaseTestCase):
         self.assertEqual([r.name for r in summary.rows], ["UBND huyện Tây Sơn"])
 
     def test_ranking_explains_ties(self) -> None:
-        make_org("so-x", "Sở X")
-        rows = selectors.summary_by_org(self.p.chairman, Q1, D(2026, 3, 14)).rows
+        rows = [
+            selectors.Row("a", "A", done=2, done_on_time=2),  # 100 %, 100 %
+            selectors.Row("b", "B", done=1, done_on_time=1),  # 100 %, 100 %: tie with A
+            selectors.Row("c", "C", done=1, done_late=1, open_overdue=1),  # 50 %, 0 %
+            selectors.Row("d", "D", open_within=3),  # nothing due yet: last
+        ]
         ranked = selectors.ranking(rows)
-        self.assertEqual(ranked[0].name, "Sở Khoa học và Công nghệ")
-        self.assertEqual([r.rank for r in ranked][:1], [1])
+        self.assertEqual(
+            [(r.key, r.rank, r.tie) for r in ranked],
+            [("a", 1, True), ("b", 1, True), ("c", 3, False), ("d", 4, False)],
+        )
+        # On real figures: agency A (1 on time, 1 open within) ranks first.
+        real = selectors.ranking(selectors.summary_by_org(self.p.chairman, Q1, D(2026, 3, 14)).rows)
+        self.assertEqual((real[0].name, real[0].rank), ("Sở Khoa học và Công nghệ", 1))
 
     def test_one_aggregate_query_per_table(self) -> None:
         selectors.summary_by_org(self.p.chairman, Q1, D(2026, 3, 14))  # warm the user's scope
