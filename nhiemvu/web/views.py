@@ -6,8 +6,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from nhiemvu.assignments import selectors
-from nhiemvu.assignments.status import Label
+from nhiemvu.assignments.models import Extension, ExtensionStatus
+from nhiemvu.assignments.status import DONE_LABELS, Label
 from nhiemvu.lib import workdays
+from nhiemvu.orgs.rules import scope_of
 
 
 @login_required
@@ -18,18 +20,34 @@ def home(request: HttpRequest) -> HttpResponse:
         "deadline", "id"
     )[:20]
     awaiting = tasks.filter(st_label=Label.AWAITING).order_by("completion_date", "id")[:20]
-    return render(
-        request,
-        "web/home.html",
-        {
-            "counts": counts,
-            "rates": selectors.rates(counts),
-            "urgent": urgent,
-            "awaiting": awaiting,
-            "extensions": selectors.pending_extensions_for(request.user)[:20],
-            "today": workdays.today(),
-        },
-    )
+    scope = scope_of(request.user)
+    context = {
+        "counts": counts,
+        "rates": selectors.rates(counts),
+        "urgent": urgent,
+        "awaiting": awaiting if scope.confirms or not scope.province else [],
+        "extensions": selectors.pending_extensions_for(request.user)[:20],
+        "today": workdays.today(),
+    }
+    if scope.is_office:
+        # The office's inbox: what waits for it besides confirmations.
+        context["to_advise"] = (
+            Extension.objects.filter(status=ExtensionStatus.PENDING, office_advice="")
+            .select_related("assignment", "assignment__lead")
+            .order_by("requested_at")[:20]
+        )
+        context["refused"] = tasks.filter(st_label=Label.REFUSED).order_by("id")[:20]
+        context["flagged"] = (
+            tasks.filter(flagged=True).exclude(st_label__in=list(DONE_LABELS)).order_by("id")[:20]
+        )
+    if scope.lead_org_ids:
+        # An agency sees apart the tasks it only coordinates.
+        context["coordinated"] = (
+            tasks.exclude(lead_id__in=scope.lead_org_ids)
+            .exclude(st_label__in=list(DONE_LABELS))
+            .order_by("deadline", "id")[:20]
+        )
+    return render(request, "web/home.html", context)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -98,3 +98,26 @@ class TaskPagesTest(BaseTestCase):
         response = self.client.get(reverse("home"))
         self.assertContains(response, 'id="rate-completion"')
         self.assertEqual(response.context["counts"]["total"], 1)
+
+
+class HomePerRoleTest(BaseTestCase):
+    def test_the_office_inbox_and_the_agency_home(self) -> None:
+        from nhiemvu.assignments import services
+
+        services.extension_request(
+            actor=self.p.lead_officer,
+            task=self.task,
+            proposed_deadline=TODAY.replace(month=4, day=15),
+            reason="r",
+        )
+        self.login(self.p.office)
+        office = self.client.get(reverse("home"))
+        self.assertContains(office, 'id="to-advise"')
+        self.assertEqual([e.assignment_id for e in office.context["to_advise"]], [self.task.pk])
+        # Agency B coordinates the task: it sees it apart from what it leads.
+        self.login(self.p.coord_officer)
+        coordinator = self.client.get(reverse("home"))
+        self.assertContains(coordinator, 'id="coordinated"')
+        self.assertEqual([t.pk for t in coordinator.context["coordinated"]], [self.task.pk])
+        self.login(self.p.lead_officer)
+        self.assertNotContains(self.client.get(reverse("home")), 'id="coordinated"')
