@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.test import override_settings
 from django.urls import reverse
 
@@ -121,3 +123,30 @@ class HomePerRoleTest(BaseTestCase):
         self.assertEqual([t.pk for t in coordinator.context["coordinated"]], [self.task.pk])
         self.login(self.p.lead_officer)
         self.assertNotContains(self.client.get(reverse("home")), 'id="coordinated"')
+
+
+class ExportTest(BaseTestCase):
+    def test_the_filtered_list_exports_to_csv_and_excel_for_what_the_user_sees(self) -> None:
+        import io
+
+        import openpyxl
+
+        self.login(self.p.office)
+        response = self.client.get("/nhiem-vu/xuat.csv", {"q": "bao cao"})
+        text = b"".join(response.streaming_content).decode("utf-8")  # type: ignore[attr-defined]
+        lines = text.splitlines()
+        self.assertTrue(lines[0].startswith("\ufeffMã,Nhiệm vụ,Cơ quan chủ trì"))
+        self.assertEqual(len(lines), 2)
+        self.assertIn(self.task.code, lines[1])
+        self.assertIn("31/03/2026", lines[1])
+        nothing = self.client.get("/nhiem-vu/xuat.csv", {"q": "không có gì"})
+        self.assertEqual(len(b"".join(nothing.streaming_content).splitlines()), 1)  # type: ignore[attr-defined]
+        xlsx: Any = self.client.get("/nhiem-vu/xuat.xlsx")
+        book = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
+        sheet = book.active
+        assert sheet is not None
+        self.assertEqual(sheet["A2"].value, self.task.code)
+        # An outsider's export holds nothing of another agency.
+        self.login(self.p.outsider)
+        outsider = self.client.get("/nhiem-vu/xuat.csv")
+        self.assertNotIn(self.task.code.encode(), b"".join(outsider.streaming_content))  # type: ignore[attr-defined]
