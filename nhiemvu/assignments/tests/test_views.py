@@ -150,3 +150,14 @@ class ExportTest(BaseTestCase):
         self.login(self.p.outsider)
         outsider = self.client.get("/nhiem-vu/xuat.csv")
         self.assertNotIn(self.task.code.encode(), b"".join(outsider.streaming_content))  # type: ignore[attr-defined]
+
+
+class OrganisationPageTest(BaseTestCase):
+    def test_an_agency_sees_its_own_page_and_the_province_any(self) -> None:
+        self.login(self.p.lead_officer)
+        own = self.client.get("/co-quan/so-khcn/")
+        self.assertContains(own, 'id="org-total">1<')
+        self.assertEqual(self.client.get("/co-quan/tay-son/").status_code, 404)
+        self.login(self.p.chairman)
+        self.assertContains(self.client.get("/co-quan/so-tc/"), "Sở Tài chính")
+        self.assertEqual(self.client.get("/co-quan/khong-co/").status_code, 404)
