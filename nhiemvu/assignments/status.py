@@ -349,11 +349,6 @@ def as_of_filter(qs: QuerySet[Any], as_of: dt.date) -> QuerySet[Any]:
     return qs.filter(assigned_on__lte=as_of)
 
 
-def status_of(obj: Any) -> Status:
-    """The Status of an object annotated by `annotate()`."""
-    return Status(obj.st_label, obj.st_timing)
-
-
 # --- Rates (DOMAIN.md §4) -------------------------------------------------------------------
 
 

@@ -129,6 +129,16 @@ def find_deadlines(text: str, doc_date: dt.date | None) -> list[Deadline]:
     def free(a: int, b: int) -> bool:
         return all(b <= x or a >= y for x, y in taken)
 
+    def found_at(
+        m: re.Match[str],
+        date: dt.date | None,
+        how: str,
+        *,
+        time: dt.time | None = None,
+        year_inferred: bool = False,
+    ) -> None:
+        add(Deadline(date, m.group(0), m.span(), how, time, year_inferred))
+
     def add(item: Deadline) -> None:
         if free(*item.span):
             taken.append(item.span)
@@ -153,7 +163,7 @@ def find_deadlines(text: str, doc_date: dt.date | None) -> list[Deadline]:
         how = f"“{m.group(0).strip()}”: ngày {date:%d/%m/%Y}"
         if inferred:
             how += " (năm lấy theo ngày văn bản)"
-        add(Deadline(date, m.group(0), m.span(), how, time, inferred))
+        found_at(m, date, how, time=time, year_inferred=inferred)
     for m in MONTH_PART.finditer(text):
         month = int(m.group("m"))
         if not 1 <= month <= 12:
@@ -164,15 +174,11 @@ def find_deadlines(text: str, doc_date: dt.date | None) -> list[Deadline]:
         date = (
             _last_day(year, month) if first_or_mid is None else dt.date(year, month, first_or_mid)
         )
-        add(
-            Deadline(
-                date,
-                m.group(0),
-                m.span(),
-                f"“{m.group(0).strip()}”: {part} tháng → "
-                f"{date:%d/%m/%Y} (Bộ luật Dân sự, điều 146)",
-                year_inferred=inferred,
-            )
+        found_at(
+            m,
+            date,
+            f"“{m.group(0).strip()}”: {part} tháng → {date:%d/%m/%Y} (Bộ luật Dân sự, điều 146)",
+            year_inferred=inferred,
         )
     for m in MONTH.finditer(text):
         month = int(m.group("m"))
@@ -180,75 +186,58 @@ def find_deadlines(text: str, doc_date: dt.date | None) -> list[Deadline]:
             continue
         year, inferred = _year(m.group("y"), month, 1, doc_date)
         date = _last_day(year, month)
-        add(
-            Deadline(
-                date,
-                m.group(0),
-                m.span(),
-                f"“{m.group(0).strip()}”: ngày cuối tháng {date:%d/%m/%Y}",
-                year_inferred=inferred,
-            )
+        found_at(
+            m,
+            date,
+            f"“{m.group(0).strip()}”: ngày cuối tháng {date:%d/%m/%Y}",
+            year_inferred=inferred,
         )
     for m in QUARTER.finditer(text):
         quarter = ROMAN.get(m.group("q").upper()) or int(m.group("q"))
         year = int(m.group("y")) if m.group("y") else (doc_date or workdays.today()).year
         date = _last_day(year, quarter * 3)
-        add(
-            Deadline(
-                date,
-                m.group(0),
-                m.span(),
-                f"“{m.group(0).strip()}”: hết quý → {date:%d/%m/%Y}",
-                year_inferred=not m.group("y"),
-            )
+        found_at(
+            m,
+            date,
+            f"“{m.group(0).strip()}”: hết quý → {date:%d/%m/%Y}",
+            year_inferred=not m.group("y"),
         )
     for m in HALF.finditer(text):
         year = int(m.group("y")) if m.group("y") else (doc_date or workdays.today()).year
         date = dt.date(year, 6, 30) if m.group("part").lower() == "đầu" else dt.date(year, 12, 31)
-        add(
-            Deadline(
-                date,
-                m.group(0),
-                m.span(),
-                f"“{m.group(0).strip()}” → {date:%d/%m/%Y}",
-                year_inferred=not m.group("y"),
-            )
+        found_at(
+            m,
+            date,
+            f"“{m.group(0).strip()}” → {date:%d/%m/%Y}",
+            year_inferred=not m.group("y"),
         )
     for m in YEAR.finditer(text):
         date = dt.date(int(m.group("y")), 12, 31)
-        add(Deadline(date, m.group(0), m.span(), f"“{m.group(0).strip()}” → {date:%d/%m/%Y}"))
+        found_at(m, date, f"“{m.group(0).strip()}” → {date:%d/%m/%Y}")
     for m in WORKING_DAYS.finditer(text):
         n = int(m.group("n"))
         if doc_date is None or n == 0:
-            add(
-                Deadline(None, m.group(0), m.span(), "số ngày làm việc nhưng không rõ ngày văn bản")
-            )
+            found_at(m, None, "số ngày làm việc nhưng không rõ ngày văn bản")
             continue
         date = workdays.add_working_days(doc_date, n)
-        add(
-            Deadline(
-                date,
-                m.group(0),
-                m.span(),
-                f"“{m.group(0).strip()}” kể từ ngày văn bản "
-                f"{doc_date:%d/%m/%Y}: {date:%d/%m/%Y} (ngày làm việc)",
-            )
+        found_at(
+            m,
+            date,
+            f"“{m.group(0).strip()}” kể từ ngày văn bản "
+            f"{doc_date:%d/%m/%Y}: {date:%d/%m/%Y} (ngày làm việc)",
         )
     for m in CALENDAR_DAYS.finditer(text):
         n = int(m.group("n"))
         if doc_date is None or n == 0:
-            add(Deadline(None, m.group(0), m.span(), "số ngày nhưng không rõ ngày văn bản"))
+            found_at(m, None, "số ngày nhưng không rõ ngày văn bản")
             continue
         date = workdays.add_calendar_days(doc_date, n)
-        add(
-            Deadline(
-                date,
-                m.group(0),
-                m.span(),
-                f"“{m.group(0).strip()}” kể từ ngày văn bản "
-                f"{doc_date:%d/%m/%Y}: {date:%d/%m/%Y} (ngày cuối rơi vào ngày nghỉ thì "
-                "lùi sang ngày làm việc kế tiếp)",
-            )
+        found_at(
+            m,
+            date,
+            f"“{m.group(0).strip()}” kể từ ngày văn bản "
+            f"{doc_date:%d/%m/%Y}: {date:%d/%m/%Y} (ngày cuối rơi vào ngày nghỉ thì "
+            "lùi sang ngày làm việc kế tiếp)",
         )
     found.sort(key=lambda d: d.span[0])
     return found

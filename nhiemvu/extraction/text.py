@@ -83,14 +83,3 @@ def prepare(original: str) -> Text:
         i = j
     where.append(n)
     return Text(original, "".join(out), tuple(where))
-
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def strip_span(text: str, start: int, end: int, chars: str = " \n\t") -> tuple[int, int]:
-    while start < end and text[start] in chars:
-        start += 1
-    while end > start and text[end - 1] in chars:
-        end -= 1
-    return start, end

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -44,10 +43,6 @@ def find_organisation(name: str) -> Organisation | None:
         if folded in {fold(org.name), fold(org.short_name), fold(org.code)}:
             return org
     return None
-
-
-def organisations_by_codes(codes: Iterable[str]) -> dict[str, Organisation]:
-    return {o.code: o for o in Organisation.objects.filter(code__in=list(codes))}
 
 
 def directory() -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,6 +23,7 @@ from nhiemvu.lib.uploads import UploadError, sniff
 from nhiemvu.orgs.models import Membership, OrgKind, Role
 from nhiemvu.orgs.rules import scope_of
 from nhiemvu.reports import exporters, importer, selectors, services
+from nhiemvu.reports.models import GeneratedReport
 
 
 class ReportForm(StyledForm):
@@ -251,13 +253,10 @@ def import_excel(request: HttpRequest) -> HttpResponse:
 
 
 def _files_for(request: HttpRequest) -> Any:
-    from django.db.models import Q as _Q
-
-    from nhiemvu.reports.models import GeneratedReport
-
     qs = GeneratedReport.objects.filter(requested_by=request.user.pk)
     if scope_of(request.user).province:
-        qs = GeneratedReport.objects.filter(_Q(requested_by=request.user.pk) | _Q(scheduled=True))
+        # The province's roles also see the scheduled reports of each period.
+        qs = GeneratedReport.objects.filter(Q(requested_by=request.user.pk) | Q(scheduled=True))
     return qs.order_by("-created_at", "-id")
 
 
