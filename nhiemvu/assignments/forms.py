@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nhiemvu.accounts.models import User
+from nhiemvu.assignments.models import DeliverableKind
 from nhiemvu.assignments.status import LABEL_NAMES
-from nhiemvu.orgs.models import Organisation
+from nhiemvu.orgs.models import Organisation, Role
 
 
 class StyledForm(forms.Form):
@@ -128,6 +130,18 @@ class TaskFilterForm(StyledForm):
             ("coord", _("Coordinating")),
         ],
     )
+    doc = forms.CharField(label=_("Document (number/symbol)"), required=False, max_length=80)
+    leader = forms.ChoiceField(label=_("Assigning leader"), required=False, choices=[])
+    deliverable = forms.ChoiceField(
+        label=_("Deliverable"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("yes", _("With a deliverable")),
+            ("no", _("Without a deliverable")),
+            *((k, v) for k, v in DeliverableKind.choices if k),
+        ],
+    )
     flagged = forms.BooleanField(label=_("Deliverable without deadline"), required=False)
     deadline_from = forms.DateField(
         label=_("Deadline from"), required=False, widget=DATE_WIDGET, input_formats=DATE_FORMATS
@@ -135,6 +149,27 @@ class TaskFilterForm(StyledForm):
     deadline_to = forms.DateField(
         label=_("Deadline to"), required=False, widget=DATE_WIDGET, input_formats=DATE_FORMATS
     )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("deadline", _("Deadline, earliest first")),
+            ("-deadline", _("Deadline, latest first")),
+            ("-assigned_on", _("Newest assigned first")),
+            ("assigned_on", _("Oldest assigned first")),
+        ],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Provincial leaders (a dozen people): the list is read when the form is built.
+        leaders = (
+            User.objects.filter(memberships__role=Role.LEADER)
+            .distinct()
+            .order_by("full_name")
+            .values_list("username", "full_name")
+        )
+        cast(forms.ChoiceField, self.fields["leader"]).choices = [("", _("Any leader")), *leaders]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -142,3 +177,7 @@ class TaskFilterForm(StyledForm):
         if start and end and start > end:
             raise forms.ValidationError(_("“Deadline from” is after “Deadline to”."))
         return data
+
+    def filters(self) -> dict[str, Any]:
+        """The cleaned filters as keyword arguments of ``selectors.filter_tasks``."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "sort"}

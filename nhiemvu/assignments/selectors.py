@@ -5,12 +5,28 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from nhiemvu.assignments import rules as perms
 from nhiemvu.assignments import status
-from nhiemvu.assignments.models import Assignment, AssignmentEvent, Extension, ExtensionStatus
+from nhiemvu.assignments.keyset import Order
+from nhiemvu.assignments.models import (
+    Assignment,
+    AssignmentEvent,
+    Coordination,
+    Extension,
+    ExtensionStatus,
+)
+from nhiemvu.lib.vntext import fold
+
+# The orders a task list offers (web and API): each keyset-paginable on (date, code).
+SORTS: dict[str, Order] = {
+    "deadline": Order("deadline"),
+    "-deadline": Order("deadline", descending=True),
+    "-assigned_on": Order("assigned_on", descending=True),
+    "assigned_on": Order("assigned_on"),
+}
 
 
 def tasks_for(user: Any, *, as_of: dt.date | None = None) -> QuerySet[Any]:
@@ -19,6 +35,56 @@ def tasks_for(user: Any, *, as_of: dt.date | None = None) -> QuerySet[Any]:
     if as_of is not None:
         qs = status.as_of_filter(qs, as_of)
     return status.annotate(qs, as_of)
+
+
+def filter_tasks(
+    user: Any,
+    *,
+    q: str = "",
+    status: str = "",
+    org: str = "",
+    role: str = "",
+    doc: str = "",
+    leader: str = "",
+    deliverable: str = "",
+    flagged: bool = False,
+    deadline_from: dt.date | None = None,
+    deadline_to: dt.date | None = None,
+) -> QuerySet[Any]:
+    """The task list's filters, shared by the web list, its exports and the API.
+
+    Text search matches every word against the folded ``search_text`` (diacritics and đ
+    ignored alike on SQLite and PostgreSQL)."""
+    qs = tasks_for(user)
+    for word in fold(q).split()[:8]:
+        qs = qs.filter(search_text__contains=word)
+    if status:
+        qs = qs.filter(st_label=status)
+    if org:
+        coordinates = Coordination.objects.filter(assignment=OuterRef("pk"), org__code=org)
+        if role == "lead":
+            qs = qs.filter(lead__code=org)
+        elif role == "coord":
+            qs = qs.filter(Exists(coordinates))
+        else:
+            qs = qs.filter(Q(lead__code=org) | Exists(coordinates))
+    if doc:
+        qs = qs.filter(Q(directive__code=doc) | Q(directive__ref=doc))
+    if leader:
+        qs = qs.filter(assigned_by__username=leader)
+    if deliverable == "yes":
+        qs = qs.exclude(deliverable_kind="")
+    elif deliverable == "no":
+        qs = qs.filter(deliverable_kind="")
+    elif deliverable:
+        qs = qs.filter(deliverable_kind=deliverable)
+    if flagged:
+        qs = qs.filter(flagged=True)
+    if deadline_from:
+        qs = qs.filter(deadline__gte=deadline_from)
+    if deadline_to:
+        qs = qs.filter(deadline__lte=deadline_to)
+    return qs
 
 
 def task_for(user: Any, code: str) -> Assignment:

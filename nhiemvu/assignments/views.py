@@ -12,8 +12,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,62 +19,53 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nhiemvu.assignments import forms as f
+from nhiemvu.assignments import keyset, selectors, services
 from nhiemvu.assignments import rules as perms
-from nhiemvu.assignments import selectors, services
 from nhiemvu.assignments.models import (
     Assignment,
-    Coordination,
     DeliverableKind,
     Extension,
     ExtensionStatus,
 )
 from nhiemvu.assignments.status import LABEL_NAMES
-from nhiemvu.lib.vntext import fold
 
 PAGE_SIZE = 50
 
 
 def _filtered(request: HttpRequest, form: f.TaskFilterForm) -> Any:
-    qs = selectors.tasks_for(request.user)
     if not form.is_valid():
-        return qs.none()
-    data = form.cleaned_data
-    if data["q"]:
-        for word in fold(data["q"]).split()[:8]:
-            qs = qs.filter(search_text__contains=word)
-    if data["status"]:
-        qs = qs.filter(st_label=data["status"])
-    if data["org"]:
-        coordinates = Coordination.objects.filter(assignment=OuterRef("pk"), org__code=data["org"])
-        if data["role"] == "lead":
-            qs = qs.filter(lead__code=data["org"])
-        elif data["role"] == "coord":
-            qs = qs.filter(Exists(coordinates))
-        else:
-            qs = qs.filter(Q(lead__code=data["org"]) | Exists(coordinates))
-    if data["flagged"]:
-        qs = qs.filter(flagged=True)
-    if data["deadline_from"]:
-        qs = qs.filter(deadline__gte=data["deadline_from"])
-    if data["deadline_to"]:
-        qs = qs.filter(deadline__lte=data["deadline_to"])
-    return qs.order_by("deadline", "id")
+        return selectors.tasks_for(request.user).none()
+    return selectors.filter_tasks(request.user, **form.filters())
 
 
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
-    form = f.TaskFilterForm(request.GET or None)
-    if not request.GET:
-        form = f.TaskFilterForm({})
+    """The filtered list, a page at a time by keyset (as fast deep in as on page one).
+
+    An HTMX request (changing a filter, turning a page) gets only the results block."""
+    form = f.TaskFilterForm(request.GET or {})
     qs = _filtered(request, form)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = form.cleaned_data.get("sort") if form.is_valid() else ""
+    order = selectors.SORTS[sort or "deadline"]
+    try:
+        page = keyset.page(
+            qs,
+            order,
+            size=PAGE_SIZE,
+            after=request.GET.get("after", ""),
+            before=request.GET.get("before", ""),
+        )
+    except keyset.CursorError:
+        messages.error(request, _("That page link is no longer valid: showing the first page."))
+        page = keyset.page(qs, order, size=PAGE_SIZE)
     query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "assignments/task_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
-    )
+    for key in ("after", "before"):
+        query.pop(key, None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "total": qs.count()}
+    template = "assignments/task_list.html"
+    if getattr(request, "htmx", False):
+        template += "#results"
+    return render(request, template, context)
 
 
 @dataclass

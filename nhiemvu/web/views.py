@@ -4,12 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from nhiemvu.assignments import selectors
 from nhiemvu.assignments.models import Extension, ExtensionStatus
 from nhiemvu.assignments.status import DONE_LABELS, Label
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.rules import scope_of
+from nhiemvu.reports import selectors as report_selectors
 
 
 @login_required
@@ -29,6 +31,22 @@ def home(request: HttpRequest) -> HttpResponse:
         "extensions": selectors.pending_extensions_for(request.user)[:20],
         "today": workdays.today(),
     }
+    if scope.province:
+        # The province's picture: backlog by age, agencies most overdue, month-by-month trend.
+        board = report_selectors.dashboard(request.user, workdays.today())
+        board["series"] = {
+            "overdue": _("Open overdue tasks"),
+            "assigned": _("Assigned"),
+            "on_time": _("Completed on time"),
+            "late": _("Completed late"),
+        }
+        context["dashboard"] = board
+        context["age_rows"] = list(
+            zip(board["ages"]["labels"], board["ages"]["counts"], strict=True)
+        )
+        context["top_rows"] = list(
+            zip(board["top"]["labels"], board["top"]["codes"], board["top"]["counts"], strict=True)
+        )
     if scope.is_office:
         # The office's inbox: what waits for it besides confirmations.
         context["to_advise"] = (

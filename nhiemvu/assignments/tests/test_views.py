@@ -91,8 +91,8 @@ class TaskPagesTest(BaseTestCase):
     def test_the_list_query_count_does_not_grow_with_rows(self) -> None:
         self.login(self.p.office)
         self.client.get(reverse("task_list"))
-        with self.assertNumQueries(7):
-            # session, user, memberships (scope), header memberships, unread bell, count, page
+        with self.assertNumQueries(8):
+            # session, user, leader choices, scope, page, count, header memberships, unread bell
             self.client.get(reverse("task_list"))
 
     def test_the_home_page_shows_the_rates(self) -> None:

@@ -1,0 +1,98 @@
+"""The leader's home: the backlog by age, the agencies most overdue, the monthly trend."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from nhiemvu.accounts.models import User
+from nhiemvu.assignments import services
+from nhiemvu.assignments.models import Assignment
+from nhiemvu.assignments.services import TaskSpec
+from nhiemvu.test import BaseTestCase, register, travel
+
+TODAY = dt.date(2026, 3, 11)
+
+
+class LeaderHomeTest(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        # Overdue by 5 and 40 days at agency B, by 200 days at agency A; one done late in February.
+        register(
+            self.p,
+            ref="5/UBND-VX",
+            doc_date=dt.date(2025, 6, 1),
+            tasks=[
+                TaskSpec(
+                    content="Việc quá hạn 5 ngày",
+                    lead=self.p.agency_b,
+                    deadline=TODAY - dt.timedelta(days=5),
+                ),
+                TaskSpec(
+                    content="Việc quá hạn 40 ngày",
+                    lead=self.p.agency_b,
+                    deadline=TODAY - dt.timedelta(days=40),
+                ),
+                TaskSpec(
+                    content="Việc quá hạn 200 ngày",
+                    lead=self.p.agency_a,
+                    deadline=TODAY - dt.timedelta(days=200),
+                ),
+            ],
+        )
+
+    def test_the_charts_data_and_their_tables(self) -> None:
+        self.login(self.p.chairman)
+        response = self.client.get(reverse("home"))
+        board = response.context["dashboard"]
+        self.assertEqual(board["ages"]["counts"], [1, 1, 0, 1])
+        self.assertEqual(board["top"]["codes"], [self.p.agency_b.code, self.p.agency_a.code])
+        self.assertEqual(board["top"]["counts"], [2, 1])
+        self.assertEqual(board["trend"]["labels"][-1], "03/2026")
+        self.assertEqual(board["trend"]["assigned"][-1], 1)  # the base task, assigned 2/3/2026
+        self.assertContains(response, 'id="dashboard-data"')
+        self.assertContains(response, "Nhiệm vụ quá hạn theo số ngày quá hạn")
+        self.assertContains(response, "&gt; 120 ngày")
+
+    def test_a_confirmation_moves_the_trend_and_the_backlog(self) -> None:
+        late = Assignment.objects.get(summary__startswith="Việc quá hạn 5 ngày")
+        with travel(TODAY):
+            services.assignment_report_completion(
+                actor=self.p.coord_officer, task=late, output_ref="9/BC-STC", output_date=TODAY
+            )
+            services.assignment_confirm(actor=self.p.office, task=late, note="")
+        self.login(self.p.chairman)
+        board = self.client.get(reverse("home")).context["dashboard"]
+        self.assertEqual(board["ages"]["counts"], [0, 1, 0, 1])
+        self.assertEqual(board["trend"]["late"][-1], 1)
+
+    def test_agencies_do_not_get_the_province_charts(self) -> None:
+        self.login(self.p.lead_officer)
+        response = self.client.get(reverse("home"))
+        self.assertNotIn("dashboard", response.context)
+
+    def test_the_home_query_count_does_not_grow_with_tasks(self) -> None:
+        for user in (self.p.chairman, self.p.office, self.p.lead_officer):
+            self.login(user)
+            self.client.get(reverse("home"))
+            with self.assertNumQueries(self.home_queries(user)) as before:
+                self.client.get(reverse("home"))
+            register(
+                self.p,
+                ref=f"{user.pk}7/UBND-VX",
+                doc_date=dt.date(2026, 1, 5),
+                tasks=[
+                    TaskSpec(
+                        content=f"Thêm {i}",
+                        lead=self.p.agency_a,
+                        deadline=TODAY - dt.timedelta(days=i),
+                    )
+                    for i in range(1, 30)
+                ],
+            )
+            with self.assertNumQueries(len(before.captured_queries)):
+                self.client.get(reverse("home"))
+
+    def home_queries(self, user: User) -> int:
+        return {self.p.chairman: 12, self.p.office: 15, self.p.lead_officer: 9}[user]
