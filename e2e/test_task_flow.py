@@ -48,19 +48,51 @@ def open_action(page: Any, name: str) -> None:
     page.click(f"#action-{name} summary")
 
 
-def test_report_return_report_confirm(live_server: Any, page: Any) -> None:
-    _, task = one_task()
+def report_completion(page: Any, ref: str, day: dt.date) -> None:
+    open_action(page, "complete")
+    page.fill("#action-complete [name=output_ref]", ref)
+    page.fill("#action-complete [name=output_date]", day.isoformat())
+    page.click("#action-complete button[type=submit]")
+    page.wait_for_selector("[data-status=awaiting]")
+
+
+def test_register_by_hand_report_return_report_confirm(live_server: Any, page: Any) -> None:
+    """The whole loop of issue #4: the office registers a document with two tasks for two
+    agencies by hand; agency A reports, is returned, reports again, is confirmed; the
+    Chairman's completion rate moves from 0 % to 50 %."""
+    p = Province()
     today = workdays.today()
     base = live_server.url
 
+    login(page, base, "office")
+    page.goto(f"{base}/van-ban/nhap/")
+    page.click("#by-hand")
+    page.select_option("#id_issuer", p.province.code)
+    page.fill("#id_ref", "25/UBND-VX")
+    page.fill("#id_doc_date", (today - dt.timedelta(days=30)).isoformat())
+    page.fill("#id_subject", "Về việc rà soát thủ tục hành chính")
+    page.select_option("#id_assigned_by", label=p.chairman.display_name)
+    page.fill("#id_task-0-content", "Sở Khoa học và Công nghệ báo cáo kết quả rà soát")
+    page.select_option("#id_task-0-leads", p.agency_a.code)
+    page.select_option("#id_task-0-deliverable_kind", "bao_cao")
+    page.fill("#id_task-0-deadline", (today + dt.timedelta(days=21)).isoformat())
+    page.click(".js-add-task")
+    page.fill("#id_task-1-content", "Sở Tài chính bố trí kinh phí rà soát")
+    page.select_option("#id_task-1-leads", p.agency_b.code)
+    page.fill("#id_task-1-deadline", (today - dt.timedelta(days=2)).isoformat())
+    page.click("#save-document")
+    page.wait_for_url(f"{base}/van-ban/**")
+    assert "25/UBND-VX" in page.text_content("h1")
+    assert Assignment.objects.count() == 2
+    task = Assignment.objects.get(lead=p.agency_a)
+
+    login(page, base, "chairman")
+    assert page.text_content("#rate-completion").strip() == "0,00%"  # B's task is overdue
+
     login(page, base, "lead")
     page.goto(f"{base}/nhiem-vu/{task.code}/")
-    assert "Báo cáo kết quả" in page.text_content("h1")
-    open_action(page, "complete")
-    page.fill("#action-complete [name=output_ref]", "12/BC-SKHCN")
-    page.fill("#action-complete [name=output_date]", today.isoformat())
-    page.click("#action-complete button[type=submit]")
-    page.wait_for_selector("[data-status=awaiting]")
+    assert "Sở Khoa học và Công nghệ báo cáo" in page.text_content("h1")
+    report_completion(page, "12/BC-SKHCN", today)
 
     login(page, base, "office")
     page.goto(f"{base}/nhiem-vu/{task.code}/")
@@ -73,11 +105,7 @@ def test_report_return_report_confirm(live_server: Any, page: Any) -> None:
     login(page, base, "lead")
     page.goto(f"{base}/nhiem-vu/{task.code}/")
     assert "Thiếu số liệu quý I" in page.content()
-    open_action(page, "complete")
-    page.fill("#action-complete [name=output_ref]", "13/BC-SKHCN")
-    page.fill("#action-complete [name=output_date]", today.isoformat())
-    page.click("#action-complete button[type=submit]")
-    page.wait_for_selector("[data-status=awaiting]")
+    report_completion(page, "13/BC-SKHCN", today)
 
     login(page, base, "office")
     page.goto(f"{base}/nhiem-vu/{task.code}/")
@@ -89,7 +117,40 @@ def test_report_return_report_confirm(live_server: Any, page: Any) -> None:
     assert page.console_errors == []
 
     login(page, base, "chairman")
-    assert page.text_content("#rate-completion").strip() == "100,00%"  # Vietnamese decimal comma
+    assert page.text_content("#rate-completion").strip() == "50,00%"  # Vietnamese decimal comma
+    assert page.text_content("#rate-on-time").strip() == "50,00%"
+
+
+def test_an_extension_is_requested_and_approved(live_server: Any, page: Any) -> None:
+    _, task = one_task()
+    wanted = task.deadline + dt.timedelta(days=30)
+    base = live_server.url
+
+    login(page, base, "lead")
+    page.goto(f"{base}/nhiem-vu/{task.code}/")
+    open_action(page, "extend")
+    page.fill("#action-extend [name=proposed_deadline]", wanted.isoformat())
+    page.fill("#action-extend [name=reason]", "Chờ số liệu của Bộ")
+    page.click("#action-extend button[type=submit]")
+    page.wait_for_selector(".alert-success")
+
+    login(page, base, "office")
+    page.goto(f"{base}/nhiem-vu/{task.code}/")
+    open_action(page, "advise")
+    page.fill("#action-advise [name=advice]", "Đề nghị đồng ý")
+    page.click("#action-advise button[type=submit]")
+    page.wait_for_selector(".alert-success")
+
+    login(page, base, "vice")  # the assigning leader decides, from the home page's list
+    page.click(f"a[href='/nhiem-vu/{task.code}/']")
+    open_action(page, "decide")
+    page.select_option("#action-decide [name=approve]", "yes")
+    page.click("#action-decide button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    assert wanted.strftime("%d/%m/%Y") in page.text_content("#task-deadline")
+    task.refresh_from_db()
+    assert task.deadline == wanted
+    assert page.console_errors == []
 
 
 def test_an_outsider_cannot_open_the_task_by_url(live_server: Any, page: Any) -> None:

@@ -45,6 +45,21 @@ def directive_import(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if request.method == "POST" and request.POST.get("step") == "save":
         return _import_save(request)
+    if request.method == "GET" and "thu-cong" in request.GET:
+        # By hand: the same review form, empty, with one blank task to fill.
+        tasks = TaskFormSet(initial=[{"keep": True}], prefix="task")
+        blank = {"evidence": "", "lead_text": "", "deadline_how": ""}
+        return render(
+            request,
+            "directives/import_review.html",
+            {
+                "header": HeaderForm(),
+                "tasks": tasks,
+                "rows": [(form, blank) for form in tasks.forms],
+                "proposal": None,
+                "by_hand": True,
+            },
+        )
     form = ReadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"] or ""
