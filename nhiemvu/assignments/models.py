@@ -175,7 +175,12 @@ class Assignment(models.Model):
         ordering = ["deadline", "id"]
         indexes = [
             # An agency's tasks by state and deadline: agency home, task list filtered by lead.
-            models.Index(fields=["lead", "state", "deadline"], name="asg_lead_state_deadline"),
+            # completed_late and completion_date make it cover the status columns, so an
+            # agency's counts by status (status.annotate) read the index, not the wide rows.
+            models.Index(
+                fields=["lead", "state", "deadline", "completed_late", "completion_date"],
+                name="asg_lead_status",
+            ),
             # Tasks of one document: document page.
             models.Index(fields=["directive", "id"], name="asg_directive"),
             # Overdue open tasks province-wide: office inbox, backlog report. Partial: only open.
@@ -186,7 +191,18 @@ class Assignment(models.Model):
             ),
             # Province task list sorted by newest assignment, and period reports.
             models.Index(fields=["assigned_on", "id"], name="asg_assigned_on"),
-            models.Index(fields=["state", "deadline", "id"], name="asg_state_deadline"),
+            # Province-wide counts by status (home, reports) as a covering-index scan; label
+            # filters (status.label_q) and the urgent list by deadline.
+            models.Index(
+                fields=["state", "deadline", "completed_late", "completion_date"],
+                name="asg_status",
+            ),
+            # Completed per month (leader home trend).
+            models.Index(
+                fields=["confirmed_on", "completed_late"],
+                name="asg_confirmed",
+                condition=Q(confirmed_on__isnull=False),
+            ),
             models.Index(fields=["assigned_by", "state"], name="asg_leader_state"),
         ]
         constraints = [

@@ -18,6 +18,7 @@ from nhiemvu.assignments.models import (
     Extension,
     ExtensionStatus,
 )
+from nhiemvu.assignments.status import label_q
 from nhiemvu.lib.vntext import fold
 
 # The orders a task list offers (web and API): each keyset-paginable on (date, code).
@@ -59,7 +60,7 @@ def filter_tasks(
     for word in fold(q).split()[:8]:
         qs = qs.filter(search_text__contains=word)
     if status:
-        qs = qs.filter(st_label=status)
+        qs = qs.filter(label_q([status]))
     if org:
         coordinates = Coordination.objects.filter(assignment=OuterRef("pk"), org__code=org)
         if role == "lead":

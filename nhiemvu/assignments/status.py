@@ -20,6 +20,7 @@ Choices made where DOMAIN.md leaves room, kept here so they are made once:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
@@ -260,6 +261,48 @@ def _label_sql(state: str, timing: Any) -> Case:
         default=timing,
         output_field=CharField(),
     )
+
+
+def label_q(labels: Iterable[str], today: dt.date | None = None) -> Q:
+    """Tasks whose label today is one of ``labels``, over the stored columns only.
+
+    The same rules as ``classify`` and the annotated ``st_label`` (tested for agreement), but
+    as plain comparisons the database can answer from an index: filtering on the annotated
+    CASE reads every row. Only for today's status; a past date needs ``annotate(qs, as_of)``.
+    """
+    today = today or workdays.today()
+    limit = due_soon_limit(today)
+    open_ = Q(state=WorkState.OPEN)
+    parts = {
+        Label.OVERDUE: open_ & Q(deadline__lt=today),
+        Label.DUE_SOON: open_ & Q(deadline__gte=today, deadline__lte=limit),
+        Label.WITHIN: open_ & Q(deadline__gt=limit),
+        Label.NO_DEADLINE: open_ & Q(deadline__isnull=True),
+        Label.AWAITING: Q(state=WorkState.REPORTED),
+        Label.PAUSED: Q(state=WorkState.PAUSED),
+        Label.REFUSED: Q(state=WorkState.REFUSED),
+        Label.REDO: Q(state=WorkState.RETURNED),
+        Label.DONE_ON_TIME: Q(state=WorkState.DONE, completed_late=False),
+        Label.DONE_LATE: Q(state=WorkState.DONE, completed_late=True),
+        Label.DONE_NO_DEADLINE: Q(state=WorkState.DONE, completed_late__isnull=True),
+    }
+    q = Q(pk__in=[])
+    for label in labels:
+        q |= parts[label]
+    return q
+
+
+def open_overdue_q(today: dt.date | None = None) -> Q:
+    """Work still owed and past its deadline today (``Status.is_open_overdue``), as ``label_q``.
+
+    A reported task counts while its output document is dated after the deadline or missing:
+    its report does not stop the clock until it is confirmed (DOMAIN.md §4)."""
+    today = today or workdays.today()
+    owed = Q(state__in=[WorkState.OPEN, WorkState.REFUSED, WorkState.RETURNED])
+    reported_late = Q(state=WorkState.REPORTED) & (
+        Q(completion_date__isnull=True) | Q(completion_date__gt=F("deadline"))
+    )
+    return (owed | reported_late) & Q(deadline__lt=today)
 
 
 def annotate(qs: QuerySet[Any], as_of: dt.date | None = None) -> QuerySet[Any]:

@@ -19,12 +19,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import TruncMonth
 
 from nhiemvu.assignments import rules as perms
 from nhiemvu.assignments import status
 from nhiemvu.assignments.models import Assignment, DeadlineKind
-from nhiemvu.assignments.selectors import tasks_for
 from nhiemvu.directives.models import Directive
 from nhiemvu.lib import workdays
 from nhiemvu.lib.orgkinds import KIND_LABELS
@@ -377,13 +375,13 @@ def dashboard(user: Any, today: dt.date | None = None, months: int = 6) -> dict[
     """The charts of a leader's home: the overdue backlog by age, the agencies with the most
     overdue tasks, and tasks assigned and completed (on time, late) month by month.
 
-    Four aggregate queries whatever the number of tasks: the home page stays fast at a million.
+    Five small aggregate queries over indexed columns whatever the number of tasks, so the home
+    page stays fast at a million: stored-column filters (``status.open_overdue_q``) instead of
+    the annotated label, grouping by the lead's id and by day (months folded here).
     """
     today = today or workdays.today()
-    tasks = tasks_for(user)
-    overdue = tasks.filter(st_timing=T.OVERDUE).exclude(
-        st_label__in=[*status.DONE_LABELS, L.PAUSED]
-    )
+    tasks = perms.visible(user, Assignment.objects.all())
+    overdue = tasks.filter(status.open_overdue_q(today))
     # Age buckets by deadline ranges, counted in one pass.
     bounds: list[tuple[str, Q]] = []
     lower: int | None = None
@@ -398,52 +396,55 @@ def dashboard(user: Any, today: dt.date | None = None, months: int = 6) -> dict[
     ages = overdue.order_by().aggregate(
         **{f"b{i}": Count("pk", filter=q) for i, (_, q) in enumerate(bounds)}
     )
-    top = list(
+    by_lead = list(
         overdue.order_by()
-        .values("lead__code", "lead__name")
+        .values_list("lead_id")
         .annotate(n=Count("pk"))
-        .order_by("-n", "lead__name")[:10]
+        .order_by("-n", "lead_id")[:10]
     )
+    orgs = {
+        pk: (name, code)
+        for pk, name, code in Organisation.objects.filter(
+            pk__in=[pk for pk, _ in by_lead]
+        ).values_list("pk", "name", "code")
+    }
+    top = sorted(by_lead, key=lambda row: (-row[1], orgs[row[0]][0]))
     starts = _month_starts(today, months)
     first = starts[0]
-    assigned = dict(
+
+    def month(day: dt.date) -> dt.date:
+        return day.replace(day=1)
+
+    assigned: dict[dt.date, int] = {}
+    for day, n in (
         tasks.filter(assigned_on__gte=first)
         .order_by()
-        .annotate(month=TruncMonth("assigned_on"))
-        .values_list("month")
+        .values_list("assigned_on")
         .annotate(n=Count("pk"))
-    )
-    done = {
-        month: (on_time, late)
-        for month, on_time, late in tasks.filter(state="done", confirmed_on__gte=first)
+    ):
+        assigned[month(day)] = assigned.get(month(day), 0) + n
+    done: dict[dt.date, list[int]] = {}
+    for day, late, n in (
+        tasks.filter(confirmed_on__gte=first, state="done")
         .order_by()
-        .annotate(month=TruncMonth("confirmed_on"))
-        .values_list("month")
-        .annotate(
-            on_time=Count("pk", filter=~Q(completed_late=True)),
-            late=Count("pk", filter=Q(completed_late=True)),
-        )
-    }
-
-    def key(month: Any) -> dt.date:
-        return month.date() if isinstance(month, dt.datetime) else month
-
-    assigned = {key(k): v for k, v in assigned.items()}
-    done = {key(k): v for k, v in done.items()}
+        .values_list("confirmed_on", "completed_late")
+        .annotate(n=Count("pk"))
+    ):
+        done.setdefault(month(day), [0, 0])[1 if late else 0] += n
     return {
         "ages": {
             "labels": [label for label, _ in bounds],
             "counts": [ages[f"b{i}"] for i in range(len(bounds))],
         },
         "top": {
-            "labels": [row["lead__name"] for row in top],
-            "codes": [row["lead__code"] for row in top],
-            "counts": [row["n"] for row in top],
+            "labels": [orgs[pk][0] for pk, _ in top],
+            "codes": [orgs[pk][1] for pk, _ in top],
+            "counts": [n for _, n in top],
         },
         "trend": {
             "labels": [f"{m:%m/%Y}" for m in starts],
             "assigned": [assigned.get(m, 0) for m in starts],
-            "on_time": [done.get(m, (0, 0))[0] for m in starts],
-            "late": [done.get(m, (0, 0))[1] for m in starts],
+            "on_time": [done.get(m, [0, 0])[0] for m in starts],
+            "late": [done.get(m, [0, 0])[1] for m in starts],
         },
     }

@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from nhiemvu.assignments import selectors
-from nhiemvu.assignments.models import Extension, ExtensionStatus
-from nhiemvu.assignments.status import DONE_LABELS, Label
+from nhiemvu.assignments.models import Extension, ExtensionStatus, WorkState
+from nhiemvu.assignments.status import Label, label_q
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.rules import scope_of
 from nhiemvu.reports import selectors as report_selectors
@@ -18,10 +18,11 @@ from nhiemvu.reports import selectors as report_selectors
 def home(request: HttpRequest) -> HttpResponse:
     tasks = selectors.tasks_for(request.user)
     counts = selectors.status_counts(tasks)
-    urgent = tasks.filter(st_label__in=[Label.OVERDUE, Label.DUE_SOON, Label.REDO]).order_by(
+    # Filters on stored columns (status.label_q), not on the annotated label: index-backed.
+    urgent = tasks.filter(label_q([Label.OVERDUE, Label.DUE_SOON, Label.REDO])).order_by(
         "deadline", "id"
     )[:20]
-    awaiting = tasks.filter(st_label=Label.AWAITING).order_by("completion_date", "id")[:20]
+    awaiting = tasks.filter(label_q([Label.AWAITING])).order_by("completion_date", "id")[:20]
     scope = scope_of(request.user)
     context = {
         "counts": counts,
@@ -54,15 +55,15 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("assignment", "assignment__lead")
             .order_by("requested_at")[:20]
         )
-        context["refused"] = tasks.filter(st_label=Label.REFUSED).order_by("id")[:20]
+        context["refused"] = tasks.filter(label_q([Label.REFUSED])).order_by("id")[:20]
         context["flagged"] = (
-            tasks.filter(flagged=True).exclude(st_label__in=list(DONE_LABELS)).order_by("id")[:20]
+            tasks.filter(flagged=True).exclude(state=WorkState.DONE).order_by("id")[:20]
         )
     if scope.lead_org_ids:
         # An agency sees apart the tasks it only coordinates.
         context["coordinated"] = (
             tasks.exclude(lead_id__in=scope.lead_org_ids)
-            .exclude(st_label__in=list(DONE_LABELS))
+            .exclude(state=WorkState.DONE)
             .order_by("deadline", "id")[:20]
         )
     return render(request, "web/home.html", context)

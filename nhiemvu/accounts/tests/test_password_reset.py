@@ -25,7 +25,7 @@ class PasswordResetTest(BaseTestCase):
         self.assertEqual(message.to, ["can.bo@skhcn.gov.vn"])
         self.assertIn("mật khẩu mới", message.subject)
         self.assertIn(f"Tên đăng nhập của bạn là {self.user.username}", message.body)
-        link = re.search(r"http://testserver(/quen-mat-khau/\S+/)", message.body)
+        link = re.search(r"http://testserver(/quen-mat-khau/\S+/)", str(message.body))
         assert link is not None
         form = self.client.get(link.group(1), follow=True)
         set_url = form.redirect_chain[-1][0]

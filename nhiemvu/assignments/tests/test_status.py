@@ -258,6 +258,14 @@ class StatusAgreementTest(HypothesisTestCase):
                 sql.st_state,
                 sql.st_deadline,
             )
+            # The index-friendly filters give the same answer for today's status.
+            today = status.annotate(Assignment.objects.filter(pk=task.pk)).get()
+            one = Assignment.objects.filter(pk=task.pk)
+            for label in status.LABEL_NAMES:
+                found = one.filter(status.label_q([label])).exists()
+                assert found == (today.st_label == label), (h, label, today.st_label)
+            overdue = today.st_label in status.OPEN_LABELS and today.st_timing == Timing.OVERDUE
+            assert one.filter(status.open_overdue_q()).exists() == overdue, h
             # Today's fast path (stored columns) agrees with the facts of today.
             now_sql = status.annotate(Assignment.objects.filter(pk=task.pk)).get()
             now_facts = Facts(task.state, task.deadline, task.completion_date, task.completed_late)

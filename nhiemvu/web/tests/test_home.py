@@ -95,4 +95,4 @@ class LeaderHomeTest(BaseTestCase):
                 self.client.get(reverse("home"))
 
     def home_queries(self, user: User) -> int:
-        return {self.p.chairman: 12, self.p.office: 15, self.p.lead_officer: 9}[user]
+        return {self.p.chairman: 13, self.p.office: 16, self.p.lead_officer: 9}[user]
