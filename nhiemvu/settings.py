@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    "ninja",  # serves Swagger UI and Redoc from its own static files, not a CDN
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "nhiemvu.accounts",

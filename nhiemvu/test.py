@@ -141,3 +141,13 @@ class BaseTestCase(TestCase):
 
     def login(self, user: User) -> None:
         self.client.force_login(user)
+
+
+def api_key(org: Organisation, scope: str = "write", role: str | None = None, **extra: Any) -> str:
+    """A live API key for ``org``; returns the secret to send as ``Authorization: Bearer``."""
+    from nhiemvu.accounts.services import apikey_create
+
+    _key, plaintext = apikey_create(
+        actor=None, org=org, scope=scope, name=f"Hệ thống {org.code}", role=role, **extra
+    )
+    return plaintext

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from nhiemvu.api import mount, redoc
+
 admin.site.site_header = "nhiemvu — Quản trị"
 admin.site.site_title = "nhiemvu"
 
@@ -39,6 +41,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("api/v1/redoc", redoc, name="api_redoc"),
+    path("api/v1/", mount().urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -22,3 +22,60 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+
+class KeyScope(models.TextChoices):
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
+class ApiKey(models.Model):
+    """A key another system uses to call the API, for one organisation.
+
+    The key acts through its own service account (``user``), a member of the organisation with
+    a role, so the API applies exactly the permissions a person in that role has; ``scope``
+    narrows it further to reading. Only a SHA-256 digest of the secret is stored: the secret
+    is 256 random bits, so a slow password hash would add nothing but latency per request.
+    """
+
+    prefix = models.CharField(_("key prefix"), max_length=12, unique=True)
+    digest = models.CharField(max_length=64, editable=False)
+    name = models.CharField(_("receiving system"), max_length=150)
+    org = models.ForeignKey(
+        "orgs.Organisation", models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    user = models.OneToOneField(
+        User, models.PROTECT, related_name="api_key", verbose_name=_("service account")
+    )
+    scope = models.CharField(_("scope"), max_length=5, choices=KeyScope.choices)
+    rate_per_minute = models.PositiveIntegerField(_("requests per minute"), default=120)
+    created_by = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class ApiKeyWindow(models.Model):
+    """Requests of one key in one minute: the rate limit, shared by every web process."""
+
+    key = models.ForeignKey(ApiKey, models.CASCADE, related_name="+")
+    minute = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "minute"], name="apikey_window_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_id} {self.minute:%H:%M} {self.count}"

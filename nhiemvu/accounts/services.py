@@ -1,0 +1,127 @@
+"""API keys: created and revoked by administrators, shown once, stored as a digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from nhiemvu.accounts.models import ApiKey, ApiKeyWindow, KeyScope, User
+from nhiemvu.audit.services import record
+from nhiemvu.lib import workdays
+from nhiemvu.lib.codes import new_code
+from nhiemvu.orgs.models import Membership, Organisation, Role
+
+KEY_PREFIX = "nv_"
+# What a key may be: an agency's system acts as its officers; the office's document system
+# as the office (it registers documents); a read-only reporting system as a viewer.
+KEY_ROLES = (Role.OFFICER, Role.OFFICE, Role.VIEWER)
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def apikey_create(
+    *,
+    actor: Any,
+    org: Organisation,
+    scope: str,
+    name: str,
+    role: str | None = None,
+    rate_per_minute: int = 120,
+) -> tuple[ApiKey, str]:
+    """A new key and its plaintext, which is shown once and never stored."""
+    if scope not in KeyScope.values:
+        raise ValidationError(_("The scope must be “read” or “write”."))
+    role = role or (Role.OFFICER if scope == KeyScope.WRITE else Role.VIEWER)
+    if role not in KEY_ROLES:
+        raise ValidationError(_("A key acts as an officer, the office or a viewer."))
+    if not name.strip():
+        raise ValidationError(_("Name the system that will use the key."))
+    prefix = new_code(8)
+    secret = secrets.token_urlsafe(32)
+    user = User(username=f"api-{prefix}", full_name=f"API: {name.strip()}"[:150])
+    user.set_unusable_password()  # a service account never logs in to the web
+    user.save()
+    Membership.objects.create(user=user, org=org, role=role)
+    key = ApiKey(
+        prefix=prefix,
+        digest=_digest(secret),
+        name=name.strip(),
+        org=org,
+        user=user,
+        scope=scope,
+        rate_per_minute=rate_per_minute,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    key.full_clean(exclude=["user", "digest"])
+    key.save()
+    record(
+        actor=actor,
+        action="apikey.create",
+        target=key,
+        after={"org": org.code, "scope": scope, "role": role, "name": key.name},
+    )
+    return key, f"{KEY_PREFIX}{prefix}_{secret}"
+
+
+@transaction.atomic
+def apikey_revoke(*, actor: Any, key: ApiKey) -> ApiKey:
+    if key.revoked_at is None:
+        key.revoked_at = workdays.now()
+        key.save(update_fields=["revoked_at"])
+        User.objects.filter(pk=key.user_id).update(is_active=False)
+        record(actor=actor, action="apikey.revoke", target=key)
+    return key
+
+
+def apikey_find(token: str) -> ApiKey | None:
+    """The live key for a presented token, or None; constant-time on the secret."""
+    if not token.startswith(KEY_PREFIX) or len(token) > 200:
+        return None
+    prefix, _sep, secret = token[len(KEY_PREFIX) :].partition("_")
+    if not prefix or not secret:
+        return None
+    key = (
+        ApiKey.objects.select_related("user", "org")
+        .filter(prefix=prefix, revoked_at__isnull=True)
+        .first()
+    )
+    if key is None or not hmac.compare_digest(key.digest, _digest(secret)):
+        return None
+    return key
+
+
+def apikey_hit(key: ApiKey, now: dt.datetime | None = None) -> bool:
+    """Count one request in the key's current minute; False when over its limit.
+
+    A conditional UPDATE on a per-minute row: correct with any number of web processes."""
+    now = now or workdays.now()
+    minute = now.replace(second=0, microsecond=0)
+    for _attempt in range(2):
+        updated = ApiKeyWindow.objects.filter(
+            key=key, minute=minute, count__lt=key.rate_per_minute
+        ).update(count=F("count") + 1)
+        if updated:
+            break
+        if ApiKeyWindow.objects.filter(key=key, minute=minute).exists():
+            return False
+        try:
+            with transaction.atomic():
+                ApiKeyWindow.objects.create(key=key, minute=minute, count=1)
+            break
+        except IntegrityError:  # another process created the row first: count on it
+            continue
+    if key.last_used_at is None or now - key.last_used_at > dt.timedelta(minutes=1):
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        ApiKeyWindow.objects.filter(key=key, minute__lt=minute - dt.timedelta(hours=1)).delete()
+    return True

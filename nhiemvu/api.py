@@ -1,0 +1,204 @@
+"""The REST API, /api/v1: other systems do through it what an agency officer does in the browser.
+
+Each app keeps its endpoints in its own ``api.py`` (a ninja Router) mounted here. Everything an
+endpoint answers is documented in the OpenAPI 3.1 schema (/api/v1/openapi.json; Swagger UI at
+/api/v1/docs and Redoc at /api/v1/redoc, served from our own static files): the success body and
+one error body for every failure, ``{"code", "message", "fields"}`` with a stable English code
+for programs and a Vietnamese message for people.
+
+Authentication is an API key (``Authorization: Bearer nv_…`` or ``X-API-Key: nv_…``). A key
+acts through its service account, so the permission rules are exactly the browser's; a read key
+may only read; each key has a per-minute rate limit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema, Swagger
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyHeader, HttpBearer
+
+from nhiemvu.accounts.models import ApiKey, KeyScope
+from nhiemvu.accounts.services import apikey_find, apikey_hit
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class Error(Schema):
+    """Every failure: a stable code, a message in Vietnamese, and per-field messages."""
+
+    code: str
+    message: str
+    fields: dict[str, list[str]] = {}
+
+
+# The error responses every authenticated endpoint may give (documented on each operation).
+ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, **headers: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers
+
+
+def _key_for(request: HttpRequest, token: str | None) -> ApiKey | None:
+    key = apikey_find(token or "")
+    if key is None:
+        return None
+    if not apikey_hit(key):
+        raise ApiError(
+            429,
+            "rate_limited",
+            _("Too many requests for this key: at most %(n)s a minute.")
+            % {"n": key.rate_per_minute},
+            **{"Retry-After": "60"},
+        )
+    if request.method not in SAFE_METHODS and key.scope != KeyScope.WRITE:
+        raise ApiError(403, "read_only_key", _("This key may only read."))
+    # The service account: permission rules (rules.py, scope_of) see a member of the org.
+    request.user = key.user
+    return key
+
+
+class BearerKey(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
+        return _key_for(request, token)
+
+
+class HeaderKey(APIKeyHeader):
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> ApiKey | None:
+        return _key_for(request, key)
+
+
+api = NinjaAPI(
+    title="nhiemvu — API theo dõi nhiệm vụ",
+    version="1",
+    description=__doc__ or "",
+    urls_namespace="api",
+    auth=[BearerKey(), HeaderKey()],
+    docs=Swagger(),
+    docs_url="/docs",
+)
+
+
+def error(request: HttpRequest, status: int, code: str, message: str, **fields: Any) -> Any:
+    response = api.create_response(
+        request,
+        {"code": code, "message": message, "fields": fields.get("fields") or {}},
+        status=status,
+    )
+    return response
+
+
+@api.exception_handler(ApiError)
+def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    response = error(request, exc.status, exc.code, exc.message)
+    for name, value in exc.headers.items():
+        response[name] = value
+    return response
+
+
+# Pydantic's messages are English; the body says in Vietnamese what was wrong with each field.
+_PYDANTIC: dict[str, str] = {
+    "missing": "Thiếu trường bắt buộc.",
+    "string_too_long": "Quá dài.",
+    "string_too_short": "Không được để trống.",
+    "string_type": "Phải là một chuỗi ký tự.",
+    "int_parsing": "Phải là một số nguyên.",
+    "int_type": "Phải là một số nguyên.",
+    "bool_parsing": "Phải là true hoặc false.",
+    "bool_type": "Phải là true hoặc false.",
+    "date_from_datetime_parsing": "Ngày không hợp lệ (dạng YYYY-MM-DD).",
+    "date_parsing": "Ngày không hợp lệ (dạng YYYY-MM-DD).",
+    "date_type": "Ngày không hợp lệ (dạng YYYY-MM-DD).",
+    "literal_error": "Giá trị không nằm trong danh sách cho phép.",
+    "enum": "Giá trị không nằm trong danh sách cho phép.",
+    "less_than_equal": "Giá trị quá lớn.",
+    "greater_than_equal": "Giá trị quá nhỏ.",
+    "list_type": "Phải là một danh sách.",
+    "too_long": "Danh sách quá dài.",
+    "model_attributes_type": "Phải là một đối tượng JSON.",
+    "dict_type": "Phải là một đối tượng JSON.",
+    "json_invalid": "Nội dung không phải JSON hợp lệ.",
+}
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for item in exc.errors:
+        location = [
+            str(part)
+            for part in item.get("loc", ())
+            if part not in ("body", "query", "path", "form", "payload")
+        ]
+        name = ".".join(location) or "_"
+        kind = str(item.get("type"))
+        if kind == "value_error":  # our own validators raise with a Vietnamese message
+            message = str(item.get("msg", "")).removeprefix("Value error, ")
+        else:
+            message = _PYDANTIC.get(kind, "Giá trị không hợp lệ.")
+        fields.setdefault(name, []).append(message)
+    return error(request, 422, "invalid", _("Some fields are not valid."), fields=fields)
+
+
+@api.exception_handler(DjangoValidationError)
+def _rejected(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    fields = {k: list(v) for k, v in exc.message_dict.items()} if hasattr(exc, "error_dict") else {}
+    return error(request, 400, "rejected", " ".join(exc.messages), fields=fields)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # The same answer for "does not exist" and "not yours": nothing leaks about other agencies.
+    return error(request, 404, "not_found", _("Not found, or not visible to this key."))
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error(request, 403, "forbidden", _("This key may not do that."))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error(
+        request,
+        401,
+        "unauthenticated",
+        _("Missing or invalid API key: send “Authorization: Bearer nv_…” or “X-API-Key: nv_…”."),
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error(request, exc.status_code, "error", str(exc))
+
+
+def mount() -> NinjaAPI:
+    from nhiemvu.assignments.api import router as tasks
+    from nhiemvu.directives.api import router as directives
+    from nhiemvu.orgs.api import router as orgs
+    from nhiemvu.reports.api import router as reports
+
+    api.add_router("/tasks", tasks)
+    api.add_router("/directives", directives)
+    api.add_router("/", orgs)
+    api.add_router("/reports", reports)
+    return api
+
+
+def redoc(request: HttpRequest) -> HttpResponse:
+    """Redoc, from ninja's bundled copy; our template keeps the script out of the page (CSP)."""
+    from django.shortcuts import render
+    from django.urls import reverse
+
+    return render(request, "api/redoc.html", {"openapi_url": reverse("api:openapi-json")})

@@ -1,0 +1,250 @@
+"""/api/v1/tasks: the list with the web list's filters, the task, creating one, and every action.
+
+Actions run through the same table as the task page (``actions.ACTIONS``): the same permission
+predicate, the same form (so the same Vietnamese messages), the same service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+
+from nhiemvu.api import ERRORS, ApiError
+from nhiemvu.assignments import keyset, selectors
+from nhiemvu.assignments import schemas as s
+from nhiemvu.assignments.actions import ACTIONS, applies
+from nhiemvu.assignments.models import Assignment, ExtensionStatus
+from nhiemvu.assignments.services import TaskSpec, assignment_create
+from nhiemvu.assignments.status import LABEL_NAMES
+from nhiemvu.directives.selectors import directive_for
+from nhiemvu.orgs.models import Organisation
+
+router = Router(tags=["tasks"])
+
+
+class TaskFilters(Schema):
+    q: str = ""
+    status: s.StatusLabel | None = None
+    org: s.Code | None = None
+    role: str = ""
+    doc: str = ""
+    leader: str = ""
+    deliverable: str = ""
+    flagged: bool = False
+    deadline_from: dt.date | None = None
+    deadline_to: dt.date | None = None
+    sort: s.Sort = "deadline"
+    after: str = ""
+    before: str = ""
+    limit: int = 50
+
+
+def _out(task: Any) -> dict[str, Any]:
+    return {
+        "code": task.code,
+        "summary": task.summary,
+        "lead": {"code": task.lead.code, "name": task.lead.name},
+        "directive": task.directive.code,
+        "directive_ref": task.directive.ref,
+        "assigned_on": task.assigned_on,
+        "deadline": task.deadline,
+        "state": task.state,
+        "status": task.st_label,
+        "status_name": str(LABEL_NAMES[task.st_label]),
+        "deliverable_kind": task.deliverable_kind,
+        "flagged": task.flagged,
+    }
+
+
+@router.get("", response={200: s.TaskPage, **ERRORS}, summary="Tasks visible to this key")
+def task_list(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
+    """The web task list's filters; keyset pages (``next``/``previous`` cursors), 1–200 rows."""
+    f = filters
+    if not 1 <= f.limit <= 200:
+        raise ApiError(400, "bad_limit", _("“limit” must be between 1 and 200."))
+    if f.deadline_from and f.deadline_to and f.deadline_from > f.deadline_to:
+        raise ApiError(400, "bad_range", _("“Deadline from” is after “Deadline to”."))
+    if len(f.q) > 200 or len(f.doc) > 80 or len(f.leader) > 150 or len(f.role) > 10:
+        raise ApiError(400, "too_long", _("A filter is too long."))
+    qs = selectors.filter_tasks(
+        request.user,
+        q=f.q.replace("\x00", ""),
+        status=f.status or "",
+        org=f.org or "",
+        role=f.role,
+        doc=f.doc,
+        leader=f.leader,
+        deliverable=f.deliverable,
+        flagged=f.flagged,
+        deadline_from=f.deadline_from,
+        deadline_to=f.deadline_to,
+    )
+    try:
+        page = keyset.page(
+            qs, selectors.SORTS[f.sort], size=f.limit, after=f.after, before=f.before
+        )
+    except keyset.CursorError:
+        raise ApiError(400, "bad_cursor", _("The page cursor is not valid.")) from None
+    return {"items": [_out(t) for t in page.rows], "next": page.next, "previous": page.previous}
+
+
+def _detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    task = selectors.task_for(request.user, code)
+    pending = task.extensions.filter(status=ExtensionStatus.PENDING).first()
+    return {
+        **_out(task),
+        "content": task.content,
+        "coordinators": [{"code": o.code, "name": o.name} for o in task.coordinators.all()],
+        "deliverable_text": task.deliverable_text,
+        "original_deadline": task.original_deadline,
+        "no_deadline_reason": task.no_deadline_reason,
+        "progress_percent": task.progress_percent,
+        "completion_date": task.completion_date,
+        "completion_ref": task.completion_ref,
+        "confirmed_on": task.confirmed_on,
+        "completed_late": task.completed_late,
+        "actions": [
+            name
+            for name, action in ACTIONS.items()
+            if action.allowed(request.user, task) and applies(name, task, pending)
+        ],
+        "timeline": [
+            {
+                "kind": e.kind,
+                "at": e.at,
+                "actor": e.actor.display_name if e.actor else None,
+                "organisation": e.actor_org.code if e.actor_org else None,
+                "state_after": e.state_after,
+                "text": e.text,
+            }
+            for e in selectors.timeline(task)
+        ],
+        "extensions": [
+            {
+                "code": x.code,
+                "status": x.status,
+                "requested_at": x.requested_at,
+                "reason": x.reason,
+                "deadline_before": x.deadline_before,
+                "proposed_deadline": x.proposed_deadline,
+                "office_advice": x.office_advice,
+                "new_deadline": x.new_deadline,
+            }
+            for x in selectors.extensions_of(task)
+        ],
+    }
+
+
+@router.get("/{code}", response={200: s.TaskDetail, **ERRORS}, summary="One task")
+def task_detail(request: HttpRequest, code: str) -> Any:
+    """Every field, the timeline, extension requests, and the actions this key may take now."""
+    return _detail(request, code)
+
+
+@router.post("", response={201: s.TaskDetail, **ERRORS}, summary="Add a task to a document")
+def task_create(request: HttpRequest, payload: s.TaskIn) -> Any:
+    """Only for keys acting as the office (as in the browser). A deliverable without a
+    deadline needs ``no_deadline_reason`` and stays flagged."""
+    directive = directive_for(request.user, payload.directive)
+    codes = [payload.lead, *payload.coordinators]
+    orgs = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
+    unknown = [c for c in codes if c not in orgs]
+    if unknown:
+        raise DjangoValidationError(
+            {
+                "lead" if payload.lead in unknown else "coordinators": [
+                    _("Unknown organisation: %(codes)s.") % {"codes": ", ".join(unknown)}
+                ]
+            }
+        )
+    spec = TaskSpec(
+        content=payload.content,
+        summary=payload.summary,
+        lead=orgs[payload.lead],
+        coordinators=[orgs[c] for c in payload.coordinators if c != payload.lead],
+        deliverable_kind=payload.deliverable_kind,
+        deliverable_text=payload.deliverable_text,
+        deadline=payload.deadline,
+        no_deadline_reason=payload.no_deadline_reason,
+    )
+    created = assignment_create(actor=request.user, directive=directive, spec=spec)
+    return Status(201, _detail(request, created[0].code))
+
+
+def _act(request: HttpRequest, code: str, name: str, data: dict[str, Any]) -> dict[str, Any]:
+    task: Assignment = selectors.task_for(request.user, code)
+    action = ACTIONS[name]
+    if not action.allowed(request.user, task):
+        raise PermissionDenied
+    form = action.form({k: ("" if v is None else v) for k, v in data.items()})
+    if not form.is_valid():
+        raise DjangoValidationError({k: list(v) for k, v in form.errors.items()})
+    action.run(request.user, task, form.cleaned_data, request)
+    return _detail(request, code)
+
+
+def _route(name: str, schema: type[Schema] | None, summary: str) -> None:
+    """One POST /tasks/{code}/<name> endpoint per action, each with its documented body."""
+    path = f"/{{code}}/{name}"
+    responses = {200: s.TaskDetail, **ERRORS}
+    if schema is None:
+
+        def bare(request: HttpRequest, code: str) -> Any:
+            return _act(request, code, name, {})
+
+        endpoint: Any = bare
+    else:
+
+        def with_body(request: HttpRequest, code: str, payload: Any) -> Any:
+            return _act(request, code, name, payload.dict())
+
+        # The body's schema is chosen per action: give ninja the real class, not a string
+        # (this module's annotations are postponed).
+        with_body.__annotations__["payload"] = schema
+        endpoint = with_body
+
+    endpoint.__name__ = f"task_{name}"
+    router.post(path, response=responses, summary=summary, operation_id=f"task_{name}")(endpoint)
+
+
+_route("accept", None, "Accept the task (lead agency)")
+_route("refuse", s.Reason, "Refuse the task, with the reason (lead agency)")
+_route("progress", s.Progress, "Report progress (lead agency)")
+_route("complete", s.Completion, "Report completion with the output document (lead agency)")
+_route("extend", s.ExtensionIn, "Ask for a later deadline (lead agency)")
+_route("confirm", s.Note, "Confirm the reported completion (office, working group)")
+_route("return", s.Reason, "Return the report for rework (office, working group)")
+_route("comment", s.Comment, "Comment on the task")
+_route("pause", s.Reason, "Pause the task (office)")
+_route("resume", s.Note, "Resume a paused task (office)")
+_route("reassign", s.Reassign, "Give the task to another lead agency (office)")
+
+
+@router.post(
+    "/{code}/extensions/{extension}/advise",
+    response={200: s.TaskDetail, **ERRORS},
+    summary="The office's advice on an extension request",
+)
+def extension_advise(request: HttpRequest, code: str, extension: str, payload: s.Advice) -> Any:
+    return _act(request, code, "advise", {"extension": extension, "advice": payload.advice})
+
+
+@router.post(
+    "/{code}/extensions/{extension}/decision",
+    response={200: s.TaskDetail, **ERRORS},
+    summary="Approve or deny an extension request (the assigning leader)",
+)
+def extension_decide(request: HttpRequest, code: str, extension: str, payload: s.Decision) -> Any:
+    data = {
+        "extension": extension,
+        "approve": "yes" if payload.approve else "no",
+        "note": payload.note,
+        "new_deadline": payload.new_deadline,
+    }
+    return _act(request, code, "decide", data)

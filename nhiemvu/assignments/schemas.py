@@ -1,0 +1,168 @@
+"""API bodies for tasks: what goes in and comes out of /api/v1/tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import AfterValidator, Field, StringConstraints
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store U+0000 in text; say so instead of failing at the database.
+    if "\x00" in value:
+        raise ValueError("Không được chứa ký tự NUL.")
+    return value
+
+
+Clean = Annotated[str, AfterValidator(_no_nul)]
+
+
+Code = Annotated[str, StringConstraints(max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
+# Spelled out for the schema; tests/test_api.py checks they match the Python enums.
+StatusLabel = Literal[
+    "within",
+    "due_soon",
+    "overdue",
+    "no_deadline",
+    "awaiting",
+    "done_on_time",
+    "done_late",
+    "done_no_deadline",
+    "redo",
+    "paused",
+    "refused",
+]
+Deliverable = Literal[
+    "",
+    "bao_cao",
+    "to_trinh",
+    "de_xuat",
+    "ke_hoach",
+    "de_an",
+    "du_thao",
+    "van_ban",
+    "phuong_an",
+    "khac",
+]
+Sort = Literal["deadline", "-deadline", "-assigned_on", "assigned_on"]
+
+
+class OrgRef(Schema):
+    code: str
+    name: str
+
+
+class TaskOut(Schema):
+    code: str
+    summary: str
+    lead: OrgRef
+    directive: str = Field(description="the source document's code")
+    directive_ref: str = Field(description="its number and symbol, e.g. 1147/UBND-KSTT")
+    assigned_on: dt.date
+    deadline: dt.date | None
+    state: str
+    status: str = Field(description="the computed status label (DOMAIN.md §3)")
+    status_name: str
+    deliverable_kind: str
+    flagged: bool = Field(description="a deliverable demanded without a deadline")
+
+
+class EventOut(Schema):
+    kind: str
+    at: dt.datetime
+    actor: str | None
+    organisation: str | None
+    state_after: str
+    text: str
+
+
+class ExtensionOut(Schema):
+    code: str
+    status: str
+    requested_at: dt.datetime
+    reason: str
+    deadline_before: dt.date | None
+    proposed_deadline: dt.date
+    office_advice: str
+    new_deadline: dt.date | None
+
+
+class TaskDetail(TaskOut):
+    content: str
+    coordinators: list[OrgRef]
+    deliverable_text: str
+    original_deadline: dt.date | None
+    no_deadline_reason: str
+    progress_percent: int
+    completion_date: dt.date | None
+    completion_ref: str
+    confirmed_on: dt.date | None
+    completed_late: bool | None
+    actions: list[str] = Field(description="the actions this key may take now")
+    timeline: list[EventOut]
+    extensions: list[ExtensionOut]
+
+
+class TaskPage(Schema):
+    items: list[TaskOut]
+    next: str | None = Field(description="cursor of the next page (pass as `after`)")
+    previous: str | None = Field(description="cursor of the previous page (pass as `before`)")
+
+
+class TaskIn(Schema):
+    directive: Code = Field(description="code of the registered document")
+    content: Clean = Field(max_length=20000, min_length=1)
+    summary: Clean = Field(default="", max_length=300)
+    lead: Code = Field(description="lead organisation's code")
+    coordinators: list[Code] = Field(default=[], max_length=100)
+    deliverable_kind: Deliverable = ""
+    deliverable_text: Clean = Field(default="", max_length=500)
+    deadline: dt.date | None = None
+    no_deadline_reason: Clean = Field(default="", max_length=2000)
+
+
+class Reason(Schema):
+    reason: Clean = Field(max_length=5000, min_length=1)
+
+
+class Note(Schema):
+    note: Clean = Field(default="", max_length=5000)
+
+
+class Progress(Schema):
+    text: Clean = Field(max_length=20000, min_length=1)
+    percent: int | None = Field(default=None, ge=0, le=100)
+
+
+class Completion(Schema):
+    output_ref: Clean = Field(
+        max_length=120, min_length=1, description="number and symbol of the output"
+    )
+    output_date: dt.date
+    text: Clean = Field(default="", max_length=20000)
+
+
+class ExtensionIn(Schema):
+    proposed_deadline: dt.date
+    reason: Clean = Field(max_length=5000, min_length=1)
+
+
+class Decision(Schema):
+    approve: bool
+    note: Clean = Field(default="", max_length=5000)
+    new_deadline: dt.date | None = None
+
+
+class Advice(Schema):
+    advice: Clean = Field(max_length=5000, min_length=1)
+
+
+class Comment(Schema):
+    text: Clean = Field(max_length=20000, min_length=1)
+
+
+class Reassign(Schema):
+    lead: Code = Field(description="the new lead organisation's code")
+    reason: Clean = Field(default="", max_length=5000)

@@ -1,0 +1,134 @@
+"""/api/v1/organisations and /api/v1/calendar: the directory and the working-day calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from nhiemvu.api import ERRORS, ApiError
+from nhiemvu.lib import workdays
+from nhiemvu.orgs.models import Organisation
+
+router = Router(tags=["organisations"])
+
+
+class OrganisationOut(Schema):
+    code: str
+    name: str
+    short_name: str
+    kind: str
+    parent: str | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    successor: str | None = Field(description="who took over its open tasks after a merger")
+
+
+class OrganisationPage(Schema):
+    items: list[OrganisationOut]
+    next: str | None = Field(description="pass as `after` for the next page")
+
+
+def _out(o: Organisation) -> dict[str, Any]:
+    return {
+        "code": o.code,
+        "name": o.name,
+        "short_name": o.short_name,
+        "kind": o.kind,
+        "parent": o.parent.code if o.parent else None,
+        "valid_from": o.valid_from,
+        "valid_to": o.valid_to,
+        "successor": o.successor.code if o.successor else None,
+    }
+
+
+class OrgFilters(Schema):
+    kind: str = Field(default="", max_length=20)
+    active_on: dt.date | None = None
+    after: str = Field(default="", max_length=40, description="the last code of the page before")
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+@router.get(
+    "/organisations",
+    response={200: OrganisationPage, **ERRORS},
+    summary="The directory of organisations",
+)
+def organisation_list(request: HttpRequest, filters: Query[OrgFilters]) -> Any:
+    """Every organisation (the directory is public to every key), by code; a cursor page."""
+    qs = Organisation.objects.select_related("parent", "successor").order_by("code")
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.active_on:
+        day = filters.active_on
+        qs = qs.exclude(valid_from__gt=day).exclude(valid_to__lt=day)
+    if filters.after:
+        qs = qs.filter(code__gt=filters.after)
+    rows = list(qs[: filters.limit + 1])
+    more = len(rows) > filters.limit
+    rows = rows[: filters.limit]
+    return {"items": [_out(o) for o in rows], "next": rows[-1].code if more else None}
+
+
+@router.get(
+    "/organisations/{code}", response={200: OrganisationOut, **ERRORS}, summary="One organisation"
+)
+def organisation_detail(request: HttpRequest, code: str) -> Any:
+    org = Organisation.objects.select_related("parent", "successor").filter(code=code).first()
+    if org is None:
+        raise Http404
+    return _out(org)
+
+
+class Day(Schema):
+    date: dt.date
+    working: bool
+    holiday: str | None
+
+
+class CalendarOut(Schema):
+    days: list[Day]
+    working_days: int
+
+
+class CalendarRange(Schema):
+    start: dt.date
+    end: dt.date
+
+
+@router.get("/calendar", response={200: CalendarOut, **ERRORS}, summary="Working days")
+def calendar(request: HttpRequest, span: Query[CalendarRange]) -> Any:
+    """Each day between two dates (at most 366): working or not, and the holiday's name;
+    Vietnamese public holidays plus the province's overrides (make-up Saturdays, swaps)."""
+    if span.end < span.start or (span.end - span.start).days > 365:
+        raise ApiError(400, "bad_range", _("Give a range of at most 366 days, start before end."))
+    cal = workdays.calendar()
+    days = []
+    day = span.start
+    while day <= span.end:
+        days.append(
+            {"date": day, "working": cal.is_working_day(day), "holiday": cal.holiday_name(day)}
+        )
+        day += dt.timedelta(days=1)
+    return {"days": days, "working_days": sum(1 for d in days if d["working"])}
+
+
+class AddIn(Schema):
+    date: dt.date
+    working_days: int = Field(ge=-400, le=400)
+
+
+class AddOut(Schema):
+    date: dt.date
+
+
+@router.get("/calendar/add", response={200: AddOut, **ERRORS}, summary="A date plus N working days")
+def calendar_add(request: HttpRequest, query: Query[AddIn]) -> Any:
+    """How the system counts "within N working days" deadlines (DOMAIN.md §7)."""
+    if not dt.date(1990, 1, 1) <= query.date <= dt.date(2100, 12, 31):
+        raise ApiError(400, "bad_range", _("The date must be between 1990 and 2100."))
+    return {"date": workdays.add_working_days(query.date, query.working_days)}

@@ -1,0 +1,98 @@
+"""/api/v1/reports: the report figures as JSON, the same numbers as the files and dashboards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from nhiemvu.api import ERRORS, ApiError
+from nhiemvu.conf import setting
+from nhiemvu.lib import periods
+from nhiemvu.reports import selectors
+
+router = Router(tags=["reports"])
+
+
+class RowOut(Schema):
+    key: str = Field(description="organisation or document code; empty for a leader or a total")
+    name: str
+    group: str
+    total: int
+    done: int
+    done_on_time: int
+    done_late: int
+    open: int
+    open_within: int
+    open_overdue: int
+    no_deadline: int
+    paused: int
+    completion_rate: Decimal | None = Field(description="percent, truncated to 2 decimals")
+    on_time_rate: Decimal | None
+    rank: int | None
+
+
+class PeriodOut(Schema):
+    key: str
+    label: str
+    start: dt.date
+    end: dt.date
+
+
+class SummaryOut(Schema):
+    period: PeriodOut
+    as_of: dt.date
+    by: str
+    rows: list[RowOut]
+    total: RowOut
+
+
+class SummaryQuery(Schema):
+    period: str = Field(
+        max_length=40, description="2026-Q3, 2026-06, 2026-H1, 2026, or 2026-01-01..2026-03-31"
+    )
+    by: Literal["org", "leader", "document"] = "org"
+    as_of: dt.date | None = None
+
+
+def _row(row: Any, *, hide_key: bool = False) -> dict[str, Any]:
+    data = {k: getattr(row, k) for k in RowOut.model_fields if k not in ("key",)}
+    data["key"] = "" if hide_key else row.key
+    return data
+
+
+@router.get("/summary", response={200: SummaryOut, **ERRORS}, summary="Figures of a period")
+def summary(request: HttpRequest, query: Query[SummaryQuery]) -> Any:
+    """Tasks by organisation, by assigning leader or by document for a reporting period
+    (Decree 09 periods by default), as of a date (default: the period's end, or today)."""
+    try:
+        period = periods.parse(query.period, rule=setting("PERIOD_RULE"))
+    except periods.PeriodError as exc:
+        raise ApiError(400, "bad_period", str(exc)) from None
+    if query.as_of and not dt.date(1990, 1, 1) <= query.as_of <= dt.date(2100, 12, 31):
+        raise ApiError(400, "bad_range", _("The date must be between 1990 and 2100."))
+    builders = {
+        "org": selectors.summary_by_org,
+        "leader": selectors.summary_by_leader,
+        "document": selectors.summary_by_document,
+    }
+    result = builders[query.by](request.user, period, query.as_of)
+    rows = selectors.ranking(result.rows) if query.by == "org" else result.rows
+    return {
+        "period": {
+            "key": period.key,
+            "label": period.label,
+            "start": period.start,
+            "end": period.end,
+        },
+        "as_of": result.as_of,
+        "by": query.by,
+        # A leader's row key is the user's database id: not for the outside world.
+        "rows": [_row(r, hide_key=query.by == "leader") for r in rows],
+        "total": _row(result.total, hide_key=True),
+    }
