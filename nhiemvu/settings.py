@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "nhiemvu.directives",
     "nhiemvu.assignments",
     "nhiemvu.audit",
+    "nhiemvu.webhooks",
     "nhiemvu.reminders",
     "nhiemvu.reports",
     "nhiemvu.web",

@@ -38,6 +38,7 @@ from nhiemvu.assignments.models import (
     Recurrence,
     WorkState,
 )
+from nhiemvu.assignments.signals import task_event
 from nhiemvu.assignments.status import stamp_late
 from nhiemvu.audit.services import record
 from nhiemvu.conf import setting
@@ -149,6 +150,7 @@ def _happened(
         after=after,
         actor_org=entry.actor_org,
     )
+    task_event.send(sender=Assignment, task=task, kind=kind, event=entry)
     return entry
 
 

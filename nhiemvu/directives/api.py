@@ -164,40 +164,6 @@ def directive_list(request: HttpRequest, filters: Query[DirectiveFilters]) -> An
     return {"items": [_out(d) for d in page.rows], "next": page.next, "previous": page.previous}
 
 
-@router.get("/{code}", response={200: DirectiveDetail, **ERRORS}, summary="One document")
-def directive_detail(request: HttpRequest, code: str) -> Any:
-    return _detail(request, selectors.directive_for(request.user, code))
-
-
-@router.get(
-    "/{code}/attachments/{sha256}",
-    response={200: bytes, **ERRORS},
-    summary="Download an attachment",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "the file",
-                "content": {
-                    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
-                },
-            }
-        }
-    },
-)
-def attachment_download(request: HttpRequest, code: str, sha256: str) -> Any:
-    directive = selectors.directive_for(request.user, code)
-    attachment = directive.attachments.filter(sha256=sha256).first()
-    if attachment is None:
-        raise Http404
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-
-
 class ImportForm(Schema):
     """The edXML header (QCVN 102:2016/BTTTT) as form fields, beside the file."""
 
@@ -225,7 +191,7 @@ class ImportForm(Schema):
 def directive_import(
     request: HttpRequest,
     payload: Form[ImportForm],
-    file: File[UploadedFile] | None = None,
+    file: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> Any:
     """Registers the document once per (issuer, year, number, symbol): sending it again
     returns the registered one with ``created: false`` and changes nothing. With a PDF, DOCX
@@ -293,6 +259,41 @@ def directive_import(
             proposal.tasks if proposal else [],
             list(proposal.warnings) if proposal else [],
         ),
+    )
+
+
+# After /import: Django tries the paths in order, and /{code} would take "import".
+@router.get("/{code}", response={200: DirectiveDetail, **ERRORS}, summary="One document")
+def directive_detail(request: HttpRequest, code: str) -> Any:
+    return _detail(request, selectors.directive_for(request.user, code))
+
+
+@router.get(
+    "/{code}/attachments/{sha256}",
+    response={200: bytes, **ERRORS},
+    summary="Download an attachment",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "the file",
+                "content": {
+                    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                },
+            }
+        }
+    },
+)
+def attachment_download(request: HttpRequest, code: str, sha256: str) -> Any:
+    directive = selectors.directive_for(request.user, code)
+    attachment = directive.attachments.filter(sha256=sha256).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
     )
 
 

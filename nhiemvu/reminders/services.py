@@ -192,11 +192,14 @@ def run_once(now: dt.datetime | None = None) -> dict[str, int]:
     sent = 0
     while send_one(now):
         sent += 1
+    from nhiemvu.webhooks.services import run_once as webhooks_run
+
     return {
         "delivered": delivered,
         "already_done": skipped,
         "reports_queued": reports,
         "messages_tried": sent,
+        "webhooks_tried": webhooks_run(now),
     }
 
 
