@@ -48,7 +48,20 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.headers = status, code, message, headers
 
 
+def _presented(request: HttpRequest) -> set[str]:
+    tokens = set()
+    bearer = request.headers.get("Authorization", "")
+    if bearer.lower().startswith("bearer "):
+        tokens.add(bearer[7:].strip())
+    if request.headers.get("X-API-Key"):
+        tokens.add(request.headers["X-API-Key"].strip())
+    return tokens
+
+
 def _key_for(request: HttpRequest, token: str | None) -> ApiKey | None:
+    # Two different credentials in one request: refuse rather than pick the one that works.
+    if len(_presented(request)) > 1:
+        return None
     key = apikey_find(token or "")
     if key is None:
         return None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 
 def _no_nul(value: str) -> str:
@@ -17,6 +18,23 @@ def _no_nul(value: str) -> str:
 
 
 Clean = Annotated[str, AfterValidator(_no_nul)]
+
+
+def _iso_date(value: object) -> object:
+    # Pydantic alone also takes 0 or "1700000000" as a date (Unix time): only YYYY-MM-DD here.
+    if isinstance(value, dt.date) or (
+        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+    ):
+        return value
+    raise ValueError("Ngày không hợp lệ (dạng YYYY-MM-DD).")
+
+
+# A date as the API accepts it: ISO 8601, within the years the system handles.
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    Field(ge=dt.date(1900, 1, 1), le=dt.date(2200, 12, 31)),
+]
 
 
 Code = Annotated[str, StringConstraints(max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
@@ -119,7 +137,7 @@ class TaskIn(Schema):
     coordinators: list[Code] = Field(default=[], max_length=100)
     deliverable_kind: Deliverable = ""
     deliverable_text: Clean = Field(default="", max_length=500)
-    deadline: dt.date | None = None
+    deadline: IsoDate | None = None
     no_deadline_reason: Clean = Field(default="", max_length=2000)
 
 
@@ -140,19 +158,19 @@ class Completion(Schema):
     output_ref: Clean = Field(
         max_length=120, min_length=1, description="number and symbol of the output"
     )
-    output_date: dt.date
+    output_date: IsoDate
     text: Clean = Field(default="", max_length=20000)
 
 
 class ExtensionIn(Schema):
-    proposed_deadline: dt.date
+    proposed_deadline: IsoDate
     reason: Clean = Field(max_length=5000, min_length=1)
 
 
 class Decision(Schema):
     approve: bool
     note: Clean = Field(default="", max_length=5000)
-    new_deadline: dt.date | None = None
+    new_deadline: IsoDate | None = None
 
 
 class Advice(Schema):

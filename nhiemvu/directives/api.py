@@ -18,7 +18,7 @@ from pydantic import Field
 from nhiemvu.api import ERRORS, ApiError
 from nhiemvu.assignments import keyset
 from nhiemvu.assignments import selectors as task_selectors
-from nhiemvu.assignments.schemas import Clean, Code, OrgRef
+from nhiemvu.assignments.schemas import Clean, Code, IsoDate, OrgRef
 from nhiemvu.assignments.services import TaskSpec, directive_register
 from nhiemvu.directives import selectors
 from nhiemvu.directives.models import Authority, Directive, Urgency
@@ -57,7 +57,7 @@ class DirectiveOut(Schema):
     number: int
     symbol: str
     doc_type: str
-    doc_date: dt.date
+    doc_date: IsoDate
     issuer: OrgRef
     subject: str
     signer_name: str
@@ -170,7 +170,7 @@ class ImportForm(Schema):
     issuer: Code = Field(description="issuing organisation's code")
     number: int = Field(ge=1, le=99_999_999)
     symbol: Clean = Field(min_length=1, max_length=60, description="e.g. UBND-KSTT")
-    doc_date: dt.date
+    doc_date: IsoDate
     doc_type: Clean = Field(default="", max_length=20, description="CV, QĐ, CT, KH, TB…")
     subject: Clean = Field(min_length=1, max_length=1000)
     signer_name: Clean = Field(default="", max_length=150)

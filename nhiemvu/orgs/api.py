@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from nhiemvu.api import ERRORS, ApiError
+from nhiemvu.assignments.schemas import IsoDate
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.models import Organisation
 
@@ -48,7 +49,7 @@ def _out(o: Organisation) -> dict[str, Any]:
 
 class OrgFilters(Schema):
     kind: str = Field(default="", max_length=20)
-    active_on: dt.date | None = None
+    active_on: IsoDate | None = None
     after: str = Field(default="", max_length=40, description="the last code of the page before")
     limit: int = Field(default=100, ge=1, le=500)
 
@@ -96,8 +97,8 @@ class CalendarOut(Schema):
 
 
 class CalendarRange(Schema):
-    start: dt.date
-    end: dt.date
+    start: IsoDate
+    end: IsoDate
 
 
 @router.get("/calendar", response={200: CalendarOut, **ERRORS}, summary="Working days")
@@ -118,7 +119,7 @@ def calendar(request: HttpRequest, span: Query[CalendarRange]) -> Any:
 
 
 class AddIn(Schema):
-    date: dt.date
+    date: IsoDate
     working_days: int = Field(ge=-400, le=400)
 
 

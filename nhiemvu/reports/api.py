@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from nhiemvu.api import ERRORS, ApiError
+from nhiemvu.assignments.schemas import IsoDate
 from nhiemvu.conf import setting
 from nhiemvu.lib import periods
 from nhiemvu.reports import selectors
@@ -54,10 +55,13 @@ class SummaryOut(Schema):
 
 class SummaryQuery(Schema):
     period: str = Field(
-        max_length=40, description="2026-Q3, 2026-06, 2026-H1, 2026, or 2026-01-01..2026-03-31"
+        max_length=40,
+        pattern=r"^(19|20)\d{2}(-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?$"
+        r"|^\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}$",
+        description="2026-Q3, 2026-06, 2026-H1, 2026, or 2026-01-01..2026-03-31",
     )
     by: Literal["org", "leader", "document"] = "org"
-    as_of: dt.date | None = None
+    as_of: IsoDate | None = None
 
 
 def _row(row: Any, *, hide_key: bool = False) -> dict[str, Any]:

@@ -253,7 +253,11 @@ class ReferenceApiTest(ApiTestCase):
         self.assertEqual(report["total"]["total"], 1)
         self.assertEqual(report["period"]["label"], "Quý I năm 2026")
         bad = self.call("get", "/reports/summary?period=2026-Q7", self.office_key)
-        self.assertEqual((bad.status_code, bad.json()["code"]), (400, "bad_period"))
+        self.assertEqual((bad.status_code, bad.json()["code"]), (422, "invalid"))
+        february = self.call(
+            "get", "/reports/summary?period=2026-02-30..2026-03-31", self.office_key
+        )
+        self.assertEqual((february.status_code, february.json()["code"]), (400, "bad_period"))
 
 
 class SchemaTest(ApiTestCase):
