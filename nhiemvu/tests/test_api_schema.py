@@ -60,11 +60,11 @@ def keys(db: Any) -> dict[str, str]:
     p = Province()
     register(p)
     # A limit far above what the runs send: 429s would stand in for real answers.
-    fast = {"rate_per_minute": 1_000_000}
+    fast = 1_000_000
     keys = {
-        "office": api_key(p.office_org, role="office", **fast),
-        "lead": api_key(p.agency_a, **fast),
-        "read": api_key(p.agency_b, scope="read", **fast),
+        "office": api_key(p.office_org, role="office", rate_per_minute=fast),
+        "lead": api_key(p.agency_a, rate_per_minute=fast),
+        "read": api_key(p.agency_b, scope="read", rate_per_minute=fast),
     }
     # Cases are generated (and their auth set) after the fixtures and before the test body.
     CURRENT["key"] = keys["office"]
