@@ -1,0 +1,24 @@
+"""manage.py backup [--output FILE]: a consistent copy while the system runs (web.backup)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from nhiemvu.web.backup import BackupError, backup
+
+
+class Command(BaseCommand):
+    help = "Back up the database and the uploaded files."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--output", type=Path, help="the database copy's path")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            for path in backup(options["output"]):
+                self.stdout.write(str(path))
+        except BackupError as exc:
+            raise CommandError(str(exc)) from exc
