@@ -57,7 +57,7 @@ NASTY = [
 ]
 text = st.one_of(
     st.sampled_from(NASTY),
-    st.text(st.characters(exclude_categories=("Cs",)), max_size=300),
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=300),
 )
 SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True

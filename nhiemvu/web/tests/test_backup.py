@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import tempfile
 from pathlib import Path
 
@@ -53,14 +54,14 @@ class BackupTest(TransactionTestCase):
             self.assertTrue(stored.is_file())
 
             out = Path(tmp) / "sao-luu.db"
-            call_command("backup", output=out, stdout=open(Path(tmp) / "log", "w"))
+            call_command("backup", output=out, stdout=io.StringIO())
             # Disaster: tasks, the audit log and the file are gone.
             Assignment.objects.all().delete()
             AuditEvent.objects.all().delete()
             stored.unlink()
             with self.assertRaises(CommandError):
                 call_command("restore", out)  # asks for --yes first
-            call_command("restore", out, yes=True, stdout=open(Path(tmp) / "log", "w"))
+            call_command("restore", out, yes=True, stdout=io.StringIO())
 
             self.assertEqual(set(Assignment.objects.values_list("code", flat=True)), codes)
             self.assertEqual(AuditEvent.objects.count(), audit)
