@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import resource
 import statistics
 import sys
 import time
@@ -23,14 +22,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.common import ensure_database, peak_mb  # noqa: E402
 
 GOAL_MS = 200.0
 RUNS = 7
 PASSWORD = "bench-pages-2026"
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
@@ -40,13 +36,7 @@ def main() -> None:
     parser.add_argument("--url", default="", help="postgres://… (default: a SQLite file)")
     args = parser.parse_args()
     if args.url:
-        import psycopg
-
-        admin_url = args.url.rsplit("/", 1)[0] + "/postgres"
-        name = args.url.rsplit("/", 1)[1]
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-                conn.execute(f'CREATE DATABASE "{name}"')
+        ensure_database(args.url)
         os.environ["DATABASE_URL"] = args.url
     else:
         os.environ.pop("DATABASE_URL", None)

@@ -12,18 +12,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import ensure_database, peak_mb
 
 GOAL = 2.0
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
@@ -32,13 +28,7 @@ def main() -> None:
     parser.add_argument("--orgs", type=int, default=2000)
     parser.add_argument("--url", default="postgres://postgres@127.0.0.1:5432/nhiemvu_bench")
     args = parser.parse_args()
-    import psycopg
-
-    admin_url = args.url.rsplit("/", 1)[0] + "/postgres"
-    name = args.url.rsplit("/", 1)[1]
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+    ensure_database(args.url)
     os.environ["DATABASE_URL"] = args.url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nhiemvu.settings")
     import django

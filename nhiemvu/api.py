@@ -198,6 +198,18 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error(request, exc.status_code, "error", str(exc))
 
 
+def cursor_page(qs: Any, order: Any, *, size: int, after: str, before: str) -> dict[str, Any]:
+    """A keyset page for a list endpoint, or a 400 ``bad_cursor`` for a forged cursor; the
+    caller turns ``rows`` into ``items``."""
+    from nhiemvu.assignments import keyset
+
+    try:
+        page = keyset.page(qs, order, size=size, after=after, before=before)
+    except keyset.CursorError:
+        raise ApiError(400, "bad_cursor", _("The page cursor is not valid.")) from None
+    return {"rows": page.rows, "next": page.next, "previous": page.previous}
+
+
 def mount() -> NinjaAPI:
     from nhiemvu.assignments.api import router as tasks
     from nhiemvu.directives.api import router as directives

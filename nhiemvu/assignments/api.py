@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from nhiemvu.api import ERRORS, ApiError
-from nhiemvu.assignments import keyset, selectors
+from nhiemvu.api import ERRORS, ApiError, cursor_page
 from nhiemvu.assignments import schemas as s
+from nhiemvu.assignments import selectors
 from nhiemvu.assignments.actions import ACTIONS, applies
 from nhiemvu.assignments.models import Assignment, ExtensionStatus
 from nhiemvu.assignments.services import TaskSpec, assignment_create
@@ -81,13 +81,9 @@ def task_list(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
         deadline_from=f.deadline_from,
         deadline_to=f.deadline_to,
     )
-    try:
-        page = keyset.page(
-            qs, selectors.SORTS[f.sort], size=f.limit, after=f.after, before=f.before
-        )
-    except keyset.CursorError:
-        raise ApiError(400, "bad_cursor", _("The page cursor is not valid.")) from None
-    return {"items": [_out(t) for t in page.rows], "next": page.next, "previous": page.previous}
+    page = cursor_page(qs, selectors.SORTS[f.sort], size=f.limit, after=f.after, before=f.before)
+    rows = page.pop("rows")
+    return {**page, "items": [_out(t) for t in rows]}
 
 
 def _detail(request: HttpRequest, code: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from nhiemvu.api import ERRORS, ApiError
+from nhiemvu.api import ERRORS, cursor_page
 from nhiemvu.assignments import keyset
 from nhiemvu.assignments import selectors as task_selectors
 from nhiemvu.assignments.schemas import Clean, Code, IsoDate, OrgRef
@@ -155,13 +155,9 @@ def directive_list(request: HttpRequest, filters: Query[DirectiveFilters]) -> An
         qs = qs.filter(search_text__contains=word)
     if filters.year:
         qs = qs.filter(year=filters.year)
-    try:
-        page = keyset.page(
-            qs, ORDER, size=filters.limit, after=filters.after, before=filters.before
-        )
-    except keyset.CursorError:
-        raise ApiError(400, "bad_cursor", _("The page cursor is not valid.")) from None
-    return {"items": [_out(d) for d in page.rows], "next": page.next, "previous": page.previous}
+    page = cursor_page(qs, ORDER, size=filters.limit, after=filters.after, before=filters.before)
+    rows = page.pop("rows")
+    return {**page, "items": [_out(d) for d in rows]}
 
 
 class ImportForm(Schema):

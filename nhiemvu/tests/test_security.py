@@ -55,10 +55,12 @@ def snapshot(task: Assignment) -> tuple[Any, ...]:
     )
 
 
-class MatrixTest(BaseTestCase):
+class TwoTasksTestCase(BaseTestCase):
+    """The base task (led by A, coordinated by B) and a task of another organisation (C, the
+    outsider's), which nobody at A or B may touch."""
+
     def setUp(self) -> None:
         super().setUp()
-        # A task of another organisation (C, the outsider's): nobody at A or B may touch it.
         register(
             self.p,
             ref="300/UBND-VX",
@@ -69,6 +71,11 @@ class MatrixTest(BaseTestCase):
             ],
         )
         self.other = Assignment.objects.get(lead=self.p.agency_c)
+
+
+class MatrixTest(TwoTasksTestCase):
+    def setUp(self) -> None:
+        super().setUp()
         self.personas = self.p.personas()
 
     def client_for(self, user: User) -> Client:
@@ -157,22 +164,12 @@ class MatrixTest(BaseTestCase):
         self.assertEqual(snapshot(self.task), before)
 
 
-class ApiMatrixTest(BaseTestCase):
+class ApiMatrixTest(TwoTasksTestCase):
     """Every API operation × every kind of key, on a task of the key's organisation and one
     of another."""
 
     def setUp(self) -> None:
         super().setUp()
-        register(
-            self.p,
-            ref="300/UBND-VX",
-            tasks=[
-                TaskSpec(
-                    content="Việc của huyện", lead=self.p.agency_c, deadline=dt.date(2026, 4, 30)
-                )
-            ],
-        )
-        self.other = Assignment.objects.get(lead=self.p.agency_c)
         # The office last: its actions (reassign, pause) change whose task it is.
         self.keys = {
             "lead-read": (api_key(self.p.agency_a, scope="read"), self.p.agency_a),
