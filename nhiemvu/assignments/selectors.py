@@ -19,6 +19,7 @@ from nhiemvu.assignments.models import (
     ExtensionStatus,
 )
 from nhiemvu.assignments.status import label_q
+from nhiemvu.lib import docref
 from nhiemvu.lib.vntext import fold
 
 # The orders a task list offers (web and API): each keyset-paginable on (date, code).
@@ -70,7 +71,12 @@ def filter_tasks(
         else:
             qs = qs.filter(Q(lead__code=org) | Exists(coordinates))
     if doc:
-        qs = qs.filter(Q(directive__code=doc) | Q(directive__ref=doc))
+        # "3/UBND-VX" is stored as Decree 30 writes it, "03/UBND-VX": compare normalised.
+        try:
+            ref = str(docref.parse(doc))
+        except docref.DocRefError:
+            ref = doc
+        qs = qs.filter(Q(directive__code=doc) | Q(directive__ref=ref))
     if leader:
         qs = qs.filter(assigned_by__username=leader)
     if deliverable == "yes":

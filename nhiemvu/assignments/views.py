@@ -89,7 +89,11 @@ def _detail_context(request: HttpRequest, task: Assignment) -> dict[str, Any]:
 @login_required
 def task_detail(request: HttpRequest, code: str) -> HttpResponse:
     task = selectors.task_for(request.user, code)
-    return render(request, "assignments/task_detail.html", _detail_context(request, task))
+    context = _detail_context(request, task)
+    # "?thao-tac=complete" from a home page's one-click button opens that form.
+    if request.GET.get("thao-tac") in context["actions"]:
+        context["open_action"] = request.GET["thao-tac"]
+    return render(request, "assignments/task_detail.html", context)
 
 
 @login_required

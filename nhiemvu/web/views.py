@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -11,6 +14,7 @@ from nhiemvu.assignments.models import Extension, ExtensionStatus, WorkState
 from nhiemvu.assignments.status import Label, label_q
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.rules import scope_of
+from nhiemvu.reminders.models import ReminderLog, RuleCode
 from nhiemvu.reports import selectors as report_selectors
 
 
@@ -56,10 +60,23 @@ def home(request: HttpRequest) -> HttpResponse:
             .order_by("requested_at")[:20]
         )
         context["refused"] = tasks.filter(label_q([Label.REFUSED])).order_by("id")[:20]
+        # The founding letter's 3-monthly urging: tasks without deadline open for three months
+        # or more whose last check is older than that (or that were never checked).
+        cutoff = workdays.today() - dt.timedelta(days=91)
+        checked = ReminderLog.objects.filter(
+            task=OuterRef("pk"), rule=RuleCode.NO_DEADLINE, created_at__date__gt=cutoff
+        )
+        context["quarterly"] = (
+            tasks.filter(label_q([Label.NO_DEADLINE]), assigned_on__lte=cutoff)
+            .exclude(Exists(checked))
+            .order_by("assigned_on", "id")[:20]
+        )
         context["flagged"] = (
             tasks.filter(flagged=True).exclude(state=WorkState.DONE).order_by("id")[:20]
         )
     if scope.lead_org_ids:
+        # One-click reports on the agency's own open tasks.
+        context["quick"] = scope.lead_org_ids
         # An agency sees apart the tasks it only coordinates.
         context["coordinated"] = (
             tasks.exclude(lead_id__in=scope.lead_org_ids)

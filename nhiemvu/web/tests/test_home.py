@@ -95,4 +95,50 @@ class LeaderHomeTest(BaseTestCase):
                 self.client.get(reverse("home"))
 
     def home_queries(self, user: User) -> int:
-        return {self.p.chairman: 13, self.p.office: 16, self.p.lead_officer: 9}[user]
+        return {self.p.chairman: 13, self.p.office: 17, self.p.lead_officer: 9}[user]
+
+
+class AgencyAndOfficeHomeTest(BaseTestCase):
+    def test_one_click_reports_open_the_form_on_the_task_page(self) -> None:
+        with travel(dt.date(2026, 3, 27)):  # the task is due soon: on the agency's home
+            self.login(self.p.lead_officer)
+            home = self.client.get(reverse("home")).content.decode()
+            link = f"/nhiem-vu/{self.task.code}/?thao-tac=complete#action-complete"
+            self.assertIn(link, home)
+            page = self.client.get(f"/nhiem-vu/{self.task.code}/", {"thao-tac": "complete"})
+            self.assertContains(page, '<details class="card mb-2" open id="action-complete">')
+            # The coordinating agency sees the task but gets no report buttons for it.
+            self.login(self.p.coord_officer)
+            self.assertNotIn(link, self.client.get(reverse("home")).content.decode())
+            # An action this user may not take is not opened (nor shown).
+            forbidden = self.client.get(f"/nhiem-vu/{self.task.code}/", {"thao-tac": "complete"})
+            self.assertNotContains(forbidden, 'id="action-complete"')
+
+    def test_the_office_sees_tasks_without_deadline_due_for_their_3_monthly_check(self) -> None:
+        from nhiemvu.reminders.models import ReminderLog, RuleCode
+
+        register(
+            self.p,
+            ref="3/UBND-VX",
+            doc_date=dt.date(2025, 10, 1),
+            tasks=[
+                TaskSpec(
+                    content="Thường xuyên rà soát",
+                    lead=self.p.agency_b,
+                    no_deadline_reason="Nhiệm vụ thường xuyên",
+                )
+            ],
+        )
+        task = Assignment.objects.get(summary__startswith="Thường xuyên rà soát")
+        self.login(self.p.office)
+        self.assertEqual(
+            [t.pk for t in self.client.get(reverse("home")).context["quarterly"]], [task.pk]
+        )
+        ReminderLog.objects.create(
+            key=f"nd-{task.pk}",
+            rule=RuleCode.NO_DEADLINE,
+            period="2026-Q1",
+            task=task,
+            created_at=dt.datetime(2026, 3, 2, 1, tzinfo=dt.UTC),
+        )
+        self.assertEqual(list(self.client.get(reverse("home")).context["quarterly"]), [])
