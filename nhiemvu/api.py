@@ -105,13 +105,16 @@ api = NinjaAPI(
 )
 
 
-def error(request: HttpRequest, status: int, code: str, message: str, **fields: Any) -> Any:
-    response = api.create_response(
-        request,
-        {"code": code, "message": message, "fields": fields.get("fields") or {}},
-        status=status,
-    )
-    return response
+def error(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, list[str]] | None = None,
+) -> HttpResponse:
+    """The one error body: ``{"code", "message", "fields"}``."""
+    body = {"code": code, "message": message, "fields": fields or {}}
+    return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(ApiError)
