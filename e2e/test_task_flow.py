@@ -169,3 +169,34 @@ def test_search_without_diacritics(live_server: Any, page: Any) -> None:
     page.press("#global-q", "Enter")
     page.wait_for_selector(f"a[href='/nhiem-vu/{task.code}/']")
     assert page.console_errors == []
+
+
+def test_the_list_filters_in_place_and_the_url_follows(live_server: Any, page: Any) -> None:
+    p, task = one_task()
+    register(
+        p,
+        ref="8/UBND-VX",
+        doc_date=workdays.today() - dt.timedelta(days=40),
+        tasks=[
+            TaskSpec(
+                content="Việc đã quá hạn",
+                lead=p.agency_b,
+                deadline=workdays.today() - dt.timedelta(days=5),
+            )
+        ],
+    )
+    login(page, live_server.url, "office")
+    page.goto(f"{live_server.url}/nhiem-vu/")
+    assert page.locator("#results tbody a[href^='/nhiem-vu/']").count() == 2
+    page.evaluate("document.body.dataset.marker = 'same-page'")  # gone after a full reload
+    page.select_option("#id_status", "overdue")
+    page.click("#task-filters button[type=submit]")
+    page.wait_for_url("**status=overdue**")
+    page.wait_for_function(
+        "document.querySelectorAll(\"#results tbody a[href^='/nhiem-vu/']\").length == 1"
+    )
+    assert page.evaluate("document.body.dataset.marker") == "same-page"  # htmx, not a reload
+    assert task.code not in page.inner_html("#results")
+    page.reload()  # the URL alone reproduces the view
+    assert page.locator("#results tbody a[href^='/nhiem-vu/']").count() == 1
+    assert page.console_errors == []
