@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from nhiemvu.api import ERRORS, ApiError, cursor_page
@@ -203,6 +204,25 @@ def _route(name: str, schema: type[Schema] | None, summary: str) -> None:
 
     endpoint.__name__ = f"task_{name}"
     router.post(path, response=responses, summary=summary, operation_id=f"task_{name}")(endpoint)
+    if name in WITH_FILE and schema is not None:
+        # The same action as multipart form fields plus the file, as the browser sends it
+        # (the output document of a completion, a progress report's annex).
+        def upload(request: HttpRequest, code: str, payload: Any, file: Any = None) -> Any:
+            return _act(request, code, name, payload.dict())
+
+        upload.__annotations__["payload"] = Form[schema]  # type: ignore[valid-type]
+        upload.__annotations__["file"] = File[UploadedFile]
+        upload.__name__ = f"task_{name}_upload"
+        router.post(
+            f"{path}/upload",
+            response=responses,
+            summary=f"{summary}, with a file (PDF, DOCX)",
+            operation_id=f"task_{name}_upload",
+        )(upload)
+
+
+# Actions whose browser form takes a file: each has a multipart twin at …/<action>/upload.
+WITH_FILE = {"progress", "complete", "comment"}
 
 
 _route("accept", None, "Accept the task (lead agency)")
