@@ -210,7 +210,7 @@ def _route(name: str, schema: type[Schema] | None, summary: str) -> None:
         def upload(request: HttpRequest, code: str, payload: Any, file: Any = None) -> Any:
             return _act(request, code, name, payload.dict())
 
-        upload.__annotations__["payload"] = Form[schema]  # type: ignore[valid-type]
+        upload.__annotations__["payload"] = Form[schema]  # type: ignore[misc, valid-type]
         upload.__annotations__["file"] = File[UploadedFile]
         upload.__name__ = f"task_{name}_upload"
         router.post(

@@ -319,4 +319,5 @@ class ApiFileTest(ApiTestCase):
         self.assertEqual(ok.json()["status"], "awaiting")
         attachment = AssignmentAttachment.objects.get()
         self.assertEqual(attachment.original_name, "bao-cao.pdf")
+        assert attachment.event is not None
         self.assertEqual(attachment.event.kind, "completion")
