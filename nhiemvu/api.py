@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI, Schema, Swagger
 from ninja.errors import AuthenticationError, HttpError
@@ -125,28 +126,30 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
     return response
 
 
-# Pydantic's messages are English; the body says in Vietnamese what was wrong with each field.
-_PYDANTIC: dict[str, str] = {
-    "missing": "Thiếu trường bắt buộc.",
-    "string_too_long": "Quá dài.",
-    "string_too_short": "Không được để trống.",
-    "string_type": "Phải là một chuỗi ký tự.",
-    "int_parsing": "Phải là một số nguyên.",
-    "int_type": "Phải là một số nguyên.",
-    "bool_parsing": "Phải là true hoặc false.",
-    "bool_type": "Phải là true hoặc false.",
-    "date_from_datetime_parsing": "Ngày không hợp lệ (dạng YYYY-MM-DD).",
-    "date_parsing": "Ngày không hợp lệ (dạng YYYY-MM-DD).",
-    "date_type": "Ngày không hợp lệ (dạng YYYY-MM-DD).",
-    "literal_error": "Giá trị không nằm trong danh sách cho phép.",
-    "enum": "Giá trị không nằm trong danh sách cho phép.",
-    "less_than_equal": "Giá trị quá lớn.",
-    "greater_than_equal": "Giá trị quá nhỏ.",
-    "list_type": "Phải là một danh sách.",
-    "too_long": "Danh sách quá dài.",
-    "model_attributes_type": "Phải là một đối tượng JSON.",
-    "dict_type": "Phải là một đối tượng JSON.",
-    "json_invalid": "Nội dung không phải JSON hợp lệ.",
+# Pydantic's messages are fixed English sentences; the body says in the user's language (Vietnamese
+# first) what was wrong with each field.
+BAD_DATE = gettext_lazy("Not a valid date (YYYY-MM-DD).")
+_PYDANTIC: dict[str, Any] = {
+    "missing": gettext_lazy("This field is required."),
+    "string_too_long": gettext_lazy("Too long."),
+    "string_too_short": gettext_lazy("Must not be empty."),
+    "string_type": gettext_lazy("Must be a string."),
+    "int_parsing": gettext_lazy("Must be a whole number."),
+    "int_type": gettext_lazy("Must be a whole number."),
+    "bool_parsing": gettext_lazy("Must be true or false."),
+    "bool_type": gettext_lazy("Must be true or false."),
+    "date_from_datetime_parsing": BAD_DATE,
+    "date_parsing": BAD_DATE,
+    "date_type": BAD_DATE,
+    "literal_error": gettext_lazy("Not one of the allowed values."),
+    "enum": gettext_lazy("Not one of the allowed values."),
+    "less_than_equal": gettext_lazy("Too large."),
+    "greater_than_equal": gettext_lazy("Too small."),
+    "list_type": gettext_lazy("Must be a list."),
+    "too_long": gettext_lazy("The list is too long."),
+    "model_attributes_type": gettext_lazy("Must be a JSON object."),
+    "dict_type": gettext_lazy("Must be a JSON object."),
+    "json_invalid": gettext_lazy("The body is not valid JSON."),
 }
 
 
@@ -161,10 +164,10 @@ def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         ]
         name = ".".join(location) or "_"
         kind = str(item.get("type"))
-        if kind == "value_error":  # our own validators raise with a Vietnamese message
+        if kind == "value_error":  # our own validators raise with a translated message
             message = str(item.get("msg", "")).removeprefix("Value error, ")
         else:
-            message = _PYDANTIC.get(kind, "Giá trị không hợp lệ.")
+            message = str(_PYDANTIC.get(kind, gettext_lazy("Not a valid value.")))
         fields.setdefault(name, []).append(message)
     return error(request, 422, "invalid", _("Some fields are not valid."), fields=fields)
 

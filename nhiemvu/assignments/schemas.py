@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
@@ -13,7 +14,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 def _no_nul(value: str) -> str:
     # PostgreSQL cannot store U+0000 in text; say so instead of failing at the database.
     if "\x00" in value:
-        raise ValueError("Không được chứa ký tự NUL.")
+        raise ValueError(_("Must not contain the NUL character."))
     return value
 
 
@@ -26,7 +27,7 @@ def _iso_date(value: object) -> object:
         isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
     ):
         return value
-    raise ValueError("Ngày không hợp lệ (dạng YYYY-MM-DD).")
+    raise ValueError(_("Not a valid date (YYYY-MM-DD)."))
 
 
 # A date as the API accepts it: ISO 8601, within the years the system handles.

@@ -74,6 +74,26 @@ class TaskSpec:
     assigned_by: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def from_review(cls, data: dict[str, Any]) -> TaskSpec:
+        """A task as reviewed on "Nhập văn bản" (or proposed to the import API): ``leads`` and
+        ``coordinators`` are organisations; several leads fan out into one task each."""
+        leads = list(data["leads"])
+        several = len(leads) > 1
+        return cls(
+            content=data["content"],
+            summary=data["summary"],
+            lead=None if several else leads[0],
+            group_orgs=leads if several else (),
+            group_label=data["group_label"] if several else "",
+            coordinators=[c for c in data["coordinators"] if c not in leads],
+            deliverable_kind=data["deliverable_kind"] or "",
+            deliverable_text=data["deliverable_text"],
+            deadline=data["deadline"],
+            recurrence=data["recurrence"] or "",
+            no_deadline_reason=data["no_deadline_reason"],
+        )
+
 
 # --- helpers --------------------------------------------------------------------------------
 

@@ -311,24 +311,16 @@ def _specs(tasks: list[dict[str, Any]]) -> list[TaskSpec]:
         leads = [orgs[c] for c in t["leads"] if c in orgs]
         if not t["keep"] or not leads:
             continue  # "đề nghị" (not bound) or no lead found: left for the office to review
-        several = len(leads) > 1
-        specs.append(
-            TaskSpec(
-                content=t["content"],
-                summary=t["summary"],
-                lead=None if several else leads[0],
-                group_orgs=leads if several else (),
-                group_label=t["group_label"] if several else "",
-                coordinators=[orgs[c] for c in t["coordinators"] if c in orgs],
-                deliverable_kind=t["deliverable_kind"],
-                deliverable_text=t["deliverable_text"],
-                deadline=t["deadline"],
-                recurrence=t["recurrence"],
-                no_deadline_reason=AUTO_REASON
-                if t["deliverable_kind"] and not t["deadline"] and not t["recurrence"]
-                else "",
-            )
-        )
+        # The office's review, done by rule: a deliverable without deadline gets the reason
+        # that keeps it flagged until the office looks at it.
+        without_deadline = t["deliverable_kind"] and not t["deadline"] and not t["recurrence"]
+        reviewed = {
+            **t,
+            "leads": leads,
+            "coordinators": [orgs[c] for c in t["coordinators"] if c in orgs],
+            "no_deadline_reason": AUTO_REASON if without_deadline else "",
+        }
+        specs.append(TaskSpec.from_review(reviewed))
     return specs
 
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -105,7 +103,9 @@ def _import_save(request: HttpRequest) -> HttpResponse:
             urgency=data["urgency"],
             text=data["text"],
         )
-        specs = [_task_spec(f.cleaned_data) for f in tasks.forms if f.cleaned_data.get("keep")]
+        specs = [
+            TaskSpec.from_review(f.cleaned_data) for f in tasks.forms if f.cleaned_data.get("keep")
+        ]
         try:
             directive = directive_register(actor=request.user, spec=spec, tasks=specs)
         except ValidationError as exc:
@@ -136,22 +136,4 @@ def _import_save(request: HttpRequest) -> HttpResponse:
             "proposal": None,
         },
         status=400,
-    )
-
-
-def _task_spec(data: dict[str, Any]) -> TaskSpec:
-    leads = list(data["leads"])
-    several = len(leads) > 1
-    return TaskSpec(
-        content=data["content"],
-        summary=data["summary"],
-        lead=None if several else leads[0],
-        group_orgs=leads if several else (),
-        group_label=data["group_label"] if several else "",
-        coordinators=[c for c in data["coordinators"] if c not in leads],
-        deliverable_kind=data["deliverable_kind"] or "",
-        deliverable_text=data["deliverable_text"],
-        deadline=data["deadline"],
-        recurrence=data["recurrence"] or "",
-        no_deadline_reason=data["no_deadline_reason"],
     )

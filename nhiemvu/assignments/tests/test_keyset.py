@@ -68,7 +68,6 @@ class KeysetTest(HypothesisTestCase):
         self.assertEqual(back[::-1], pages)
 
     def test_a_forged_cursor_is_refused(self) -> None:
-        for token in ["", "x", "e30", keyset.encode(None, "a" * 50)[:-2] + "!!"]:
-            if token:
-                with self.assertRaises(keyset.CursorError):
-                    keyset.decode(token)
+        for token in ["x", "e30", keyset.encode(None, "a" * 50)[:-2] + "!!"]:
+            with self.assertRaises(keyset.CursorError):
+                keyset.decode(token)
