@@ -299,28 +299,46 @@ class Gazetteer:
         return self.regex.match(text, pos) if self.regex else None
 
 
+_HEAD_AT = re.compile(rf"(?:{HEADS})(?![{_LOW}])")
+_NAME_WORD = re.compile(rf"[ \t]*(?:-[ \t]*)?(?:&[ \t]*)?([{UPPER}{_LOW}0-9&.]+)")
+_AND_CAP = re.compile(rf"\s*và\s+{_CAP}")
+_LIST_SKIP = re.compile(r"\s*(?:cho\s+)?")
+_ENUM_CHUNK = re.compile(r"\s*(?:-\s*)?([^,;:.\n]{1,300})")
+_ENUM_JOINED = re.compile(r"[^,;:.\n]{1,300},\s*[^,;:.\n]{1,300}")
+_COMMA = re.compile(r"\s*,\s*")
+
+
+def _last_word(text: str, end: int) -> str:
+    """The whitespace-separated word that ends at or before ``end``, found without copying the
+    text before it (every copy of ``text[:end]`` made reading a long text quadratic)."""
+    window = text[max(0, end - 64) : end].split()
+    return window[-1] if window else ""
+
+
 def _generic(text: str, pos: int) -> int | None:
     """End of a "Head + Proper Name" mention starting at pos, or None."""
-    m = re.match(rf"(?:{HEADS})(?![{_LOW}])", text[pos:])
+    # Patterns are matched at a position, never on a slice of the rest of the text: a slice
+    # per mention made reading a long text quadratic.
+    m = _HEAD_AT.match(text, pos)
     if not m:
         return None
-    end = pos + m.end()
+    end = m.end()
     words = 0
     while words < 9:
         # Names stay on one line: a line break ends them ("Kính gửi: Bộ Nội vụ\nXét …").
-        w = re.match(rf"[ \t]*(?:-[ \t]*)?(?:&[ \t]*)?([{UPPER}{_LOW}0-9&.]+)", text[end:])
+        w = _NAME_WORD.match(text, end)
         if not w:
             break
         token = w.group(1).rstrip(".")
         if not token:
             break
-        before = text[:end].split()
-        compound = bool(before) and f"{before[-1]} {token}" in NAME_COMPOUNDS
+        before = _last_word(text, end)
+        compound = bool(before) and f"{before} {token}" in NAME_COMPOUNDS
         if (
             token[0].islower()
             and token in STOP_WORDS
             and not compound
-            and not (token == "và" and re.match(rf"\s*và\s+{_CAP}", text[end:]))
+            and not (token == "và" and _AND_CAP.match(text, end))
         ):
             break
         if (
@@ -329,7 +347,7 @@ def _generic(text: str, pos: int) -> int | None:
             and token.lower() not in ("tỉnh", "huyện", "xã", "thành", "thị")
         ):
             break
-        end += w.end() - (len(w.group(1)) - len(token))
+        end = w.end() - (len(w.group(1)) - len(token))
         words += 1
     return end if words else None
 
@@ -390,13 +408,13 @@ def _enumeration(text: str, enum: re.Match[str], gazetteer: Gazetteer) -> tuple[
     found: list[Mention] = []
     cursor = enum.end()
     while True:
-        chunk = re.match(r"\s*(?:-\s*)?([^,;:.\n]+)", text[cursor:])
+        chunk = _ENUM_CHUNK.match(text, cursor)
         if not chunk:
             break
-        start = cursor + chunk.start(1)
+        start = chunk.start(1)
         raw = chunk.group(1)
         # A known name with a comma inside: try joining with the next chunk.
-        joined = re.match(r"[^,;:.\n]+,\s*[^,;:.\n]+", text[start:])
+        joined = _ENUM_JOINED.match(text, start)
         if joined:
             known = gazetteer.match(f"{head} {joined.group(0)}", 0)
             if known and known.end() > len(head) + 1 + len(raw):
@@ -414,15 +432,15 @@ def _enumeration(text: str, enum: re.Match[str], gazetteer: Gazetteer) -> tuple[
         name = " ".join(words[:cut]) if cut is not None else raw.strip()
         if not name or not name[0].isupper():
             break
-        end = start + text[start:].index(name.split()[-1]) + len(name.split()[-1])
+        end = text.index(name.split()[-1], start) + len(name.split()[-1])
         found.append(Mention(f"{head} {name}", start, end))
         cursor = end
         if cut is not None:
             break
-        nxt = re.match(r"\s*,\s*", text[cursor:])
+        nxt = _COMMA.match(text, cursor)
         if not nxt:
             break
-        cursor += nxt.end()
+        cursor = nxt.end()
     return found, cursor
 
 
@@ -435,8 +453,8 @@ def mentions_list(text: str, pos: int, gazetteer: Gazetteer) -> tuple[list[Menti
     found: list[Mention] = []
     cursor = pos
     while True:
-        skip = re.match(r"\s*(?:cho\s+)?", text[cursor:])
-        at = cursor + (skip.end() if skip else 0)
+        skip = _LIST_SKIP.match(text, cursor)
+        at = skip.end() if skip else cursor
         enum = ENUMERATION.match(text, at)
         if enum:
             items, cursor = _enumeration(text, enum, gazetteer)

@@ -101,8 +101,9 @@ _VERB_RE = "|".join(
 )
 VERB_START = re.compile(rf"(?:{_VERB_RE})(?![\wđ])", re.IGNORECASE)
 # Connectives and framing that may precede the working part of a sentence.
+# Matched at a position (``.match(text, pos)``), so no "^": it would only hold at a line start.
 LEADING = re.compile(
-    r"^(?:(?:Theo\s+đó|Đồng\s+thời|Ngoài\s+ra|Bên\s+cạnh\s+đó|Mặt\s+khác|Trong\s+đó|Cụ\s+thể|"
+    r"(?:(?:Theo\s+đó|Đồng\s+thời|Ngoài\s+ra|Bên\s+cạnh\s+đó|Mặt\s+khác|Trong\s+đó|Cụ\s+thể|"
     r"Về\s+việc\s+này|Sau\s+khi\s+xem\s+xét|Trên\s+cơ\s+sở[^,]{0,80}|Căn\s+cứ[^,]{0,120}|"
     r"Để[^,]{0,160}|Nhằm[^,]{0,160}|Trước\s+tình\s+hình[^,]{0,120}|Thực\s+hiện[^,;]{0,200})\s*[,:;]\s*)+",
     re.IGNORECASE,
@@ -112,7 +113,7 @@ TRIGGER = re.compile(
     r"(?P<colon>\s*:)?\s+(?:cho\s+)?"
 )
 COORDINATE = re.compile(
-    r"^\s*[,;]?\s*(?:chủ\s*trì\s*,?\s*)?(?:và\s+)?(?:phối\s*hợp\s*chặt\s*chẽ|phối\s*hợp|cùng)\s*(?:với\s+)?",
+    r"\s*[,;]?\s*(?:chủ\s*trì\s*,?\s*)?(?:và\s+)?(?:phối\s*hợp\s*chặt\s*chẽ|phối\s*hợp|cùng)\s*(?:với\s+)?",
     re.IGNORECASE,
 )
 LEAD_TAIL = re.compile(r"^\s*(?:,\s*)?chủ\s*trì\s*(?:,\s*)?", re.IGNORECASE)
@@ -287,8 +288,11 @@ def extract(
 
 
 def _strip_leading(text: str, pos: int) -> int:
-    m = LEADING.match(text[pos:])
-    return pos + m.end() if m else pos
+    m = LEADING.match(text, pos)
+    return m.end() if m else pos
+
+
+_AFTER_SUBJECT = re.compile(r"\s*(?:,\s*)?(?:đặc\s*biệt[^,]{0,60},\s*)?")
 
 
 def _subject(text: str, pos: int, gazetteer: ag.Gazetteer) -> tuple[list[ag.Mention], int] | None:
@@ -298,9 +302,8 @@ def _subject(text: str, pos: int, gazetteer: ag.Gazetteer) -> tuple[list[ag.Ment
         return None
     if any(ASSIGNER.search(m.text) for m in found):
         return None
-    rest = text[end:]
-    after = re.match(r"\s*(?:,\s*)?(?:đặc\s*biệt[^,]{0,60},\s*)?", rest)
-    verb_at = end + (after.end() if after else 0)
+    after = _AFTER_SUBJECT.match(text, end)
+    verb_at = after.end() if after else end
     if TRIGGER.match(text, verb_at):
         return None
     if not VERB_START.match(text, verb_at):
@@ -330,10 +333,10 @@ def _coordinators(
 ) -> tuple[list[ag.Mention], int]:
     tail = LEAD_TAIL.match(text, pos)
     at = tail.end() if tail else pos
-    coord = COORDINATE.match(text[at:end])
+    coord = COORDINATE.match(text, at, end)
     if not coord:
         return [], at
-    found, list_end = ag.mentions_list(text, at + coord.end(), gazetteer)
+    found, list_end = ag.mentions_list(text, coord.end(), gazetteer)
     return found, (list_end if found else at)
 
 
@@ -553,13 +556,16 @@ def _prev_end(body: list[Sentence], index: int) -> int:
     return body[index - 1].end if index else -1
 
 
+_COMMA_AT = re.compile(r",\s*")
+
+
 def _after_condition(text: str, start: int, end: int) -> int:
     m = re.search(r"kịp\s*thời\s+báo\s*cáo", text[start:end], re.I)
     comma = text.rfind(",", start, start + (m.start() if m else 0))
     if comma < 0:
         return end
-    skip = re.match(r",\s*", text[comma:])
-    return comma + (skip.end() if skip else 1)
+    skip = _COMMA_AT.match(text, comma)
+    return skip.end() if skip else comma + 1
 
 
 def _after_recurrence(clause: str) -> str:

@@ -35,7 +35,8 @@ CITED_SELF = re.compile(
 ISSUER_WORDS = re.compile(
     r"ỦY\s*BAN|UỶ\s*BAN|UBND|VĂN\s*PHÒNG|BỘ|SỞ|CHÍNH\s*PHỦ|THỦ\s*TƯỚNG|HỘI\s*ĐỒNG|BAN\b|TỈNH|THÀNH\s*PHỐ"
 )
-SIGNATURE = re.compile(r"(?m)^\|?\s*(?P<auth>TM|KT|TL|TUQ|Q)\.\s*(?P<who>[^\n|]+)")
+# "[ \t]*", not "\s*": a run of blank lines would let every line start rescan the rest of them.
+SIGNATURE = re.compile(r"(?m)^\|?[ \t]*(?P<auth>TM|KT|TL|TUQ|Q)\.\s*(?P<who>[^\n|]+)")
 ADDRESSEES = re.compile(r"Kính\s*gửi\s*:?\s*", re.IGNORECASE)
 NEWS_ADDRESSEES = re.compile(
     r"\bgửi\s+(?P<list>(?:các|UBND|Ủy\s*ban)[^.]{3,300}?)\s+về\s+việc", re.I
@@ -180,7 +181,8 @@ def parse_header(t: Text) -> Header:
     if signatures:
         sig = signatures[-1]
         header.authority = sig.group("auth")
-        after = [ln.strip(" |") for ln in text[sig.end() :].split("\n") if ln.strip(" |")]
+        block = text[sig.end() : sig.end() + 2000]  # the signature block is a few lines
+        after = [ln.strip(" |") for ln in block.split("\n") if ln.strip(" |")]
         title_lines = [ln for ln in after[:3] if ln.isupper()]
         header.signer_title = " ".join(title_lines) if title_lines else sig.group("who").strip()
         names = [

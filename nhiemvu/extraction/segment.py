@@ -32,6 +32,8 @@ _ABBREVIATIONS = {
 LIST_MARKER = re.compile(
     r"^\s*(?:(?:\d{1,2}(?:\.\d{1,2})*\.?\)?|[a-zđ]\)|[IVX]{1,4}\.|[-+•*–])\s+|Điều\s+\d+\.?\s*)"
 )
+_LAST_WORD = re.compile(r"([\wđĐ./]+)[.!?…]$")
+_WINDOW = 48
 _BOUNDARY = re.compile(rf"(?<=[.!?…])[\"”)]?\s+(?=[\"“(]?[{UPPER}0-9])")
 
 
@@ -53,8 +55,10 @@ def _split_line(line: str, offset: int) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for m in _BOUNDARY.finditer(line):
-        before = line[: m.start()].rstrip('"”)')
-        word = re.search(r"([\wđĐ./]+)[.!?…]$", before)
+        # Only the word before the mark matters: look at a bounded window, not the whole line
+        # before it (slicing and searching the line at every boundary made long lines quadratic).
+        before = line[max(0, m.start() - _WINDOW) : m.start()].rstrip('"”)')
+        word = _LAST_WORD.search(before)
         if word and (
             word.group(1).lower().rstrip(".") in _ABBREVIATIONS or len(word.group(1)) == 1
         ):
