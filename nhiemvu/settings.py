@@ -32,14 +32,48 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+# Safe by default: DEBUG is off unless asked for (DEBUG=1), so a server started without any
+# setting never shows tracebacks; production mode adds secure cookies, HSTS and TLS redirects.
 PRODUCTION = env_bool("NHIEMVU_PRODUCTION", False)
-DEBUG = env_bool("DEBUG", not PRODUCTION)
-SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else "dev-only-insecure-key-change-me")
-if PRODUCTION and not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when NHIEMVU_PRODUCTION=1")
+DEBUG = env_bool("DEBUG", False)
+VAR_DIR = Path(env_str("NHIEMVU_VAR_DIR", str(BASE_DIR / "var")))
+# Never a key written in the code. Production must set SECRET_KEY (refused if short or the old
+# development value); a local installation gets a random key made once and kept in var/.
+DEVELOPMENT_KEYS = {"dev-only-insecure-key-change-me"}
+
+
+def _secret_key() -> str:
+    key = os.environ.get("SECRET_KEY", "")
+    if PRODUCTION:
+        if len(key) < 40 or key in DEVELOPMENT_KEYS:
+            raise RuntimeError(
+                "NHIEMVU_PRODUCTION=1 needs SECRET_KEY set to a random value of at least 40 "
+                "characters (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+            )
+        return key
+    if key:
+        return key
+    path = VAR_DIR / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        import secrets
+
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        fresh = secrets.token_urlsafe(50)
+        # O_EXCL: two processes starting together keep the one written first.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(fresh)
+        return fresh
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_str("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
-VAR_DIR = Path(env_str("NHIEMVU_VAR_DIR", str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -67,6 +101,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the application itself, under gunicorn too (no proxy needed).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "nhiemvu.web.middleware.RequestGuardMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "nhiemvu.web.middleware.VietnameseFirstLocaleMiddleware",
@@ -159,6 +196,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The lockout page, in the user's language, instead of axes' English one-liner.
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+# Beside the per-account lockout: an address that failed on this many different accounts within
+# the cool-off window is refused (password spraying; accounts/views.py).
+NHIEMVU_LOGIN_IP_USERNAMES = env_int("NHIEMVU_LOGIN_IP_USERNAMES", 10)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -170,13 +210,20 @@ FORMAT_MODULE_PATH = ["nhiemvu.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Production serves compressed files with hashed names (cached for a year) once
+# `manage.py collectstatic` has run; before that, and locally, WhiteNoise serves the files from
+# the source folders under their plain names, so a page is never without its styles and scripts.
+if PRODUCTION:
+    STORAGES["staticfiles"] = {"BACKEND": "nhiemvu.web.staticfiles.StaticStorage"}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
 TASKS = {
     "default": {

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from nhiemvu.accounts.views import LoginView
 from nhiemvu.api import mount, redoc
 
 admin.site.site_header = "nhiemvu — Quản trị"
@@ -11,7 +12,7 @@ admin.site.site_title = "nhiemvu"
 
 urlpatterns = [
     path("", include("nhiemvu.web.urls")),
-    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-nhap/", LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

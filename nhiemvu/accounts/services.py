@@ -17,7 +17,7 @@ from nhiemvu.accounts.models import ApiKey, ApiKeyWindow, KeyScope, User
 from nhiemvu.audit.services import record
 from nhiemvu.lib import workdays
 from nhiemvu.lib.codes import new_code
-from nhiemvu.orgs.models import Membership, Organisation, Role
+from nhiemvu.orgs.models import Membership, Organisation, Role, role_allowed
 
 KEY_PREFIX = "nv_"
 # What a key may be: an agency's system acts as its officers; the office's document system
@@ -45,6 +45,12 @@ def apikey_create(
     role = role or (Role.OFFICER if scope == KeyScope.WRITE else Role.VIEWER)
     if role not in KEY_ROLES:
         raise ValidationError(_("A key acts as an officer, the office or a viewer."))
+    if not role_allowed(org, role):
+        # A key labelled with an agency must never carry the Office's province-wide powers.
+        raise ValidationError(
+            _("A key of %(org)s cannot act as “%(role)s”: no one in that organisation may.")
+            % {"org": org.name, "role": Role(role).label}
+        )
     if not name.strip():
         raise ValidationError(_("Name the system that will use the key."))
     prefix = new_code(8)

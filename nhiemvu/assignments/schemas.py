@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
 
 def _no_nul(value: str) -> str:
@@ -30,11 +30,33 @@ def _iso_date(value: object) -> object:
     raise ValueError(_("Not a valid date (YYYY-MM-DD)."))
 
 
-# A date as the API accepts it: ISO 8601, within the years the system handles.
+# A date as the API accepts it: ISO 8601, within the years the system handles. JSON Schema has
+# no bounds for a "date" string, so the years are also stated as a pattern: a client (or
+# schemathesis) that follows the schema never sends a date the API then refuses.
+DATE_PATTERN = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 IsoDate = Annotated[
     dt.date,
     BeforeValidator(_iso_date),
-    Field(ge=dt.date(1900, 1, 1), le=dt.date(2200, 12, 31)),
+    Field(
+        ge=dt.date(1900, 1, 1),
+        le=dt.date(2200, 12, 31),
+        json_schema_extra={"pattern": DATE_PATTERN},
+        description="YYYY-MM-DD, years 1900-2200",
+    ),
+]
+
+
+def _blank_none(value: object) -> object:
+    # A multipart form has no null: an empty field means "not given".
+    return None if value == "" else value
+
+
+# A percentage that may be left out; in a form an empty field is the same as no field.
+Percent = Annotated[
+    int | None,
+    BeforeValidator(_blank_none),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 100}),
+    Field(ge=0, le=100),
 ]
 
 
@@ -152,7 +174,7 @@ class Note(Schema):
 
 class Progress(Schema):
     text: Clean = Field(max_length=20000, min_length=1)
-    percent: int | None = Field(default=None, ge=0, le=100)
+    percent: Percent = None
 
 
 class Completion(Schema):

@@ -24,6 +24,8 @@ from nhiemvu.assignments.models import (
     ExtensionStatus,
 )
 from nhiemvu.assignments.status import LABEL_NAMES
+from nhiemvu.lib import spreadsheets
+from nhiemvu.lib.spreadsheets import csv_cell
 
 PAGE_SIZE = 50
 
@@ -177,7 +179,7 @@ def task_list_csv(request: HttpRequest) -> StreamingHttpResponse:
         yield "\ufeff" + writer.writerow([str(c) for c in EXPORT_COLUMNS])
         for row in _export_rows(request):
             yield writer.writerow(
-                [v.strftime("%d/%m/%Y") if hasattr(v, "strftime") else v for v in row]
+                [v.strftime("%d/%m/%Y") if hasattr(v, "strftime") else csv_cell(v) for v in row]
             )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -190,10 +192,8 @@ def task_list_xlsx(request: HttpRequest) -> FileResponse:
     """The filtered list as XLSX: written row by row to a temporary file (constant memory)."""
     import tempfile
 
-    import xlsxwriter
-
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    book = xlsxwriter.Workbook(handle.name, {"constant_memory": True})
+    book = spreadsheets.workbook(handle.name, {"constant_memory": True})
     sheet = book.add_worksheet("Nhiệm vụ")
     head = book.add_format({"bold": True, "bg_color": "#D9E1F2"})
     date = book.add_format({"num_format": "dd/mm/yyyy"})

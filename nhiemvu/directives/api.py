@@ -8,7 +8,6 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
@@ -19,21 +18,12 @@ from nhiemvu.api import ERRORS, cursor_page
 from nhiemvu.assignments import keyset
 from nhiemvu.assignments import selectors as task_selectors
 from nhiemvu.assignments.schemas import Clean, Code, IsoDate, OrgRef
-from nhiemvu.assignments.services import TaskSpec, directive_register
-from nhiemvu.directives import selectors
-from nhiemvu.directives.models import Authority, Directive, Urgency
-from nhiemvu.directives.services import DirectiveSpec
-from nhiemvu.extraction.files import FileError, read_bytes
-from nhiemvu.lib import docref
+from nhiemvu.directives import importing, selectors
+from nhiemvu.directives.models import Directive, Reading
 from nhiemvu.lib.vntext import fold
-from nhiemvu.orgs.models import Organisation
 
 router = Router(tags=["directives"])
 ORDER = keyset.Order("doc_date", descending=True)
-
-# Pending review by the office: the reason recorded on a task proposed by the engine whose
-# deliverable has no deadline (it stays flagged, as the founding letter requires).
-AUTO_REASON = "Văn bản không nêu thời hạn; nhập tự động từ hệ thống QLVB, chờ Văn phòng rà soát."
 
 
 class AttachmentOut(Schema):
@@ -88,6 +78,13 @@ class ProposedTask(Schema):
     warnings: list[str]
 
 
+class ReadingOut(Schema):
+    code: str
+    status: Literal["pending", "running", "done", "failed"]
+    error: str = Field(description="why the file could not be read, in Vietnamese")
+    directive: str | None = Field(description="the document's code, when registered")
+
+
 class ImportResult(Schema):
     created: bool = Field(description="false when the document was already registered")
     directive: DirectiveDetail
@@ -95,6 +92,9 @@ class ImportResult(Schema):
         description="what the extraction read in the text, for the office to review"
     )
     warnings: list[str]
+    reading: ReadingOut | None = Field(
+        default=None, description="set when the file is long and read by the worker"
+    )
 
 
 def _out(d: Directive) -> dict[str, Any]:
@@ -181,7 +181,7 @@ class ImportForm(Schema):
 
 @router.post(
     "/import",
-    response={200: ImportResult, 201: ImportResult, **ERRORS},
+    response={200: ImportResult, 201: ImportResult, 202: ImportResult, **ERRORS},
     summary="Import a document from a document-management system (idempotent)",
 )
 def directive_import(
@@ -192,70 +192,51 @@ def directive_import(
     """Registers the document once per (issuer, year, number, symbol): sending it again
     returns the registered one with ``created: false`` and changes nothing. With a PDF, DOCX
     or TXT file (or ``text``) the tasks are read and proposed; ``register_tasks`` registers
-    them at once (a deliverable without deadline stays flagged for the office)."""
-    issuer = Organisation.objects.filter(code=payload.issuer).first()
-    if issuer is None:
-        raise DjangoValidationError(
-            {"issuer": [_("Unknown organisation: %(codes)s.") % {"codes": payload.issuer}]}
-        )
-    if payload.authority and payload.authority not in Authority.values:
-        raise DjangoValidationError({"authority": [_("Unknown signing authority.")]})
-    ref_text = f"{payload.number}/{payload.symbol.strip()}"
-    try:
-        ref = docref.parse(ref_text)
-    except docref.DocRefError as exc:
-        raise DjangoValidationError({"symbol": [str(exc)]}) from exc
-    existing = _existing(issuer, payload.doc_date.year, ref)
-    if existing is not None:
-        return Status(200, _result(request, existing, False, [], []))
-    text = payload.text
-    raw = b""
-    if file is not None:
-        raw = file.read(settings.MAX_UPLOAD_BYTES + 1)
-        if len(raw) > settings.MAX_UPLOAD_BYTES:
-            raise DjangoValidationError({"file": [_("The file is too large.")]})
-        try:
-            text = read_bytes(raw, file.name or "")
-        except FileError as exc:
-            raise DjangoValidationError({"file": [str(exc)]}) from exc
-        file.seek(0)
-    proposal = selectors.propose(text, payload.doc_date) if text.strip() else None
-    specs = _specs(proposal.tasks) if proposal and payload.register_tasks else []
-    spec = DirectiveSpec(
-        issuer=issuer,
-        ref=ref_text,
-        doc_date=payload.doc_date,
-        subject=payload.subject,
-        signer_name=payload.signer_name,
-        signer_title=payload.signer_title,
-        authority=payload.authority,
-        urgency=Urgency.NORMAL,
-        text=text,
-    )
-    try:
-        with transaction.atomic():
-            directive = directive_register(
-                actor=request.user,
-                spec=spec,
-                tasks=specs,
-                files=[file] if file is not None and _attachable(file.name or "") else [],
-            )
-    except (DjangoValidationError, IntegrityError):
-        # Sent twice at the same moment: the other request registered it; answer with it.
-        existing = _existing(issuer, payload.doc_date.year, ref)
-        if existing is None:
-            raise
-        return Status(200, _result(request, existing, False, [], []))
-    return Status(
-        201,
-        _result(
-            request,
-            directive,
-            True,
-            proposal.tasks if proposal else [],
-            list(proposal.warnings) if proposal else [],
+    them at once (a deliverable without deadline stays flagged for the office).
+
+    A long file (over 40 pages or 2 MB, or a scan that needs OCR) is read by the worker: the
+    answer is 202 with the document registered and ``reading`` to follow at
+    ``/directives/readings/{code}``; its tasks are registered when the reading ends."""
+    if file is not None and (file.size or 0) > settings.MAX_UPLOAD_BYTES:
+        raise DjangoValidationError({"file": [_("The file is too large.")]})
+    outcome = importing.directive_import(
+        actor=request.user,
+        request=importing.ImportRequest(
+            issuer=payload.issuer,
+            number=payload.number,
+            symbol=payload.symbol,
+            doc_date=payload.doc_date,
+            subject=payload.subject,
+            doc_type=payload.doc_type,
+            signer_name=payload.signer_name,
+            signer_title=payload.signer_title,
+            authority=payload.authority,
+            text=payload.text,
+            register_tasks=payload.register_tasks,
         ),
+        upload=file,
     )
+    status = 202 if outcome.reading else 201 if outcome.created else 200
+    return Status(status, _result(request, outcome))
+
+
+@router.get(
+    "/readings/{code}",
+    response={200: ReadingOut, **ERRORS},
+    summary="A long file being read by the worker",
+)
+def reading_detail(request: HttpRequest, code: str) -> Any:
+    reading = selectors.reading_for(request.user, code)
+    return _reading(reading)
+
+
+def _reading(reading: Reading) -> dict[str, Any]:
+    return {
+        "code": reading.code,
+        "status": reading.status,
+        "error": reading.error,
+        "directive": reading.directive.code if reading.directive else None,
+    }
 
 
 # After /import: Django tries the paths in order, and /{code} would take "import".
@@ -293,47 +274,10 @@ def attachment_download(request: HttpRequest, code: str, sha256: str) -> Any:
     )
 
 
-def _attachable(name: str) -> bool:
-    return name.lower().endswith((".pdf", ".docx"))
-
-
-def _existing(issuer: Organisation, year: int, ref: Any) -> Directive | None:
-    return Directive.objects.filter(
-        issuer=issuer, year=year, number=ref.number, symbol=ref.symbol
-    ).first()
-
-
-def _specs(tasks: list[dict[str, Any]]) -> list[TaskSpec]:
-    codes = {c for t in tasks for c in (*t["leads"], *t["coordinators"])}
-    orgs = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
-    specs = []
-    for t in tasks:
-        leads = [orgs[c] for c in t["leads"] if c in orgs]
-        if not t["keep"] or not leads:
-            continue  # "đề nghị" (not bound) or no lead found: left for the office to review
-        # The office's review, done by rule: a deliverable without deadline gets the reason
-        # that keeps it flagged until the office looks at it.
-        without_deadline = t["deliverable_kind"] and not t["deadline"] and not t["recurrence"]
-        reviewed = {
-            **t,
-            "leads": leads,
-            "coordinators": [orgs[c] for c in t["coordinators"] if c in orgs],
-            "no_deadline_reason": AUTO_REASON if without_deadline else "",
-        }
-        specs.append(TaskSpec.from_review(reviewed))
-    return specs
-
-
-def _result(
-    request: HttpRequest,
-    directive: Directive,
-    created: bool,
-    proposed: list[dict[str, Any]],
-    warnings: list[str],
-) -> dict[str, Any]:
+def _result(request: HttpRequest, outcome: importing.ImportOutcome) -> dict[str, Any]:
     return {
-        "created": created,
-        "directive": _detail(request, directive),
+        "created": outcome.created,
+        "directive": _detail(request, outcome.directive),
         "proposed_tasks": [
             {
                 "content": t["content"],
@@ -345,7 +289,8 @@ def _result(
                 "recurrence": t["recurrence"],
                 "warnings": [w for w in t["warnings"].split(",") if w],
             }
-            for t in proposed
+            for t in outcome.proposed
         ],
-        "warnings": [str(w) for w in warnings],
+        "warnings": outcome.warnings,
+        "reading": _reading(outcome.reading) if outcome.reading else None,
     }

@@ -121,3 +121,36 @@ class DirectiveAttachment(StoredFile):
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+
+
+class ReadingStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be read")
+    RUNNING = "running", _("Being read")
+    DONE = "done", _("Read")
+    FAILED = "failed", _("Could not be read")
+
+
+class Reading(StoredFile):
+    """A directive file too long to read while someone waits (many pages, a scan to OCR): the
+    worker reads it, the office then reviews the tasks it proposes.
+
+    From the API the document is registered at once (``directive``) and, when asked, its tasks
+    are registered by the worker after the reading (``register_tasks``)."""
+
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    status = models.CharField(
+        max_length=10, choices=ReadingStatus.choices, default=ReadingStatus.PENDING
+    )
+    doc_date = models.DateField(null=True, blank=True)
+    directive = models.ForeignKey(
+        Directive, models.CASCADE, null=True, blank=True, related_name="readings"
+    )
+    register_tasks = models.BooleanField(default=False)
+    text = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document reading")
+        verbose_name_plural = _("document readings")

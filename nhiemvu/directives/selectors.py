@@ -10,7 +10,7 @@ from django.utils.html import escape
 
 from nhiemvu.assignments import rules as task_perms
 from nhiemvu.assignments.models import Assignment, DeliverableKind, Recurrence
-from nhiemvu.directives.models import Authority, Directive, Urgency
+from nhiemvu.directives.models import Authority, Directive, Reading, Urgency
 from nhiemvu.orgs.models import LeaderTitle, Membership, Organisation, OrgKind, Role
 from nhiemvu.orgs.rules import scope_of
 from nhiemvu.orgs.selectors import directory, find_organisation
@@ -30,6 +30,17 @@ def directive_for(user: Any, code: str) -> Directive:
     if directive is None:
         raise Http404
     return directive
+
+
+def reading_for(user: Any, code: str) -> Reading:
+    """A long file being read: only the office registers documents, so only the office sees
+    them (any of its officers: a colleague may take over the review)."""
+    if not scope_of(user).is_office:
+        raise Http404
+    reading = Reading.objects.select_related("directive").filter(code=code).first()
+    if reading is None:
+        raise Http404
+    return reading
 
 
 # --- "Nhập văn bản": what the extraction engine proposes, as form data ----------------------

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.conf import settings
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from nhiemvu.assignments import selectors as task_selectors
 from nhiemvu.assignments.services import TaskSpec, directive_register
-from nhiemvu.directives import selectors
+from nhiemvu.directives import importing, selectors
 from nhiemvu.directives.forms import HeaderForm, ReadForm, TaskFormSet
+from nhiemvu.directives.models import Reading, ReadingStatus
 from nhiemvu.directives.services import DirectiveSpec
-from nhiemvu.extraction.files import FileError, read_bytes
+from nhiemvu.extraction.files import FileError
 from nhiemvu.orgs.rules import scope_of
 
 
@@ -62,28 +64,54 @@ def directive_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"] or ""
         upload = form.cleaned_data.get("file")
+        doc_date = form.cleaned_data.get("doc_date")
         if upload:
             try:
-                text = read_bytes(upload.read(settings.MAX_UPLOAD_BYTES + 1), upload.name or "")
+                read = importing.read_upload(actor=request.user, upload=upload, doc_date=doc_date)
             except FileError as exc:
                 form.add_error("file", str(exc))
+            else:
+                if isinstance(read, Reading):
+                    # Long: the worker reads it; its page shows the review when it is done.
+                    return redirect("directive_reading", code=read.code)
+                text = read
         if not form.errors:
-            proposal = selectors.propose(text, form.cleaned_data.get("doc_date"))
-            header = HeaderForm(initial=proposal.header)
-            tasks = TaskFormSet(initial=proposal.tasks, prefix="task")
-            return render(
-                request,
-                "directives/import_review.html",
-                {
-                    "header": header,
-                    "tasks": tasks,
-                    "proposal": proposal,
-                    "rows": list(zip(tasks.forms, proposal.tasks, strict=True)),
-                },
-            )
+            return _review(request, text, doc_date)
     return render(
         request, "directives/import.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+def _review(request: HttpRequest, text: str, doc_date: Any) -> HttpResponse:
+    proposal = selectors.propose(text, doc_date)
+    header = HeaderForm(initial=proposal.header)
+    tasks = TaskFormSet(initial=proposal.tasks, prefix="task")
+    return render(
+        request,
+        "directives/import_review.html",
+        {
+            "header": header,
+            "tasks": tasks,
+            "proposal": proposal,
+            "rows": list(zip(tasks.forms, proposal.tasks, strict=True)),
+        },
+    )
+
+
+@login_required
+def directive_reading(request: HttpRequest, code: str) -> HttpResponse:
+    """A long file read by the worker: its progress (the page asks again every few seconds),
+    then the same review screen as a short one."""
+    reading = selectors.reading_for(request.user, code)
+    if reading.status == ReadingStatus.DONE and not request.htmx:  # type: ignore[attr-defined]
+        return _review(request, reading.text, reading.doc_date)
+    if reading.status == ReadingStatus.DONE:
+        # htmx asked for the progress: send the browser to the review (a full page).
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    template = "directives/reading.html#status" if request.htmx else "directives/reading.html"  # type: ignore[attr-defined]
+    return render(request, template, {"reading": reading})
 
 
 def _import_save(request: HttpRequest) -> HttpResponse:

@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument("--date", help="the document date (YYYY-MM-DD) when the text lacks one")
     args = parser.parse_args(argv)
+    import django
+
+    django.setup()  # the file readers' messages go through gettext
     from nhiemvu.extraction import extract
     from nhiemvu.extraction.files import FileError, read_file
 

@@ -1,6 +1,10 @@
 """Reading a directive from a file: plain text, DOCX, or PDF (text layer, else OCR).
 
-Errors come back as FileError with a message in Vietnamese for the person who uploaded it.
+Every reader has bounds (file size, unpacked size, pages, characters) checked before the costly
+step, and every failure comes back as FileError with a message for the person who uploaded it,
+whatever the parser raised. ``inline=True`` is for a person or system waiting on the answer: a
+file that would take long (many pages, a scan to OCR, a large file) raises NeedsWorker instead,
+and the caller hands it to the worker.
 """
 
 from __future__ import annotations
@@ -12,11 +16,27 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
+from nhiemvu.lib.archives import ArchiveError, check_zip
+
 MAX_BYTES = 20 * 1024 * 1024
+# The longest text read; the API and the paste box allow the same.
+MAX_CHARS = 200_000
+MAX_PAGES = 300
+# What is read while someone waits; more goes to the worker.
+INLINE_BYTES = 2 * 1024 * 1024
+INLINE_PAGES = 40
+INLINE_DOCUMENT_XML = 8 * 1024 * 1024
+MAX_DOCUMENT_XML = 40 * 1024 * 1024
 
 
 class FileError(ValueError):
     pass
+
+
+class NeedsWorker(Exception):
+    """The file is readable but too long to read while someone waits."""
 
 
 def read_file(path: str | Path) -> str:
@@ -24,46 +44,93 @@ def read_file(path: str | Path) -> str:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise FileError(f"Không đọc được tệp “{p.name}”: {exc.strerror}.") from exc
+        raise FileError(
+            _("Cannot read the file “%(name)s”: %(why)s.") % {"name": p.name, "why": exc.strerror}
+        ) from exc
     return read_bytes(data, p.name)
 
 
-def read_bytes(data: bytes, name: str) -> str:
+def read_bytes(data: bytes, name: str, *, inline: bool = False) -> str:
     if len(data) > MAX_BYTES:
-        raise FileError(f"Tệp “{name}” quá lớn (tối đa {MAX_BYTES // 1048576} MB).")
+        raise FileError(
+            _("The file “%(name)s” is too large (at most %(max)s MB).")
+            % {"name": name, "max": MAX_BYTES // 1048576}
+        )
     if not data:
-        raise FileError(f"Tệp “{name}” rỗng.")
+        raise FileError(_("The file “%(name)s” is empty.") % {"name": name})
+    if inline and len(data) > INLINE_BYTES:
+        raise NeedsWorker
     lower = name.lower()
     if data.startswith(b"%PDF-"):
-        return _pdf(data, name)
-    if data.startswith(b"PK\x03\x04"):
-        return _docx(data, name)
-    if lower.endswith((".pdf", ".docx")):
-        raise FileError(f"Tệp “{name}” bị hỏng hoặc không đúng định dạng.")
-    return _plain(data, name)
+        text = _pdf(data, name, inline)
+    elif data.startswith(b"PK\x03\x04"):
+        text = _docx(data, name, inline)
+    elif lower.endswith((".pdf", ".docx")):
+        raise FileError(_("The file “%(name)s” is damaged or not in its format.") % {"name": name})
+    else:
+        text = _plain(data, name)
+    return check_length(text, name)
+
+
+def check_length(text: str, name: str = "") -> str:
+    if len(text) > MAX_CHARS:
+        raise FileError(
+            _(
+                "The text of “%(name)s” is %(n)s characters long; at most %(max)s can be read. "
+                "Split the document or paste the part that assigns the tasks."
+            )
+            % {"name": name, "n": f"{len(text):,}".replace(",", "."), "max": "200.000"}
+        )
+    return text
 
 
 def _plain(data: bytes, name: str) -> str:
     if b"\x00" in data[:4096]:
-        raise FileError(f"Tệp “{name}” không phải văn bản (PDF, DOCX hoặc TXT).")
+        raise FileError(
+            _("The file “%(name)s” is not a document (PDF, DOCX or TXT).") % {"name": name}
+        )
     for encoding in ("utf-8-sig", "utf-16"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise FileError(f"Tệp “{name}” không dùng bảng mã UTF-8; hãy lưu lại dưới dạng UTF-8.")
+    raise FileError(
+        _("The file “%(name)s” is not in UTF-8; save it again as UTF-8.") % {"name": name}
+    )
 
 
-def _docx(data: bytes, name: str) -> str:
+def _docx(data: bytes, name: str, inline: bool) -> str:
+    damaged = FileError(
+        _("The file “%(name)s” is damaged or not a Word file (.docx).") % {"name": name}
+    )
+    try:
+        check_zip(io.BytesIO(data), name)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            body_size = archive.getinfo("word/document.xml").file_size
+    except ArchiveError as exc:
+        raise FileError(str(exc)) from exc
+    except (KeyError, zipfile.BadZipFile, OSError) as exc:
+        raise damaged from exc
+    if body_size > MAX_DOCUMENT_XML:
+        raise FileError(
+            _("The file “%(name)s” is too long to read; send the part that assigns the tasks.")
+            % {"name": name}
+        )
+    if inline and body_size > INLINE_DOCUMENT_XML:
+        raise NeedsWorker
     try:
         import docx
 
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise FileError(f"Tệp “{name}” bị hỏng hoặc không phải tệp Word (.docx).") from exc
+        return _docx_text(document)
+    except Exception as exc:  # python-docx and lxml raise many kinds on a damaged file
+        raise damaged from exc
+
+
+def _docx_text(document: object) -> str:
     lines = []
     # The Decree 30 header is usually a two-column table: read tables in order with paragraphs.
-    body = document.element.body
+    body = document.element.body  # type: ignore[attr-defined]
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
@@ -86,46 +153,80 @@ def _docx(data: bytes, name: str) -> str:
     return "\n".join(lines)
 
 
-def _pdf(data: bytes, name: str) -> str:
+def _pdf(data: bytes, name: str, inline: bool) -> str:
     try:
         from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
 
         reader = PdfReader(io.BytesIO(data))
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError) as exc:
-        raise FileError(f"Tệp “{name}” bị hỏng hoặc không phải PDF.") from exc
+        pages = len(reader.pages)
+    except Exception as exc:  # pypdf raises many kinds on a damaged or hostile file
+        raise FileError(_("The file “%(name)s” is damaged or not a PDF.") % {"name": name}) from exc
+    if pages > MAX_PAGES:
+        raise FileError(
+            _(
+                "The file “%(name)s” has %(n)s pages; at most %(max)s are read. Send the "
+                "document without its annexes."
+            )
+            % {"name": name, "n": pages, "max": MAX_PAGES}
+        )
+    if inline and pages > INLINE_PAGES:
+        raise NeedsWorker
+    parts: list[str] = []
+    length = 0
+    try:
+        for page in reader.pages:
+            part = page.extract_text() or ""
+            parts.append(part)
+            length += len(part) + 1
+            if length > MAX_CHARS:
+                break  # check_length gives the message; no need to read the rest
+    except Exception as exc:
+        raise FileError(_("The file “%(name)s” is damaged or not a PDF.") % {"name": name}) from exc
+    text = "\n".join(parts)
     if len(text.strip()) >= 40:
         return text
-    return _ocr(data, name)
+    if inline:
+        raise NeedsWorker  # a scan: OCR takes seconds a page
+    return _ocr(data, name, pages)
 
 
-def _ocr(data: bytes, name: str) -> str:
+def _ocr(data: bytes, name: str, pages: int) -> str:
     """A scanned PDF: pdftoppm renders the pages, Tesseract reads them with its Vietnamese model."""
     tesseract, pdftoppm = shutil.which("tesseract"), shutil.which("pdftoppm")
     if not tesseract or not pdftoppm:
         raise FileError(
-            f"Tệp “{name}” là bản quét, không có lớp chữ. Cần cài OCR (gói Debian "
-            "tesseract-ocr, tesseract-ocr-vie và poppler-utils) để đọc, "
-            "hoặc tải lên bản DOCX/PDF có chữ."
+            _(
+                "The file “%(name)s” is a scan without a text layer. Reading it needs OCR "
+                "(Debian packages tesseract-ocr, tesseract-ocr-vie and poppler-utils); or upload "
+                "a DOCX or a PDF with text."
+            )
+            % {"name": name}
         )
     langs = subprocess.run([tesseract, "--list-langs"], capture_output=True, text=True, check=False)
     if "vie" not in langs.stdout.split():
-        raise FileError("Chưa cài dữ liệu tiếng Việt cho Tesseract (gói tesseract-ocr-vie).")
-    with tempfile.TemporaryDirectory() as tmp:
-        pdf = Path(tmp) / "in.pdf"
-        pdf.write_bytes(data)
-        subprocess.run(
-            [pdftoppm, "-r", "300", "-png", str(pdf), str(Path(tmp) / "p")], check=True, timeout=300
-        )
-        pages = []
-        for image in sorted(Path(tmp).glob("p*.png")):
-            result = subprocess.run(
-                [tesseract, str(image), "stdout", "-l", "vie"],
-                capture_output=True,
-                text=True,
+        raise FileError(_("Tesseract has no Vietnamese data (package tesseract-ocr-vie)."))
+    texts = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            pdf = Path(tmp) / "in.pdf"
+            pdf.write_bytes(data)
+            subprocess.run(
+                [pdftoppm, "-r", "300", "-l", str(pages), "-png", str(pdf), str(Path(tmp) / "p")],
+                check=True,
                 timeout=300,
-                check=False,
+                capture_output=True,
             )
-            pages.append(result.stdout)
-    return "\n".join(pages)
+            for image in sorted(Path(tmp).glob("p*.png")):
+                result = subprocess.run(
+                    [tesseract, str(image), "stdout", "-l", "vie"],
+                    capture_output=True,
+                    text=True,
+                    timeout=300,
+                    check=False,
+                )
+                texts.append(result.stdout)
+    except (subprocess.SubprocessError, OSError) as exc:
+        raise FileError(
+            _("The scanned file “%(name)s” could not be read by OCR.") % {"name": name}
+        ) from exc
+    return "\n".join(texts)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from typing import IO
 
 from django.utils.translation import gettext as _
+
+from nhiemvu.lib.archives import ArchiveError, check_zip
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -44,12 +45,9 @@ def sniff(stream: IO[bytes], name: str, size: int, max_bytes: int) -> CheckedUpl
         return CheckedUpload(PDF, "pdf")
     if head.startswith(b"PK\x03\x04") and lower.endswith((".docx", ".xlsx")):
         try:
-            with zipfile.ZipFile(stream) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            names = set()
-        finally:
-            stream.seek(0)
+            names = check_zip(stream, name)
+        except ArchiveError as exc:
+            raise UploadError(str(exc)) from exc
         if lower.endswith(".docx") and "word/document.xml" in names:
             return CheckedUpload(DOCX, "docx")
         if lower.endswith(".xlsx") and "xl/workbook.xml" in names:

@@ -98,7 +98,7 @@ class CalendarOut(Schema):
 
 class CalendarRange(Schema):
     start: IsoDate
-    end: IsoDate
+    end: IsoDate = Field(description="not before start, and at most 365 days after it")
 
 
 @router.get("/calendar", response={200: CalendarOut, **ERRORS}, summary="Working days")

@@ -114,6 +114,21 @@ class Role(models.TextChoices):
 # Roles whose holders see the whole province; the others see their organisation's tasks.
 PROVINCE_ROLES = frozenset({Role.LEADER, Role.OFFICE, Role.WORKING_GROUP, Role.ADMIN})
 
+# The province-wide roles belong to the province's own bodies: the Committee's leaders, its
+# Office, the Chairman's Working Group. An agency's people (and its systems' keys) act for the
+# agency only, whatever label they are given.
+_AGENCY_ROLES = frozenset({Role.OFFICER, Role.HEAD, Role.VIEWER})
+ROLES_BY_KIND: dict[str, frozenset[str]] = {
+    OrgKind.PROVINCE: frozenset({Role.LEADER, Role.VIEWER}),
+    OrgKind.OFFICE: frozenset({Role.OFFICE, Role.WORKING_GROUP, Role.ADMIN}) | _AGENCY_ROLES,
+    OrgKind.WORKING_GROUP: frozenset({Role.WORKING_GROUP, Role.VIEWER}),
+}
+
+
+def role_allowed(org: Organisation, role: str) -> bool:
+    """Whether a person (or a key) of ``org`` may hold ``role``."""
+    return role in ROLES_BY_KIND.get(org.kind, _AGENCY_ROLES)
+
 
 class LeaderTitle(models.TextChoices):
     NONE = "", _("—")

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.assignments.models import Assignment
+from nhiemvu.lib.codes import new_message_id
 from nhiemvu.orgs.models import Organisation
 
 
@@ -146,7 +147,7 @@ class Outbox(models.Model):
     log = models.ForeignKey(
         ReminderLog, models.CASCADE, null=True, blank=True, related_name="messages"
     )
-    message_id = models.CharField(max_length=200, unique=True)
+    message_id = models.CharField(max_length=200, unique=True, default=new_message_id)
     created_at = models.DateTimeField()
     next_attempt_at = models.DateTimeField()
     claimed_until = models.DateTimeField(null=True, blank=True)

@@ -7,7 +7,8 @@ nothing, and the next run plans the reminder again: nothing is lost.
 
 send_one(): claims one due message with a conditional UPDATE (a lease), sends it, marks it sent.
 A sender killed after claiming leaves a lease that expires; the message is then sent by the next
-run. Each message has a stable Message-ID, so the rare resend after a crash between the SMTP
+run. Each message has a random Message-ID stored with it (unique across installations and
+restores), so the rare resend after a crash between the SMTP
 server's acceptance and our commit is recognisable as the same message by mail systems.
 """
 
@@ -105,7 +106,6 @@ def deliver(due: Due, now: dt.datetime) -> bool:
                         text=text,
                         html=html,
                         log=entry,
-                        message_id=f"<{entry.pk}.{user.pk}.{due.rule}@nhiemvu>",
                         created_at=now,
                         next_attempt_at=now,
                     )

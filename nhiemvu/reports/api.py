@@ -53,12 +53,18 @@ class SummaryOut(Schema):
     total: RowOut
 
 
+_YEAR = r"(199[0-9]|20[0-9]{2}|2100)"
+_MONTH_DAY = r"(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+
+
 class SummaryQuery(Schema):
     period: str = Field(
         max_length=40,
-        pattern=r"^(19|20)\d{2}(-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?$"
-        r"|^\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}$",
-        description="2026-Q3, 2026-06, 2026-H1, 2026, or 2026-01-01..2026-03-31",
+        # The years the periods handle (lib/periods.py: 1990-2100), in the schema itself.
+        pattern=rf"^{_YEAR}(-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?$"
+        rf"|^{_YEAR}-{_MONTH_DAY}\.\.{_YEAR}-{_MONTH_DAY}$",
+        description="2026-Q3, 2026-06, 2026-H1, 2026, or 2026-01-01..2026-03-31 "
+        "(years 1990-2100; a range's end not before its start)",
     )
     by: Literal["org", "leader", "document"] = "org"
     as_of: IsoDate | None = None

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from nhiemvu.lib import docxlayout as layout
+from nhiemvu.lib import spreadsheets
 from nhiemvu.reports.selectors import Row, Summary, age_buckets
 
 HEAD_1 = [
@@ -143,10 +144,8 @@ def to_xlsx(
     late: list[dict[str, Any]],
     breakdowns: Breakdowns = (),
 ) -> bytes:
-    import xlsxwriter
-
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "default_date_format": "dd/mm/yyyy"})
+    book = spreadsheets.workbook(buffer, {"in_memory": True, "default_date_format": "dd/mm/yyyy"})
     bold = book.add_format({"bold": True, "font_name": "Times New Roman"})
     head = book.add_format(
         {

@@ -18,7 +18,7 @@ from nhiemvu.assignments.models import Assignment, DeliverableKind
 from nhiemvu.assignments.services import TaskSpec, assignment_create
 from nhiemvu.directives.models import Directive
 from nhiemvu.directives.services import DirectiveSpec, directive_create
-from nhiemvu.lib import docref
+from nhiemvu.lib import docref, spreadsheets
 from nhiemvu.lib.vntext import clean_line, fold
 from nhiemvu.orgs.models import Organisation, OrgKind
 from nhiemvu.orgs.selectors import find_organisation
@@ -53,10 +53,8 @@ class ImportError_(ValueError):
 
 
 def template() -> bytes:
-    import xlsxwriter
-
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = spreadsheets.workbook(buffer, {"in_memory": True})
     head = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
     sheet = book.add_worksheet("Nhiệm vụ")
     for col, (_key, title, _required) in enumerate(FIELDS):
@@ -82,22 +80,42 @@ def template() -> bytes:
     return buffer.getvalue()
 
 
+MAX_COLUMNS = 40
+
+
 def read_rows(data: bytes) -> tuple[list[str], list[list[Any]]]:
-    """Headers and rows of the first sheet, or ImportError_ with a message."""
+    """Headers and rows of the first sheet, or ImportError_ with a message.
+
+    Bounded: the zip was checked on upload (lib.archives); here at most MAX_COLUMNS columns and
+    MAX_ROWS rows with content are read, and the sheet is streamed (read-only mode), so a sheet
+    that declares a million rows costs no more than one that stops at the limit."""
     import openpyxl
 
+    unreadable = ImportError_(_("The file is not a readable Excel workbook (.xlsx)."))
+    rows: list[list[Any]] = []
+    blank_run = 0
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportError_(_("The file is not a readable Excel workbook (.xlsx).")) from exc
-    sheet = book.worksheets[0]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    book.close()
-    rows = [r for r in rows if any(c not in (None, "") for c in r)]
+        try:
+            sheet = book.worksheets[0]
+            for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+                if not any(c not in (None, "") for c in row):
+                    blank_run += 1
+                    if blank_run > MAX_ROWS:
+                        break  # a sheet padded with empty rows ends here
+                    continue
+                blank_run = 0
+                rows.append(list(row))
+                if len(rows) - 1 > MAX_ROWS:
+                    raise ImportError_(_("At most %(n)s rows per import.") % {"n": MAX_ROWS})
+        finally:
+            book.close()
+    except ImportError_:
+        raise
+    except Exception as exc:  # openpyxl and its XML parser raise many kinds for a damaged file
+        raise unreadable from exc
     if not rows:
         raise ImportError_(_("The workbook is empty."))
-    if len(rows) - 1 > MAX_ROWS:
-        raise ImportError_(_("At most %(n)s rows per import.") % {"n": MAX_ROWS})
     headers = [clean_line(str(c or "")) for c in rows[0]]
     return headers, rows[1:]
 

@@ -22,10 +22,32 @@ def refresh_sqlite_statistics(using: str = "default", **kwargs: Any) -> None:
             cursor.execute("ANALYZE")
 
 
+def static_files_collected(app_configs: Any, **kwargs: Any) -> list[Any]:
+    """In production, `collectstatic` must have run: without it pages still load (plain names,
+    nhiemvu/web/staticfiles.py) but nothing is compressed or cached for long."""
+    from django.conf import settings
+    from django.core.checks import Warning
+
+    if not settings.PRODUCTION:
+        return []
+    if (settings.STATIC_ROOT / "staticfiles.json").exists():
+        return []
+    return [
+        Warning(
+            "Static files have not been collected.",
+            hint="Run `manage.py collectstatic --no-input` after each upgrade.",
+            id="nhiemvu.W001",
+        )
+    ]
+
+
 class WebConfig(AppConfig):
     name = "nhiemvu.web"
     label = "web"
     verbose_name = _("Web interface")
 
     def ready(self) -> None:
+        from django.core.checks import Tags, register
+
         post_migrate.connect(refresh_sqlite_statistics, sender=self)
+        register(static_files_collected, Tags.staticfiles, deploy=True)

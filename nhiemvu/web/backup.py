@@ -27,17 +27,23 @@ def _files_archive(database: Path) -> Path:
     return database.with_name(database.stem + "-files.tar.gz")
 
 
-def _database_url() -> str:
-    """The connection's own address (under tests, the test database, not DATABASE_URL's)."""
-    from urllib.parse import quote
+def _libpq_env() -> dict[str, str]:
+    """The connection's own settings (under tests, the test database, not DATABASE_URL's) as
+    libpq variables: the password never appears on a command line, where every user of the
+    machine could read it in the process list."""
+    import os
 
     db = connection.settings_dict
-    auth = quote(db.get("USER") or "")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"])
-    host = db.get("HOST") or "localhost"
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgresql://{auth}@{host}{port}/{quote(db['NAME'])}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    values = {
+        "PGHOST": db.get("HOST") or "localhost",
+        "PGPORT": str(db.get("PORT") or ""),
+        "PGUSER": db.get("USER") or "",
+        "PGPASSWORD": db.get("PASSWORD") or "",
+        "PGDATABASE": db["NAME"],
+    }
+    env.update({k: v for k, v in values.items() if v})
+    return env
 
 
 def backup(output: Path | None = None) -> list[Path]:
@@ -47,7 +53,7 @@ def backup(output: Path | None = None) -> list[Path]:
     if connection.vendor == "postgresql":
         target = output or folder / f"nhiemvu-{stamp}.dump"
         target.parent.mkdir(parents=True, exist_ok=True)
-        _run(["pg_dump", "--format=custom", f"--file={target}", _database_url()])
+        _run(["pg_dump", "--format=custom", f"--file={target}"])
         written = [target]
     elif connection.vendor == "sqlite":
         target = output or folder / f"nhiemvu-{stamp}.sqlite3"
@@ -82,7 +88,7 @@ def restore(source: Path) -> None:
                 "--clean",
                 "--if-exists",
                 "--no-owner",
-                f"--dbname={_database_url()}",
+                f"--dbname={connection.settings_dict['NAME']}",
                 str(source),
             ]
         )
@@ -120,7 +126,7 @@ def restore(source: Path) -> None:
 
 def _run(command: list[str]) -> None:
     try:
-        subprocess.run(command, check=True, capture_output=True, text=True)
+        subprocess.run(command, check=True, capture_output=True, text=True, env=_libpq_env())
     except FileNotFoundError as exc:
         raise BackupError(
             f"Không tìm thấy {command[0]}: cài gói postgresql-client (apt-get install "

@@ -25,3 +25,67 @@ class VietnameseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+# Encodings a form may declare; browsers send UTF-8. Any other (utf-7, utf-16…) is refused: the
+# form parser would read it one way and every later re-read another way.
+_FORM_CHARSETS = {"utf-8", "utf8", "us-ascii", "ascii"}
+# Room for the multipart envelope and the other fields beside the largest file allowed.
+_BODY_MARGIN = 1024 * 1024
+
+
+class RequestGuardMiddleware:
+    """Requests no page can answer are refused here, for every route, before any view, form
+    parser or database sees them, with a clear message (JSON under /api/):
+
+    - a NUL character in the path or the query (PostgreSQL cannot store or compare it: the
+      query failed with a 500) → 400;
+    - a form body declaring a charset other than UTF-8 → 400;
+    - a body larger than the largest upload allowed → 413, before it is read.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refusal = self._refusal(request)
+        if refusal is not None:
+            return _refuse(request, *refusal)
+        return self.get_response(request)
+
+    def _refusal(self, request: HttpRequest) -> tuple[int, str] | None:
+        from django.utils.translation import gettext as _
+
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path_info or "%00" in query or "\x00" in query:
+            return 400, _("The address contains a character that is not allowed (NUL).")
+        content_type = request.META.get("CONTENT_TYPE", "")
+        charset = ""
+        for part in content_type.split(";")[1:]:
+            key, _sep, value = part.strip().partition("=")
+            if key.lower() == "charset":
+                charset = value.strip().strip('"').lower()
+        if charset and charset not in _FORM_CHARSETS:
+            return 400, _("The request is not encoded in UTF-8.")
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return 400, _("The request is malformed.")
+        if length > settings.MAX_UPLOAD_BYTES + _BODY_MARGIN:
+            return 413, _("The request is too large: a file may be at most %(max)s MB.") % {
+                "max": settings.MAX_UPLOAD_BYTES // 1048576
+            }
+        return None
+
+
+def _refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    if request.path_info.startswith("/api/"):
+        from django.http import JsonResponse
+
+        code = "too_large" if status == 413 else "bad_request"
+        return JsonResponse({"code": code, "message": message, "fields": {}}, status=status)
+    from django.template.loader import render_to_string
+
+    # No context processors or user: the request was not parsed and must not be.
+    body = render_to_string("400.html", {"message": message, "status": status})
+    return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")

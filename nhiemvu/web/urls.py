@@ -43,5 +43,8 @@ urlpatterns = [
     path("bao-cao/nhap-excel/", report_views.import_excel, name="import_excel"),
     path("bao-cao/nhap-excel/mau.xlsx", report_views.import_template, name="import_template"),
     path("van-ban/nhap/", directive_views.directive_import, name="directive_import"),
+    path(
+        "van-ban/dang-doc/<slug:code>/", directive_views.directive_reading, name="directive_reading"
+    ),
     path("van-ban/<str:code>/", directive_views.directive_detail, name="directive_detail"),
 ]

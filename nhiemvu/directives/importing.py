@@ -1,0 +1,267 @@
+"""Importing a directive: reading its file (while the person waits, or in the worker when it is
+long), and the import from a document-management system (register once, read, propose,
+optionally register the tasks by rule).
+
+Services in the house sense (the only writers); the web view and the API only validate, call
+these and render. Permission comes first in each: nothing is read or parsed for someone who may
+not register documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from nhiemvu.assignments.services import TaskSpec, assignment_create, directive_register
+from nhiemvu.audit.services import record
+from nhiemvu.directives import selectors
+from nhiemvu.directives.models import Directive, Reading, ReadingStatus
+from nhiemvu.directives.services import DirectiveSpec, store_upload
+from nhiemvu.extraction.files import FileError, NeedsWorker, check_length, read_bytes
+from nhiemvu.lib import docref, workdays
+from nhiemvu.orgs.models import Organisation
+from nhiemvu.orgs.rules import scope_of
+
+# The office's review, done by rule for a task registered straight from a document-management
+# system: a deliverable without deadline gets this reason and stays flagged for the office.
+AUTO_REASON = "Văn bản không nêu thời hạn; nhập tự động từ hệ thống QLVB, chờ Văn phòng rà soát."
+# A reading left "running" this long was cut off (the worker died): it may be claimed again.
+STALE_AFTER = dt.timedelta(minutes=30)
+
+
+def require_office(actor: Any) -> None:
+    if not scope_of(actor).is_office:
+        raise PermissionDenied(_("Only the Provincial Office registers directive documents."))
+
+
+def read_upload(*, actor: Any, upload: UploadedFile, doc_date: dt.date | None) -> str | Reading:
+    """The text of an uploaded directive, or, for a long file, the Reading the worker will do.
+
+    FileError (with the message for the person) when the file cannot be read."""
+    require_office(actor)
+    data = upload.read(settings.MAX_UPLOAD_BYTES + 1)
+    try:
+        return read_bytes(data, upload.name or "", inline=True)
+    except NeedsWorker:
+        upload.seek(0)
+        try:
+            return reading_request(actor=actor, upload=upload, doc_date=doc_date)
+        except ValidationError as exc:
+            raise FileError(" ".join(exc.messages)) from exc
+
+
+@transaction.atomic
+def reading_request(
+    *,
+    actor: Any,
+    upload: UploadedFile,
+    doc_date: dt.date | None = None,
+    directive: Directive | None = None,
+    register_tasks: bool = False,
+) -> Reading:
+    """Store the file and queue its reading; the worker starts once the transaction commits."""
+    require_office(actor)
+    reading = store_upload(
+        Reading,
+        actor=actor,
+        upload=upload,
+        doc_date=doc_date,
+        directive=directive,
+        register_tasks=register_tasks,
+    )
+    assert isinstance(reading, Reading)
+    record(
+        actor=actor,
+        action="directive.reading_requested",
+        target=reading,
+        after={"file": reading.original_name, "size": reading.size},
+    )
+    from nhiemvu.directives.tasks import read_directive
+
+    transaction.on_commit(lambda: read_directive.enqueue(reading.pk))
+    return reading
+
+
+def reading_run(*, reading_id: int) -> str:
+    """Worker: read the file. Claimed by a conditional update, so a retried or doubled job reads
+    it once; a reading whose worker died is claimed again after STALE_AFTER."""
+    now = workdays.now()
+    claimable = Q(status=ReadingStatus.PENDING) | Q(
+        status=ReadingStatus.RUNNING, started_at__lt=now - STALE_AFTER
+    )
+    if not Reading.objects.filter(claimable, pk=reading_id).update(
+        status=ReadingStatus.RUNNING, started_at=now
+    ):
+        return "already handled"
+    reading = Reading.objects.select_related("directive", "uploaded_by").get(pk=reading_id)
+    try:
+        with reading.file.open("rb") as handle:
+            data = handle.read(settings.MAX_UPLOAD_BYTES + 1)
+        text = read_bytes(data, reading.original_name)
+    except (FileError, OSError) as exc:
+        Reading.objects.filter(pk=reading_id).update(
+            status=ReadingStatus.FAILED, error=str(exc)[:2000], finished_at=workdays.now()
+        )
+        return "failed"
+    with transaction.atomic():
+        reading.text, reading.status, reading.finished_at = text, ReadingStatus.DONE, now
+        reading.save(update_fields=["text", "status", "finished_at"])
+        if reading.directive is not None:
+            _fill_directive(reading, text)
+    return "done"
+
+
+def _fill_directive(reading: Reading, text: str) -> None:
+    """A document imported through the API before its file was read: keep its text and, when
+    asked, register the tasks read from it (as the import would have done at once)."""
+    directive = reading.directive
+    assert directive is not None
+    actor = reading.uploaded_by
+    directive.text = text
+    directive.save(update_fields=["text"])
+    record(actor=actor, action="directive.read", target=directive, after={"chars": len(text)})
+    if reading.register_tasks and not directive.assignments.exists():
+        proposal = selectors.propose(text, directive.doc_date)
+        for spec in auto_specs(proposal.tasks):
+            assignment_create(actor=actor, directive=directive, spec=spec)
+
+
+def auto_specs(tasks: list[dict[str, Any]]) -> list[TaskSpec]:
+    """The proposed tasks an import registers without a person's review: bound ("giao", not
+    "đề nghị") and with a lead found; a deliverable without deadline keeps AUTO_REASON."""
+    codes = {c for t in tasks for c in (*t["leads"], *t["coordinators"])}
+    orgs = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
+    specs = []
+    for t in tasks:
+        leads = [orgs[c] for c in t["leads"] if c in orgs]
+        if not t["keep"] or not leads:
+            continue  # "đề nghị" (not bound) or no lead found: left for the office to review
+        without_deadline = t["deliverable_kind"] and not t["deadline"] and not t["recurrence"]
+        reviewed = {
+            **t,
+            "leads": leads,
+            "coordinators": [orgs[c] for c in t["coordinators"] if c in orgs],
+            "no_deadline_reason": AUTO_REASON if without_deadline else "",
+        }
+        specs.append(TaskSpec.from_review(reviewed))
+    return specs
+
+
+@dataclass
+class ImportRequest:
+    """The edXML header fields (QCVN 102:2016/BTTTT) and what came with them."""
+
+    issuer: str
+    number: int
+    symbol: str
+    doc_date: dt.date
+    subject: str
+    doc_type: str = ""
+    signer_name: str = ""
+    signer_title: str = ""
+    authority: str = ""
+    text: str = ""
+    register_tasks: bool = False
+
+
+@dataclass
+class ImportOutcome:
+    directive: Directive
+    created: bool
+    proposed: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    reading: Reading | None = None
+
+
+def directive_import(
+    *, actor: Any, request: ImportRequest, upload: UploadedFile | None = None
+) -> ImportOutcome:
+    """Register a document once per (issuer, year, number, symbol); sending it again returns the
+    registered one and changes nothing. Its text (or file) is read and the tasks proposed; with
+    ``register_tasks`` they are registered by rule. A long file is read by the worker."""
+    require_office(actor)  # before anything is looked up, read or parsed
+    issuer = Organisation.objects.filter(code=request.issuer).first()
+    if issuer is None:
+        raise ValidationError(
+            {"issuer": [_("Unknown organisation: %(codes)s.") % {"codes": request.issuer}]}
+        )
+    ref_text = f"{request.number}/{request.symbol.strip()}"
+    try:
+        ref = docref.parse(ref_text)
+    except docref.DocRefError as exc:
+        raise ValidationError({"symbol": [str(exc)]}) from exc
+    existing = _existing(issuer, request.doc_date.year, ref)
+    if existing is not None:
+        return ImportOutcome(existing, created=False)
+    text, deferred = request.text, False
+    if upload is not None:
+        raw = upload.read(settings.MAX_UPLOAD_BYTES + 1)
+        upload.seek(0)
+        try:
+            text = read_bytes(raw, upload.name or "", inline=True)
+        except NeedsWorker:
+            text, deferred = "", True
+        except FileError as exc:
+            raise ValidationError({"file": [str(exc)]}) from exc
+    try:
+        check_length(text)
+    except FileError as exc:
+        raise ValidationError({"text": [str(exc)]}) from exc
+    proposal = selectors.propose(text, request.doc_date) if text.strip() else None
+    specs = auto_specs(proposal.tasks) if proposal and request.register_tasks else []
+    spec = DirectiveSpec(
+        issuer=issuer,
+        ref=ref_text,
+        doc_date=request.doc_date,
+        subject=request.subject,
+        signer_name=request.signer_name,
+        signer_title=request.signer_title,
+        authority=request.authority,
+        text=text,
+    )
+    attach = upload is not None and _attachable(upload.name or "")
+    reading = None
+    try:
+        with transaction.atomic():
+            directive = directive_register(
+                actor=actor, spec=spec, tasks=specs, files=[upload] if attach and upload else []
+            )
+            if deferred and upload is not None:
+                reading = reading_request(
+                    actor=actor,
+                    upload=upload,
+                    doc_date=request.doc_date,
+                    directive=directive,
+                    register_tasks=request.register_tasks,
+                )
+    except (ValidationError, IntegrityError):
+        # Sent twice at the same moment: the other request registered it; answer with it.
+        existing = _existing(issuer, request.doc_date.year, ref)
+        if existing is None:
+            raise
+        return ImportOutcome(existing, created=False)
+    return ImportOutcome(
+        directive,
+        created=True,
+        proposed=proposal.tasks if proposal else [],
+        warnings=[str(w) for w in proposal.warnings] if proposal else [],
+        reading=reading,
+    )
+
+
+def _attachable(name: str) -> bool:
+    return name.lower().endswith((".pdf", ".docx"))
+
+
+def _existing(issuer: Organisation, year: int, ref: Any) -> Directive | None:
+    return Directive.objects.filter(
+        issuer=issuer, year=year, number=ref.number, symbol=ref.symbol
+    ).first()
