@@ -53,10 +53,9 @@ def _blank_none(value: object) -> object:
 
 # A percentage that may be left out; in a form an empty field is the same as no field.
 Percent = Annotated[
-    int | None,
+    Annotated[int, Field(ge=0, le=100)] | None,
     BeforeValidator(_blank_none),
     WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 100}),
-    Field(ge=0, le=100),
 ]
 
 
