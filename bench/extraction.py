@@ -22,12 +22,12 @@ GOAL = 200.0
 
 
 def documents() -> list[tuple[str, dt.date | None]]:
-    """Real directive texts (the shared corpus) and the test samples, cut or joined to ~3,000
-    characters each."""
+    """Real directive texts (the project's labelled corpus) and the test samples, cut or joined
+    to ~3,000 characters each."""
     texts: list[tuple[str, dt.date | None]] = []
-    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev.jsonl"
-    if corpus.exists():
-        for line in corpus.read_text(encoding="utf-8").splitlines():
+    corpus = Path(__file__).resolve().parents[1] / "nhiemvu" / "extraction" / "tests" / "corpus"
+    for name in ("dev.jsonl", "dev2.jsonl"):
+        for line in (corpus / name).read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
             date = dt.date.fromisoformat(record["doc_date"]) if record.get("doc_date") else None
             texts.append((record["text"], date))

@@ -13,7 +13,8 @@ from nhiemvu.orgs.models import OrgAlias
 from nhiemvu.test import Province, make_org
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev.jsonl"
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "nhiemvu" / "extraction" / "tests" / "corpus" / "dev.jsonl"
 
 
 def test_paste_read_review_save(live_server: Any, page: Any) -> None:

@@ -1,4 +1,5 @@
-"""Command line: python -m nhiemvu.extraction --jsonl FILE | FILE.{txt,docx,pdf} [--json]."""
+"""Command line: python -m nhiemvu.extraction FILE.{txt,docx,pdf} [--json] | --jsonl FILE |
+--score LABELLED.jsonl [--details]."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 import json
 import os
 import sys
+from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nhiemvu.settings")
 
@@ -20,6 +22,14 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
+def predict(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tasks the reader proposes and keeps ticked for one labelled record."""
+    from nhiemvu.extraction import extract
+
+    result = extract(record.get("text") or "", _date(record.get("doc_date")))
+    return [t.as_prediction() for t in result.tasks if t.bound]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m nhiemvu.extraction",
@@ -29,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jsonl", help="records with id, text, doc_date; one prediction per line")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument("--date", help="the document date (YYYY-MM-DD) when the text lacks one")
+    parser.add_argument("--score", help="labelled records: read each and score the proposals")
+    parser.add_argument("--details", action="store_true", help="with --score: list each miss")
     args = parser.parse_args(argv)
     import django
 
@@ -37,14 +49,24 @@ def main(argv: list[str] | None = None) -> int:
     from nhiemvu.extraction.files import FileError, read_file
 
     out = sys.stdout
+    if args.score:
+        from nhiemvu.extraction.scoring import score
+
+        with open(args.score, encoding="utf-8") as handle:
+            records = [json.loads(line) for line in handle if line.strip()]
+        predictions = {r["id"]: predict(r) for r in records}
+        scored = score(records, predictions, details=args.details)
+        out.write(scored.report() + "\n")
+        figures = " ".join(f"{k}={v:.3f}" for k, v in scored.summary().items())
+        out.write(f"SUMMARY {figures}\n")
+        return 0
     if args.jsonl:
         with open(args.jsonl, encoding="utf-8") as handle:
             for line in handle:
                 if not line.strip():
                     continue
                 record = json.loads(line)
-                result = extract(record.get("text") or "", _date(record.get("doc_date")))
-                tasks = [t.as_prediction() for t in result.tasks if t.bound]
+                tasks = predict(record)
                 out.write(
                     json.dumps({"id": record.get("id"), "tasks": tasks}, ensure_ascii=False) + "\n"
                 )

@@ -216,7 +216,7 @@ class Task:
     warnings: list[str] = field(default_factory=list)
 
     def as_prediction(self) -> dict[str, Any]:
-        """The shape ../shared/corpus/score.py reads."""
+        """The shape extraction/scoring.py (and the shared corpus scorer) reads."""
         return {
             "evidence": self.evidence,
             "span": list(self.span),

@@ -18,7 +18,7 @@ from nhiemvu.directives.models import Directive
 from nhiemvu.orgs.models import OrgAlias, Organisation, OrgKind
 from nhiemvu.test import BaseTestCase, make_org
 
-CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "dev.jsonl"
+CORPUS = Path(__file__).resolve().parents[2] / "extraction" / "tests" / "corpus" / "dev.jsonl"
 URL = "/van-ban/nhap/"
 
 

@@ -1,0 +1,233 @@
+"""How well the reader finds the tasks of labelled directive texts: the project's own measure.
+
+A proposed task matches a labelled one when their evidence (the words that assign the task, as
+offsets into the text) overlap by at least half of the shorter; pairs are taken greedily, the
+closest (by overlap over union) first. Over the matched pairs it counts whether the lead and
+coordinating agencies, the deadline, the recurrence and the presence of a deliverable are right,
+and how well the "deliverable without deadline" warning is raised. Agencies are compared by
+their folded names with the abbreviations a province writes expanded, so "Sở KH&ĐT" and "Sở Kế
+hoạch và Đầu tư" are the same agency.
+
+    python -m nhiemvu.extraction --score nhiemvu/extraction/tests/corpus/dev2.jsonl [--details]
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from nhiemvu.lib.vntext import fold
+
+# Abbreviations in agency names, folded (lib.vntext.fold: no diacritics, đ → d, lower case).
+_EXPANSIONS = {
+    "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan",
+    "tp": "thanh pho",
+    "tx": "thi xa",
+    "vp": "van phong",
+    "bql": "ban quan ly",
+    "qlda": "quan ly du an",
+    "tn&mt": "tai nguyen va moi truong",
+    "tnmt": "tai nguyen va moi truong",
+    "tt&tt": "thong tin va truyen thong",
+    "tttt": "thong tin va truyen thong",
+    "kh&dt": "ke hoach va dau tu",
+    "khdt": "ke hoach va dau tu",
+    "kh&cn": "khoa hoc va cong nghe",
+    "khcn": "khoa hoc va cong nghe",
+    "gd&dt": "giao duc va dao tao",
+    "gddt": "giao duc va dao tao",
+    "nn&ptnt": "nong nghiep va phat trien nong thon",
+    "nnptnt": "nong nghiep va phat trien nong thon",
+    "ld tb&xh": "lao dong thuong binh va xa hoi",
+    "ldtbxh": "lao dong thuong binh va xa hoi",
+    "vh,tt&dl": "van hoa the thao va du lich",
+    "vhttdl": "van hoa the thao va du lich",
+    "gtvt": "giao thong van tai",
+}
+# Titles in front of an agency name: "Giám đốc Sở X" is Sở X.
+_TITLES = re.compile(
+    r"^(?:thu truong|giam doc|chu tich|dong chi|lanh dao|truong ban|chanh van phong)\s+"
+)
+FLAG = "deliverable_without_deadline"
+FIELDS = ("lead", "coordinate", "deadline", "recurrence", "deliverable")
+
+
+def agency_key(name: str) -> str:
+    text = re.sub(r"[–—-]", " ", fold(name))
+    words = [_EXPANSIONS.get(w, w) for w in re.split(r"[\s,.;:()]+", text) if w]
+    key = _TITLES.sub("", " ".join(words))
+    return re.sub(r"^(?:cac|tung)\s+", "", key).strip()
+
+
+def same_agency(a: str, b: str) -> bool:
+    ka, kb = agency_key(a), agency_key(b)
+    if not ka or not kb:
+        return False
+    if ka in kb or kb in ka:
+        return True
+    return difflib.SequenceMatcher(None, ka, kb).ratio() >= 0.85
+
+
+def same_agencies(gold: list[str], found: list[str]) -> bool:
+    if not gold or not found:
+        return not gold and not found
+    return all(any(same_agency(g, f) for f in found) for g in gold) and all(
+        any(same_agency(g, f) for g in gold) for f in found
+    )
+
+
+def _span(text: str, task: dict[str, Any]) -> tuple[int, int] | None:
+    span = task.get("span")
+    if isinstance(span, (list, tuple)) and len(span) == 2 and 0 <= span[0] < span[1] <= len(text):
+        return int(span[0]), int(span[1])
+    evidence = task.get("evidence") or ""
+    at = text.find(evidence) if evidence else -1
+    return (at, at + len(evidence)) if at >= 0 else None
+
+
+def _needs_flag(task: dict[str, Any]) -> bool:
+    return bool(task.get("deliverable")) and not task.get("deadline") and not task.get("recurrence")
+
+
+def _day(value: Any) -> str | None:
+    return str(value)[:10] if value else None
+
+
+@dataclass
+class Score:
+    documents: int = 0
+    gold: int = 0
+    found: int = 0
+    matched: int = 0
+    right: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
+    flag_hits: int = 0
+    flag_false: int = 0
+    flag_missed: int = 0
+    details: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.found if self.found else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def rate(self, name: str) -> float:
+        return self.right[name] / self.matched if self.matched else 0.0
+
+    @property
+    def flag_recall(self) -> float:
+        needed = self.flag_hits + self.flag_missed
+        return self.flag_hits / needed if needed else 1.0
+
+    @property
+    def flag_precision(self) -> float:
+        raised = self.flag_hits + self.flag_false
+        return self.flag_hits / raised if raised else 1.0
+
+    def summary(self) -> dict[str, float]:
+        return {
+            "f1": self.f1,
+            "precision": self.precision,
+            "recall": self.recall,
+            **{name: self.rate(name) for name in FIELDS},
+            "flag_recall": self.flag_recall,
+            "flag_precision": self.flag_precision,
+        }
+
+    def report(self) -> str:
+        lines = [
+            f"documents {self.documents}; tasks labelled {self.gold}, proposed {self.found}, "
+            f"matched {self.matched}",
+            f"detection: precision {self.precision:.3f} recall {self.recall:.3f} F1 {self.f1:.3f}",
+            *(f"  {name:<11} right on matched: {self.rate(name):.3f}" for name in FIELDS),
+            f"  {FLAG}: precision {self.flag_precision:.3f} recall {self.flag_recall:.3f}",
+        ]
+        return "\n".join([*self.details, *lines])
+
+
+def score(
+    records: Iterable[dict[str, Any]],
+    predictions: dict[str, list[dict[str, Any]]],
+    details: bool = False,
+) -> Score:
+    """Compare the predictions (document id → proposed tasks) with the labelled records."""
+    result = Score()
+    for record in records:
+        result.documents += 1
+        text, gold = record["text"], record["tasks"]
+        found = predictions.get(record["id"], [])
+        result.gold += len(gold)
+        result.found += len(found)
+        gold_spans = [_span(text, t) for t in gold]
+        found_spans = [_span(text, t) for t in found]
+        pairs = []
+        for gi, gs in enumerate(gold_spans):
+            for fi, fs in enumerate(found_spans):
+                if not gs or not fs:
+                    continue
+                inter = max(0, min(gs[1], fs[1]) - max(gs[0], fs[0]))
+                shorter = min(gs[1] - gs[0], fs[1] - fs[0])
+                union = max(gs[1], fs[1]) - min(gs[0], fs[0])
+                if shorter and inter / shorter >= 0.5:
+                    pairs.append((inter / union, gi, fi))
+        used_gold: set[int] = set()
+        used_found: set[int] = set()
+        for _closeness, gi, fi in sorted(pairs, reverse=True):
+            if gi in used_gold or fi in used_found:
+                continue
+            used_gold.add(gi)
+            used_found.add(fi)
+            result.matched += 1
+            g, f = gold[gi], found[fi]
+            checks = {
+                "lead": same_agencies(g.get("assignees_lead") or [], f.get("assignees_lead") or []),
+                "coordinate": same_agencies(
+                    g.get("assignees_coordinate") or [], f.get("assignees_coordinate") or []
+                ),
+                "deadline": _day(g.get("deadline")) == _day(f.get("deadline")),
+                "recurrence": (g.get("recurrence") or None) == (f.get("recurrence") or None),
+                "deliverable": bool(g.get("deliverable")) == bool(f.get("deliverable")),
+            }
+            for name, ok in checks.items():
+                result.right[name] += ok
+            flagged = FLAG in (f.get("warnings") or [])
+            if _needs_flag(g):
+                result.flag_hits += flagged
+                result.flag_missed += not flagged
+            else:
+                result.flag_false += flagged
+            if details and not all(checks.values()):
+                wrong = ", ".join(
+                    f"{n}: {_shown(g, n)!r} → {_shown(f, n)!r}"
+                    for n, ok in checks.items()
+                    if not ok
+                )
+                result.details.append(f"{record['id']} task {gi}: {wrong}")
+        if details:
+            result.details += [
+                f"{record['id']} MISSED: {gold[i].get('evidence', '')[:110]!r}"
+                for i in range(len(gold))
+                if i not in used_gold
+            ]
+            result.details += [
+                f"{record['id']} EXTRA: {(found[i].get('evidence') or '')[:110]!r}"
+                for i in range(len(found))
+                if i not in used_found
+            ]
+    return result
+
+
+def _shown(task: dict[str, Any], name: str) -> Any:
+    key = {"lead": "assignees_lead", "coordinate": "assignees_coordinate"}.get(name, name)
+    return task.get(key)
