@@ -45,6 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()  # the file readers' messages go through gettext
+    from nhiemvu.lib import workdays
+
+    # Reading a file needs no database (a fresh clone has none): holidays.VN only, without the
+    # administrators' overrides.
+    workdays.set_override_loader(None)
     from nhiemvu.extraction import extract
     from nhiemvu.extraction.files import FileError, read_file
 
