@@ -227,16 +227,21 @@ ENUM_STOP = {
     "để",
     "về",
 }
+# A title in front of the agency it speaks for ("giám đốc Sở GD-ĐT" is Sở GD-ĐT), in news
+# style often in lower case.
 ROLE = re.compile(
-    r"(?:Thủ\s*trưởng|Giám\s*đốc|Chủ\s*tịch|Lãnh\s*đạo|Trưởng\s*ban|Chánh\s*Văn\s*phòng|"
-    r"Chánh\s*Thanh\s*tra|Cục\s*trưởng|Bộ\s*trưởng|Người\s*đứng\s*đầu|Trưởng\s*Công\s*an|"
-    r"Chỉ\s*huy\s*trưởng|Tổng\s*Giám\s*đốc|Đồng\s*chí)\s+",
+    r"(?:(?:Phó\s*)?(?:Thủ\s*trưởng|Giám\s*đốc|Chủ\s*tịch|Trưởng\s*ban|Chánh\s*Văn\s*phòng|"
+    r"Chánh\s*Thanh\s*tra|Cục\s*trưởng|Tổng\s*cục\s*trưởng|Viện\s*trưởng|"
+    r"Trưởng\s*Công\s*an|Chỉ\s*huy\s*trưởng|Tổng\s*Giám\s*đốc)|Lãnh\s*đạo|Người\s*đứng\s*đầu|"
+    r"Đồng\s*chí)\s+(?=\S)",
+    re.IGNORECASE,
 )
 HEADS = (
     r"Sở|Bộ\s*Chỉ\s*huy|Bộ|Ban\s*Quản\s*lý|Ban\s*QLDA|Ban|Tổng\s*cục|Chi\s*cục|Cục|Vụ|Viện|"
     r"Trung\s*tâm|Văn\s*phòng|Thanh\s*tra|Công\s*an|Kho\s*bạc|Bảo\s*hiểm\s*xã\s*hội|BHXH|"
     r"Ngân\s*hàng|Đài|Báo|Tổ\s*công\s*tác|Ủy\s*ban|Uỷ\s*ban|UBND|HĐND|Hội\s*đồng|Liên\s*đoàn|"
-    r"Hội|Đoàn|Viễn\s*thông|Tổng\s*công\s*ty|Công\s*ty|Học\s*viện|Trường|Kiểm\s*toán|Tỉnh\s*đoàn"
+    r"Hội|Đoàn|Viễn\s*thông|Tổng\s*công\s*ty|Công\s*ty|Học\s*viện|Trường|Kiểm\s*toán|Tỉnh\s*đoàn|"
+    r"Vườn\s*quốc\s*gia|Khu\s*bảo\s*tồn|Bệnh\s*viện|Cảng\s*vụ|Bộ\s*đội\s*Biên\s*phòng|Hải\s*quan|Bưu\s*điện|Điện\s*lực"
 )
 _LOCALITY = r"(?:tỉnh|huyện|thị\s*xã|thành\s*phố|quận|xã|phường|thị\s*trấn|đặc\s*khu)"
 _PROPER = rf"{_CAP}[{_LOW}]*(?:[ \t]+{_CAP}[{_LOW}]*)*"
@@ -261,6 +266,25 @@ GROUP = re.compile(
 ENUMERATION = re.compile(
     r"(?:[Cc]ác\s+(?P<head>Bộ|Sở)|(?P<gov>(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+các\s+(?P<loc>tỉnh|huyện))\s*:\s*"
 )
+
+
+# Addressees outside the issuer's line of command: a "đề nghị" (request) to them binds no one
+# (DOMAIN.md §2: the Fatherland Front, associations, businesses, central bodies, the Party,
+# the councils). A "đề nghị" to the issuer's own agencies and localities is how news and
+# letters often phrase an assignment, and is one.
+NOT_SUBORDINATE = re.compile(
+    r"Mặt\s*trận|MTTQ|\bHội\b|đoàn\s*thể|Liên\s*đoàn|Tỉnh\s*đoàn|Đoàn\s*thanh\s*niên|"
+    r"Công\s*ty|Doanh\s*nghiệp|Ngân\s*hàng|Hiệp\s*hội|tổ\s*chức\s*chính\s*trị|"
+    r"^(?:các\s+)?Bộ\b(?!\s*Chỉ\s*huy)|Tổng\s*cục|^Cục|Kho\s*bạc|BHXH|Bảo\s*hiểm\s*xã\s*hội|"
+    r"Tòa\s*án|Viện\s*kiểm\s*sát|HĐND|Hội\s*đồng\s*nhân\s*dân|Tỉnh\s*ủy|Đảng|"
+    r"Thủ\s*tướng|^Chính\s*phủ|cử\s*tri|người\s*dân",
+    re.IGNORECASE,
+)
+
+
+def binds(mentions: list[Mention]) -> bool:
+    """Whether a "đề nghị" to these addressees is an assignment (see NOT_SUBORDINATE)."""
+    return bool(mentions) and not any(NOT_SUBORDINATE.search(m.text) for m in mentions)
 
 
 @dataclass
@@ -352,6 +376,34 @@ def _generic(text: str, pos: int) -> int | None:
     return end if words else None
 
 
+# The abbreviations a province writes for its departments' names (with "&", "-", "," or
+# nothing between the parts), as one table: "Sở KH-ĐT", "Sở KH&ĐT" and "Sở KHĐT" all read as
+# Sở Kế hoạch và Đầu tư, so the proposal names the agency as the directory does.
+ABBREVIATED = {
+    "KHĐT": "Kế hoạch và Đầu tư",
+    "TNMT": "Tài nguyên và Môi trường",
+    "GDĐT": "Giáo dục và Đào tạo",
+    "LĐTBXH": "Lao động - Thương binh và Xã hội",
+    "TTTT": "Thông tin và Truyền thông",
+    "KHCN": "Khoa học và Công nghệ",
+    "NNPTNT": "Nông nghiệp và Phát triển nông thôn",
+    "NNMT": "Nông nghiệp và Môi trường",
+    "VHTTDL": "Văn hóa, Thể thao và Du lịch",
+    "VHTT": "Văn hóa và Thông tin",
+    "GTVT": "Giao thông vận tải",
+    "DTNN": "Đầu tư nước ngoài",
+}
+_ABBREVIATED_NAME = re.compile(r"^(Sở|Bộ|Cục|Vụ)\s+([A-ZĐ][A-ZĐ&,\-\s]*[A-ZĐ])$")
+
+
+def expand(phrase: str) -> str:
+    m = _ABBREVIATED_NAME.match(phrase)
+    if not m:
+        return phrase
+    full = ABBREVIATED.get(re.sub(r"[\s&,\-]", "", m.group(2)))
+    return f"{m.group(1)} {full}" if full else phrase
+
+
 def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
     """The agency mention starting exactly at pos (after any role prefix), or None."""
     start = pos
@@ -396,7 +448,7 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
     if fold(phrase) in {"ban", "bo", "so", "vu", "hoi", "doan", "bao", "dai", "truong"}:
         return None
     del start
-    return Mention(phrase, pos, pos + len(phrase))
+    return Mention(expand(phrase), pos, pos + len(phrase))
 
 
 def _enumeration(text: str, enum: re.Match[str], gazetteer: Gazetteer) -> tuple[list[Mention], int]:
@@ -444,6 +496,7 @@ def _enumeration(text: str, enum: re.Match[str], gazetteer: Gazetteer) -> tuple[
     return found, cursor
 
 
+_ACRONYM = re.compile(r"(?!UBND|HĐND)[A-ZĐ]{2,6}(?![\wđĐ&-])")
 _SEPARATOR = re.compile(r"\s*(?:,|;|\bvà\b|\bcùng\b|\bvới\b)?\s*(?:\([^)]{0,60}\)\s*)?(?:,|;)?\s*")
 
 
@@ -463,6 +516,10 @@ def mentions_list(text: str, pos: int, gazetteer: Gazetteer) -> tuple[list[Menti
                 break
             continue
         mention = mention_at(text, at, gazetteer)
+        if mention is None and found:
+            # Inside a list, a company known by its initials ("các bộ, ngành, FPT, CMC").
+            acronym = _ACRONYM.match(text, at)
+            mention = Mention(acronym.group(0), at, acronym.end()) if acronym else None
         if mention is None:
             break
         found.append(mention)
@@ -471,7 +528,11 @@ def mentions_list(text: str, pos: int, gazetteer: Gazetteer) -> tuple[list[Menti
         if not sep or sep.end() == cursor:
             break
         nxt = mention_at(text, sep.end(), gazetteer)
-        if nxt is None and not ENUMERATION.match(text, sep.end()):
+        if (
+            nxt is None
+            and not ENUMERATION.match(text, sep.end())
+            and not _ACRONYM.match(text, sep.end())
+        ):
             break
         cursor = sep.end()
     return found, cursor

@@ -95,6 +95,48 @@ ACTION_VERBS = (
     "gửi",
     "giải trình",
     "tiếp nhận",
+    # Found in texts the rules had not seen (dev2): duties are written with many more verbs.
+    "chịu trách nhiệm",
+    "phân công",
+    "quán triệt",
+    "phê duyệt",
+    "nâng cao",
+    "khắc phục",
+    "bám sát",
+    "huy động",
+    "ưu tiên",
+    "hỗ trợ",
+    "ngăn chặn",
+    "tạm dừng",
+    "tích cực",
+    "hoàn chỉnh",
+    "sửa đổi",
+    "bổ sung",
+    "sắp xếp",
+    "chuẩn bị",
+    "đánh giá",
+    "sơ kết",
+    "tổng kết",
+    "quản lý",
+    "lựa chọn",
+    "xác định",
+    "phối hợp chặt chẽ",
+    "đề cao",
+    "bảo vệ",
+    "phòng, chống",
+    "phòng chống",
+    "kiểm soát",
+    "giám sát",
+    "phân bổ",
+    "giải ngân",
+    "bàn giao",
+    "thu hồi",
+    "di dời",
+    "tiếp thu",
+    "rà soát lại",
+    "thường xuyên",
+    "kịp thời",
+    "cụ thể hóa",
 )
 _VERB_RE = "|".join(
     sorted((re.escape(v).replace(r"\ ", r"\s*") for v in set(ACTION_VERBS)), key=len, reverse=True)
@@ -116,6 +158,20 @@ COORDINATE = re.compile(
     r"\s*[,;]?\s*(?:chủ\s*trì\s*,?\s*)?(?:và\s+)?(?:phối\s*hợp\s*chặt\s*chẽ|phối\s*hợp|cùng)\s*(?:với\s+)?",
     re.IGNORECASE,
 )
+# A sentence that reports a document was issued: its "về việc …" is the document's subject.
+ISSUED = re.compile(
+    r"(?:đã|vừa)\s+(?:ký\s+)?(?:ban\s*hành|có|gửi)\s+(?:văn\s*bản|công\s*văn|quyết\s*định|chỉ\s*thị|"
+    r"kế\s*hoạch|thông\s*báo|công\s*điện|nghị\s*quyết)(?:\s+số)?[^.;]{0,120}?\bvề\s*việc\b",
+    re.IGNORECASE,
+)
+# "giao các đơn vị triển khai thực hiện một số nhiệm vụ sau:": the tasks are the items below.
+INTRO_BODY = re.compile(
+    r"\s*(?:,\s*)?(?:(?:triển\s*khai|thực\s*hiện|tập\s*trung|khẩn\s*trương|quan\s*tâm|chỉ\s*đạo)\s*,?\s*)*"
+    r"(?:tốt\s+)?(?:một\s*số|các|những)?\s*(?:nhiệm\s*vụ|nội\s*dung|công\s*việc|việc|giải\s*pháp|"
+    r"yêu\s*cầu)[^.:]{0,80}?(?:sau|như\s*sau|sau\s*đây)\s*:\s*$",
+    re.IGNORECASE,
+)
+LEADS_AGAIN = re.compile(r"\s*chủ\s*trì\s*,?\s*(?:và\s+)?phối\s*hợp", re.IGNORECASE)
 LEAD_TAIL = re.compile(r"^\s*(?:,\s*)?chủ\s*trì\s*(?:,\s*)?", re.IGNORECASE)
 CONTINGENT = re.compile(
     r"(?:\bnếu\b|\bkhi\s+có\b|\btrường\s+hợp\b|trong\s+quá\s+trình)[^.;]{0,200}?kịp\s*thời\s+báo\s*cáo"
@@ -317,14 +373,14 @@ def _assignment(
     """An explicit "giao|yêu cầu|đề nghị <agencies>" within [start, end)."""
     for m in TRIGGER.finditer(text, start, end):
         before = text[max(start, m.start() - 12) : m.start()].lower()
-        if "được" in before or "theo" in before[-6:]:
-            continue
+        if "được" in before or "theo" in before[-6:] or re.search(r"về\s*việc\s*$", before):
+            continue  # "… văn bản số 12/UBND về việc giao …": a document's subject, not an order
         verb = m.group("verb").lower()
         if m.group("colon"):
             return [], m.end(), verb.startswith("đề"), True
         found, list_end = ag.mentions_list(text, m.end(), gazetteer)
         if found:
-            return found, list_end, not verb.startswith("đề"), False
+            return found, list_end, not verb.startswith("đề") or ag.binds(found), False
     return None
 
 
@@ -346,11 +402,14 @@ def _drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[_Draft]:
     intro_open = False  # after "… như sau:" or "yêu cầu:", list items are tasks
     body = sentences(text)
     previous_task_sentence = -2
+    first = next((i for i, s in enumerate(body) if s.start >= header.body_start), -1)
     for index, s in enumerate(body):
         if s.start < header.body_start:
             continue
         if CLOSING.match(s.text.lstrip("| ")):
             break
+        if ISSUED.search(s.text) or (index == first and _is_title(s, text)):
+            continue  # "UBND tỉnh vừa ban hành văn bản số … về việc …"; a news item's title
         pos = _strip_leading(text, s.body_start)
         spans = clauses(s)
         made = False
@@ -372,6 +431,22 @@ def _drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[_Draft]:
             ):
                 # "…; phối hợp Sở A; Viễn thông B; UBND cấp xã …": the task's coordinators.
                 more, list_end = ag.mentions_list(text, c_pos + joined.end(), gazetteer)
+                if LEADS_AGAIN.match(clause_text) and more and _has_work(text, list_end, c_end):
+                    # "…; chủ trì, phối hợp với X <làm việc khác>": a further duty of the same
+                    # lead, with its own coordinators.
+                    drafts.append(
+                        _Draft(
+                            c_start,
+                            c_end,
+                            list(drafts[-1].lead),
+                            more,
+                            drafts[-1].bound,
+                            list_end,
+                            sentence_index=index,
+                            inherited=True,
+                        )
+                    )
+                    continue
                 drafts[-1].coordinate.extend(more)
                 while c_index + 1 < len(spans) and list_end > c_end:
                     c_index += 1
@@ -436,6 +511,10 @@ def _drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[_Draft]:
                 if explicit and _generic_body(text[body_at:c_end]):
                     # "yêu cầu Sở X (nghiêm túc) triển khai thực hiện": a closing formula that
                     # assigns nothing beyond what the document already says.
+                    continue
+                if INTRO_BODY.match(text, body_at, s.end):
+                    # "giao các đơn vị thực hiện một số nhiệm vụ sau:": the items are the tasks.
+                    context, intro_open = lead, True
                     continue
                 drafts.append(
                     _Draft(
@@ -523,11 +602,41 @@ def _drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[_Draft]:
                 continue
         if made:
             previous_task_sentence = index
+        elif s.ends_with == ":" and (heading := _heading(text, s, gazetteer)):
+            # "1. Các sở, ban, ngành cấp tỉnh (…):": the items below are theirs.
+            context, intro_open = heading, True
+            continue
         if s.ends_with == ":" and INTRO.search(s.text):
             intro_open = True
             if not context:
                 context = list(header.addressees)
     return drafts
+
+
+def _heading(text: str, s: Sentence, gazetteer: ag.Gazetteer) -> list[ag.Mention]:
+    """Agencies that make up a whole heading line, "<agencies> (…):", else nothing."""
+    found, end = ag.mentions_list(text, s.body_start, gazetteer)
+    rest = text[end : s.end]
+    if found and re.fullmatch(r"\s*(?:\([^)]{0,300}\))?\s*:", rest):
+        return found
+    return []
+
+
+def _is_title(s: Sentence, text: str) -> bool:
+    """A news item's title: the text's first line, with no closing punctuation, and more after."""
+    return (
+        s.line_start
+        and s.ends_with not in ".;:!?…"
+        and text[s.end : s.end + 1] == "\n"
+        and bool(text[s.end :].strip())
+        and len(s.text) <= 300
+    )
+
+
+def _has_work(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] describes work: a verb and a few words."""
+    body = text[start:end].lstrip(" ,")
+    return bool(VERB_START.match(body)) and len(body.split()) >= 4
 
 
 def _generic_body(body: str) -> bool:
