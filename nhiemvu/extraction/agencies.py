@@ -231,7 +231,7 @@ ENUM_STOP = {
 # style often in lower case.
 ROLE = re.compile(
     r"(?:(?:Phó\s*)?(?:Thủ\s*trưởng|Giám\s*đốc|Chủ\s*tịch|Trưởng\s*ban|Chánh\s*Văn\s*phòng|"
-    r"Chánh\s*Thanh\s*tra|Cục\s*trưởng|Tổng\s*cục\s*trưởng|Viện\s*trưởng|"
+    r"Chánh\s*Thanh\s*tra|Cục\s*trưởng|Tổng\s*cục\s*trưởng|Viện\s*trưởng|Bộ\s*trưởng(?!\s*,)|"
     r"Trưởng\s*Công\s*an|Chỉ\s*huy\s*trưởng|Tổng\s*Giám\s*đốc)|Lãnh\s*đạo|Người\s*đứng\s*đầu|"
     r"Đồng\s*chí)\s+(?=\S)",
     re.IGNORECASE,
@@ -241,7 +241,7 @@ HEADS = (
     r"Trung\s*tâm|Văn\s*phòng|Thanh\s*tra|Công\s*an|Kho\s*bạc|Bảo\s*hiểm\s*xã\s*hội|BHXH|"
     r"Ngân\s*hàng|Đài|Báo|Tổ\s*công\s*tác|Ủy\s*ban|Uỷ\s*ban|UBND|HĐND|Hội\s*đồng|Liên\s*đoàn|"
     r"Hội|Đoàn|Viễn\s*thông|Tổng\s*công\s*ty|Công\s*ty|Học\s*viện|Trường|Kiểm\s*toán|Tỉnh\s*đoàn|"
-    r"Vườn\s*quốc\s*gia|Khu\s*bảo\s*tồn|Bệnh\s*viện|Cảng\s*vụ|Bộ\s*đội\s*Biên\s*phòng|Hải\s*quan|Bưu\s*điện|Điện\s*lực"
+    r"Cơ\s*quan\s*[Tt]hường\s*trực|Vườn\s*quốc\s*gia|Khu\s*bảo\s*tồn|Bệnh\s*viện|Cảng\s*vụ|Bộ\s*đội\s*Biên\s*phòng|Hải\s*quan|Bưu\s*điện|Điện\s*lực"
 )
 _LOCALITY = r"(?:tỉnh|huyện|thị\s*xã|thành\s*phố|quận|xã|phường|thị\s*trấn|đặc\s*khu)"
 _PROPER = rf"{_CAP}[{_LOW}]*(?:[ \t]+{_CAP}[{_LOW}]*)*"
@@ -258,6 +258,12 @@ GROUP_QUALIFIER = (
 GROUP = re.compile(
     rf"(?:(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+(?:các|cấp)\s+(?:huyện|xã|tỉnh|quận)"
     rf"(?:\s*[,;]?\s*(?:thị\s*xã|thành\s*phố|phường|thị\s*trấn|đặc\s*khu|huyện|quận))*"
+    rf"(?:\s+trực\s*thuộc\s*(?:Trung\s*ương|trung\s*ương|tỉnh))?"
+    # The heads of the ministries stand for them: "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, …".
+    rf"|Bộ\s*trưởng\s*,\s*Thủ\s*trưởng\s*(?:các\s*)?cơ\s*quan\s*ngang\s*bộ"
+    rf"(?:\s*,\s*(?:Thủ\s*trưởng\s*)?cơ\s*quan\s*thuộc\s*Chính\s*phủ)?"
+    # A counted group: "11 Bộ, cơ quan", "05 sở, ngành".
+    rf"|\d{{1,3}}\s+{GROUP_NOUN}(?:\s*,\s*{GROUP_NOUN})*(?![{_LOW}])"
     rf"|[Cc]ác\s+{GROUP_NOUN}(?:(?:\s*,\s*|\s+và\s+|\s+){GROUP_NOUN}(?![{_LOW}]))*{GROUP_QUALIFIER}"
     rf"|[Cc]ác\s+cấp(?:\s*,\s*các\s+ngành)?",
     re.IGNORECASE,
@@ -417,9 +423,12 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
     if group:
         phrase = group.group(0).rstrip(" ,;")
         key = fold(phrase)
+        # The heads named for their bodies: the bodies are the addressees.
+        named = re.sub(r"^Bộ\s*trưởng", "các bộ", phrase)
+        named = re.sub(r"Thủ\s*trưởng\s*", "", named)
         anaphor = bool(re.fullmatch(r"cac (don vi|co quan)", key))
         kinds = kinds_for_group(phrase) or frozenset()
-        return Mention(phrase, pos, pos + len(phrase), True, kinds, anaphor)
+        return Mention(named, pos, pos + len(phrase), True, kinds, anaphor)
     local = LOCAL_GOV.match(text, pos)
     known = gazetteer.match(text, pos)
     generic_end = _generic(text, pos)

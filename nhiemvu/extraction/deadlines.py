@@ -30,8 +30,10 @@ BEFORE = re.compile(
     rf"(?:{_TIME})?(?:ngày{_WS})?{_DATE}",
     re.IGNORECASE,
 )
+# "trong tháng 6", and a list of months, "trong tháng 11, tháng 12 năm 2025": the last one.
 MONTH = re.compile(
-    rf"(?P<kw>trong|vào|đến)\s*(?:(?P<part>đầu|giữa|cuối)\s*)?tháng\s*{_M}"
+    rf"(?P<kw>trong|vào|đến)\s*(?:(?P<part>đầu|giữa|cuối)\s*)?tháng\s*"
+    rf"(?:\d{{1,2}}\s*(?:,|và|-)\s*(?:tháng\s*)?)*{_M}"
     rf"(?:\s*(?:năm|/|-)\s*{_Y})?(?!\d)",
     re.IGNORECASE,
 )
@@ -47,7 +49,10 @@ HALF = re.compile(
     r"(?P<which>6|sáu)\s*tháng\s*(?P<part>đầu|cuối)\s*năm(?:\s*(?P<y>(?:19|20)\d\d))?",
     re.IGNORECASE,
 )
-YEAR = re.compile(r"(?:trong|ngay\s+trong|hết)\s*năm\s*(?P<y>(?:19|20)\d\d)", re.IGNORECASE)
+YEAR = re.compile(
+    r"(?:trong|ngay\s+trong|hết|(?:từ\s*nay\s*)?đến\s*(?:cuối|hết)|cuối)\s*năm\s*(?P<y>(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
 WORKING_DAYS = re.compile(
     r"(?:trong|trong\s*vòng|sau|chậm\s*nhất)\s*(?:thời\s*hạn\s*)?(?P<n>\d{1,3})\s*ngày\s*làm\s*việc",
     re.IGNORECASE,
@@ -73,11 +78,18 @@ RECURRENCE = [
     (
         "half_yearly",
         re.compile(
-            r"(?:0?6|sáu)\s*tháng\s*(?:/\s*lần|một\s*lần|1\s*lần)|h[aàằ]ng\s*6\s*tháng", re.I
+            r"(?:0?6|sáu)\s*tháng\s*(?:/\s*lần|một\s*lần|1\s*lần)|h[aàằ]ng\s*6\s*tháng|"
+            r"định\s*kỳ\s*(?:0?6|sáu)\s*tháng|cứ\s*(?:0?6|sáu)\s*tháng",
+            re.I,
         ),
     ),
     ("yearly", re.compile(r"h[aàằ]ng\s*năm|mỗi\s*năm|định\s*kỳ\s*(?:01\s*|1\s*)?năm", re.I)),
-    ("other", re.compile(r"\d{1,2}\s*ngày\s*(?:/\s*lần|một\s*lần|1\s*lần)|định\s*kỳ", re.I)),
+    (
+        "other",
+        re.compile(
+            r"\d{1,2}\s*ngày\s*(?:/\s*lần|một\s*lần|1\s*lần)|định\s*kỳ|cứ\s*\d{1,2}\s*ngày", re.I
+        ),
+    ),
 ]
 # "khẩn trương, ngay, kịp thời, thường xuyên": urgency words, never a date (DOMAIN.md §7).
 
@@ -246,6 +258,13 @@ def find_deadlines(text: str, doc_date: dt.date | None) -> list[Deadline]:
 def find_recurrence(text: str) -> tuple[str, tuple[int, int], str] | None:
     """The recurrence a clause states ("định kỳ 03 tháng/lần" → quarterly), or None."""
     best: tuple[str, tuple[int, int], str] | None = None
+    periods = {kind for kind, pattern in RECURRENCE[:-1] if pattern.search(text)}
+    if len(periods) > 1:
+        # "định kỳ 6 tháng, hàng năm": two rhythms at once, recorded as "other" for the office.
+        first = min(
+            (p.search(text) for k, p in RECURRENCE if k in periods), key=lambda m: m.start()
+        )
+        return ("other", first.span(), first.group(0))
     for kind, pattern in RECURRENCE:
         m = pattern.search(text)
         if m and (best is None or (kind != "other" and best[0] == "other")):

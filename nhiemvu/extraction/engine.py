@@ -172,10 +172,17 @@ INTRO_BODY = re.compile(
     re.IGNORECASE,
 )
 LEADS_AGAIN = re.compile(r"\s*chủ\s*trì\s*,?\s*(?:và\s+)?phối\s*hợp", re.IGNORECASE)
+# "… theo chức năng, nhiệm vụ được giao có trách nhiệm phối hợp chặt chẽ với Sở Y tế …"
+COORDINATE_LATE = re.compile(
+    r"[^.;:]{0,120}?\b(?:có\s*trách\s*nhiệm|chịu\s*trách\s*nhiệm)\s+"
+    r"(?:phối\s*hợp\s*chặt\s*chẽ|phối\s*hợp)\s*(?:với\s+)?",
+    re.IGNORECASE,
+)
 LEAD_TAIL = re.compile(r"^\s*(?:,\s*)?chủ\s*trì\s*(?:,\s*)?", re.IGNORECASE)
 CONTINGENT = re.compile(
     r"(?:\bnếu\b|\bkhi\s+có\b|\btrường\s+hợp\b|trong\s+quá\s+trình)[^.;]{0,200}?kịp\s*thời\s+báo\s*cáo"
-    r"|\bkịp\s*thời\s+báo\s*cáo\b[^.;]{0,40}\bnếu\b",
+    r"|\bkịp\s*thời\s+báo\s*cáo\b[^.;]{0,40}\bnếu\b"
+    r"|\bkịp\s*thời\s+báo\s*cáo\b[^.;]{0,80}(?:khó\s*khăn|vướng\s*mắc)",
     re.IGNORECASE,
 )
 CONTINUATION = re.compile(
@@ -207,7 +214,8 @@ DELIVERABLES: list[tuple[str, re.Pattern[str]]] = [
     (
         "báo cáo",
         re.compile(
-            r"(?<!trước khi tổng hợp, )(?<![Tt]heo )(?<![Tt]ại )\bbáo\s*cáo\b(?!\s*số)(?!\s*của)",
+            r"(?<!trước khi tổng hợp, )(?<![Tt]heo )(?<![Tt]ại )(?<!chế độ )\bbáo\s*cáo\b(?!\s*số)"
+            r"(?!\s*của)(?!\s*trực\s*tuyến)|tổng\s*hợp\s*(?:,\s*)?(?:kết\s*quả|tình\s*hình)",
             re.I,
         ),
     ),
@@ -221,7 +229,8 @@ DELIVERABLES: list[tuple[str, re.Pattern[str]]] = [
     (
         "kế hoạch",
         re.compile(
-            r"(?:xây\s*dựng|ban\s*hành|lập|dự\s*thảo|hoàn\s*thiện)\s+(?:các\s+)?kế\s*hoạch|kế\s*hoạch\s+triển\s*khai",
+            r"(?:xây\s*dựng|ban\s*hành|lập|dự\s*thảo|hoàn\s*thiện|phê\s*duyệt)\s+(?:các\s+)?kế\s*hoạch|"
+            r"kế\s*hoạch\s+triển\s*khai",
             re.I,
         ),
     ),
@@ -236,11 +245,30 @@ DELIVERABLES: list[tuple[str, re.Pattern[str]]] = [
     (
         "đề xuất",
         re.compile(
-            r"(?<!tham mưu, )\bđề\s*xuất\s+(?:ý\s*kiến|cụ\s*thể|giải\s*pháp|phương\s*án|UBND|Ủy\s*ban|việc|danh\s*mục|các)",
+            r"(?<!tham mưu, )\bđề\s*xuất\s+(?:ý\s*kiến|cụ\s*thể|giải\s*pháp|phương\s*án|UBND|Ủy\s*ban|việc|danh\s*mục|các)"
+            r"|(?:nghiên\s*cứu|rà\s*soát)\s*,\s*đề\s*xuất\b",
             re.I,
         ),
     ),
-    ("văn bản", re.compile(r"(?:có|ban\s*hành|bằng)\s+văn\s*bản", re.I)),
+    ("văn bản", re.compile(r"(?:có|ban\s*hành|bằng)\s+văn\s*bản|văn\s*bản\s+tham\s*mưu", re.I)),
+    (
+        # "tham mưu UBND tỉnh ban hành Quy chế …": the draft of that act is the work product.
+        "dự thảo",
+        re.compile(
+            r"tham\s*mưu\s+(?:cho\s+)?(?:UBND|Ủy\s*ban|Uỷ\s*ban|Chủ\s*tịch|HĐND|cấp\s*có\s*thẩm\s*quyền)"
+            r"[^.;]{0,40}?ban\s*hành\s+(?:các\s+)?(?:quy\s*chế|quy\s*định|quyết\s*định|chỉ\s*thị|"
+            r"kế\s*hoạch|nghị\s*quyết|chương\s*trình|đề\s*án|cơ\s*chế|chính\s*sách)",
+            re.I,
+        ),
+    ),
+    (
+        "chương trình",
+        re.compile(
+            r"(?:xây\s*dựng|trình|ban\s*hành|hoàn\s*thiện)\s+(?:các\s+)?[“\"]?chương\s*trình", re.I
+        ),
+    ),
+    ("thông cáo báo chí", re.compile(r"thông\s*cáo\s*báo\s*chí", re.I)),
+    ("danh sách", re.compile(r"(?:lập|tổng\s*hợp|gửi|rà\s*soát)\s+danh\s*sách", re.I)),
     ("ý kiến", re.compile(r"(?:tham\s*gia|cho|góp)\s+ý\s*kiến|góp\s*ý", re.I)),
 ]
 # Advice ("tham mưu") yields a document only when a date is set for it.
@@ -268,6 +296,7 @@ class Task:
     deadline_text: str | None
     deadline_how: str | None
     recurrence: str | None
+    recurrence_day: int | None = None  # the day of each period a recurring report is due
     bound: bool = True  # False for "đề nghị": a request, not an assignment
     warnings: list[str] = field(default_factory=list)
 
@@ -389,7 +418,7 @@ def _coordinators(
 ) -> tuple[list[ag.Mention], int]:
     tail = LEAD_TAIL.match(text, pos)
     at = tail.end() if tail else pos
-    coord = COORDINATE.match(text, at, end)
+    coord = COORDINATE.match(text, at, end) or COORDINATE_LATE.match(text, at, end)
     if not coord:
         return [], at
     found, list_end = ag.mentions_list(text, coord.end(), gazetteer)
@@ -550,8 +579,12 @@ def _drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[_Draft]:
                 made = True
                 continue
             if c_index > 0 and drafts and drafts[-1].sentence_index == index:
-                # A further clause of a task sentence belongs to that task.
-                drafts[-1].end = c_end
+                # A further clause of a task sentence belongs to that task; after a standing
+                # duty to report ("…, kịp thời báo cáo …;") it belongs to the task around it.
+                owner = drafts[-1]
+                if owner.contingent and len(drafts) > 1 and drafts[-2].sentence_index == index:
+                    owner = drafts[-2]
+                owner.end = c_end
                 continue
             adjacent = bool(drafts) and previous_task_sentence == index - 1
             if (
@@ -586,14 +619,16 @@ def _drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[_Draft]:
                 and (s.line_start or adjacent)
             ):
                 lead = context or header.addressees
+                # "- Phối hợp với Cơ quan X tổng hợp …": the item names its coordinators.
+                coord, body_at = _coordinators(text, c_pos, c_end, gazetteer)
                 drafts.append(
                     _Draft(
                         s.start,
                         c_end,
                         list(lead),
-                        [],
+                        coord,
                         True,
-                        c_pos,
+                        body_at if coord else c_pos,
                         sentence_index=index,
                         inherited=True,
                     )
@@ -712,11 +747,18 @@ def _finish(
         end -= 1
     evidence, span = t.evidence(start, end)
     body = text[d.body_start : end]
+    for other in drafts:
+        if other is not d and other.contingent and d.body_start <= other.start < other.end <= end:
+            # A standing duty to report nested in this task is its own task: its "báo cáo"
+            # is not this task's work product (blanked, so offsets stay).
+            a, b = other.start - d.body_start, other.end - d.body_start
+            body = body[:a] + " " * (b - a) + body[b:]
     deadlines = find_deadlines(body, doc_date)
     recurrence = find_recurrence(body)
     deadline: Deadline | None = deadlines[-1] if deadlines else None
     if recurrence and deadline and not deadline.date:
         deadline = None
+    recurrence_day = None
     if (
         recurrence
         and deadline
@@ -725,12 +767,19 @@ def _finish(
             r"h[aàằ]ng|định\s*kỳ", body[max(0, deadline.span[0] - 40) : deadline.span[1] + 40], re.I
         )
     ):
-        deadline = None  # "trước ngày 20 hằng tháng": the day of each period, not a date
+        # "định kỳ hằng tháng, trước ngày 20": the day of each period, not one date.
+        day = re.search(r"ngày\s*(\d{1,2})(?!\s*[/.-]\s*\d)", deadline.text)
+        recurrence_day = int(day.group(1)) if day and 1 <= int(day.group(1)) <= 31 else None
+        deadline = None
+    warnings: list[str] = []
+    if deadline and deadline.year_inferred and doc_date is None:
+        # "trước ngày 15-12" in a text with no date: the year is unknown; the office types it.
+        warnings.append("deadline_year_unknown")
+        deadline = None
     deliverable = _deliverable(body, has_deadline=bool(deadline))
     lead = [_agency(m, resolver) for m in d.lead]
     coordinate = [_agency(m, resolver) for m in d.coordinate]
     action = _action(body)
-    warnings: list[str] = []
     if deadline and deadline.year_inferred:
         warnings.append("year_inferred")
     return Task(
@@ -747,6 +796,7 @@ def _finish(
         else (recurrence[2] if recurrence else None),
         deadline_how=deadline.how if deadline else None,
         recurrence=recurrence[0] if recurrence else None,
+        recurrence_day=recurrence_day,
         bound=d.bound,
         warnings=warnings,
     )
