@@ -91,6 +91,7 @@ class TaskSpec:
             deliverable_text=data["deliverable_text"],
             deadline=data["deadline"],
             recurrence=data["recurrence"] or "",
+            recurrence_day=data.get("recurrence_day") if data["recurrence"] else None,
             no_deadline_reason=data["no_deadline_reason"],
         )
 

@@ -119,6 +119,13 @@ class TaskForm(StyledForm):
     recurrence = forms.ChoiceField(
         label=_("Recurrence"), required=False, choices=[("", "—"), *Recurrence.choices]
     )
+    recurrence_day = forms.IntegerField(
+        label=_("Due on day (of each period)"),
+        required=False,
+        min_value=1,
+        max_value=31,
+        help_text=_("e.g. 20: each month's report is due on the 20th"),
+    )
     no_deadline_reason = forms.CharField(
         label=_("Reason for no deadline"), max_length=2000, required=False
     )

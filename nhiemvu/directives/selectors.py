@@ -122,7 +122,8 @@ def propose(text: str, doc_date: dt.date | None) -> Proposal:
         )
         tasks.append(
             {
-                "keep": task.bound,
+                # Low confidence (a request to outsiders, no agency found): shown, not ticked.
+                "keep": task.confident,
                 "content": task.evidence.strip(),
                 "summary": task.action[:300],
                 "group_label": ", ".join(a.text for a in task.lead) if len(leads) > 1 else "",
@@ -132,6 +133,7 @@ def propose(text: str, doc_date: dt.date | None) -> Proposal:
                 "deliverable_text": (task.deliverable or "").capitalize(),
                 "deadline": task.deadline,
                 "recurrence": _recurrence(task.recurrence),
+                "recurrence_day": task.recurrence_day,
                 "no_deadline_reason": "",
                 "warnings": ",".join(task.warnings),
                 "evidence": task.evidence,
@@ -142,6 +144,57 @@ def propose(text: str, doc_date: dt.date | None) -> Proposal:
         )
     spans: list[tuple[int, int]] = [task.span for task in result.tasks]
     return Proposal(head, tasks, _marked(text, spans), header.warnings)
+
+
+@dataclass
+class ReviewRow:
+    """One proposal as the review screen shows it folded: what a clerk checks at a glance."""
+
+    form: Any
+    info: dict[str, Any]
+    number: int
+    summary: str
+    leads: list[str]
+    group: str
+    coordinators: list[str]
+    deadline: Any
+    recurrence: str
+    recurrence_day: Any
+    deliverable: str
+    warnings: list[str]
+    open: bool
+
+
+def review_rows(forms: list[Any], infos: list[dict[str, Any]]) -> list[ReviewRow]:
+    """The folded rows of the review screen, from each form's current values (as proposed, or
+    as typed when a save was refused); organisation names in one query for all rows."""
+    values = [{name: form[name].value() for name in ("leads", "coordinators")} for form in forms]
+    codes = {c for v in values for key in ("leads", "coordinators") for c in (v[key] or [])}
+    names = dict(Organisation.objects.filter(code__in=codes).values_list("code", "name"))
+    kinds = dict(DeliverableKind.choices)
+    recurrences = dict(Recurrence.choices)
+    rows = []
+    for number, (form, info, value) in enumerate(zip(forms, infos, values, strict=True), 1):
+        leads = [names.get(c, c) for c in value["leads"] or []]
+        recurrence = form["recurrence"].value() or ""
+        rows.append(
+            ReviewRow(
+                form=form,
+                info=info,
+                number=number,
+                summary=form["summary"].value() or (form["content"].value() or "")[:200],
+                leads=leads,
+                group=(form["group_label"].value() or "") if len(leads) > 1 else "",
+                coordinators=[names.get(c, c) for c in value["coordinators"] or []],
+                deadline=form["deadline"].value(),
+                recurrence=str(recurrences.get(recurrence, "")),
+                recurrence_day=form["recurrence_day"].value() if recurrence else None,
+                deliverable=str(kinds.get(form["deliverable_kind"].value() or "", "")),
+                warnings=[w for w in (form["warnings"].value() or "").split(",") if w],
+                open=bool(form.errors),
+            )
+        )
+    return rows
 
 
 def _recurrence(value: str | None) -> str:

@@ -55,7 +55,7 @@ def directive_import(request: HttpRequest) -> HttpResponse:
             {
                 "header": HeaderForm(),
                 "tasks": tasks,
-                "rows": [(form, blank) for form in tasks.forms],
+                "rows": selectors.review_rows(tasks.forms, [blank for _form in tasks.forms]),
                 "proposal": None,
                 "by_hand": True,
             },
@@ -93,7 +93,7 @@ def _review(request: HttpRequest, text: str, doc_date: Any) -> HttpResponse:
             "header": header,
             "tasks": tasks,
             "proposal": proposal,
-            "rows": list(zip(tasks.forms, proposal.tasks, strict=True)),
+            "rows": selectors.review_rows(tasks.forms, proposal.tasks),
         },
     )
 
@@ -160,7 +160,7 @@ def _import_save(request: HttpRequest) -> HttpResponse:
         {
             "header": header,
             "tasks": tasks,
-            "rows": list(zip(tasks.forms, proposal_tasks, strict=True)),
+            "rows": selectors.review_rows(tasks.forms, proposal_tasks),
             "proposal": None,
         },
         status=400,

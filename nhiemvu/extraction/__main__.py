@@ -27,7 +27,7 @@ def predict(record: dict[str, Any]) -> list[dict[str, Any]]:
     from nhiemvu.extraction import extract
 
     result = extract(record.get("text") or "", _date(record.get("doc_date")))
-    return [t.as_prediction() for t in result.tasks if t.bound]
+    return [t.as_prediction() for t in result.tasks if t.confident]
 
 
 def main(argv: list[str] | None = None) -> int:

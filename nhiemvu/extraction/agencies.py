@@ -264,6 +264,9 @@ GROUP = re.compile(
     rf"(?:\s*,\s*(?:Thủ\s*trưởng\s*)?cơ\s*quan\s*thuộc\s*Chính\s*phủ)?"
     # A counted group: "11 Bộ, cơ quan", "05 sở, ngành".
     rf"|\d{{1,3}}\s+{GROUP_NOUN}(?:\s*,\s*{GROUP_NOUN})*(?![{_LOW}])"
+    # "các huyện, thị xã, thành phố": the localities' committees.
+    rf"|[Cc]ác\s+(?:huyện|quận|thị\s*xã|thành\s*phố|xã|phường)(?![{_LOW}])"
+    rf"(?:\s*,\s*(?:huyện|quận|thị\s*xã|thành\s*phố|xã|phường|thị\s*trấn|đặc\s*khu)(?![{_LOW}]))*"
     rf"|[Cc]ác\s+{GROUP_NOUN}(?:(?:\s*,\s*|\s+và\s+|\s+){GROUP_NOUN}(?![{_LOW}]))*{GROUP_QUALIFIER}"
     rf"|[Cc]ác\s+cấp(?:\s*,\s*các\s+ngành)?",
     re.IGNORECASE,
@@ -368,7 +371,12 @@ def _generic(text: str, pos: int) -> int | None:
             token[0].islower()
             and token in STOP_WORDS
             and not compound
-            and not (token == "và" and _AND_CAP.match(text, end))
+            and not (
+                token == "và"
+                and (after := _AND_CAP.match(text, end))
+                # "… và UBND các huyện": "và" starts another agency, not the rest of this name.
+                and not _HEAD_AT.match(text, after.end() - 1)
+            )
         ):
             break
         if (

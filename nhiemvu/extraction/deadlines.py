@@ -271,6 +271,10 @@ def find_recurrence(text: str) -> tuple[str, tuple[int, int], str] | None:
             best = (kind, m.span(), m.group(0))
             if kind != "other":
                 break
-    if best and best[0] == "other" and not re.search(r"định\s*kỳ|/\s*lần|một\s*lần", best[2], re.I):
+    if (
+        best
+        and best[0] == "other"
+        and not re.search(r"định\s*kỳ|/\s*lần|một\s*lần|cứ", best[2], re.I)
+    ):
         return None
     return best

@@ -161,7 +161,11 @@ COORDINATE = re.compile(
 # A sentence that reports a document was issued: its "về việc …" is the document's subject.
 ISSUED = re.compile(
     r"(?:đã|vừa)\s+(?:ký\s+)?(?:ban\s*hành|có|gửi)\s+(?:văn\s*bản|công\s*văn|quyết\s*định|chỉ\s*thị|"
-    r"kế\s*hoạch|thông\s*báo|công\s*điện|nghị\s*quyết)(?:\s+số)?[^.;]{0,120}?\bvề\s*việc\b",
+    r"kế\s*hoạch|thông\s*báo|công\s*điện|nghị\s*quyết)(?:\s+số)?[^.;]{0,120}?\bvề\s*việc\b"
+    # "UBND tỉnh đã có Công văn số 12/UBND-VX giao …": an earlier document, told as background
+    # ("vừa có văn bản đề nghị …" relays the document itself and is read).
+    r"|\bđã\s+(?:ký\s+)?(?:ban\s*hành|có)\s+(?:văn\s*bản|công\s*văn|quyết\s*định|chỉ\s*thị|kế\s*hoạch|"
+    r"thông\s*báo|công\s*điện)\s+số\s*\d",
     re.IGNORECASE,
 )
 # "giao các đơn vị triển khai thực hiện một số nhiệm vụ sau:": the tasks are the items below.
@@ -169,6 +173,10 @@ INTRO_BODY = re.compile(
     r"\s*(?:,\s*)?(?:(?:triển\s*khai|thực\s*hiện|tập\s*trung|khẩn\s*trương|quan\s*tâm|chỉ\s*đạo)\s*,?\s*)*"
     r"(?:tốt\s+)?(?:một\s*số|các|những)?\s*(?:nhiệm\s*vụ|nội\s*dung|công\s*việc|việc|giải\s*pháp|"
     r"yêu\s*cầu)[^.:]{0,80}?(?:sau|như\s*sau|sau\s*đây)\s*:\s*$",
+    re.IGNORECASE,
+)
+DAY_OF_PERIOD = re.compile(
+    r"(?:trước|chậm\s*nhất(?:\s*là)?|vào|đến)\s*ngày\s*(\d{1,2})(?!\s*[/.\-]\s*\d)(?!\s*tháng)",
     re.IGNORECASE,
 )
 LEADS_AGAIN = re.compile(r"\s*chủ\s*trì\s*,?\s*(?:và\s+)?phối\s*hợp", re.IGNORECASE)
@@ -194,6 +202,12 @@ CONTINUATION = re.compile(
 NOT_TASK_START = re.compile(
     r"^(?:Chịu\s*trách\s*nhiệm\s*trước|Trong\s*báo\s*cáo|Xem\s*chi\s*tiết|Tài\s*liệu|Nơi\s*nhận|"
     r"Văn\s*phòng\s*(?:Chính\s*phủ|UBND|Ủy\s*ban)[^.]{0,40}(?:thông\s*báo|xin)|Đề\s*nghị\s*các\s*đồng\s*chí)",
+    re.IGNORECASE,
+)
+# A decision ("Đồng ý chủ trương …", "Chấp thuận …") settles a proposal; whether it gives the
+# proposer work is the office's call: proposed, with low confidence, not ticked.
+DECISION = re.compile(
+    r"(?:\d{1,2}\.\s*|[-+•]\s*)?(?:Đồng\s*ý|Thống\s*nhất\s+(?:chủ\s*trương|với\s*đề\s*xuất)|Chấp\s*thuận)\b",
     re.IGNORECASE,
 )
 INTRO = re.compile(r"(?:như\s*sau|sau\s*đây|yêu\s*cầu|chỉ\s*đạo|giao|gồm)\s*:\s*$", re.IGNORECASE)
@@ -299,6 +313,13 @@ class Task:
     recurrence_day: int | None = None  # the day of each period a recurring report is due
     bound: bool = True  # False for "đề nghị": a request, not an assignment
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def confident(self) -> bool:
+        """Whether the reader would register it: an assignment ("giao", or "đề nghị" to the
+        issuer's own agencies) with a lead agency found, not a decision. Others are proposed
+        unticked for the office to judge."""
+        return self.bound and bool(self.lead) and "decision" not in self.warnings
 
     def as_prediction(self) -> dict[str, Any]:
         """The shape extraction/scoring.py (and the shared corpus scorer) reads."""
@@ -432,6 +453,7 @@ def _drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[_Draft]:
     body = sentences(text)
     previous_task_sentence = -2
     first = next((i for i, s in enumerate(body) if s.start >= header.body_start), -1)
+    closing = -1  # the sentence holding the closing formula, if any
     for index, s in enumerate(body):
         if s.start < header.body_start:
             continue
@@ -539,7 +561,9 @@ def _drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[_Draft]:
                     c_end = spans[c_index][1]
                 if explicit and _generic_body(text[body_at:c_end]):
                     # "yêu cầu Sở X (nghiêm túc) triển khai thực hiện": a closing formula that
-                    # assigns nothing beyond what the document already says.
+                    # assigns nothing beyond what the document already says; its "nếu có khó
+                    # khăn … kịp thời báo cáo" is part of the formula too.
+                    closing = index
                     continue
                 if INTRO_BODY.match(text, body_at, s.end):
                     # "giao các đơn vị thực hiện một số nhiệm vụ sau:": the items are the tasks.
@@ -559,6 +583,8 @@ def _drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[_Draft]:
                 if bound:
                     context = lead
                 made = True
+                continue
+            if CONTINGENT.search(clause_text) and closing == index:
                 continue
             if CONTINGENT.search(clause_text) and (drafts or header.addressees):
                 lead = context or header.addressees
@@ -592,7 +618,12 @@ def _drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[_Draft]:
                 and adjacent
                 and (
                     CONTINUATION.match(clause_text)
-                    or (find_deadlines(s.text, None) and not VERB_START.match(clause_text))
+                    # "… báo cáo kết quả. Trình UBND tỉnh trước ngày …": a short sentence that
+                    # only gives the previous task its date.
+                    or (
+                        find_deadlines(s.text, None)
+                        and (not VERB_START.match(clause_text) or len(clause_text.split()) < 10)
+                    )
                 )
             ):
                 drafts[-1].end = s.end
@@ -691,6 +722,19 @@ def _generic_body(body: str) -> bool:
             "nội",
             "dung",
             "trên",
+            "khẩn",
+            "trương",
+            "này",
+            "văn",
+            "bản",
+            "chỉ",
+            "thị",
+            "đúng",
+            "quy",
+            "định",
+            "có",
+            "hiệu",
+            "quả",
         }
         for w in words
     )
@@ -771,7 +815,14 @@ def _finish(
         day = re.search(r"ngày\s*(\d{1,2})(?!\s*[/.-]\s*\d)", deadline.text)
         recurrence_day = int(day.group(1)) if day and 1 <= int(day.group(1)) <= 31 else None
         deadline = None
+    if recurrence and recurrence_day is None and recurrence[0] != "weekly":
+        # "định kỳ hằng tháng, trước ngày 20 báo cáo": the day without a month is each period's.
+        day_of = DAY_OF_PERIOD.search(body)
+        if day_of and 1 <= int(day_of.group(1)) <= 31:
+            recurrence_day = int(day_of.group(1))
     warnings: list[str] = []
+    if DECISION.match(text, start) or DECISION.match(text, d.body_start):
+        warnings.append("decision")
     if deadline and deadline.year_inferred and doc_date is None:
         # "trước ngày 15-12" in a text with no date: the year is unknown; the office types it.
         warnings.append("deadline_year_unknown")

@@ -25,10 +25,18 @@ document.addEventListener("DOMContentLoaded", () => {
   const template = document.getElementById("empty-task");
   const total = document.getElementById("id_task-TOTAL_FORMS");
   if (!button || !template || !total) return;
+  const list = document.getElementById("proposals");
   button.addEventListener("click", () => {
     const index = Number(total.value);
     const html = template.innerHTML.replaceAll("__prefix__", String(index));
-    button.insertAdjacentHTML("beforebegin", html);
+    if (list) list.insertAdjacentHTML("beforeend", html);
+    else button.insertAdjacentHTML("beforebegin", html);
     total.value = String(index + 1);
   });
+  // An unticked proposal is shown dimmed: what will not be registered is visible at a glance.
+  for (const row of document.querySelectorAll(".proposal")) {
+    const tick = row.querySelector("input[type=checkbox][name$='-keep']");
+    if (!tick) continue;
+    tick.addEventListener("change", () => row.classList.toggle("proposal-off", !tick.checked));
+  }
 });

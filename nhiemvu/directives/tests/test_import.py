@@ -76,7 +76,8 @@ class ImportTest(BaseTestCase):
         response = self.read(text=founding_letter(), doc_date="2022-03-08")
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, 'value="1147/UBND-KSTT"')
-        self.assertEqual(response.content.decode().count('class="card mb-3 task-proposal" id='), 5)
+        rows = re.findall(r'<li class="proposal[^"]*" id="task-\d+"', response.content.decode())
+        self.assertEqual(len(rows), 5)  # one folded row per proposed task
         self.assertContains(response, "<mark")  # the evidence is shown in the text
         self.assertFalse(Directive.objects.filter(number=1147).exists())  # nothing saved yet
         data = self.form_data(response)

@@ -1,0 +1,237 @@
+"""The reader by class of text (issue: read directives it has never seen).
+
+Every sentence here was written for this test, in the forms provincial letters and news items
+use, and none is copied from the labelled corpus: a rule that only fits the corpus fails here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from nhiemvu.extraction import extract
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+def tasks(text: str, doc_date: dt.date | None = dt.date(2026, 3, 2)) -> list:
+    return [t for t in extract(text, doc_date).tasks if t.confident]
+
+
+def leads(task) -> list[str]:  # noqa: ANN001 - a Task
+    return [a.text for a in task.lead]
+
+
+# --- who is asked ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Phó Chủ tịch UBND tỉnh Trần Văn B đề nghị Sở Công Thương kiểm tra các cửa hàng xăng dầu.",
+        "Tại buổi làm việc, đồng chí Chủ tịch đề nghị UBND huyện Phù Mỹ rà soát lại quỹ đất.",
+        "Thủ tướng yêu cầu UBND tỉnh Quảng Trị khẩn trương khắc phục hậu quả mưa lũ.",
+        "UBND thành phố yêu cầu giám đốc Sở Xây dựng kiểm tra an toàn các chung cư cũ.",
+    ],
+)
+def test_a_named_leader_in_news_style_assigns(sentence: str) -> None:
+    (task,) = tasks(sentence)
+    assert task.lead, sentence
+
+
+def test_a_request_to_the_front_or_an_association_binds_no_one() -> None:
+    text = (
+        "UBND tỉnh đề nghị Ủy ban MTTQ Việt Nam tỉnh và Hội Nông dân tỉnh tuyên truyền "
+        "đến hội viên về chính sách mới."
+    )
+    found = extract(text, dt.date(2026, 3, 2)).tasks
+    assert found and not any(t.confident for t in found)  # proposed, unticked
+
+
+def test_a_request_to_the_issuers_own_agencies_is_an_assignment() -> None:
+    (task,) = tasks("UBND tỉnh đề nghị các sở, ngành rà soát thủ tục hành chính trong tháng 4.")
+    assert task.bound and task.deadline == dt.date(2026, 4, 30)
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("Sở KH&ĐT", "Sở Kế hoạch và Đầu tư"),
+        ("Sở KH-ĐT", "Sở Kế hoạch và Đầu tư"),
+        ("Sở TN&MT", "Sở Tài nguyên và Môi trường"),
+        ("Sở GD&ĐT", "Sở Giáo dục và Đào tạo"),
+        ("Sở LĐ-TB&XH", "Sở Lao động - Thương binh và Xã hội"),
+        ("Sở TT-TT", "Sở Thông tin và Truyền thông"),
+    ],
+)
+def test_abbreviated_agencies_are_named_in_full(written: str, name: str) -> None:
+    (task,) = tasks(f"Giao {written} chủ trì tổ chức hội nghị tổng kết năm 2025.")
+    assert leads(task) == [name]
+
+
+def test_the_lead_stops_at_the_agency() -> None:
+    (task,) = tasks("Giao Sở Tài chính xuất cấp kinh phí cho các huyện trước ngày 15/4/2026.")
+    assert leads(task) == ["Sở Tài chính"]
+
+
+def test_an_enumeration_keeps_every_group() -> None:
+    (task,) = tasks(
+        "Giao các sở, ban, ngành, các hội, đoàn thể; UBND các huyện, thị xã, thành phố "
+        "tổ chức quán triệt Chỉ thị này đến cán bộ, công chức."
+    )
+    assert len(task.lead) == 3  # các sở, ban, ngành; các hội, đoàn thể; UBND các huyện …
+
+
+# --- where a task is ------------------------------------------------------------------------
+
+
+def test_items_under_a_heading_belong_to_the_agencies_it_names() -> None:
+    text = (
+        "Chủ tịch UBND tỉnh giao các đơn vị triển khai một số nhiệm vụ sau:\n"
+        "1. Sở Y tế (cơ quan thường trực):\n"
+        "- Xây dựng kế hoạch phòng chống dịch bệnh mùa hè, trình UBND tỉnh trước ngày 10/4/2026.\n"
+        "- Chịu trách nhiệm kiểm tra công tác phòng bệnh tại các trường học trên địa bàn.\n"
+        "2. UBND các huyện, thị xã, thành phố:\n"
+        "- Phân công cán bộ theo dõi tình hình dịch bệnh tại từng xã, phường, thị trấn.\n"
+    )
+    found = tasks(text)
+    assert [leads(t) for t in found] == [
+        ["Sở Y tế"],
+        ["Sở Y tế"],
+        ["UBND các huyện, thị xã, thành phố"],
+    ]
+    assert found[0].deadline == dt.date(2026, 4, 10)
+
+
+def test_a_second_duty_in_the_same_sentence_is_its_own_task() -> None:
+    found = tasks(
+        "Giao Sở Công Thương báo cáo UBND tỉnh tình hình cung ứng điện trong tháng 5/2026; "
+        "chủ trì, phối hợp với Điện lực tỉnh và UBND các huyện xây dựng phương án cấp điện mùa khô."
+    )
+    assert len(found) == 2
+    assert [a.text for a in found[1].coordinate][0].startswith("Điện lực")
+
+
+def test_background_and_titles_are_not_tasks() -> None:
+    text = (
+        "Giao Sở Nội vụ kiện toàn bộ máy các phòng chuyên môn\n\n"
+        "Ngày 3/3, UBND tỉnh vừa ban hành văn bản số 812/UBND-NC về việc giao Sở Nội vụ kiện "
+        "toàn bộ máy các phòng chuyên môn.\n"
+        "Theo đó, UBND tỉnh giao Sở Nội vụ hướng dẫn các huyện sắp xếp phòng chuyên môn, báo cáo "
+        "UBND tỉnh trước ngày 30/4/2026."
+    )
+    found = tasks(text)
+    assert len(found) == 1 and found[0].deadline == dt.date(2026, 4, 30)
+
+
+def test_a_nested_duty_to_report_difficulties_is_its_own_task() -> None:
+    found = tasks(
+        "UBND tỉnh yêu cầu các huyện đẩy nhanh giải phóng mặt bằng; trong quá trình thực hiện "
+        "nếu có vướng mắc, kịp thời báo cáo UBND tỉnh xem xét; chủ động bố trí tái định cư."
+    )
+    assert len(found) == 2
+    assert found[0].deliverable is None  # the report belongs to the nested duty
+    assert found[1].deliverable == "báo cáo"
+
+
+def test_the_closing_formula_and_decisions_are_not_tasks() -> None:
+    text = (
+        "Giao Sở Nội vụ rà soát biên chế, báo cáo UBND tỉnh trước ngày 15/4/2026.\n"
+        "Đồng ý chủ trương cho Sở Y tế tổ chức hội nghị chuyên đề.\n"
+        "UBND tỉnh đã có Công văn số 12/UBND-VX giao Sở Y tế chuẩn bị nội dung.\n"
+        "Yêu cầu Thủ trưởng các sở, ban, ngành khẩn trương triển khai thực hiện; trong quá trình "
+        "thực hiện nếu có khó khăn, vướng mắc kịp thời báo cáo UBND tỉnh để xem xét, giải quyết./."
+    )
+    found = extract(text, dt.date(2026, 3, 2)).tasks
+    assert [leads(t) for t in found if t.confident] == [["Sở Nội vụ"]]
+    # The decision may still be read as work by the office: proposed, unticked, and said why.
+    assert [t.warnings for t in found if not t.confident] == [["decision"]]
+
+
+def test_a_deadline_in_the_next_sentence_belongs_to_the_task_before() -> None:
+    (task,) = tasks(
+        "Giao Sở Kế hoạch và Đầu tư rà soát các dự án chậm tiến độ, báo cáo kết quả. "
+        "Trình UBND tỉnh trước ngày 20/4/2026."
+    )
+    assert task.deadline == dt.date(2026, 4, 20)
+
+
+# --- deadlines and rhythms ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("trong tháng 11, tháng 12 năm 2026", dt.date(2026, 12, 31)),
+        ("từ nay đến cuối năm 2026", dt.date(2026, 12, 31)),
+        ("trước ngày 05/5/2026", dt.date(2026, 5, 5)),
+    ],
+)
+def test_deadline_phrases(phrase: str, expected: dt.date) -> None:
+    (task,) = tasks(f"Giao Sở Tài chính hoàn thành việc quyết toán kinh phí {phrase}.")
+    assert task.deadline == expected
+
+
+def test_a_date_without_year_in_an_undated_text_is_left_for_the_office() -> None:
+    (task,) = tasks("Giao Sở Xây dựng báo cáo UBND tỉnh trước ngày 15-12.", doc_date=None)
+    assert task.deadline is None and "deadline_year_unknown" in task.warnings
+
+
+@pytest.mark.parametrize(
+    ("phrase", "kind", "day"),
+    [
+        ("định kỳ hằng tháng, trước ngày 20", "monthly", 20),
+        ("hằng quý, chậm nhất ngày 15", "quarterly", 15),
+        ("định kỳ 6 tháng, hằng năm", "other", None),
+        ("cứ 15 ngày", "other", None),
+    ],
+)
+def test_a_recurring_report_keeps_its_day(phrase: str, kind: str, day: int | None) -> None:
+    (task,) = tasks(f"Giao Sở Tài chính {phrase} báo cáo UBND tỉnh tình hình giải ngân.")
+    shown = "other" if task.recurrence == "half_yearly" else task.recurrence
+    assert (shown, task.recurrence_day, task.deadline) == (kind, day, None)
+
+
+# --- work products --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "duty",
+    [
+        "tham mưu UBND tỉnh ban hành Quy chế phối hợp quản lý cụm công nghiệp",
+        "xây dựng chương trình hành động thực hiện Nghị quyết",
+        "lập danh sách các hộ dân cần hỗ trợ",
+        "nghiên cứu, đề xuất cơ chế hỗ trợ doanh nghiệp nhỏ",
+        "phê duyệt kế hoạch diễn tập phòng thủ",
+    ],
+)
+def test_a_work_product_without_deadline_is_flagged(duty: str) -> None:
+    (task,) = tasks(f"Giao Sở Nội vụ {duty}.")
+    assert task.deliverable, duty
+    assert "deliverable_without_deadline" in task.warnings, duty
+
+
+# --- on the labelled texts ------------------------------------------------------------------
+
+
+def test_the_texts_it_was_not_written_on_meet_the_bar() -> None:
+    """dev2.jsonl (20 texts, 33 tasks): F1 was 0.63 before the rules were generalised; the
+    goal for unseen texts is F1 ≥ 0.85, lead ≥ 0.85, deadline ≥ 0.90, flag recall ≥ 0.85, and
+    ≥ 0.92 F1 on dev + dev2 together. (dev2 has since been read while writing the classes
+    above, so this guards against regressions; unseen texts are measured outside.)"""
+    from nhiemvu.extraction.__main__ import predict
+    from nhiemvu.extraction.scoring import score
+
+    records = []
+    for name in ("dev.jsonl", "dev2.jsonl"):
+        with (CORPUS / name).open(encoding="utf-8") as handle:
+            records += [json.loads(line) for line in handle if line.strip()]
+    both = score(records, {r["id"]: predict(r) for r in records}).summary()
+    second = [r for r in records if r["id"].startswith("n")]
+    dev2 = score(second, {r["id"]: predict(r) for r in second}).summary()
+    assert both["f1"] >= 0.92, both
+    assert dev2["f1"] >= 0.85 and dev2["lead"] >= 0.85, dev2
+    assert dev2["deadline"] >= 0.90 and dev2["flag_recall"] >= 0.85, dev2
