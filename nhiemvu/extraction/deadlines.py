@@ -258,12 +258,10 @@ def find_deadlines(text: str, doc_date: dt.date | None) -> list[Deadline]:
 def find_recurrence(text: str) -> tuple[str, tuple[int, int], str] | None:
     """The recurrence a clause states ("định kỳ 03 tháng/lần" → quarterly), or None."""
     best: tuple[str, tuple[int, int], str] | None = None
-    periods = {kind for kind, pattern in RECURRENCE[:-1] if pattern.search(text)}
-    if len(periods) > 1:
+    rhythms = [m for _kind, p in RECURRENCE[:-1] if (m := p.search(text))]
+    if len(rhythms) > 1:
         # "định kỳ 6 tháng, hàng năm": two rhythms at once, recorded as "other" for the office.
-        first = min(
-            (p.search(text) for k, p in RECURRENCE if k in periods), key=lambda m: m.start()
-        )
+        first = min(rhythms, key=lambda m: m.start())
         return ("other", first.span(), first.group(0))
     for kind, pattern in RECURRENCE:
         m = pattern.search(text)

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from nhiemvu.extraction import extract
+from nhiemvu.extraction import Task, extract
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
 
-def tasks(text: str, doc_date: dt.date | None = dt.date(2026, 3, 2)) -> list:
+def tasks(text: str, doc_date: dt.date | None = dt.date(2026, 3, 2)) -> list[Task]:
     return [t for t in extract(text, doc_date).tasks if t.confident]
 
 
-def leads(task) -> list[str]:  # noqa: ANN001 - a Task
+def leads(task: Task) -> list[str]:
     return [a.text for a in task.lead]
 
 
@@ -112,7 +112,7 @@ def test_a_second_duty_in_the_same_sentence_is_its_own_task() -> None:
         "chủ trì, phối hợp với Điện lực tỉnh và UBND các huyện xây dựng phương án cấp điện mùa khô."
     )
     assert len(found) == 2
-    assert [a.text for a in found[1].coordinate][0].startswith("Điện lực")
+    assert found[1].coordinate[0].text.startswith("Điện lực")
 
 
 def test_background_and_titles_are_not_tasks() -> None:
