@@ -124,6 +124,29 @@ class ImportTest(BaseTestCase):
         empty = self.read(text="  ")
         self.assertEqual(empty.status_code, 400)
 
+    def test_a_monthly_report_keeps_its_day_from_the_text_to_each_period(self) -> None:
+        text = (
+            "Giao Sở Tài chính định kỳ hằng tháng, trước ngày 20 báo cáo UBND tỉnh tình hình "
+            "giải ngân vốn đầu tư công."
+        )
+        response = self.read(text=text, doc_date="2026-03-02")
+        self.assertContains(response, "hạn ngày 20")  # in the folded row
+        data = self.form_data(response)
+        self.assertEqual(data["task-0-recurrence"], "monthly")
+        self.assertEqual(data["task-0-recurrence_day"], "20")
+        data.update(ref="78/UBND-KT", subject="Về việc báo cáo giải ngân", issuer="ubnd")
+        saved = self.client.post(URL, data)
+        self.assertEqual(saved.status_code, 302, saved.content[-3000:])
+        parent = Assignment.objects.get(directive__number=78)
+        self.assertEqual(parent.recurrence_day, 20)
+        from nhiemvu.assignments.services import occurrences_create
+
+        occurrences_create(today=dt.date(2026, 4, 3))
+        april = Assignment.objects.get(recurring_parent=parent)
+        self.assertEqual(april.deadline, dt.date(2026, 4, 20))  # not the 30th
+        page = self.client.get(f"/nhiem-vu/{parent.code}/")
+        self.assertContains(page, "hạn ngày 20")
+
 
 def _unescape(value: str) -> str:
     import html
