@@ -201,19 +201,8 @@ def directive_import(
         raise DjangoValidationError({"file": [_("The file is too large.")]})
     outcome = importing.directive_import(
         actor=request.user,
-        request=importing.ImportRequest(
-            issuer=payload.issuer,
-            number=payload.number,
-            symbol=payload.symbol,
-            doc_date=payload.doc_date,
-            subject=payload.subject,
-            doc_type=payload.doc_type,
-            signer_name=payload.signer_name,
-            signer_title=payload.signer_title,
-            authority=payload.authority,
-            text=payload.text,
-            register_tasks=payload.register_tasks,
-        ),
+        # The form's fields are the request's, name for name.
+        request=importing.ImportRequest(**payload.dict()),
         upload=file,
     )
     status = 202 if outcome.reading else 201 if outcome.created else 200

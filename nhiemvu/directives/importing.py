@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -24,22 +24,16 @@ from nhiemvu.assignments.services import TaskSpec, assignment_create, directive_
 from nhiemvu.audit.services import record
 from nhiemvu.directives import selectors
 from nhiemvu.directives.models import Directive, Reading, ReadingStatus
-from nhiemvu.directives.services import DirectiveSpec, store_upload
+from nhiemvu.directives.services import DirectiveSpec, require_office, store_upload
 from nhiemvu.extraction.files import FileError, NeedsWorker, check_length, read_bytes
 from nhiemvu.lib import docref, workdays
 from nhiemvu.orgs.models import Organisation
-from nhiemvu.orgs.rules import scope_of
 
 # The office's review, done by rule for a task registered straight from a document-management
 # system: a deliverable without deadline gets this reason and stays flagged for the office.
 AUTO_REASON = "Văn bản không nêu thời hạn; nhập tự động từ hệ thống QLVB, chờ Văn phòng rà soát."
 # A reading left "running" this long was cut off (the worker died): it may be claimed again.
 STALE_AFTER = dt.timedelta(minutes=30)
-
-
-def require_office(actor: Any) -> None:
-    if not scope_of(actor).is_office:
-        raise PermissionDenied(_("Only the Provincial Office registers directive documents."))
 
 
 def read_upload(*, actor: Any, upload: UploadedFile, doc_date: dt.date | None) -> str | Reading:

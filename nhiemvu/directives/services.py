@@ -37,14 +37,14 @@ class DirectiveSpec:
     place: str = ""
 
 
-def _require_office(actor: Any) -> None:
+def require_office(actor: Any) -> None:
     if not scope_of(actor).is_office:
         raise PermissionDenied(_("Only the Provincial Office registers directive documents."))
 
 
 def directive_create(*, actor: Any, spec: DirectiveSpec) -> Directive:
     """Create the document row; registering its tasks is assignments.services.directive_register."""
-    _require_office(actor)
+    require_office(actor)
     try:
         ref = docref.parse(spec.ref)
     except docref.DocRefError as exc:
@@ -138,7 +138,7 @@ def store_upload(
 
 @transaction.atomic
 def directive_attach(*, actor: Any, directive: Directive, upload: UploadedFile) -> StoredFile:
-    _require_office(actor)
+    require_office(actor)
     stored = store_upload(DirectiveAttachment, actor=actor, upload=upload, directive=directive)
     record(
         actor=actor,
