@@ -386,7 +386,10 @@ def extract(
     gazetteer = ag.Gazetteer(names)
     resolver = Directory(directory) if directory else None
     drafts = _drafts(t.norm, header, gazetteer)
-    tasks = [_finish(t, d, drafts, doc_date, header, resolver) for d in drafts]
+    # Standing duties to report ("nếu có khó khăn … kịp thời báo cáo") are few: collected once,
+    # so a text of thousands of tasks is not read once per pair of tasks.
+    nested = [d for d in drafts if d.contingent]
+    tasks = [_finish(t, d, nested, doc_date, header, resolver) for d in drafts]
     _share_sentence_deadlines(tasks, drafts)
     for task in tasks:
         _warn(task, doc_date)
@@ -778,7 +781,7 @@ def _resolve_anaphor(
 def _finish(
     t: Text,
     d: _Draft,
-    drafts: list[_Draft],
+    nested: list[_Draft],
     doc_date: dt.date | None,
     header: Header,
     resolver: Directory | None,
@@ -791,8 +794,8 @@ def _finish(
         end -= 1
     evidence, span = t.evidence(start, end)
     body = text[d.body_start : end]
-    for other in drafts:
-        if other is not d and other.contingent and d.body_start <= other.start < other.end <= end:
+    for other in nested:
+        if other is not d and d.body_start <= other.start < other.end <= end:
             # A standing duty to report nested in this task is its own task: its "báo cáo"
             # is not this task's work product (blanked, so offsets stay).
             a, b = other.start - d.body_start, other.end - d.body_start
@@ -858,7 +861,9 @@ def _share_sentence_deadlines(tasks: list[Task], drafts: list[_Draft]) -> None:
     for i, (task, draft) in enumerate(zip(tasks, drafts, strict=True)):
         if task.deadline or task.recurrence or draft.contingent:
             continue
-        for later, later_draft in zip(tasks[i + 1 :], drafts[i + 1 :], strict=True):
+        # Indices, not slices: a slice copies the rest of the list for every task.
+        for j in range(i + 1, len(tasks)):
+            later, later_draft = tasks[j], drafts[j]
             if later_draft.sentence_index != draft.sentence_index or later_draft.contingent:
                 break
             if later.deadline:
