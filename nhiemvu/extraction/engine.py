@@ -401,7 +401,14 @@ def _strip_leading(text: str, pos: int) -> int:
     return m.end() if m else pos
 
 
-_AFTER_SUBJECT = re.compile(r"\s*(?:,\s*)?(?:đặc\s*biệt[^,]{0,60},\s*)?")
+# Between the agencies and their work: "…, đặc biệt là …," or "theo chức năng, nhiệm vụ (được
+# giao)" ("Sở Xây dựng, Sở Tài chính theo chức năng, nhiệm vụ hướng dẫn …").
+_AFTER_SUBJECT = re.compile(
+    r"\s*(?:,\s*)?(?:đặc\s*biệt[^,]{0,60},\s*)?"
+    r"(?:(?:theo|trong\s*phạm\s*vi)\s*(?:đúng\s*)?chức\s*năng(?:\s*,\s*nhiệm\s*vụ)?"
+    r"(?:\s*,?\s*(?:và\s*)?quyền\s*hạn)?(?:\s*(?:được\s*giao|của\s*mình|của\s*đơn\s*vị))?\s*,?\s*)?",
+    re.IGNORECASE,
+)
 
 
 def _subject(text: str, pos: int, gazetteer: ag.Gazetteer) -> tuple[list[ag.Mention], int] | None:
@@ -417,7 +424,8 @@ def _subject(text: str, pos: int, gazetteer: ag.Gazetteer) -> tuple[list[ag.Ment
         return None
     if not VERB_START.match(text, verb_at):
         return None
-    return found, end
+    # The work starts at the verb ("theo chức năng, nhiệm vụ" is how, not what).
+    return found, verb_at if verb_at > end + 2 else end
 
 
 def _assignment(
@@ -562,6 +570,10 @@ def _drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[_Draft]:
                 while c_index + 1 < len(spans) and body_at > c_end:
                     c_index += 1
                     c_end = spans[c_index][1]
+                if re.fullmatch(r"\s*:\s*", text[body_at : s.end]):
+                    # "2. Giao Sở Tài chính:" — the lettered items below are its tasks.
+                    context, intro_open = lead, True
+                    continue
                 if explicit and _generic_body(text[body_at:c_end]):
                     # "yêu cầu Sở X (nghiêm túc) triển khai thực hiện": a closing formula that
                     # assigns nothing beyond what the document already says; its "nếu có khó
