@@ -87,32 +87,8 @@ def test_an_enumeration_keeps_every_group() -> None:
 
 # --- where a task is ------------------------------------------------------------------------
 
-FULL_LETTER = """ỦY BAN NHÂN DÂN
-TỈNH GIA LAI
-Số: 1234/UBND-KTTH
-V/v triển khai các giải pháp thúc đẩy giải ngân vốn đầu tư công năm 2026
-CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-Độc lập - Tự do - Hạnh phúc
-Gia Lai, ngày 10 tháng 3 năm 2026
-Kính gửi:
-- Các sở, ban, ngành tỉnh;
-- UBND các xã, phường.
-Thực hiện Nghị quyết số 01/NQ-CP ngày 08/01/2026 của Chính phủ; xét đề nghị của Sở Tài chính tại Tờ trình số 45/TTr-STC ngày 05/3/2026, Chủ tịch UBND tỉnh có ý kiến như sau:
-1. Các chủ đầu tư khẩn trương hoàn thiện hồ sơ, thủ tục thanh toán khối lượng hoàn thành; định kỳ hằng tháng, trước ngày 25 báo cáo tình hình giải ngân về Sở Tài chính để tổng hợp.
-2. Giao Sở Tài chính:
-a) Chủ trì, phối hợp với Kho bạc Nhà nước khu vực XIV theo dõi, đôn đốc tiến độ giải ngân; tham mưu UBND tỉnh điều chuyển vốn của các dự án chậm giải ngân trước ngày 30/6/2026.
-b) Tổng hợp, báo cáo UBND tỉnh kết quả giải ngân quý I/2026 trong tháng 4/2026.
-3. Sở Xây dựng, Sở Nông nghiệp và Môi trường theo chức năng, nhiệm vụ hướng dẫn các chủ đầu tư tháo gỡ vướng mắc về định mức, đơn giá.
-4. UBND các xã, phường đẩy nhanh công tác bồi thường, giải phóng mặt bằng; hoàn thành trong quý III/2026.
-5. Đề nghị Ủy ban MTTQ Việt Nam tỉnh phối hợp tuyên truyền, vận động nhân dân.
-Yêu cầu Thủ trưởng các sở, ban, ngành, Chủ tịch UBND các xã, phường nghiêm túc triển khai thực hiện./.
-Nơi nhận:
-- Như trên;
-- Lưu: VT.
-KT. CHỦ TỊCH
-PHÓ CHỦ TỊCH
-Nguyễn Văn An
-"""
+# A whole letter in the Decree 30 layout, written for this test (not a real document).
+FULL_LETTER = (Path(__file__).resolve().parent / "letter.txt").read_text(encoding="utf-8")
 
 
 def test_a_full_letter_with_lettered_items_and_subjects_first() -> None:
