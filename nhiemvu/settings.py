@@ -308,4 +308,6 @@ NHIEMVU: dict[str, Any] = {
     "PROVINCE_NAME": env_str("NHIEMVU_PROVINCE", "Bình Định"),
     # Reporting periods: "decree09" (15th to 14th, Nghị định 09/2019) or "calendar".
     "PERIOD_RULE": env_str("NHIEMVU_PERIOD_RULE", "decree09"),
+    # The urging letter and page list owed work due within this many working days (and overdue).
+    "URGING_WORKING_DAYS": env_int("NHIEMVU_URGING_DAYS", 7),
 }

@@ -29,6 +29,9 @@ class WorkState(models.TextChoices):
 # Work states in which the agency still owes the work (returned counts as open: DOMAIN.md §4).
 OPEN_STATES = (WorkState.OPEN, WorkState.REFUSED, WorkState.RETURNED)
 ACTIVE_STATES = (*OPEN_STATES, WorkState.REPORTED)
+# Work states in which the agency is the one to act, so reminders and urging go to it: a refused
+# task waits for the office, a reported one for confirmation.
+REMINDED_STATES = (WorkState.OPEN, WorkState.RETURNED)
 
 
 class DeadlineKind(models.TextChoices):

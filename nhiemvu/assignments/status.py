@@ -41,6 +41,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.assignments.models import (
+    REMINDED_STATES,
     AssignmentEvent,
     Extension,
     ExtensionStatus,
@@ -303,6 +304,38 @@ def open_overdue_q(today: dt.date | None = None) -> Q:
         Q(completion_date__isnull=True) | Q(completion_date__gt=F("deadline"))
     )
     return (owed | reported_late) & Q(deadline__lt=today)
+
+
+# --- Named sets of tasks ---------------------------------------------------------------------
+# Every page, e-mail, letter, file and API that names one of these sets asks for it here, so a
+# leader reads the same number wherever it is shown (tests/test_agreement.py compares them).
+# "Overdue" is ``open_overdue_q`` (above): the figure of the rates and the reports.
+
+
+def due_soon_q(today: dt.date | None = None) -> Q:
+    """Open work whose deadline falls within the setting's working days, today included."""
+    return label_q([Label.DUE_SOON], today)
+
+
+def remindable_q() -> Q:
+    """Work the agency is the one to act on (reminders and urging go to it)."""
+    return Q(state__in=REMINDED_STATES)
+
+
+def urging_limit(today: dt.date) -> dt.date:
+    return workdays.add_working_days(today, int(setting("URGING_WORKING_DAYS")))
+
+
+def urging_q(today: dt.date | None = None) -> Q:
+    """What an urging letter lists: remindable work overdue or due within the urging window."""
+    today = today or workdays.today()
+    return remindable_q() & Q(deadline__lte=urging_limit(today))
+
+
+def quarterly_check_cutoff(today: dt.date, months: int) -> dt.date:
+    """Tasks without deadline assigned on or before this date are due their check: whole
+    calendar months back, as the reminder planner counts its cycles (not 91 days)."""
+    return workdays.add_months(today, -months)
 
 
 def annotate(qs: QuerySet[Any], as_of: dt.date | None = None) -> QuerySet[Any]:

@@ -171,5 +171,15 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     return calendar().working_days_between(start, end)
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later (earlier when negative), the month's last
+    day when it has fewer days (31/5 − 3 months = 28/2 or 29/2)."""
+    import calendar as pycalendar
+
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    return dt.date(year, month + 1, min(day.day, pycalendar.monthrange(year, month + 1)[1]))
+
+
 def add_calendar_days(day: dt.date, count: int) -> dt.date:
     return calendar().add_calendar_days(day, count)

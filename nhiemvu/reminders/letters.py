@@ -11,18 +11,17 @@ import io
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm
 
+from nhiemvu.assignments import status
 from nhiemvu.assignments.models import Assignment
 from nhiemvu.lib import docxlayout as layout
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.models import Organisation, OrgKind
-from nhiemvu.reminders.schedule import REMINDED_STATES
 
 
 def tasks_to_urge(org: Organisation, today: dt.date) -> list[Assignment]:
     """The agency's overdue and due-soon open tasks, most overdue first (bounded: one letter)."""
-    limit = workdays.add_working_days(today, 7)
     return list(
-        Assignment.objects.filter(lead=org, state__in=REMINDED_STATES, deadline__lte=limit)
+        Assignment.objects.filter(status.urging_q(today), lead=org)
         .select_related("directive")
         .order_by("deadline", "id")[:500]
     )

@@ -20,13 +20,21 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from nhiemvu.assignments.models import Assignment, DeadlineKind, ExtensionStatus, WorkState
+from nhiemvu.assignments import status
+from nhiemvu.assignments.models import (
+    REMINDED_STATES,
+    Assignment,
+    DeadlineKind,
+    ExtensionStatus,
+    WorkState,
+)
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.models import Membership, Organisation, Role
 from nhiemvu.reminders.models import DEFAULT_RULES, ReminderLog, ReminderRule, RuleCode
 
-# Reminders go to work still owed by the agency: not to paused, completed or reported work.
-REMINDED_STATES = (WorkState.OPEN, WorkState.RETURNED)
+# Reminders go to work still owed by the agency (REMINDED_STATES): not to paused, refused,
+# completed or reported work.
+__all__ = ["REMINDED_STATES"]
 
 
 @dataclass(frozen=True)
@@ -252,10 +260,8 @@ class Planner:
         for j in {elapsed // months, elapsed // months + 1, max(1, elapsed // months - 1)}:
             if j < 1:
                 continue
-            total = assigned.month - 1 + j * months
-            year, month = assigned.year + total // 12, total % 12 + 1
-            day = min(assigned.day, pycalendar.monthrange(year, month)[1])
-            if self.cal.next_working_day(dt.date(year, month, day)) == self.today:
+            anniversary = workdays.add_months(assigned, j * months)
+            if self.cal.next_working_day(anniversary) == self.today:
                 return j
         return None
 
@@ -342,7 +348,6 @@ def digest_counts(user: Any, today: dt.date) -> dict[str, int]:
     from nhiemvu.assignments.models import AssignmentEvent
 
     visible = perms.visible(user)
-    limit = workdays.add_working_days(today, 3)
     since = workdays.calendar().previous_working_day(today, include=False)
     changed = dict(
         AssignmentEvent.objects.filter(assignment__in=visible, on__gte=since, on__lt=today)
@@ -356,11 +361,10 @@ def digest_counts(user: Any, today: dt.date) -> dict[str, int]:
         "new_extension_requests": changed.get("ext_requested", 0),
         "new_refusals": changed.get("refused", 0),
         "awaiting": visible.filter(state=WorkState.REPORTED).count(),
-        "overdue": visible.filter(state__in=REMINDED_STATES, deadline__lt=today).count(),
-        "due_soon": visible.filter(
-            state__in=REMINDED_STATES, deadline__gte=today, deadline__lte=limit
-        ).count(),
+        # The sets every page and report names (assignments/status.py), not copies of them.
+        "overdue": visible.filter(status.open_overdue_q(today)).count(),
+        "due_soon": visible.filter(status.due_soon_q(today)).count(),
         "extensions": visible.filter(extensions__status=ExtensionStatus.PENDING).count(),
         "refused": visible.filter(state=WorkState.REFUSED).count(),
-        "flagged": visible.filter(Q(flagged=True) & Q(state__in=REMINDED_STATES)).count(),
+        "flagged": visible.filter(Q(flagged=True) & status.remindable_q()).count(),
     }

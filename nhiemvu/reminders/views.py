@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nhiemvu.accounts.models import User
+from nhiemvu.assignments import status
 from nhiemvu.assignments.forms import DATE_FORMATS, DATE_WIDGET, StyledForm
 from nhiemvu.assignments.models import Assignment
 from nhiemvu.lib import workdays
@@ -23,7 +24,6 @@ from nhiemvu.orgs.rules import scope_of
 from nhiemvu.reminders import services
 from nhiemvu.reminders.letters import urging_letter
 from nhiemvu.reminders.models import DeliveryMode, Notification, NotificationPreference, RuleCode
-from nhiemvu.reminders.schedule import REMINDED_STATES
 
 
 def _me(request: HttpRequest) -> User:
@@ -85,9 +85,8 @@ def urging(request: HttpRequest) -> HttpResponse:
     """Agencies with overdue or soon-due work, for the office's urging letters (one query)."""
     _office(request)
     today = workdays.today()
-    limit = workdays.add_working_days(today, 7)
     rows = (
-        Assignment.objects.filter(state__in=REMINDED_STATES, deadline__lte=limit)
+        Assignment.objects.filter(status.urging_q(today))
         .values("lead__code", "lead__name")
         .annotate(n=Count("id"))
         .order_by("-n", "lead__name")

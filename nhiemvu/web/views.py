@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Exists, OuterRef
@@ -9,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from nhiemvu.assignments import selectors
+from nhiemvu.assignments import selectors, status
 from nhiemvu.assignments.models import Extension, ExtensionStatus, WorkState
 from nhiemvu.assignments.status import Label, label_q
 from nhiemvu.lib import workdays
@@ -62,7 +60,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["refused"] = tasks.filter(label_q([Label.REFUSED])).order_by("id")[:20]
         # The founding letter's 3-monthly urging: tasks without deadline open for three months
         # or more whose last check is older than that (or that were never checked).
-        cutoff = workdays.today() - dt.timedelta(days=91)
+        months = _no_deadline_months()
+        cutoff = status.quarterly_check_cutoff(workdays.today(), months)
         checked = ReminderLog.objects.filter(
             task=OuterRef("pk"), rule=RuleCode.NO_DEADLINE, created_at__date__gt=cutoff
         )
@@ -70,6 +69,8 @@ def home(request: HttpRequest) -> HttpResponse:
             tasks.filter(label_q([Label.NO_DEADLINE]), assigned_on__lte=cutoff)
             .exclude(Exists(checked))
             .order_by("assigned_on", "id")[:20]
+            if months
+            else []
         )
         context["flagged"] = (
             tasks.filter(flagged=True).exclude(state=WorkState.DONE).order_by("id")[:20]
@@ -84,6 +85,15 @@ def home(request: HttpRequest) -> HttpResponse:
             .order_by("deadline", "id")[:20]
         )
     return render(request, "web/home.html", context)
+
+
+def _no_deadline_months() -> int:
+    """The months between checks of a task without deadline: the reminder rule's, so the
+    office's list and the reminders agree (3 by default, the founding letter's rhythm; 0 when
+    the administrators switched the rule off)."""
+    from nhiemvu.reminders.schedule import rules
+
+    return (rules().get(RuleCode.NO_DEADLINE) or [0])[0]
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
