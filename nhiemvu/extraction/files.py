@@ -58,9 +58,9 @@ def read_bytes(data: bytes, name: str, *, inline: bool = False) -> str:
         )
     if not data:
         raise FileError(_("The file “%(name)s” is empty.") % {"name": name})
-    if inline and len(data) > INLINE_BYTES:
-        raise NeedsWorker
     lower = name.lower()
+    if inline and len(data) > INLINE_BYTES and data.startswith((b"%PDF-", b"PK\x03\x04")):
+        raise NeedsWorker  # a plain text that large is refused for its length just below
     if data.startswith(b"%PDF-"):
         text = _pdf(data, name, inline)
     elif data.startswith(b"PK\x03\x04"):

@@ -581,3 +581,9 @@ class SchemaLimitsTest(TestCase):
         form = upload["requestBody"]["content"]["multipart/form-data"]["schema"]
         percent = form["properties"]["percent"]
         self.assertEqual(percent.get("type"), "integer", percent)
+
+
+def test_a_huge_plain_text_is_refused_for_its_length_not_sent_to_the_worker() -> None:
+    data = ("Giao Sở Tài chính báo cáo. " * 120_000).encode()  # ~3.4 MB, 3.2 million characters
+    with pytest.raises(FileError, match="ký tự"):
+        read_bytes(data, "dai.txt", inline=True)
