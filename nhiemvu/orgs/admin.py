@@ -1,9 +1,21 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext as _
+
+from nhiemvu.audit.adminaudit import AuditedAdmin
 from nhiemvu.lib import workdays
-from nhiemvu.orgs.models import CalendarOverride, Membership, OrgAlias, Organisation
+from nhiemvu.orgs.models import (
+    CalendarOverride,
+    Membership,
+    OrgAlias,
+    Organisation,
+    Role,
+    role_allowed,
+)
 
 
 class AliasInline(admin.TabularInline):
@@ -13,7 +25,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ["code", "name", "short_name", "kind", "valid_from", "valid_to", "successor"]
     list_filter = ["kind"]
     search_fields = ["code", "name", "short_name", "search_text"]
@@ -21,8 +33,26 @@ class OrganisationAdmin(admin.ModelAdmin):
     inlines = [AliasInline]
 
 
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "org", "role", "leader_title"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        org, role = data.get("org"), data.get("role")
+        if org is not None and role and not role_allowed(org, role):
+            # The province-wide roles belong to the province's own bodies (orgs.models).
+            raise forms.ValidationError(
+                _("No one in %(org)s may hold the role “%(role)s”.")
+                % {"org": org.name, "role": Role(role).label}
+            )
+        return data
+
+
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
+    form = MembershipForm
     list_display = ["user", "org", "role", "leader_title"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__full_name", "org__name"]
@@ -30,14 +60,14 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(AuditedAdmin):
     list_display = ["date", "is_working", "reason"]
     date_hierarchy = "date"
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         workdays.invalidate()
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: Any, obj: Any) -> None:
         super().delete_model(request, obj)
         workdays.invalidate()

@@ -21,6 +21,7 @@ from nhiemvu.orgs.models import (
     Organisation,
     OrgKind,
     Role,
+    role_allowed,
 )
 from nhiemvu.orgs.rules import forget_scope, scope_of
 
@@ -129,6 +130,13 @@ def membership_grant(
         raise ValidationError({"leader_title": _("Unknown leader title.")})
     if leader_title and role != Role.LEADER:
         raise ValidationError({"leader_title": _("Only a leader has a leader title.")})
+    if not role_allowed(org, role):
+        raise ValidationError(
+            {
+                "role": _("No one in %(org)s may hold the role “%(role)s”.")
+                % {"org": org.name, "role": Role(role).label}
+            }
+        )
     membership, created = Membership.objects.get_or_create(
         user=user, org=org, role=role, defaults={"leader_title": leader_title}
     )

@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from nhiemvu.audit.adminaudit import AuditedAdmin
 from nhiemvu.reminders.models import Outbox, ReminderLog, ReminderRule
 
 
 @admin.register(ReminderRule)
-class ReminderRuleAdmin(admin.ModelAdmin):
+class ReminderRuleAdmin(AuditedAdmin):
     list_display = ["code", "enabled", "values"]
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
+from nhiemvu.audit.adminaudit import AuditedAdmin
 from nhiemvu.webhooks.models import Delivery, EventName, Webhook
 
 
@@ -19,7 +20,7 @@ class WebhookForm(forms.ModelForm):
 
 
 @admin.register(Webhook)
-class WebhookAdmin(admin.ModelAdmin):
+class WebhookAdmin(AuditedAdmin):
     form = WebhookForm
     list_display = ["name", "url", "org", "active", "created_at"]
     list_filter = ["active"]
