@@ -105,11 +105,21 @@ def reading_run(*, reading_id: int) -> str:
             status=ReadingStatus.FAILED, error=str(exc)[:2000], finished_at=workdays.now()
         )
         return "failed"
-    with transaction.atomic():
-        reading.text, reading.status, reading.finished_at = text, ReadingStatus.DONE, now
-        reading.save(update_fields=["text", "status", "finished_at"])
-        if reading.directive is not None:
-            _fill_directive(reading, text)
+    try:
+        with transaction.atomic():
+            reading.text, reading.status, reading.finished_at = text, ReadingStatus.DONE, now
+            reading.save(update_fields=["text", "status", "finished_at"])
+            if reading.directive is not None:
+                _fill_directive(reading, text)
+    except ValidationError as exc:
+        # A task read from the text could not be registered (an organisation ended, …): the
+        # reading says why instead of running again and again.
+        Reading.objects.filter(pk=reading_id).update(
+            status=ReadingStatus.FAILED,
+            error=" ".join(exc.messages)[:2000],
+            finished_at=workdays.now(),
+        )
+        return "failed"
     return "done"
 
 
