@@ -76,7 +76,7 @@ def _numbers(row: Row) -> list[Any]:
     ]
 
 
-def _lines(summary: Summary) -> list[tuple[str, str, list[Any], bool]]:
+def summary_lines(summary: Summary) -> list[tuple[str, str, list[Any], bool]]:
     """(number, name, figures, is_total) lines: groups by kind with subtotals, then the total."""
     out: list[tuple[str, str, list[Any], bool]] = []
     n = 0
@@ -181,7 +181,7 @@ def to_xlsx(
     sheet.merge_range(3, 6, 3, 8, "Chưa hoàn thành", head)
     row_index = 5
     chart_rows = []
-    for stt, name, figures, is_total in _lines(summary):
+    for stt, name, figures, is_total in summary_lines(summary):
         sheet.write(row_index, 0, stt, cell)
         sheet.write(row_index, 1, name, total if is_total else cell)
         for col, value in enumerate(figures, start=2):
@@ -315,7 +315,7 @@ def to_docx(
     for col, (a, b) in enumerate(zip(HEAD_1, HEAD_2, strict=True)):
         layout.run(table.rows[0].cells[col].paragraphs[0], a, bold=True, size=10)
         layout.run(table.rows[1].cells[col].paragraphs[0], b, bold=True, size=10)
-    for stt, name, figures, is_total in _lines(summary):
+    for stt, name, figures, is_total in summary_lines(summary):
         cells = table.add_row().cells
         values = [stt, name] + [
             ""
@@ -399,7 +399,7 @@ def to_pdf(
         "reports/report_pdf.html",
         {
             "summary": summary,
-            "lines": _lines(summary),
+            "lines": summary_lines(summary),
             "head1": HEAD_1,
             "head2": HEAD_2,
             "title": title(summary),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +24,41 @@ from nhiemvu.reports.models import GeneratedReport, ReportStatus
 # (Decree 09: a report is due at least 1 working day after its data window closes).
 SCHEDULED_KINDS = ("month", "quarter", "half", "year")
 SEND_AFTER_WORKING_DAYS = 1
+
+
+@dataclass
+class ReportFile:
+    content: bytes
+    mime: str
+    ext: str
+    summary: Any
+    overdue: int
+    late: int
+
+
+def report_file(
+    *,
+    user: Any,
+    period: periods.Period,
+    fmt: str,
+    as_of: dt.date | None = None,
+    kind: str | None = None,
+    leader_id: int | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> ReportFile:
+    """The periodic report as a file, as ``user`` may see it: the one way the download, the
+    worker and ``manage.py report`` build it."""
+    summary = selectors.summary_by_org(user, period, as_of, kind=kind, leader_id=leader_id)
+    if progress:
+        progress(40)
+    overdue = list(selectors.overdue_pending(user, period, as_of))
+    late = list(selectors.completed_late(user, period, as_of))
+    if progress:
+        progress(70)
+    content, mime, ext = exporters.render(
+        fmt, summary, overdue, late, selectors.breakdowns(user, period, as_of)
+    )
+    return ReportFile(content, mime, ext, summary, len(overdue), len(late))
 
 
 def _enqueue(report: GeneratedReport) -> None:
@@ -58,17 +95,17 @@ def report_generate(*, report_id: int) -> str:
         period = periods.parse(
             report.period, rule=report.rule if report.rule != "custom" else periods.DECREE_09
         )
-        user = report.requested_by
-        summary = selectors.summary_by_org(user, period, report.as_of)
-        GeneratedReport.objects.filter(pk=report_id).update(progress=40)
-        overdue = list(selectors.overdue_pending(user, period, report.as_of))
-        late = list(selectors.completed_late(user, period, report.as_of))
-        GeneratedReport.objects.filter(pk=report_id).update(progress=70)
-        content, _mime, ext = exporters.render(
-            report.fmt, summary, overdue, late, selectors.breakdowns(user, period, report.as_of)
+        made = report_file(
+            user=report.requested_by,
+            period=period,
+            fmt=report.fmt,
+            as_of=report.as_of,
+            progress=lambda p: GeneratedReport.objects.filter(pk=report_id).update(progress=p),
         )
         report.file.save(
-            f"bao-cao-{report.period}-{report.code}.{ext}", ContentFile(content), save=False
+            f"bao-cao-{report.period}-{report.code}.{made.ext}",
+            ContentFile(made.content),
+            save=False,
         )
         report.status, report.progress = ReportStatus.DONE, 100
         report.save(update_fields=["file", "status", "progress"])

@@ -117,7 +117,7 @@ def report(request: HttpRequest) -> HttpResponse:
         lists = selectors.special_lists(request.user, period, as_of)
         context.update(figures)
         context.update(
-            lines=exporters._lines(summary),
+            lines=exporters.summary_lines(summary),
             ranking=selectors.ranking(list(summary.rows)),
             buckets=selectors.age_buckets(figures["overdue"]),
             chart={
@@ -140,18 +140,19 @@ def report_download(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "xlsx")
     if not form.is_valid() or fmt not in ("xlsx", "docx", "pdf", "json"):
         return render(request, "reports/report.html", {"form": form}, status=400)
-    figures = _figures(request, form)
-    summary = figures["summary"]
-    content, mime, ext = exporters.render(
-        fmt,
-        summary,
-        figures["overdue"],
-        figures["late"],
-        selectors.breakdowns(request.user, summary.period, form.cleaned_data.get("as_of")),
+    data = form.cleaned_data
+    leader = data.get("leader")
+    made = services.report_file(
+        user=request.user,
+        period=data["parsed"],
+        fmt=fmt,
+        as_of=data.get("as_of"),
+        kind=data.get("kind") or None,
+        leader_id=leader.pk if leader else None,
     )
-    response = HttpResponse(content, content_type=mime)
-    period = figures["summary"].period.key.replace("..", "_")
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-{period}.{ext}"'
+    response = HttpResponse(made.content, content_type=made.mime)
+    period = made.summary.period.key.replace("..", "_")
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{period}.{made.ext}"'
     return response
 
 
@@ -188,6 +189,7 @@ def import_excel(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "reports/import.html", context)
     step = request.POST.get("step")
+    headers: list[str] | None = None  # until the workbook has been read
     try:
         if step == "upload":
             upload = request.FILES.get("file")
@@ -228,15 +230,15 @@ def import_excel(request: HttpRequest) -> HttpResponse:
             return redirect("task_list")
     except importer.ImportError_ as exc:
         context["error"] = str(exc)
-        if "headers" not in locals():
+        if headers is None:
             return render(request, "reports/import.html", context, status=400)
         parsed = []
     except ValidationError as exc:
         context["error"] = " ".join(exc.messages)
-        parsed = importer.validate(headers, rows, mapping)
+        parsed = importer.validate(headers or [], rows, mapping)
     context.update(
         token=token,
-        headers=list(enumerate(headers)),
+        headers=list(enumerate(headers or [])),
         mapping=mapping,
         rows=parsed,
         bad=sum(1 for r in parsed if r.errors),

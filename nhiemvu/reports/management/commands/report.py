@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from nhiemvu.lib import periods
 from nhiemvu.orgs.models import Membership, Role
-from nhiemvu.reports import exporters, selectors
+from nhiemvu.reports.services import report_file
 
 
 class Command(BaseCommand):
@@ -41,16 +41,10 @@ class Command(BaseCommand):
         leader = Membership.objects.filter(role=Role.LEADER).select_related("user").first()
         if leader is None:
             raise CommandError("Chưa có tài khoản lãnh đạo UBND tỉnh để lập báo cáo.")
-        user = leader.user
-        summary = selectors.summary_by_org(user, period, as_of)
-        overdue = list(selectors.overdue_pending(user, period, as_of))
-        late = list(selectors.completed_late(user, period, as_of))
-        content, _mime, _ext = exporters.render(
-            options["format"], summary, overdue, late, selectors.breakdowns(user, period, as_of)
-        )
-        Path(options["output"]).write_bytes(content)
+        made = report_file(user=leader.user, period=period, fmt=options["format"], as_of=as_of)
+        Path(options["output"]).write_bytes(made.content)
         self.stdout.write(
-            f"{options['output']}: {len(content):,} bytes; "
-            f"{summary.total.total} tasks, {len(overdue)} overdue pending, "
-            f"{len(late)} completed late"
+            f"{options['output']}: {len(made.content):,} bytes; "
+            f"{made.summary.total.total} tasks, {made.overdue} overdue pending, "
+            f"{made.late} completed late"
         )
