@@ -22,33 +22,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csp import csp_override
-from ninja import NinjaAPI, Schema, Swagger
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, HttpBearer
 
 from nhiemvu.accounts.models import ApiKey, KeyScope
 from nhiemvu.accounts.services import apikey_find, apikey_hit
+from nhiemvu.apicommon import ApiError
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-
-
-class Error(Schema):
-    """Every failure: a stable code, a message in Vietnamese, and per-field messages."""
-
-    code: str
-    message: str
-    fields: dict[str, list[str]] = {}
-
-
-# The error responses every authenticated endpoint may give (documented on each operation).
-ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, **headers: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.headers = status, code, message, headers
 
 
 def _presented(request: HttpRequest) -> set[str]:
@@ -202,18 +185,6 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error(request, exc.status_code, "error", str(exc))
-
-
-def cursor_page(qs: Any, order: Any, *, size: int, after: str, before: str) -> dict[str, Any]:
-    """A keyset page for a list endpoint, or a 400 ``bad_cursor`` for a forged cursor; the
-    caller turns ``rows`` into ``items``."""
-    from nhiemvu.assignments import keyset
-
-    try:
-        page = keyset.page(qs, order, size=size, after=after, before=before)
-    except keyset.CursorError:
-        raise ApiError(400, "bad_cursor", _("The page cursor is not valid.")) from None
-    return {"rows": page.rows, "next": page.next, "previous": page.previous}
 
 
 def mount() -> NinjaAPI:

@@ -16,7 +16,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from nhiemvu.api import ERRORS, ApiError, cursor_page
+from nhiemvu.apicommon import ERRORS, ApiError, cursor_page
 from nhiemvu.assignments import schemas as s
 from nhiemvu.assignments import selectors
 from nhiemvu.assignments.actions import ACTIONS, applies

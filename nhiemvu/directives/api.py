@@ -14,7 +14,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from nhiemvu.api import ERRORS, cursor_page
+from nhiemvu.apicommon import ERRORS, cursor_page
 from nhiemvu.assignments import keyset
 from nhiemvu.assignments import selectors as task_selectors
 from nhiemvu.assignments.schemas import Clean, Code, IsoDate, OrgRef

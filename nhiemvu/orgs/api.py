@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from nhiemvu.api import ERRORS, ApiError
+from nhiemvu.apicommon import ERRORS, ApiError
 from nhiemvu.assignments.schemas import IsoDate
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.models import Organisation
