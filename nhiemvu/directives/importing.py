@@ -139,15 +139,16 @@ def _fill_directive(reading: Reading, text: str) -> None:
 
 
 def auto_specs(tasks: list[dict[str, Any]]) -> list[TaskSpec]:
-    """The proposed tasks an import registers without a person's review: bound ("giao", not
-    "đề nghị") and with a lead found; a deliverable without deadline keeps AUTO_REASON."""
+    """The proposed tasks an import registers without a person's review: those the reader is
+    confident of (ticked on the review screen); a deliverable without deadline keeps
+    AUTO_REASON."""
     codes = {c for t in tasks for c in (*t["leads"], *t["coordinators"])}
     orgs = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
     specs = []
     for t in tasks:
         leads = [orgs[c] for c in t["leads"] if c in orgs]
         if not t["keep"] or not leads:
-            continue  # "đề nghị" (not bound) or no lead found: left for the office to review
+            continue  # unticked (a request to outsiders, a decision, no lead): the office's call
         without_deadline = t["deliverable_kind"] and not t["deadline"] and not t["recurrence"]
         reviewed = {
             **t,

@@ -425,7 +425,7 @@ def _subject(text: str, pos: int, gazetteer: ag.Gazetteer) -> tuple[list[ag.Ment
     if not VERB_START.match(text, verb_at):
         return None
     # The work starts at the verb ("theo chức năng, nhiệm vụ" is how, not what).
-    return found, verb_at if verb_at > end + 2 else end
+    return found, verb_at
 
 
 def _assignment(
@@ -570,8 +570,11 @@ def _drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[_Draft]:
                 while c_index + 1 < len(spans) and body_at > c_end:
                     c_index += 1
                     c_end = spans[c_index][1]
-                if re.fullmatch(r"\s*:\s*", text[body_at : s.end]):
-                    # "2. Giao Sở Tài chính:" — the lettered items below are its tasks.
+                if re.fullmatch(r"\s*:\s*", text[body_at : s.end]) or INTRO_BODY.match(
+                    text, body_at, s.end
+                ):
+                    # "2. Giao Sở Tài chính:", "giao các đơn vị thực hiện một số nhiệm vụ sau:":
+                    # the items below are the tasks, and theirs.
                     context, intro_open = lead, True
                     continue
                 if explicit and _generic_body(text[body_at:c_end]):
@@ -579,10 +582,6 @@ def _drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[_Draft]:
                     # assigns nothing beyond what the document already says; its "nếu có khó
                     # khăn … kịp thời báo cáo" is part of the formula too.
                     closing = index
-                    continue
-                if INTRO_BODY.match(text, body_at, s.end):
-                    # "giao các đơn vị thực hiện một số nhiệm vụ sau:": the items are the tasks.
-                    context, intro_open = lead, True
                     continue
                 drafts.append(
                     _Draft(

@@ -25,8 +25,9 @@ class ArchiveError(ValueError):
     pass
 
 
-def check_zip(stream: IO[bytes], name: str) -> set[str]:
-    """The archive's part names, or ArchiveError with a message for the person who sent it."""
+def check_zip(stream: IO[bytes], name: str) -> dict[str, int]:
+    """The archive's parts and their unpacked sizes, or ArchiveError with a message for the
+    person who sent it."""
     damaged = _("The file “%(name)s” is damaged or not a Word/Excel file.") % {"name": name}
     try:
         with zipfile.ZipFile(stream) as archive:
@@ -54,4 +55,4 @@ def check_zip(stream: IO[bytes], name: str) -> set[str]:
             entry.compress_size == 0 or entry.file_size / entry.compress_size > MAX_RATIO
         ):
             raise too_big
-    return {entry.filename for entry in entries}
+    return {entry.filename: entry.file_size for entry in entries}

@@ -21,20 +21,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from nhiemvu.assignments import status
-from nhiemvu.assignments.models import (
-    REMINDED_STATES,
-    Assignment,
-    DeadlineKind,
-    ExtensionStatus,
-    WorkState,
-)
+from nhiemvu.assignments.models import Assignment, DeadlineKind, ExtensionStatus, WorkState
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.models import Membership, Organisation, Role
 from nhiemvu.reminders.models import DEFAULT_RULES, ReminderLog, ReminderRule, RuleCode
-
-# Reminders go to work still owed by the agency (REMINDED_STATES): not to paused, refused,
-# completed or reported work.
-__all__ = ["REMINDED_STATES"]
 
 
 @dataclass(frozen=True)
@@ -145,7 +135,9 @@ class Planner:
     def plan(self) -> list[Due]:
         if not self.cal.is_working_day(self.today):
             return []  # quiet on non-working days: what falls due is said on the next one
-        open_tasks = Assignment.objects.filter(state__in=REMINDED_STATES)
+        # Work the agency is the one to act on (status.remindable_q): not paused, refused,
+        # reported or completed work.
+        open_tasks = Assignment.objects.filter(status.remindable_q())
         with_deadline = open_tasks.filter(deadline__isnull=False)
         previous = self.cal.previous_working_day(self.today, include=False)
         for k in self.rules.get(RuleCode.BEFORE, []):

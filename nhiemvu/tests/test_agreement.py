@@ -72,9 +72,10 @@ class AgreementTest(BaseTestCase):
 
         due_soon = Assignment.objects.filter(status.due_soon_q(today)).count()
         self.assertEqual(digest["due_soon"], due_soon)
-        counts = re.search(r'data-label="due_soon"[^>]*>\s*(\d+)', home)
-        if counts:  # the home page lists every label's count
-            self.assertEqual(int(counts.group(1)), due_soon)
+        # The home page's "by status" line: the due-soon link and its count.
+        listed = re.search(r'\?status=due_soon">[^<:]*: (\d+)<', home)
+        self.assertIsNotNone(listed)
+        self.assertEqual(int(listed.group(1)), due_soon)  # type: ignore[union-attr]
 
     def test_due_soon_follows_the_setting_everywhere(self) -> None:
         today = workdays.today()
