@@ -100,7 +100,7 @@ def test_register_by_hand_report_return_report_confirm(live_server: Any, page: A
     page.fill("#action-return [name=reason]", "Thiếu số liệu quý I")
     page.once("dialog", lambda d: d.accept())  # destructive: the browser asks first
     page.click("#action-return button[type=submit]")
-    page.wait_for_selector("[data-status=redo]")
+    page.wait_for_selector("[data-status=returned]")
 
     login(page, base, "lead")
     page.goto(f"{base}/nhiem-vu/{task.code}/")

@@ -1,8 +1,9 @@
-"""What can be done to a task: the same table serves the task page and the API.
+"""The task page's and the API's actions: for each workflow transition, its button label, the
+form that validates its input (the same Vietnamese messages in the browser and in API error
+bodies) and the service it calls.
 
-Each action names who may take it (a rules predicate), the form that validates its input
-(the same Vietnamese messages in the browser and in API error bodies), the service it calls,
-and in which states it makes sense.
+Who may take an action and in which states is not decided here: ``workflow.py`` says it, for
+these buttons, the API, the home pages and the services alike.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from nhiemvu.assignments import forms as f
-from nhiemvu.assignments import rules as perms
-from nhiemvu.assignments import services
+from nhiemvu.assignments import services, workflow
 from nhiemvu.assignments.models import Assignment, Extension, ExtensionStatus
 
 
@@ -29,7 +29,6 @@ class Action:
 
     label: Any
     form: type[forms.Form]
-    allowed: Callable[[Any, Assignment], bool]
     run: Callable[[Any, Assignment, dict[str, Any], HttpRequest], object]
     danger: bool = False
 
@@ -51,20 +50,17 @@ ACTIONS: dict[str, Action] = {
     "accept": Action(
         gettext_lazy("Accept"),
         f.NoteForm,
-        perms.can_act_as_lead,
         lambda u, t, d, r: services.assignment_accept(actor=u, task=t),
     ),
     "refuse": Action(
         gettext_lazy("Refuse"),
         f.ReasonForm,
-        perms.can_act_as_lead,
         lambda u, t, d, r: services.assignment_refuse(actor=u, task=t, reason=d["reason"]),
         danger=True,
     ),
     "progress": Action(
         gettext_lazy("Report progress"),
         f.ProgressForm,
-        perms.can_act_as_lead,
         lambda u, t, d, r: services.assignment_report_progress(
             actor=u, task=t, text=d["text"], percent=d["percent"], files=_files(r)
         ),
@@ -72,7 +68,6 @@ ACTIONS: dict[str, Action] = {
     "complete": Action(
         gettext_lazy("Report completion"),
         f.CompletionForm,
-        perms.can_act_as_lead,
         lambda u, t, d, r: services.assignment_report_completion(
             actor=u,
             task=t,
@@ -85,7 +80,6 @@ ACTIONS: dict[str, Action] = {
     "extend": Action(
         gettext_lazy("Request extension"),
         f.ExtensionForm,
-        perms.can_act_as_lead,
         lambda u, t, d, r: services.extension_request(
             actor=u, task=t, proposed_deadline=d["proposed_deadline"], reason=d["reason"]
         ),
@@ -93,20 +87,17 @@ ACTIONS: dict[str, Action] = {
     "confirm": Action(
         gettext_lazy("Confirm completion"),
         f.NoteForm,
-        perms.can_confirm,
         lambda u, t, d, r: services.assignment_confirm(actor=u, task=t, note=d["note"]),
     ),
     "return": Action(
         gettext_lazy("Return for rework"),
         f.ReasonForm,
-        perms.can_confirm,
         lambda u, t, d, r: services.assignment_return(actor=u, task=t, reason=d["reason"]),
         danger=True,
     ),
     "advise": Action(
         gettext_lazy("Advise on extension"),
         f.AdviceForm,
-        perms.can_manage,
         lambda u, t, d, r: services.extension_advise(
             actor=u, extension=_pending(t, d["extension"]), advice=d["advice"]
         ),
@@ -114,7 +105,6 @@ ACTIONS: dict[str, Action] = {
     "decide": Action(
         gettext_lazy("Decide on extension"),
         f.DecisionForm,
-        perms.can_decide_extension,
         lambda u, t, d, r: services.extension_decide(
             actor=u,
             extension=_pending(t, d["extension"]),
@@ -126,20 +116,17 @@ ACTIONS: dict[str, Action] = {
     "pause": Action(
         gettext_lazy("Pause"),
         f.ReasonForm,
-        perms.can_manage,
         lambda u, t, d, r: services.assignment_pause(actor=u, task=t, reason=d["reason"]),
         danger=True,
     ),
     "resume": Action(
         gettext_lazy("Resume"),
         f.NoteForm,
-        perms.can_manage,
         lambda u, t, d, r: services.assignment_resume(actor=u, task=t, note=d["note"]),
     ),
     "reassign": Action(
         gettext_lazy("Reassign"),
         f.ReassignForm,
-        perms.can_manage,
         lambda u, t, d, r: services.assignment_reassign(
             actor=u, task=t, lead=d["lead"], reason=d["reason"]
         ),
@@ -147,27 +134,22 @@ ACTIONS: dict[str, Action] = {
     "comment": Action(
         gettext_lazy("Comment"),
         f.CommentForm,
-        perms.can_comment,
         lambda u, t, d, r: services.comment_add(actor=u, task=t, text=d["text"], files=_files(r)),
     ),
 }
 
 
-def applies(name: str, task: Assignment, pending: Extension | None) -> bool:
-    """Show only the buttons that make sense in the task's current state."""
-    state = task.state
-    return {
-        "accept": state == "open" and task.accepted_at is None,
-        "refuse": state == "open" and task.accepted_at is None,
-        "progress": state in ("open", "returned"),
-        "complete": state in ("open", "returned"),
-        "extend": state in ("open", "returned") and pending is None,
-        "confirm": state == "reported",
-        "return": state == "reported",
-        "advise": pending is not None,
-        "decide": pending is not None,
-        "pause": state in ("open", "returned", "refused"),
-        "resume": state == "paused",
-        "reassign": state in ("open", "refused", "returned"),
-        "comment": True,
-    }[name]
+def pending_request(task: Assignment) -> Extension | None:
+    return task.extensions.filter(status=ExtensionStatus.PENDING).first()
+
+
+def offered(actor: Any, task: Assignment, pending: Extension | None) -> dict[str, Action]:
+    """The actions this actor may take on this task now, as the workflow table says."""
+    return {name: ACTIONS[name] for name in workflow.available(actor, task, pending)}
+
+
+def permitted(name: str, actor: Any, task: Assignment) -> bool:
+    """Whether the actor may take this kind of step on this task at all (in some state): a
+    form posted in the wrong state gets the workflow's message, one posted by the wrong person
+    a 403."""
+    return bool(workflow.TRANSITIONS[name].may(actor, task, pending_request(task)))

@@ -19,10 +19,10 @@ from pydantic import Field
 from nhiemvu.apicommon import ERRORS, ApiError, cursor_page
 from nhiemvu.assignments import schemas as s
 from nhiemvu.assignments import selectors
-from nhiemvu.assignments.actions import ACTIONS, applies
-from nhiemvu.assignments.models import Assignment, ExtensionStatus
+from nhiemvu.assignments.actions import ACTIONS, offered, pending_request, permitted
+from nhiemvu.assignments.models import Assignment
 from nhiemvu.assignments.services import TaskSpec, assignment_create
-from nhiemvu.assignments.status import LABEL_NAMES
+from nhiemvu.assignments.status import LABEL_ALIASES, LABEL_NAMES
 from nhiemvu.directives.selectors import directive_for
 from nhiemvu.orgs.models import Organisation
 
@@ -31,7 +31,9 @@ router = Router(tags=["tasks"])
 
 class TaskFilters(Schema):
     q: s.Clean = Field(default="", max_length=200, description="words, diacritics optional")
-    status: s.StatusLabel | None = None
+    status: s.StatusLabel | Literal["redo"] | None = Field(
+        default=None, description='"redo" is the former name of "returned"'
+    )
     org: s.Code | None = None
     role: Literal["", "lead", "coord"] = ""
     doc: s.Clean = Field(default="", max_length=80, description="document code or number/symbol")
@@ -72,7 +74,7 @@ def task_list(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
     qs = selectors.filter_tasks(
         request.user,
         q=f.q,
-        status=f.status or "",
+        status=LABEL_ALIASES.get(f.status or "", f.status or ""),
         org=f.org or "",
         role=f.role,
         doc=f.doc,
@@ -89,7 +91,7 @@ def task_list(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
 
 def _detail(request: HttpRequest, code: str) -> dict[str, Any]:
     task = selectors.task_for(request.user, code)
-    pending = task.extensions.filter(status=ExtensionStatus.PENDING).first()
+    pending = pending_request(task)
     return {
         **_out(task),
         "content": task.content,
@@ -102,11 +104,7 @@ def _detail(request: HttpRequest, code: str) -> dict[str, Any]:
         "completion_ref": task.completion_ref,
         "confirmed_on": task.confirmed_on,
         "completed_late": task.completed_late,
-        "actions": [
-            name
-            for name, action in ACTIONS.items()
-            if action.allowed(request.user, task) and applies(name, task, pending)
-        ],
+        "actions": list(offered(request.user, task, pending)),
         "timeline": [
             {
                 "kind": e.kind,
@@ -173,7 +171,7 @@ def task_create(request: HttpRequest, payload: s.TaskIn) -> Any:
 def _act(request: HttpRequest, code: str, name: str, data: dict[str, Any]) -> dict[str, Any]:
     task: Assignment = selectors.task_for(request.user, code)
     action = ACTIONS[name]
-    if not action.allowed(request.user, task):
+    if not permitted(name, request.user, task):
         raise PermissionDenied
     form = action.form({k: ("" if v is None else v) for k, v in data.items()})
     if not form.is_valid():

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.accounts.models import User
 from nhiemvu.assignments.models import DeliverableKind
-from nhiemvu.assignments.status import LABEL_NAMES
+from nhiemvu.assignments.status import LABEL_ALIASES, LABEL_NAMES
 from nhiemvu.orgs.models import Organisation, Role
 
 
@@ -160,8 +160,11 @@ class TaskFilterForm(StyledForm):
         ],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        if data is not None and data.get("status") in LABEL_ALIASES:
+            data = data.copy()  # a bookmark from before a label was renamed
+            data["status"] = LABEL_ALIASES[data["status"]]
+        super().__init__(data, *args, **kwargs)
         # Provincial leaders (a dozen people): the list is read when the form is built.
         leaders = (
             User.objects.filter(memberships__role=Role.LEADER)

@@ -70,7 +70,7 @@ StatusLabel = Literal[
     "done_on_time",
     "done_late",
     "done_no_deadline",
-    "redo",
+    "returned",
     "paused",
     "refused",
 ]

@@ -43,12 +43,14 @@ from django.utils.translation import gettext_lazy as _
 from nhiemvu.assignments.models import (
     REMINDED_STATES,
     AssignmentEvent,
+    DeadlineKind,
     Extension,
     ExtensionStatus,
     WorkState,
 )
 from nhiemvu.conf import setting
 from nhiemvu.lib import workdays
+from nhiemvu.lib.deliverables import needs_deadline_reason
 
 
 class Timing:
@@ -69,10 +71,14 @@ class Label:
     DONE_ON_TIME = "done_on_time"
     DONE_LATE = "done_late"
     DONE_NO_DEADLINE = "done_no_deadline"
-    REDO = "redo"
+    RETURNED = "returned"
     PAUSED = "paused"
     REFUSED = "refused"
 
+
+# Old names still understood in links and API filters: the label of a returned task was "redo"
+# until it took the work state's name (one name for one thing).
+LABEL_ALIASES = {"redo": Label.RETURNED}
 
 LABEL_NAMES = {
     Label.WITHIN: _("In progress, within deadline"),
@@ -83,7 +89,7 @@ LABEL_NAMES = {
     Label.DONE_ON_TIME: _("Completed on time"),
     Label.DONE_LATE: _("Completed late"),
     Label.DONE_NO_DEADLINE: _("Completed, no deadline"),
-    Label.REDO: _("Returned for rework"),
+    Label.RETURNED: _("Returned for rework"),
     Label.PAUSED: _("Paused"),
     Label.REFUSED: _("Refused, awaiting reassignment"),
 }
@@ -97,7 +103,7 @@ LABEL_COLOURS = {
     Label.DONE_ON_TIME: "success",
     Label.DONE_LATE: "secondary",
     Label.DONE_NO_DEADLINE: "success",
-    Label.REDO: "danger",
+    Label.RETURNED: "danger",
     Label.PAUSED: "light",
     Label.REFUSED: "warning",
 }
@@ -147,7 +153,7 @@ OPEN_LABELS = frozenset(
         Label.OVERDUE,
         Label.NO_DEADLINE,
         Label.AWAITING,
-        Label.REDO,
+        Label.RETURNED,
         Label.REFUSED,
     }
 )
@@ -207,7 +213,7 @@ def classify(facts: Facts, as_of: dt.date, limit: dt.date | None = None) -> Stat
     if state == WorkState.REFUSED:
         return Status(Label.REFUSED, timing)
     if state == WorkState.RETURNED:
-        return Status(Label.REDO, timing)
+        return Status(Label.RETURNED, timing)
     return Status(timing, timing)  # open: the label is the timing
 
 
@@ -258,7 +264,7 @@ def _label_sql(state: str, timing: Any) -> Case:
         When(Q(**{state: WorkState.REPORTED}), then=Value(Label.AWAITING)),
         When(Q(**{state: WorkState.PAUSED}), then=Value(Label.PAUSED)),
         When(Q(**{state: WorkState.REFUSED}), then=Value(Label.REFUSED)),
-        When(Q(**{state: WorkState.RETURNED}), then=Value(Label.REDO)),
+        When(Q(**{state: WorkState.RETURNED}), then=Value(Label.RETURNED)),
         default=timing,
         output_field=CharField(),
     )
@@ -282,7 +288,7 @@ def label_q(labels: Iterable[str], today: dt.date | None = None) -> Q:
         Label.AWAITING: Q(state=WorkState.REPORTED),
         Label.PAUSED: Q(state=WorkState.PAUSED),
         Label.REFUSED: Q(state=WorkState.REFUSED),
-        Label.REDO: Q(state=WorkState.RETURNED),
+        Label.RETURNED: Q(state=WorkState.RETURNED),
         Label.DONE_ON_TIME: Q(state=WorkState.DONE, completed_late=False),
         Label.DONE_LATE: Q(state=WorkState.DONE, completed_late=True),
         Label.DONE_NO_DEADLINE: Q(state=WorkState.DONE, completed_late__isnull=True),
@@ -308,8 +314,35 @@ def open_overdue_q(today: dt.date | None = None) -> Q:
 
 # --- Named sets of tasks ---------------------------------------------------------------------
 # Every page, e-mail, letter, file and API that names one of these sets asks for it here, so a
-# leader reads the same number wherever it is shown (tests/test_agreement.py compares them).
+# leader reads the same number wherever it is shown. Each set is a pure predicate on a task's
+# stored columns and a queryset filter; NAMED_SETS pairs them and the hypothesis test in
+# tests/test_status.py checks that they agree on random tasks (tests/test_agreement.py checks
+# the surfaces: home page, digest, report, API, urging letter).
 # "Overdue" is ``open_overdue_q`` (above): the figure of the rates and the reports.
+
+# Work still owed: not confirmed done, not paused (the "chưa hoàn thành" of national reports;
+# a reported task is owed until its report is confirmed, DOMAIN.md §4).
+OWED_STATES = (WorkState.OPEN, WorkState.REFUSED, WorkState.RETURNED, WorkState.REPORTED)
+
+
+def _facts(task: Any) -> Facts:
+    return Facts(task.state, task.deadline, task.completion_date, task.completed_late)
+
+
+def is_owed(task: Any, today: dt.date | None = None) -> bool:
+    return task.state in OWED_STATES
+
+
+def owed_q(today: dt.date | None = None) -> Q:
+    return Q(state__in=OWED_STATES)
+
+
+def is_open_overdue(task: Any, today: dt.date | None = None) -> bool:
+    return classify(_facts(task), today or workdays.today()).is_open_overdue
+
+
+def is_due_soon(task: Any, today: dt.date | None = None) -> bool:
+    return classify(_facts(task), today or workdays.today()).label == Label.DUE_SOON
 
 
 def due_soon_q(today: dt.date | None = None) -> Q:
@@ -317,7 +350,11 @@ def due_soon_q(today: dt.date | None = None) -> Q:
     return label_q([Label.DUE_SOON], today)
 
 
-def remindable_q() -> Q:
+def is_remindable(task: Any, today: dt.date | None = None) -> bool:
+    return task.state in REMINDED_STATES
+
+
+def remindable_q(today: dt.date | None = None) -> Q:
     """Work the agency is the one to act on (reminders and urging go to it)."""
     return Q(state__in=REMINDED_STATES)
 
@@ -326,16 +363,78 @@ def urging_limit(today: dt.date) -> dt.date:
     return workdays.add_working_days(today, int(setting("URGING_WORKING_DAYS")))
 
 
+def in_urging_window(task: Any, today: dt.date | None = None) -> bool:
+    today = today or workdays.today()
+    return (
+        is_remindable(task) and task.deadline is not None and task.deadline <= urging_limit(today)
+    )
+
+
 def urging_q(today: dt.date | None = None) -> Q:
     """What an urging letter lists: remindable work overdue or due within the urging window."""
     today = today or workdays.today()
     return remindable_q() & Q(deadline__lte=urging_limit(today))
 
 
+def is_checked_without_deadline(task: Any, today: dt.date | None = None) -> bool:
+    """The founding letter's 3-monthly check applies: remindable, no deadline, not periodic."""
+    return (
+        is_remindable(task)
+        and task.deadline is None
+        and task.deadline_kind != DeadlineKind.RECURRING
+    )
+
+
+def checked_without_deadline_q(today: dt.date | None = None) -> Q:
+    return remindable_q() & Q(deadline__isnull=True) & ~Q(deadline_kind=DeadlineKind.RECURRING)
+
+
 def quarterly_check_cutoff(today: dt.date, months: int) -> dt.date:
     """Tasks without deadline assigned on or before this date are due their check: whole
     calendar months back, as the reminder planner counts its cycles (not 91 days)."""
     return workdays.add_months(today, -months)
+
+
+def quarterly_check_q(today: dt.date, months: int) -> Q:
+    """Tasks without deadline open for ``months`` months or more (the office's list; the
+    reminder planner sends each its check on the anniversaries)."""
+    cutoff = quarterly_check_cutoff(today, months)
+    return checked_without_deadline_q() & Q(assigned_on__lte=cutoff)
+
+
+def is_flagged(task: Any, today: dt.date | None = None) -> bool:
+    """Owed work whose required deliverable has no deadline (and no period)."""
+    return is_owed(task) and needs_deadline_reason(
+        task.deliverable_kind, task.deadline, task.deadline_kind == DeadlineKind.RECURRING
+    )
+
+
+def flagged_q(today: dt.date | None = None) -> Q:
+    """``is_flagged`` over the columns. The stored ``flagged`` column is the same rule kept at
+    registration and cleared when a deadline is approved (the agreement test checks it)."""
+    return (
+        owed_q()
+        & ~Q(deliverable_kind="")
+        & Q(deadline__isnull=True)
+        & ~Q(deadline_kind=DeadlineKind.RECURRING)
+    )
+
+
+@dataclass(frozen=True)
+class NamedSet:
+    holds: Any  # (task, today) -> bool, on the stored columns
+    q: Any  # (today) -> Q
+
+
+NAMED_SETS = {
+    "owed": NamedSet(is_owed, owed_q),
+    "open_overdue": NamedSet(is_open_overdue, open_overdue_q),
+    "due_soon": NamedSet(is_due_soon, due_soon_q),
+    "remindable": NamedSet(is_remindable, remindable_q),
+    "urging": NamedSet(in_urging_window, urging_q),
+    "checked_without_deadline": NamedSet(is_checked_without_deadline, checked_without_deadline_q),
+    "flagged": NamedSet(is_flagged, flagged_q),
+}
 
 
 def annotate(qs: QuerySet[Any], as_of: dt.date | None = None) -> QuerySet[Any]:

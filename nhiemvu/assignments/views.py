@@ -17,11 +17,10 @@ from django.views.decorators.http import require_POST
 
 from nhiemvu.assignments import forms as f
 from nhiemvu.assignments import keyset, selectors
-from nhiemvu.assignments.actions import ACTIONS, applies
+from nhiemvu.assignments.actions import ACTIONS, offered, pending_request, permitted
 from nhiemvu.assignments.models import (
     Assignment,
     DeliverableKind,
-    ExtensionStatus,
 )
 from nhiemvu.assignments.status import LABEL_NAMES
 from nhiemvu.lib import spreadsheets
@@ -68,12 +67,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, task: Assignment) -> dict[str, Any]:
     user = request.user
-    pending = task.extensions.filter(status=ExtensionStatus.PENDING).first()
-    actions = {
-        name: action
-        for name, action in ACTIONS.items()
-        if action.allowed(user, task) and applies(name, task, pending)
-    }
+    pending = pending_request(task)
+    actions = offered(user, task, pending)
     return {
         "task": task,
         "events": selectors.timeline(task),
@@ -105,7 +100,7 @@ def task_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404
-    if not spec.allowed(request.user, task):
+    if not permitted(action, request.user, task):
         raise PermissionDenied
     form = spec.form(request.POST, request.FILES)
     if form.is_valid():

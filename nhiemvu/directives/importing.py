@@ -27,6 +27,7 @@ from nhiemvu.directives.models import Directive, Reading, ReadingStatus
 from nhiemvu.directives.services import DirectiveSpec, require_office, store_upload
 from nhiemvu.extraction.files import FileError, NeedsWorker, check_length, read_bytes
 from nhiemvu.lib import docref, workdays
+from nhiemvu.lib.deliverables import needs_deadline_reason
 from nhiemvu.orgs.models import Organisation
 
 # The office's review, done by rule for a task registered straight from a document-management
@@ -149,7 +150,9 @@ def auto_specs(tasks: list[dict[str, Any]]) -> list[TaskSpec]:
         leads = [orgs[c] for c in t["leads"] if c in orgs]
         if not t["keep"] or not leads:
             continue  # unticked (a request to outsiders, a decision, no lead): the office's call
-        without_deadline = t["deliverable_kind"] and not t["deadline"] and not t["recurrence"]
+        without_deadline = needs_deadline_reason(
+            t["deliverable_kind"], t["deadline"], t["recurrence"]
+        )
         reviewed = {
             **t,
             "leads": leads,

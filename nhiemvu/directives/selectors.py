@@ -11,6 +11,7 @@ from django.utils.html import escape
 from nhiemvu.assignments import rules as task_perms
 from nhiemvu.assignments.models import Assignment, DeliverableKind, Recurrence
 from nhiemvu.directives.models import Authority, Directive, Reading, Urgency
+from nhiemvu.lib import deliverables
 from nhiemvu.orgs.models import LeaderTitle, Membership, Organisation, OrgKind, Role
 from nhiemvu.orgs.rules import scope_of
 from nhiemvu.orgs.selectors import directory, find_organisation
@@ -44,21 +45,6 @@ def reading_for(user: Any, code: str) -> Reading:
 
 
 # --- "Nhập văn bản": what the extraction engine proposes, as form data ----------------------
-
-
-# The engine's deliverable words → the task's deliverable kind.
-DELIVERABLE_KINDS = {
-    "báo cáo": DeliverableKind.REPORT.value,
-    "tờ trình": DeliverableKind.SUBMISSION.value,
-    "đề xuất": DeliverableKind.PROPOSAL.value,
-    "kế hoạch": DeliverableKind.PLAN.value,
-    "đề án": DeliverableKind.SCHEME.value,
-    "dự thảo": DeliverableKind.DRAFT.value,
-    "phương án": DeliverableKind.OPTION.value,
-    "văn bản": DeliverableKind.DOCUMENT.value,
-    "văn bản tham mưu": DeliverableKind.DOCUMENT.value,
-    "ý kiến": DeliverableKind.DOCUMENT.value,
-}
 
 
 @dataclass
@@ -115,11 +101,7 @@ def propose(text: str, doc_date: dt.date | None) -> Proposal:
     for task in result.tasks:
         leads = [o["code"] for a in task.lead for o in a.resolved]
         coordinators = [o["code"] for a in task.coordinate for o in a.resolved]
-        deliverable = (
-            DELIVERABLE_KINDS.get(task.deliverable, DeliverableKind.OTHER.value)
-            if task.deliverable
-            else ""
-        )
+        deliverable = deliverables.kind_of(task.deliverable)
         tasks.append(
             {
                 # Low confidence (a request to outsiders, no agency found): shown, not ticked.

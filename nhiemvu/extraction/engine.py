@@ -28,6 +28,7 @@ from nhiemvu.extraction.header import Header, parse_header
 from nhiemvu.extraction.resolve import Directory, Resolution
 from nhiemvu.extraction.segment import Sentence, clauses, sentences
 from nhiemvu.extraction.text import Text, prepare
+from nhiemvu.lib.deliverables import needs_deadline_reason
 
 ACTION_VERBS = (
     "chủ trì",
@@ -939,7 +940,7 @@ def _agency(mention: ag.Mention, resolver: Directory | None) -> Agency:
 
 def _warn(task: Task, doc_date: dt.date | None) -> None:
     w = task.warnings
-    if task.deliverable and not task.deadline and not task.recurrence:
+    if needs_deadline_reason(task.deliverable, task.deadline, task.recurrence):
         w.append("deliverable_without_deadline")
     if not task.lead:
         w.append("no_lead")

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from nhiemvu.assignments import status
-from nhiemvu.assignments.models import Assignment, DeadlineKind, ExtensionStatus, WorkState
+from nhiemvu.assignments.models import Assignment, ExtensionStatus
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.models import Membership, Organisation, Role
 from nhiemvu.reminders.models import DEFAULT_RULES, ReminderLog, ReminderRule, RuleCode
@@ -160,9 +160,7 @@ class Planner:
                 _("Due today"),
             )
         self._overdue(with_deadline)
-        self._no_deadline(
-            open_tasks.filter(deadline__isnull=True).exclude(deadline_kind=DeadlineKind.RECURRING)
-        )
+        self._no_deadline(Assignment.objects.filter(status.checked_without_deadline_q()))
         self._monthly_request(open_tasks)
         self._digests()
         return self.out
@@ -352,11 +350,11 @@ def digest_counts(user: Any, today: dt.date) -> dict[str, int]:
         "new_reports": changed.get("completion", 0),
         "new_extension_requests": changed.get("ext_requested", 0),
         "new_refusals": changed.get("refused", 0),
-        "awaiting": visible.filter(state=WorkState.REPORTED).count(),
+        "awaiting": visible.filter(status.label_q([status.Label.AWAITING])).count(),
         # The sets every page and report names (assignments/status.py), not copies of them.
         "overdue": visible.filter(status.open_overdue_q(today)).count(),
         "due_soon": visible.filter(status.due_soon_q(today)).count(),
         "extensions": visible.filter(extensions__status=ExtensionStatus.PENDING).count(),
-        "refused": visible.filter(state=WorkState.REFUSED).count(),
-        "flagged": visible.filter(Q(flagged=True) & status.remindable_q()).count(),
+        "refused": visible.filter(status.label_q([status.Label.REFUSED])).count(),
+        "flagged": visible.filter(status.flagged_q()).count(),
     }

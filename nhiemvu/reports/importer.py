@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
-from nhiemvu.assignments.models import Assignment, DeliverableKind
+from nhiemvu.assignments.models import Assignment
 from nhiemvu.assignments.services import TaskSpec, assignment_create
 from nhiemvu.directives.models import Directive
 from nhiemvu.directives.services import DirectiveSpec, directive_create
-from nhiemvu.lib import docref, spreadsheets
+from nhiemvu.lib import deliverables, docref, spreadsheets
 from nhiemvu.lib.vntext import clean_line, fold
 from nhiemvu.orgs.models import Organisation, OrgKind
 from nhiemvu.orgs.selectors import find_organisation
@@ -36,16 +36,6 @@ FIELDS: list[tuple[str, str, bool]] = [
     ("no_deadline_reason", "Lý do không có thời hạn", False),
 ]
 MAX_ROWS = 5000
-DELIVERABLE_WORDS = {
-    "bao cao": "bao_cao",
-    "to trinh": "to_trinh",
-    "de xuat": "de_xuat",
-    "ke hoach": "ke_hoach",
-    "de an": "de_an",
-    "du thao": "du_thao",
-    "van ban": "van_ban",
-    "phuong an": "phuong_an",
-}
 
 
 class ImportError_(ValueError):
@@ -222,15 +212,10 @@ def validate(
             else:
                 coordinators.append(org)
         item.values["coordinator_orgs"] = coordinators
-        kind = ""
-        if item.values["deliverable"]:
-            key = fold(item.values["deliverable"])
-            kind = next(
-                (v for word, v in DELIVERABLE_WORDS.items() if key.startswith(word)),
-                DeliverableKind.OTHER.value,
-            )
+        kind = deliverables.kind_of(item.values["deliverable"])
         item.values["deliverable_kind"] = kind
-        if kind and not item.values["deadline"] and not item.values["no_deadline_reason"]:
+        without_deadline = deliverables.needs_deadline_reason(kind, item.values["deadline"], None)
+        if without_deadline and not item.values["no_deadline_reason"]:
             item.errors.append(
                 _(
                     "A deliverable without a deadline: give the deadline or the "

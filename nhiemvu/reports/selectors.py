@@ -325,7 +325,7 @@ def special_lists(
         "extended": qs.filter(original_deadline__isnull=False, deadline__isnull=False)
         .exclude(deadline=F("original_deadline"))
         .order_by("deadline", "id"),
-        "returned": qs.filter(st_label=L.REDO).order_by("st_deadline", "id"),
+        "returned": qs.filter(st_label=L.RETURNED).order_by("st_deadline", "id"),
         "flagged": qs.filter(Q(flagged=True))
         .exclude(st_label__in=list(status.DONE_LABELS))
         .order_by("assigned_on", "id"),

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from nhiemvu.assignments import selectors, status
-from nhiemvu.assignments.models import Extension, ExtensionStatus, WorkState
+from nhiemvu.assignments.models import Extension, ExtensionStatus
 from nhiemvu.assignments.status import Label, label_q
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.rules import scope_of
@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     tasks = selectors.tasks_for(request.user)
     counts = selectors.status_counts(tasks)
     # Filters on stored columns (status.label_q), not on the annotated label: index-backed.
-    urgent = tasks.filter(label_q([Label.OVERDUE, Label.DUE_SOON, Label.REDO])).order_by(
+    urgent = tasks.filter(label_q([Label.OVERDUE, Label.DUE_SOON, Label.RETURNED])).order_by(
         "deadline", "id"
     )[:20]
     awaiting = tasks.filter(label_q([Label.AWAITING])).order_by("completion_date", "id")[:20]
@@ -61,27 +61,26 @@ def home(request: HttpRequest) -> HttpResponse:
         # The founding letter's 3-monthly urging: tasks without deadline open for three months
         # or more whose last check is older than that (or that were never checked).
         months = _no_deadline_months()
-        cutoff = status.quarterly_check_cutoff(workdays.today(), months)
+        today = workdays.today()
+        cutoff = status.quarterly_check_cutoff(today, months)
         checked = ReminderLog.objects.filter(
             task=OuterRef("pk"), rule=RuleCode.NO_DEADLINE, created_at__date__gt=cutoff
         )
         context["quarterly"] = (
-            tasks.filter(label_q([Label.NO_DEADLINE]), assigned_on__lte=cutoff)
+            tasks.filter(status.quarterly_check_q(today, months))
             .exclude(Exists(checked))
             .order_by("assigned_on", "id")[:20]
             if months
             else []
         )
-        context["flagged"] = (
-            tasks.filter(flagged=True).exclude(state=WorkState.DONE).order_by("id")[:20]
-        )
+        context["flagged"] = tasks.filter(status.flagged_q()).order_by("id")[:20]
     if scope.lead_org_ids:
         # One-click reports on the agency's own open tasks.
         context["quick"] = scope.lead_org_ids
         # An agency sees apart the tasks it only coordinates.
         context["coordinated"] = (
             tasks.exclude(lead_id__in=scope.lead_org_ids)
-            .exclude(state=WorkState.DONE)
+            .filter(status.owed_q())
             .order_by("deadline", "id")[:20]
         )
     return render(request, "web/home.html", context)

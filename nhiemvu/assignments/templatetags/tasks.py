@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 
+from nhiemvu.assignments import workflow
 from nhiemvu.assignments.status import LABEL_COLOURS, LABEL_NAMES, TIMING_NAMES
 
 register = template.Library()
@@ -28,3 +29,10 @@ def label_name(label: str) -> str:
 @register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key)
+
+
+@register.filter
+def allows(task: Any, step: str) -> bool:
+    """Whether the workflow allows this step in the task's state ({% if t|allows:"complete" %}):
+    the home pages' one-click buttons ask the same table as the task page and the services."""
+    return workflow.allowed_in(step, task)

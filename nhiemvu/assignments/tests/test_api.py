@@ -119,7 +119,7 @@ class TaskApiTest(ApiTestCase):
         back = self.call(
             "post", f"/tasks/{code}/return", self.office_key, data={"reason": "Thiếu số liệu"}
         )
-        self.assertEqual(back.json()["status"], "redo")
+        self.assertEqual(back.json()["status"], "returned")
         again = self.call(
             "post",
             f"/tasks/{code}/complete",

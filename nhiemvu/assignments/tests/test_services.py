@@ -204,7 +204,7 @@ class LifecycleTest(BaseTestCase):
         task = self.reload()
         self.assertEqual((task.state, task.completion_date), (WorkState.RETURNED, None))
         annotated = status.annotate(Assignment.objects.filter(pk=task.pk)).get()
-        self.assertEqual(annotated.st_label, status.Label.REDO)
+        self.assertEqual(annotated.st_label, status.Label.RETURNED)
         # The agency reports again; now it can be confirmed.
         services.assignment_report_completion(
             actor=self.p.lead_officer, task=task, output_ref="13/BC", output_date=TODAY

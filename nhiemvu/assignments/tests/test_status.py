@@ -37,7 +37,7 @@ WED = D(2026, 3, 11)  # due-soon limit (3 working days) is Monday 16/3
         (Facts(WorkState.OPEN, WED), Label.DUE_SOON, Timing.DUE_SOON),  # deadline day: not late
         (Facts(WorkState.OPEN, D(2026, 3, 10)), Label.OVERDUE, Timing.OVERDUE),
         (Facts(WorkState.OPEN, None), Label.NO_DEADLINE, Timing.NO_DEADLINE),
-        (Facts(WorkState.RETURNED, D(2026, 3, 1)), Label.REDO, Timing.OVERDUE),
+        (Facts(WorkState.RETURNED, D(2026, 3, 1)), Label.RETURNED, Timing.OVERDUE),
         (Facts(WorkState.REFUSED, D(2026, 4, 30)), Label.REFUSED, Timing.WITHIN),
         (Facts(WorkState.PAUSED, D(2026, 3, 1)), Label.PAUSED, Timing.OVERDUE),
         # Reported on time but not yet confirmed: not overdue even after the deadline passes.
