@@ -7,10 +7,13 @@ the apps import this module, never the root, so there is no import circle betwee
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+import re
+from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 from ninja import Schema
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
 
 class Error(Schema):
@@ -34,10 +37,64 @@ class ApiError(Exception):
 def cursor_page(qs: Any, order: Any, *, size: int, after: str, before: str) -> dict[str, Any]:
     """A keyset page for a list endpoint, or a 400 ``bad_cursor`` for a forged cursor; the
     caller turns ``rows`` into ``items``."""
-    from nhiemvu.assignments import keyset
+    from nhiemvu import keyset
 
     try:
         page = keyset.page(qs, order, size=size, after=after, before=before)
     except keyset.CursorError:
         raise ApiError(400, "bad_cursor", _("The page cursor is not valid.")) from None
     return {"rows": page.rows, "next": page.next, "previous": page.previous}
+
+
+# --- field types shared by the apps' bodies and queries ---------------------------------------
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store U+0000 in text; say so instead of failing at the database.
+    if "\x00" in value:
+        raise ValueError(_("Must not contain the NUL character."))
+    return value
+
+
+Clean = Annotated[str, AfterValidator(_no_nul)]
+
+
+def _iso_date(value: object) -> object:
+    # Pydantic alone also takes 0 or "1700000000" as a date (Unix time): only YYYY-MM-DD here.
+    if isinstance(value, dt.date) or (
+        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+    ):
+        return value
+    raise ValueError(_("Not a valid date (YYYY-MM-DD)."))
+
+
+# A date as the API accepts it: ISO 8601, within the years the system handles. JSON Schema has
+# no bounds for a "date" string, so the years are also stated as a pattern: a client (or
+# schemathesis) that follows the schema never sends a date the API then refuses.
+DATE_PATTERN = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    Field(
+        ge=dt.date(1900, 1, 1),
+        le=dt.date(2200, 12, 31),
+        json_schema_extra={"pattern": DATE_PATTERN},
+        description="YYYY-MM-DD, years 1900-2200",
+    ),
+]
+
+
+def _blank_none(value: object) -> object:
+    # A multipart form has no null: an empty field means "not given".
+    return None if value == "" else value
+
+
+# A percentage that may be left out; in a form an empty field is the same as no field.
+Percent = Annotated[
+    Annotated[int, Field(ge=0, le=100)] | None,
+    BeforeValidator(_blank_none),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 100}),
+]
+
+
+Code = Annotated[str, StringConstraints(max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]

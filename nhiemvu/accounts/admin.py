@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.accounts.models import ApiKey, User
 from nhiemvu.accounts.services import KEY_ROLES, apikey_create, apikey_revoke
+from nhiemvu.audit.adminaudit import AuditedAdmin
 from nhiemvu.orgs.models import Membership, Role
 
 
@@ -19,7 +20,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
+    """People and their memberships: each change (and each membership row) is audited."""
+
     list_display = ["username", "full_name", "email", "is_active"]
     search_fields = ["username", "full_name", "email"]
     fieldsets = [

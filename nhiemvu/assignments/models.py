@@ -34,6 +34,12 @@ ACTIVE_STATES = (*OPEN_STATES, WorkState.REPORTED)
 REMINDED_STATES = (WorkState.OPEN, WorkState.RETURNED)
 
 
+# The reminder rule of the founding letter's 3-monthly check of tasks without deadline: its code
+# is named here because the task's timeline entry of each reminder carries it (data["rule"]) and
+# the reports read the last check from the timeline (reminders.RuleCode.NO_DEADLINE is this).
+QUARTERLY_CHECK_RULE = "no_deadline"
+
+
 class DeadlineKind(models.TextChoices):
     FIXED = "fixed", _("Fixed date")
     NONE = "none", _("No deadline")

@@ -3,63 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Annotated, Literal
+from typing import Literal
 
-from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
+from pydantic import Field
 
+# The field types every app's API shares live in nhiemvu/apicommon.py (re-exported here).
+from nhiemvu.apicommon import Clean, Code, IsoDate, Percent
 
-def _no_nul(value: str) -> str:
-    # PostgreSQL cannot store U+0000 in text; say so instead of failing at the database.
-    if "\x00" in value:
-        raise ValueError(_("Must not contain the NUL character."))
-    return value
-
-
-Clean = Annotated[str, AfterValidator(_no_nul)]
-
-
-def _iso_date(value: object) -> object:
-    # Pydantic alone also takes 0 or "1700000000" as a date (Unix time): only YYYY-MM-DD here.
-    if isinstance(value, dt.date) or (
-        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
-    ):
-        return value
-    raise ValueError(_("Not a valid date (YYYY-MM-DD)."))
-
-
-# A date as the API accepts it: ISO 8601, within the years the system handles. JSON Schema has
-# no bounds for a "date" string, so the years are also stated as a pattern: a client (or
-# schemathesis) that follows the schema never sends a date the API then refuses.
-DATE_PATTERN = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-IsoDate = Annotated[
-    dt.date,
-    BeforeValidator(_iso_date),
-    Field(
-        ge=dt.date(1900, 1, 1),
-        le=dt.date(2200, 12, 31),
-        json_schema_extra={"pattern": DATE_PATTERN},
-        description="YYYY-MM-DD, years 1900-2200",
-    ),
-]
-
-
-def _blank_none(value: object) -> object:
-    # A multipart form has no null: an empty field means "not given".
-    return None if value == "" else value
-
-
-# A percentage that may be left out; in a form an empty field is the same as no field.
-Percent = Annotated[
-    Annotated[int, Field(ge=0, le=100)] | None,
-    BeforeValidator(_blank_none),
-    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 100}),
-]
-
-
-Code = Annotated[str, StringConstraints(max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
 # Spelled out for the schema; tests/test_api.py checks they match the Python enums.
 StatusLabel = Literal[
     "within",

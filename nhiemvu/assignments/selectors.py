@@ -10,7 +10,6 @@ from django.http import Http404
 
 from nhiemvu.assignments import rules as perms
 from nhiemvu.assignments import status
-from nhiemvu.assignments.keyset import Order
 from nhiemvu.assignments.models import (
     Assignment,
     AssignmentEvent,
@@ -18,7 +17,8 @@ from nhiemvu.assignments.models import (
     Extension,
     ExtensionStatus,
 )
-from nhiemvu.assignments.status import label_q
+from nhiemvu.assignments.status import flagged_q, label_q
+from nhiemvu.keyset import Order
 from nhiemvu.lib import docref
 from nhiemvu.lib.vntext import fold
 
@@ -86,7 +86,7 @@ def filter_tasks(
     elif deliverable:
         qs = qs.filter(deliverable_kind=deliverable)
     if flagged:
-        qs = qs.filter(flagged=True)
+        qs = qs.filter(flagged_q())
     if deadline_from:
         qs = qs.filter(deadline__gte=deadline_from)
     if deadline_to:

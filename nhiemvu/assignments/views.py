@@ -10,21 +10,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from nhiemvu import keyset
 from nhiemvu.assignments import forms as f
-from nhiemvu.assignments import keyset, selectors
+from nhiemvu.assignments import selectors
 from nhiemvu.assignments.actions import ACTIONS, offered, pending_request, permitted
-from nhiemvu.assignments.models import (
-    Assignment,
-    DeliverableKind,
-)
-from nhiemvu.assignments.status import LABEL_NAMES
+from nhiemvu.assignments.models import Assignment, Coordination, DeliverableKind
+from nhiemvu.assignments.status import LABEL_NAMES, owed_q
 from nhiemvu.lib import spreadsheets
 from nhiemvu.lib.spreadsheets import csv_cell
+from nhiemvu.orgs.models import Organisation
+from nhiemvu.orgs.rules import scope_of
 
 PAGE_SIZE = 50
 
@@ -207,3 +207,27 @@ def task_list_xlsx(request: HttpRequest) -> FileResponse:
     book.close()
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename="nhiem-vu.xlsx")
+
+
+@login_required
+def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """An organisation's tasks and rates: the province roles see any, an agency its own.
+
+    Here, not in orgs: the page is about tasks, and orgs imports no other domain app."""
+    org = get_object_or_404(Organisation.objects.select_related("successor", "parent"), code=code)
+    scope = scope_of(request.user)
+    if not scope.province and org.pk not in scope.org_ids:
+        raise Http404
+    led = selectors.tasks_for(request.user).filter(lead=org)
+    counts = selectors.status_counts(led)
+    return render(
+        request,
+        "orgs/organisation_detail.html",
+        {
+            "org": org,
+            "counts": counts,
+            "rates": selectors.rates(counts),
+            "open_tasks": led.filter(owed_q()).order_by("deadline", "id")[:50],
+            "coordinated": Coordination.objects.filter(org=org).count(),
+        },
+    )

@@ -14,8 +14,8 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from nhiemvu import keyset
 from nhiemvu.apicommon import ERRORS, cursor_page
-from nhiemvu.assignments import keyset
 from nhiemvu.assignments import selectors as task_selectors
 from nhiemvu.assignments.schemas import Clean, Code, IsoDate, OrgRef
 from nhiemvu.directives import importing, selectors

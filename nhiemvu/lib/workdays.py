@@ -183,3 +183,15 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def add_calendar_days(day: dt.date, count: int) -> dt.date:
     return calendar().add_calendar_days(day, count)
+
+
+def parse_instant(value: str | None) -> dt.datetime | None:
+    """An ISO date-time typed by an operator (``--now 2026-03-13T08:00``), aware in the
+    province's time zone; None when not given. ValueError, in Vietnamese, when it is not one."""
+    if not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"--now: “{value}” không phải thời điểm ISO (YYYY-MM-DDTHH:MM).") from exc
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment

@@ -16,6 +16,7 @@ from nhiemvu.orgs.models import (
     Role,
     role_allowed,
 )
+from nhiemvu.orgs.services import calendar_override_set
 
 
 class AliasInline(admin.TabularInline):
@@ -65,8 +66,15 @@ class CalendarOverrideAdmin(AuditedAdmin):
     date_hierarchy = "date"
 
     def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        workdays.invalidate()
+        # Through the service (its checks, its audit row, the calendar cache refreshed); a date
+        # moved in the form is the old date's override removed and the new one set.
+        if change and "date" in form.changed_data:
+            stored = CalendarOverride.objects.get(pk=obj.pk)
+            super().delete_model(request, stored)
+        saved = calendar_override_set(
+            actor=request.user, date=obj.date, is_working=obj.is_working, reason=obj.reason
+        )
+        obj.pk = saved.pk
 
     def delete_model(self, request: Any, obj: Any) -> None:
         super().delete_model(request, obj)

@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from nhiemvu.apicommon import ERRORS, ApiError
-from nhiemvu.assignments.schemas import IsoDate
+from nhiemvu.apicommon import ERRORS, ApiError, IsoDate
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.models import Organisation
 

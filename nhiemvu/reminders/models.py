@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from nhiemvu.assignments.models import Assignment
+from nhiemvu.assignments.models import QUARTERLY_CHECK_RULE, Assignment
 from nhiemvu.lib.codes import new_message_id
 from nhiemvu.orgs.models import Organisation
 
@@ -19,7 +19,7 @@ class RuleCode(models.TextChoices):
     OVERDUE = "overdue", _("Overdue, repeated")
     ESCALATE_HEAD = "escalate_head", _("Escalation to the agency head")
     ESCALATE_OFFICE = "escalate_office", _("Escalation to the Provincial Office")
-    NO_DEADLINE = "no_deadline", _("Task without deadline: 3-monthly check")
+    NO_DEADLINE = QUARTERLY_CHECK_RULE, _("Task without deadline: 3-monthly check")
     MONTHLY_REQUEST = "monthly_request", _("Monthly progress-report request")
     DAILY_DIGEST = "daily_digest", _("Daily digest for the office")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly digest for heads and leaders")

@@ -27,7 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from nhiemvu.assignments.models import Assignment
-from nhiemvu.assignments.services import occurrences_create, reminder_noted
+from nhiemvu.assignments.services import reminder_noted
 from nhiemvu.lib import workdays
 from nhiemvu.reminders.models import (
     DeliveryMode,
@@ -176,31 +176,23 @@ def send_one(now: dt.datetime | None = None) -> bool:
     return True
 
 
-def run_once(now: dt.datetime | None = None) -> dict[str, int]:
-    """One scheduler step: deliver what is due, then drain the outbox."""
-    now = now or workdays.now()
-    occurrences_create(today=timezone.localdate(now))
+def remind(now: dt.datetime) -> tuple[int, int]:
+    """The reminders due now, each delivered once: (delivered, already done by another step)."""
     delivered = skipped = 0
     for due in pending(now):
         if deliver(due, now):
             delivered += 1
         else:
             skipped += 1
-    from nhiemvu.reports.services import scheduled_reports_run
+    return delivered, skipped
 
-    reports = scheduled_reports_run(now)
+
+def send_outbox(now: dt.datetime) -> int:
+    """Try every e-mail whose time has come; returns how many were tried."""
     sent = 0
     while send_one(now):
         sent += 1
-    from nhiemvu.webhooks.services import run_once as webhooks_run
-
-    return {
-        "delivered": delivered,
-        "already_done": skipped,
-        "reports_queued": reports,
-        "messages_tried": sent,
-        "webhooks_tried": webhooks_run(now),
-    }
+    return sent
 
 
 @transaction.atomic

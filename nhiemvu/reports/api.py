@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from nhiemvu.apicommon import ERRORS, ApiError
-from nhiemvu.assignments.schemas import IsoDate
+from nhiemvu.apicommon import ERRORS, ApiError, IsoDate
 from nhiemvu.conf import setting
 from nhiemvu.lib import periods
 from nhiemvu.reports import selectors

@@ -22,7 +22,13 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 
 from nhiemvu.assignments import rules as perms
 from nhiemvu.assignments import status
-from nhiemvu.assignments.models import Assignment, DeadlineKind
+from nhiemvu.assignments.models import (
+    QUARTERLY_CHECK_RULE,
+    Assignment,
+    AssignmentEvent,
+    DeadlineKind,
+    EventKind,
+)
 from nhiemvu.directives.models import Directive
 from nhiemvu.lib import workdays
 from nhiemvu.lib.orgkinds import KIND_LABELS
@@ -310,13 +316,14 @@ def special_lists(
     """Tasks without deadline, extended, returned and deliverables without deadline."""
     as_of = as_of_for(period, as_of)
     qs = covered(user, period, as_of).select_related("lead", "directive")
-    from nhiemvu.reminders.models import ReminderLog, RuleCode
-
-    # The date of each task's last 3-monthly check (the founding letter's quarterly urging).
+    # The date of each task's last 3-monthly check (the founding letter's quarterly urging), as
+    # its timeline shows it: every reminder sent leaves an entry naming its rule.
     last_check = (
-        ReminderLog.objects.filter(task=OuterRef("pk"), rule=RuleCode.NO_DEADLINE)
-        .order_by("-created_at")
-        .values("created_at")[:1]
+        AssignmentEvent.objects.filter(
+            assignment=OuterRef("pk"), kind=EventKind.REMINDER, data__rule=QUARTERLY_CHECK_RULE
+        )
+        .order_by("-at")
+        .values("at")[:1]
     )
     return {
         "no_deadline": qs.filter(st_label=L.NO_DEADLINE)
@@ -326,9 +333,10 @@ def special_lists(
         .exclude(deadline=F("original_deadline"))
         .order_by("deadline", "id"),
         "returned": qs.filter(st_label=L.RETURNED).order_by("st_deadline", "id"),
-        "flagged": qs.filter(Q(flagged=True))
-        .exclude(st_label__in=list(status.DONE_LABELS))
-        .order_by("assigned_on", "id"),
+        # Flagged work still owed as of the date (status.flagged_q for today).
+        "flagged": qs.filter(flagged=True, st_label__in=list(status.OPEN_LABELS)).order_by(
+            "assigned_on", "id"
+        ),
     }
 
 

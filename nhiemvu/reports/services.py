@@ -132,25 +132,37 @@ def scheduled_reports_due(now: dt.datetime) -> list[periods.Period]:
     return due
 
 
-def scheduled_reports_run(now: dt.datetime) -> int:
-    """At each period's end: generate the province's report (XLSX and PDF) once, and tell the
-    leaders and the office, in the app and by e-mail, where to download it."""
-    from nhiemvu.reminders.models import RuleCode
-    from nhiemvu.reminders.schedule import Due
-    from nhiemvu.reminders.services import deliver
+@dataclass(frozen=True)
+class Announcement:
+    """A report is ready: who is to be told, what, and where to download it. The scheduler
+    hands it to the reminders app (reports does not know how people are told)."""
 
+    period: str
+    rule: str
+    recipients: tuple[int, ...]
+    title: str
+    body: str
+    url: str
+
+
+def scheduled_reports_run(now: dt.datetime) -> tuple[int, list[Announcement]]:
+    """At each period's end: generate the province's report (XLSX and PDF) once, and say who is
+    to be told (the leaders and the office). The announcement comes back on every step of the
+    sending day, also when another scheduler made the files: telling is idempotent (keyed by
+    period), so a crash between the two never loses it. Returns how many files were queued,
+    and the announcements."""
     leader = (
         Membership.objects.filter(role=Role.LEADER).select_related("user").order_by("id").first()
     )
     if leader is None:
-        return 0
+        return 0, []
     recipients = tuple(
         Membership.objects.filter(role__in=[Role.LEADER, Role.OFFICE])
         .values_list("user_id", flat=True)
         .distinct()
         .order_by("user_id")
     )
-    made = 0
+    made, announcements = 0, []
     for period in scheduled_reports_due(now):
         for fmt in ("xlsx", "pdf"):
             try:
@@ -171,16 +183,7 @@ def scheduled_reports_run(now: dt.datetime) -> int:
         with translation.override(settings.LANGUAGE_CODE):
             title = _("The report for %(period)s is ready") % {"period": period.label}
             body = _("The periodic report on the implementation of assigned tasks (XLSX, PDF).")
-        deliver(
-            Due(
-                RuleCode.SCHEDULED_REPORT,
-                f"p{period.key}",
-                period.rule,
-                recipients,
-                title,
-                body,
-                reverse("report_files"),
-            ),
-            now,
+        announcements.append(
+            Announcement(period.key, period.rule, recipients, title, body, reverse("report_files"))
         )
-    return made
+    return made, announcements

@@ -3,6 +3,8 @@ rules of the services hold there too."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 
 from nhiemvu.audit.models import AuditEvent
@@ -49,8 +51,22 @@ class AdminAuditTest(BaseTestCase):
             {"date": "2026-03-13", "is_working": "", "reason": "Nghỉ bù"},
         )
         self.assertEqual(response.status_code, 302)
-        self.assertEqual(len(self.events("calendaroverride.admin_create")), 1)
+        # Through the service: its audit row (one, not the admin's as well) and its cache refresh.
+        (created,) = self.events("calendar.override")
+        self.assertEqual(created.after["reason"], "Nghỉ bù")
+        self.assertEqual(self.events("calendaroverride.admin_create"), [])
         self.assertFalse(workdays.is_working_day(CalendarOverride.objects.get().date))
+        # Moving the day in the form moves it: the old date is a working day again.
+        override = CalendarOverride.objects.get()
+        self.client.post(
+            f"/quan-tri/orgs/calendaroverride/{override.pk}/change/",
+            {"date": "2026-03-16", "is_working": "", "reason": "Nghỉ bù"},
+        )
+        self.assertEqual(
+            list(CalendarOverride.objects.values_list("date", flat=True)), [dt.date(2026, 3, 16)]
+        )
+        self.assertTrue(workdays.is_working_day(dt.date(2026, 3, 13)))
+        self.assertFalse(workdays.is_working_day(dt.date(2026, 3, 16)))
 
     def test_a_webhook_secret_never_reaches_the_audit_log(self) -> None:
         response = self.client.post(

@@ -10,6 +10,7 @@ import re
 from nhiemvu.assignments import services, status
 from nhiemvu.assignments.models import Assignment, WorkState
 from nhiemvu.lib import workdays
+from nhiemvu.lib.deliverables import needs_deadline_reason
 from nhiemvu.reminders.letters import tasks_to_urge
 from nhiemvu.reminders.schedule import digest_counts
 from nhiemvu.test import TODAY, BaseTestCase, api_key, travel
@@ -76,6 +77,55 @@ class AgreementTest(BaseTestCase):
         listed = re.search(r'\?status=due_soon">[^<:]*: (\d+)<', home)
         self.assertIsNotNone(listed)
         self.assertEqual(int(listed.group(1)), due_soon)  # type: ignore[union-attr]
+
+    def test_flagged_work_is_the_same_set_on_every_surface(self) -> None:
+        # Registered through the services: a deliverable without deadline needs its reason and
+        # is flagged; a periodic report is not; one flagged task was finished.
+        specs = [
+            ("flagged, open", "bao_cao", "", "Chờ chương trình của Bộ"),
+            ("flagged, done", "to_trinh", "", "Chờ ý kiến Bộ"),
+            ("periodic report", "bao_cao", "monthly", ""),
+            ("no deliverable", "", "", ""),
+        ]
+        with travel(dt.date(2026, 3, 3)):
+            for content, kind, recurrence, reason in specs:
+                services.assignment_create(
+                    actor=self.p.office,
+                    directive=self.directive,
+                    spec=services.TaskSpec(
+                        content=content,
+                        lead=self.p.agency_a,
+                        deliverable_kind=kind,
+                        recurrence=recurrence,
+                        no_deadline_reason=reason,
+                    ),
+                )
+        Assignment.objects.filter(content="flagged, done").update(
+            state=WorkState.DONE, completion_date=dt.date(2026, 3, 9)
+        )
+        # The stored flag is the rule (lib.deliverables.needs_deadline_reason), task by task.
+        for task in Assignment.objects.all():
+            rule = needs_deadline_reason(
+                task.deliverable_kind, task.deadline, task.deadline_kind == "recurring"
+            )
+            self.assertEqual(task.flagged, rule, task.content)
+        today = workdays.today()
+        expected = {"flagged, open"}
+        in_set = set(
+            Assignment.objects.filter(status.flagged_q(today)).values_list("content", flat=True)
+        )
+        self.assertEqual(in_set, expected)
+        self.assertEqual(digest_counts(self.p.office, today)["flagged"], len(expected))
+        self.login(self.p.office)
+        home = self.client.get("/").content.decode()
+        section = home.split('id="flagged"', 1)[1].split("</table>", 1)[0]
+        self.assertIn("flagged, open", section)
+        self.assertNotIn("flagged, done", section)
+        key = api_key(self.p.office_org, role="office")
+        listed = self.client.get(
+            "/api/v1/tasks?flagged=true", headers={"Authorization": f"Bearer {key}"}
+        ).json()["items"]
+        self.assertEqual({t["summary"] for t in listed}, expected)
 
     def test_due_soon_follows_the_setting_everywhere(self) -> None:
         today = workdays.today()

@@ -124,7 +124,7 @@ class MatrixTest(TwoTasksTestCase):
         for task in (self.task, self.other):
             for name, user in self.personas.items():
                 client = self.client_for(user)
-                for action, spec in ACTIONS.items():
+                for action in ACTIONS:
                     before = snapshot(task)
                     url = reverse("task_action", args=[task.code, action])
                     response = client.post(url, BODIES[action])

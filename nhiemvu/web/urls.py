@@ -4,7 +4,6 @@ from django.urls import path
 
 from nhiemvu.assignments import views as task_views
 from nhiemvu.directives import views as directive_views
-from nhiemvu.orgs import views as org_views
 from nhiemvu.reminders import views as reminder_views
 from nhiemvu.reports import views as report_views
 from nhiemvu.web import views
@@ -12,7 +11,7 @@ from nhiemvu.web import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("co-quan/<slug:code>/", org_views.organisation_detail, name="organisation_detail"),
+    path("co-quan/<slug:code>/", task_views.organisation_detail, name="organisation_detail"),
     path("nhiem-vu/", task_views.task_list, name="task_list"),
     path("nhiem-vu/xuat.csv", task_views.task_list_csv, name="task_list_csv"),
     path("nhiem-vu/xuat.xlsx", task_views.task_list_xlsx, name="task_list_xlsx"),

@@ -148,6 +148,8 @@ class History:
     completion: dt.date | None
     late: bool | None
     as_of: dt.date
+    deliverable: str = ""
+    recurring: bool = False
 
 
 @st.composite
@@ -161,7 +163,11 @@ def histories(draw: st.DrawFn) -> History:
     completion = draw(st.one_of(st.none(), dates))
     late = draw(st.one_of(st.none(), st.booleans()))
     as_of = draw(dates)
-    return History(assigned, deadline, events, extensions, completion, late, as_of)
+    deliverable = draw(st.sampled_from(["", "bao_cao", "khac"]))
+    recurring = deadline is None and draw(st.booleans())
+    return History(
+        assigned, deadline, events, extensions, completion, late, as_of, deliverable, recurring
+    )
 
 
 class StatusAgreementTest(HypothesisTestCase):
@@ -193,7 +199,14 @@ class StatusAgreementTest(HypothesisTestCase):
             assigned_on=h.assigned,
             original_deadline=deadline,
             deadline=effective,
-            deadline_kind=DeadlineKind.FIXED if deadline else DeadlineKind.NONE,
+            deadline_kind=(
+                DeadlineKind.RECURRING
+                if h.recurring
+                else DeadlineKind.FIXED
+                if deadline
+                else DeadlineKind.NONE
+            ),
+            deliverable_kind=h.deliverable,
             state=final_state,
             completion_date=h.completion,
             completed_late=h.late if final_state == WorkState.DONE else None,
@@ -266,6 +279,11 @@ class StatusAgreementTest(HypothesisTestCase):
                 assert found == (today.st_label == label), (h, label, today.st_label)
             overdue = today.st_label in status.OPEN_LABELS and today.st_timing == Timing.OVERDUE
             assert one.filter(status.open_overdue_q()).exists() == overdue, h
+            # Every named set (owed, due soon, to urge, flagged…): predicate and filter agree.
+            stored = Assignment.objects.get(pk=task.pk)
+            for name, named in status.NAMED_SETS.items():
+                in_filter = one.filter(named.q(D(2026, 7, 1))).exists()
+                assert in_filter == named.holds(stored, D(2026, 7, 1)), (h, name)
             # Today's fast path (stored columns) agrees with the facts of today.
             now_sql = status.annotate(Assignment.objects.filter(pk=task.pk)).get()
             now_facts = Facts(task.state, task.deadline, task.completion_date, task.completed_late)

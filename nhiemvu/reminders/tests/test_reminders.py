@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase, TransactionTestCase
 
+from nhiemvu import scheduler
 from nhiemvu.assignments import services as tasks
 from nhiemvu.assignments.models import Assignment, AssignmentEvent
 from nhiemvu.lib import workdays
@@ -73,7 +74,7 @@ class YearTest(TestCase):
                         output_date=day,
                     )
                 before = set(ReminderLog.objects.values_list("pk", flat=True))
-                services.run_once(workdays.now())
+                scheduler.run_once(workdays.now())
                 for entry in ReminderLog.objects.exclude(pk__in=before):
                     subject = {self.tet.pk: "tet", self.swap.pk: "swap", self.done.pk: "done"}.get(
                         entry.task_id or 0, "other"
@@ -122,7 +123,7 @@ class NoDeadlineCycleTest(TestCase):
                     )
                     tasks.extension_decide(actor=p.office, extension=ext, approve=True)
                 before = set(ReminderLog.objects.values_list("pk", flat=True))
-                services.run_once(workdays.now())
+                scheduler.run_once(workdays.now())
                 fired += [
                     (day, e.rule, e.period)
                     for e in ReminderLog.objects.exclude(pk__in=before).filter(task=task)
@@ -148,8 +149,8 @@ class DeliveryTest(TestCase):
         cls.when = at(D(2026, 3, 13), 8)  # 1 working day before
 
     def test_running_twice_at_the_same_instant_sends_nothing_the_second_time(self) -> None:
-        first = services.run_once(self.when)
-        second = services.run_once(self.when)
+        first = scheduler.run_once(self.when)
+        second = scheduler.run_once(self.when)
         self.assertGreater(first["delivered"], 0)
         self.assertEqual((second["delivered"], second["messages_tried"]), (0, 0))
         sent = [m for m in mail.outbox if "7/UBND-KT" in m.body or "Nhiệm vụ 7" in m.subject]
@@ -162,7 +163,7 @@ class DeliveryTest(TestCase):
             "django.core.mail.EmailMultiAlternatives.send",
             side_effect=ConnectionRefusedError("SMTP down"),
         ):
-            services.run_once(self.when)
+            scheduler.run_once(self.when)
         message = Outbox.objects.filter(to="lead_officer@example.gov.vn").get()
         self.assertIsNone(message.sent_at)
         self.assertIn("SMTP down", message.last_error)
@@ -204,7 +205,7 @@ class DeliveryTest(TestCase):
 
     def test_digest_mode_keeps_the_reminder_in_the_app_only(self) -> None:
         services.preference_set(user=self.p.lead_officer, rule=RuleCode.BEFORE, mode="digest")
-        services.run_once(self.when)
+        scheduler.run_once(self.when)
         self.assertFalse(
             Outbox.objects.filter(
                 to="lead_officer@example.gov.vn", log__rule=RuleCode.BEFORE
@@ -240,7 +241,7 @@ class DeliveryTest(TestCase):
         self.assertEqual(Assignment.objects.count(), tasks_before)  # … and still is not.
 
     def test_the_bell_counts_unread_and_marks_read(self) -> None:
-        services.run_once(self.when)
+        scheduler.run_once(self.when)
         self.client.force_login(self.p.lead_officer)
         page = self.client.get("/")
         self.assertContains(page, 'id="unread-count">1<')
@@ -284,16 +285,16 @@ class RaceTest(TransactionTestCase):
         barrier = threading.Barrier(2)
         errors: list[BaseException] = []
 
-        def scheduler() -> None:
+        def one_scheduler() -> None:
             try:
                 barrier.wait()
-                services.run_once(when)
+                scheduler.run_once(when)
             except BaseException as exc:
                 errors.append(exc)
             finally:
                 connection.close()
 
-        threads = [threading.Thread(target=scheduler) for _ in range(2)]
+        threads = [threading.Thread(target=one_scheduler) for _ in range(2)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -340,7 +341,7 @@ class SmtpTest(TestCase):
                 }
             }
             with self.settings(MAILERS=mailers):
-                services.run_once(at(D(2026, 3, 13), 8))
+                scheduler.run_once(at(D(2026, 3, 13), 8))
         finally:
             controller.stop()
         import email
@@ -369,8 +370,8 @@ class RecurringTest(TestCase):
         day = D(2026, 1, 5)
         while day <= D(2026, 4, 30):
             with travel(day, 8):
-                services.run_once(workdays.now())
-                services.run_once(workdays.now())  # a second scheduler creates nothing more
+                scheduler.run_once(workdays.now())
+                scheduler.run_once(workdays.now())  # a second scheduler creates nothing more
             day += dt.timedelta(days=1)
         occurrences = list(parent.occurrences.order_by("deadline"))
         self.assertEqual(
@@ -418,7 +419,7 @@ class DigestTest(TestCase):
             tasks.assignment_report_completion(
                 actor=p.lead_officer, task=task, output_ref="1/BC", output_date=D(2026, 3, 11)
             )
-        services.run_once(at(D(2026, 3, 12), 8))
+        scheduler.run_once(at(D(2026, 3, 12), 8))
         (digest,) = [
             m
             for m in mail.outbox

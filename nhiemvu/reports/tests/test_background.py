@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.test import override_settings
 
-from nhiemvu.reminders import services as reminders
+from nhiemvu import scheduler
 from nhiemvu.reminders.models import Notification
 from nhiemvu.reports.models import GeneratedReport
 from nhiemvu.reports.services import scheduled_reports_due
@@ -40,8 +40,8 @@ class BackgroundReportTest(BaseTestCase):
             {p.key for p in scheduled_reports_due(at(D(2026, 3, 16)))}, {"2026-03", "2026-Q1"}
         )
         with travel(D(2026, 4, 15), 8), self.captureOnCommitCallbacks(execute=True):
-            first = reminders.run_once(at(D(2026, 4, 15), 8))
-            second = reminders.run_once(at(D(2026, 4, 15), 8))
+            first = scheduler.run_once(at(D(2026, 4, 15), 8))
+            second = scheduler.run_once(at(D(2026, 4, 15), 8))
         self.assertEqual((first["reports_queued"], second["reports_queued"]), (2, 0))
         files = GeneratedReport.objects.filter(scheduled=True, period="2026-04")
         self.assertEqual(sorted(f.fmt for f in files), ["pdf", "xlsx"])

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,9 +15,8 @@ from nhiemvu.assignments.models import Assignment
 from nhiemvu.assignments.services import occurrences_create
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.models import Organisation
-from nhiemvu.reminders.management.commands.scheduler import parse_now
 from nhiemvu.reminders.schedule import pending
-from nhiemvu.reminders.services import deliver
+from nhiemvu.reminders.services import remind
 
 
 class Command(BaseCommand):
@@ -28,10 +28,10 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["jsonl", "text"], default="text")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        now = parse_now(options["now"]) or workdays.now()
+        now = _now(options["now"]) or workdays.now()
         if not options["dry_run"]:
             occurrences_create(today=timezone.localdate(now))
-            delivered = sum(deliver(d, now) for d in pending(now))
+            delivered, _already = remind(now)
             self.stdout.write(f"delivered: {delivered}")
             return
         # A dry run sees what a real run would: this period's reports of recurring tasks are
@@ -73,3 +73,10 @@ class Command(BaseCommand):
                     f"{row['rule']:16} {row['task'] or row['organisation'] or ''}"
                     f"  {', '.join(row['recipients'])}  {row['title']}"
                 )
+
+
+def _now(value: str | None) -> dt.datetime | None:
+    try:
+        return workdays.parse_instant(value)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from nhiemvu.assignments import keyset
+from nhiemvu import keyset
 from nhiemvu.assignments.models import Assignment
 from nhiemvu.assignments.services import TaskSpec
 from nhiemvu.test import Province, register

@@ -13,23 +13,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
-from django.utils import timezone
 
-from nhiemvu.reminders.services import run_once
+from nhiemvu.lib import workdays
+from nhiemvu.scheduler import run_once
 
 
 def parse_now(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
+    """``--now`` as an aware instant (a command-line error, in Vietnamese, when it is not one)."""
     try:
-        moment = dt.datetime.fromisoformat(value)
+        return workdays.parse_instant(value)
     except ValueError as exc:
-        raise CommandError(
-            f"--now: “{value}” không phải thời điểm ISO (YYYY-MM-DDTHH:MM)."
-        ) from exc
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+        raise CommandError(str(exc)) from exc
 
 
 class Command(BaseCommand):

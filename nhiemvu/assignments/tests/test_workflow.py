@@ -1,0 +1,190 @@
+"""The workflow table is the only place that decides what may be done when: every step, tried
+through the services in every work state (accepted or not, with an extension request pending or
+not), succeeds exactly when the table allows it, and then leads to the table's state and leaves
+the table's timeline event and audit action. The task page and the API offer the same steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from nhiemvu.assignments import workflow
+from nhiemvu.assignments.actions import ACTIONS, offered, pending_request
+from nhiemvu.assignments.models import (
+    Assignment,
+    AssignmentEvent,
+    EventKind,
+    Extension,
+    WorkState,
+)
+from nhiemvu.audit.models import AuditEvent
+from nhiemvu.lib import workdays
+from nhiemvu.test import BaseTestCase, api_key
+
+BODIES: dict[str, dict[str, str]] = {
+    "accept": {},
+    "refuse": {"reason": "Không thuộc chức năng"},
+    "progress": {"text": "Đang thực hiện", "percent": "40"},
+    "complete": {"output_ref": "12/BC-KHCN", "output_date": "2026-03-10"},
+    "extend": {"proposed_deadline": "2026-04-30", "reason": "Chờ số liệu"},
+    "confirm": {"note": ""},
+    "return": {"reason": "Thiếu số liệu"},
+    "advise": {"advice": "Đồng ý"},
+    "decide": {"approve": "yes"},
+    "pause": {"reason": "Tạm dừng"},
+    "resume": {"note": ""},
+    "reassign": {"lead": "tay-son", "reason": ""},
+    "comment": {"text": "Ý kiến"},
+}
+
+
+class _Rollback(Exception):
+    pass
+
+
+class WorkflowTableTest(BaseTestCase):
+    def _actor(self, name: str) -> Any:
+        p = self.p
+        return {
+            "decide": p.chairman,
+            "advise": p.office,
+            "confirm": p.working_group,
+            "return": p.working_group,
+            "pause": p.office,
+            "resume": p.office,
+            "reassign": p.office,
+            "comment": p.coord_officer,
+        }.get(name, p.lead_officer)
+
+    def _put_in(self, state: str, accepted: bool, pending: bool) -> Assignment:
+        """The task as the services would have left it in ``state``."""
+        task = self.reload()
+        if state == WorkState.PAUSED:
+            AssignmentEvent.objects.create(
+                assignment=task,
+                kind=EventKind.PAUSED,
+                at=workdays.now(),
+                on=workdays.today(),
+                state_after=WorkState.PAUSED,
+                data={"resume_to": WorkState.RETURNED},
+            )
+        reported = state in (WorkState.REPORTED, WorkState.DONE)
+        Assignment.objects.filter(pk=task.pk).update(
+            state=state,
+            accepted_at=workdays.now() if accepted else None,
+            completion_date=dt.date(2026, 3, 9) if reported else None,
+            completion_ref="9/BC-KHCN" if reported else "",
+        )
+        if pending:
+            Extension.objects.create(
+                assignment=task,
+                requested_by=self.p.lead_officer,
+                requested_at=workdays.now(),
+                reason="Chờ số liệu",
+                deadline_before=task.deadline,
+                proposed_deadline=dt.date(2026, 4, 30),
+            )
+        return self.reload()
+
+    def _take(self, name: str, task: Assignment) -> None:
+        action = ACTIONS[name]
+        data = dict(BODIES[name])
+        pending = pending_request(task)
+        if name in ("advise", "decide"):
+            data["extension"] = pending.code if pending else "none"
+        form = action.form(data)
+        self.assertTrue(form.is_valid(), (name, form.errors))
+        request = RequestFactory().post("/")
+        action.run(self._actor(name), task, form.cleaned_data, request)
+
+    def test_the_services_do_exactly_what_the_table_allows(self) -> None:
+        tried = allowed = 0
+        for state, accepted, pending in itertools.product(
+            WorkState.values, (False, True), (False, True)
+        ):
+            for name, step in workflow.TRANSITIONS.items():
+                where = (name, state, accepted, pending)
+                try:
+                    with transaction.atomic():
+                        task = self._put_in(state, accepted, pending)
+                        request = pending_request(task)
+                        # The actor chosen may take this kind of step on this task.
+                        self.assertTrue(step.may(self._actor(name), task, request), where)
+                        expected = step.allowed_in(task, request)
+                        events = task.events.count()
+                        audits = AuditEvent.objects.count()
+                        try:
+                            self._take(name, task)
+                        except ValidationError as exc:
+                            self.assertFalse(expected, (where, exc.messages))
+                            refusal = step.refusal(task, request)
+                            self.assertIsNotNone(refusal, where)
+                            self.assertIn(str(refusal), exc.messages, where)
+                        else:
+                            self.assertTrue(expected, where)
+                            allowed += 1
+                            after = self.reload()
+                            if step.target == workflow.STATE_BEFORE_PAUSE:
+                                self.assertEqual(after.state, WorkState.RETURNED, where)
+                            elif step.target is not None:
+                                self.assertEqual(after.state, step.target, where)
+                            else:
+                                self.assertEqual(after.state, state, where)
+                            self.assertEqual(after.events.count(), events + 1, where)
+                            last = after.events.order_by("-id").first()
+                            assert last is not None
+                            self.assertEqual(last.kind, step.event, where)
+                            self.assertEqual(AuditEvent.objects.count(), audits + 1, where)
+                            audit = AuditEvent.objects.order_by("-id").first()
+                            assert audit is not None
+                            self.assertEqual(audit.action, step.audit, where)
+                        tried += 1
+                        raise _Rollback
+                except _Rollback:
+                    pass
+        self.assertEqual(tried, len(WorkState.values) * 4 * len(workflow.TRANSITIONS))
+        self.assertGreater(allowed, 40)
+
+    def test_a_person_who_may_not_is_told_so_before_the_state_is_looked_at(self) -> None:
+        task = self._put_in(WorkState.DONE, True, False)
+        # A coordinating agency trying to report a finished task: not theirs to report, whatever
+        # the state (403 with the reason in Vietnamese, not "already done").
+        with self.assertRaisesMessage(PermissionDenied, "cơ quan chủ trì"):
+            workflow.check("complete", self.p.coord_officer, task)
+
+    def test_the_page_and_the_api_offer_what_the_table_allows(self) -> None:
+        key = api_key(self.p.agency_a, role="officer")
+        for state in WorkState.values:
+            with transaction.atomic():
+                task = self._put_in(state, False, False)
+                expected = workflow.available(self.p.lead_officer, task)
+                body = self.client.get(
+                    f"/api/v1/tasks/{task.code}", headers={"Authorization": f"Bearer {key}"}
+                ).json()
+                self.assertEqual(body["actions"], expected, state)
+                self.assertEqual(list(offered(self.p.lead_officer, task, None)), expected)
+                self.login(self.p.lead_officer)
+                page = self.client.get(f"/nhiem-vu/{task.code}/").content.decode()
+                for name, action in ACTIONS.items():
+                    shown = f'id="action-{name}"' in page
+                    self.assertEqual(shown, name in expected, (state, name, str(action.label)))
+                transaction.set_rollback(True)
+
+    def test_one_click_buttons_follow_the_table(self) -> None:
+        template = Template(
+            '{% load tasks %}{% include "assignments/_rows.html" with tasks=tasks quick=quick %}'
+        )
+        for state in WorkState.values:
+            with transaction.atomic():
+                task = self._put_in(state, True, False)
+                html = template.render(Context({"tasks": [task], "quick": [task.lead_id]}))
+                for name in ("progress", "complete", "extend"):
+                    shown = f"?thao-tac={name}#action-{name}" in html
+                    self.assertEqual(shown, workflow.allowed_in(name, task), (state, name))
+                transaction.set_rollback(True)
