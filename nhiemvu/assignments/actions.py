@@ -50,91 +50,110 @@ ACTIONS: dict[str, Action] = {
     "accept": Action(
         gettext_lazy("Accept"),
         f.NoteForm,
-        lambda u, t, d, r: services.assignment_accept(actor=u, task=t),
+        lambda actor, task, data, request: services.assignment_accept(actor=actor, task=task),
     ),
     "refuse": Action(
         gettext_lazy("Refuse"),
         f.ReasonForm,
-        lambda u, t, d, r: services.assignment_refuse(actor=u, task=t, reason=d["reason"]),
+        lambda actor, task, data, request: services.assignment_refuse(
+            actor=actor, task=task, reason=data["reason"]
+        ),
         danger=True,
     ),
     "progress": Action(
         gettext_lazy("Report progress"),
         f.ProgressForm,
-        lambda u, t, d, r: services.assignment_report_progress(
-            actor=u, task=t, text=d["text"], percent=d["percent"], files=_files(r)
+        lambda actor, task, data, request: services.assignment_report_progress(
+            actor=actor,
+            task=task,
+            text=data["text"],
+            percent=data["percent"],
+            files=_files(request),
         ),
     ),
     "complete": Action(
         gettext_lazy("Report completion"),
         f.CompletionForm,
-        lambda u, t, d, r: services.assignment_report_completion(
-            actor=u,
-            task=t,
-            output_ref=d["output_ref"],
-            output_date=d["output_date"],
-            text=d["text"],
-            files=_files(r),
+        lambda actor, task, data, request: services.assignment_report_completion(
+            actor=actor,
+            task=task,
+            output_ref=data["output_ref"],
+            output_date=data["output_date"],
+            text=data["text"],
+            files=_files(request),
         ),
     ),
     "extend": Action(
         gettext_lazy("Request extension"),
         f.ExtensionForm,
-        lambda u, t, d, r: services.extension_request(
-            actor=u, task=t, proposed_deadline=d["proposed_deadline"], reason=d["reason"]
+        lambda actor, task, data, request: services.extension_request(
+            actor=actor,
+            task=task,
+            proposed_deadline=data["proposed_deadline"],
+            reason=data["reason"],
         ),
     ),
     "confirm": Action(
         gettext_lazy("Confirm completion"),
         f.NoteForm,
-        lambda u, t, d, r: services.assignment_confirm(actor=u, task=t, note=d["note"]),
+        lambda actor, task, data, request: services.assignment_confirm(
+            actor=actor, task=task, note=data["note"]
+        ),
     ),
     "return": Action(
         gettext_lazy("Return for rework"),
         f.ReasonForm,
-        lambda u, t, d, r: services.assignment_return(actor=u, task=t, reason=d["reason"]),
+        lambda actor, task, data, request: services.assignment_return(
+            actor=actor, task=task, reason=data["reason"]
+        ),
         danger=True,
     ),
     "advise": Action(
         gettext_lazy("Advise on extension"),
         f.AdviceForm,
-        lambda u, t, d, r: services.extension_advise(
-            actor=u, extension=_pending(t, d["extension"]), advice=d["advice"]
+        lambda actor, task, data, request: services.extension_advise(
+            actor=actor, extension=_pending(task, data["extension"]), advice=data["advice"]
         ),
     ),
     "decide": Action(
         gettext_lazy("Decide on extension"),
         f.DecisionForm,
-        lambda u, t, d, r: services.extension_decide(
-            actor=u,
-            extension=_pending(t, d["extension"]),
-            approve=d["approve"],
-            note=d["note"],
-            new_deadline=d["new_deadline"],
+        lambda actor, task, data, request: services.extension_decide(
+            actor=actor,
+            extension=_pending(task, data["extension"]),
+            approve=data["approve"],
+            note=data["note"],
+            new_deadline=data["new_deadline"],
         ),
     ),
     "pause": Action(
         gettext_lazy("Pause"),
         f.ReasonForm,
-        lambda u, t, d, r: services.assignment_pause(actor=u, task=t, reason=d["reason"]),
+        lambda actor, task, data, request: services.assignment_pause(
+            actor=actor, task=task, reason=data["reason"]
+        ),
         danger=True,
     ),
     "resume": Action(
         gettext_lazy("Resume"),
         f.NoteForm,
-        lambda u, t, d, r: services.assignment_resume(actor=u, task=t, note=d["note"]),
+        lambda actor, task, data, request: services.assignment_resume(
+            actor=actor, task=task, note=data["note"]
+        ),
     ),
     "reassign": Action(
         gettext_lazy("Reassign"),
         f.ReassignForm,
-        lambda u, t, d, r: services.assignment_reassign(
-            actor=u, task=t, lead=d["lead"], reason=d["reason"]
+        lambda actor, task, data, request: services.assignment_reassign(
+            actor=actor, task=task, lead=data["lead"], reason=data["reason"]
         ),
     ),
     "comment": Action(
         gettext_lazy("Comment"),
         f.CommentForm,
-        lambda u, t, d, r: services.comment_add(actor=u, task=t, text=d["text"], files=_files(r)),
+        lambda actor, task, data, request: services.comment_add(
+            actor=actor, task=task, text=data["text"], files=_files(request)
+        ),
     ),
 }
 

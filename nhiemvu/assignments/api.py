@@ -68,23 +68,32 @@ def _out(task: Any) -> dict[str, Any]:
 @router.get("", response={200: s.TaskPage, **ERRORS}, summary="Tasks visible to this key")
 def task_list(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
     """The web task list's filters; keyset pages (``next``/``previous`` cursors), 1–200 rows."""
-    f = filters
-    if f.deadline_from and f.deadline_to and f.deadline_from > f.deadline_to:
+    if (
+        filters.deadline_from
+        and filters.deadline_to
+        and filters.deadline_from > filters.deadline_to
+    ):
         raise ApiError(400, "bad_range", _("“Deadline from” is after “Deadline to”."))
     qs = selectors.filter_tasks(
         request.user,
-        q=f.q,
-        status=LABEL_ALIASES.get(f.status or "", f.status or ""),
-        org=f.org or "",
-        role=f.role,
-        doc=f.doc,
-        leader=f.leader,
-        deliverable=f.deliverable,
-        flagged=f.flagged,
-        deadline_from=f.deadline_from,
-        deadline_to=f.deadline_to,
+        q=filters.q,
+        status=LABEL_ALIASES.get(filters.status or "", filters.status or ""),
+        org=filters.org or "",
+        role=filters.role,
+        doc=filters.doc,
+        leader=filters.leader,
+        deliverable=filters.deliverable,
+        flagged=filters.flagged,
+        deadline_from=filters.deadline_from,
+        deadline_to=filters.deadline_to,
     )
-    page = cursor_page(qs, selectors.SORTS[f.sort], size=f.limit, after=f.after, before=f.before)
+    page = cursor_page(
+        qs,
+        selectors.SORTS[filters.sort],
+        size=filters.limit,
+        after=filters.after,
+        before=filters.before,
+    )
     rows = page.pop("rows")
     return {**page, "items": [_out(t) for t in rows]}
 

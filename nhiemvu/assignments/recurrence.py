@@ -18,8 +18,8 @@ class Period:
     due: dt.date
 
 
-def _roman(n: int) -> str:
-    return ["I", "II", "III", "IV"][n - 1]
+def _roman(number: int) -> str:
+    return ["I", "II", "III", "IV"][number - 1]
 
 
 def period_of(recurrence: str, day: int | None, today: dt.date) -> Period | None:

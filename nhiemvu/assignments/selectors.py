@@ -125,29 +125,20 @@ def pending_extensions_for(user: Any) -> QuerySet[Extension]:
     ).select_related("assignment", "assignment__lead")
 
 
-def status_counts(qs: QuerySet[Any]) -> dict[str, int]:
-    """Counts by label, and the figures the rates need, in one GROUP BY query."""
-    counts: dict[str, int] = dict.fromkeys(status.LABEL_NAMES, 0)
-    counts.update(total=0, open_overdue=0, completed=0)
+def status_counts(qs: QuerySet[Any]) -> dict[str, Any]:
+    """Counts by label, and the tally behind the rates (status.Tally), in one GROUP BY query."""
+    counts: dict[str, Any] = dict.fromkeys(status.LABEL_NAMES, 0)
+    tally = status.Tally()
     rows = qs.order_by().values_list("st_label", "st_timing").annotate(n=Count("pk"))
     for label, timing, n in rows:
         counts[label] += n
-        counts["total"] += n
-        if label in status.DONE_LABELS:
-            counts["completed"] += n
-        elif label in status.OPEN_LABELS and timing == status.Timing.OVERDUE:
-            counts["open_overdue"] += n
+        tally.add(label, timing, n)
+    counts.update(
+        total=tally.total, open_overdue=tally.open_overdue, completed=tally.done, tally=tally
+    )
     return counts
 
 
-def rates(counts: dict[str, int]) -> dict[str, Any]:
-    return {
-        "completion": status.completion_rate(
-            completed=counts["completed"], open_overdue=counts["open_overdue"]
-        ),
-        "on_time": status.on_time_rate(
-            on_time=counts[status.Label.DONE_ON_TIME] + counts[status.Label.DONE_NO_DEADLINE],
-            completed=counts["completed"],
-            open_overdue=counts["open_overdue"],
-        ),
-    }
+def rates(counts: dict[str, Any]) -> dict[str, Any]:
+    tally: status.Tally = counts["tally"]
+    return {"completion": tally.completion_rate, "on_time": tally.on_time_rate}

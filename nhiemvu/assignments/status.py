@@ -160,6 +160,56 @@ OPEN_LABELS = frozenset(
 DONE_LABELS = frozenset({Label.DONE_ON_TIME, Label.DONE_LATE, Label.DONE_NO_DEADLINE})
 
 
+@dataclass(kw_only=True)
+class Tally:
+    """The figures behind the rates, counted once for the home pages, the dashboard, the
+    reports and the API: every task lands in exactly one of done (on time or late), paused, or
+    open (overdue, without deadline, or within it)."""
+
+    total: int = 0
+    done: int = 0
+    done_on_time: int = 0
+    done_late: int = 0
+    open: int = 0
+    open_within: int = 0
+    open_overdue: int = 0
+    no_deadline: int = 0
+    paused: int = 0
+
+    def add(self, label: str, timing: str, count: int) -> None:
+        self.total += count
+        if label in DONE_LABELS:
+            self.done += count
+            if label == Label.DONE_LATE:
+                self.done_late += count
+            else:  # on time, or completed without a deadline to miss
+                self.done_on_time += count
+        elif label == Label.PAUSED:
+            self.paused += count
+        else:
+            self.open += count
+            if timing == Timing.OVERDUE:
+                self.open_overdue += count
+            elif timing == Timing.NO_DEADLINE:
+                self.no_deadline += count
+            else:
+                self.open_within += count
+
+    def merge(self, other: Tally) -> None:
+        for name in Tally.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return completion_rate(completed=self.done, open_overdue=self.open_overdue)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return on_time_rate(
+            on_time=self.done_on_time, completed=self.done, open_overdue=self.open_overdue
+        )
+
+
 def due_soon_days() -> int:
     return int(setting("DUE_SOON_WORKING_DAYS"))
 
@@ -293,10 +343,10 @@ def label_q(labels: Iterable[str], today: dt.date | None = None) -> Q:
         Label.DONE_LATE: Q(state=WorkState.DONE, completed_late=True),
         Label.DONE_NO_DEADLINE: Q(state=WorkState.DONE, completed_late__isnull=True),
     }
-    q = Q(pk__in=[])
+    matching = Q(pk__in=[])
     for label in labels:
-        q |= parts[label]
-    return q
+        matching |= parts[label]
+    return matching
 
 
 def open_overdue_q(today: dt.date | None = None) -> Q:

@@ -97,27 +97,27 @@ class ImportResult(Schema):
     )
 
 
-def _out(d: Directive) -> dict[str, Any]:
+def _out(directive: Directive) -> dict[str, Any]:
     return {
-        "code": d.code,
-        "ref": d.ref,
-        "number": d.number,
-        "symbol": d.symbol,
-        "doc_type": d.doc_type,
-        "doc_date": d.doc_date,
-        "issuer": {"code": d.issuer.code, "name": d.issuer.name},
-        "subject": d.subject,
-        "signer_name": d.signer_name,
-        "signer_title": d.signer_title,
-        "authority": d.authority,
+        "code": directive.code,
+        "ref": directive.ref,
+        "number": directive.number,
+        "symbol": directive.symbol,
+        "doc_type": directive.doc_type,
+        "doc_date": directive.doc_date,
+        "issuer": {"code": directive.issuer.code, "name": directive.issuer.name},
+        "subject": directive.subject,
+        "signer_name": directive.signer_name,
+        "signer_title": directive.signer_title,
+        "authority": directive.authority,
     }
 
 
-def _detail(request: HttpRequest, d: Directive) -> dict[str, Any]:
-    tasks = task_selectors.tasks_for(request.user).filter(directive=d).order_by("id")
+def _detail(request: HttpRequest, directive: Directive) -> dict[str, Any]:
+    tasks = task_selectors.tasks_for(request.user).filter(directive=directive).order_by("id")
     return {
-        **_out(d),
-        "text": d.text,
+        **_out(directive),
+        "text": directive.text,
         "attachments": [
             {
                 "name": a.original_name,
@@ -125,7 +125,7 @@ def _detail(request: HttpRequest, d: Directive) -> dict[str, Any]:
                 "content_type": a.content_type,
                 "sha256": a.sha256,
             }
-            for a in d.attachments.all()
+            for a in directive.attachments.all()
         ],
         "tasks": [
             {

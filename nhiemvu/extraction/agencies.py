@@ -293,7 +293,7 @@ NOT_SUBORDINATE = re.compile(
 
 def binds(mentions: list[Mention]) -> bool:
     """Whether a "đề nghị" to these addressees is an assignment (see NOT_SUBORDINATE)."""
-    return bool(mentions) and not any(NOT_SUBORDINATE.search(m.text) for m in mentions)
+    return bool(mentions) and not any(NOT_SUBORDINATE.search(hit.text) for hit in mentions)
 
 
 @dataclass
@@ -352,17 +352,17 @@ def _generic(text: str, pos: int) -> int | None:
     """End of a "Head + Proper Name" mention starting at pos, or None."""
     # Patterns are matched at a position, never on a slice of the rest of the text: a slice
     # per mention made reading a long text quadratic.
-    m = _HEAD_AT.match(text, pos)
-    if not m:
+    hit = _HEAD_AT.match(text, pos)
+    if not hit:
         return None
-    end = m.end()
+    end = hit.end()
     words = 0
     while words < 9:
         # Names stay on one line: a line break ends them ("Kính gửi: Bộ Nội vụ\nXét …").
-        w = _NAME_WORD.match(text, end)
-        if not w:
+        word = _NAME_WORD.match(text, end)
+        if not word:
             break
-        token = w.group(1).rstrip(".")
+        token = word.group(1).rstrip(".")
         if not token:
             break
         before = _last_word(text, end)
@@ -385,7 +385,7 @@ def _generic(text: str, pos: int) -> int | None:
             and token.lower() not in ("tỉnh", "huyện", "xã", "thành", "thị")
         ):
             break
-        end = w.end() - (len(w.group(1)) - len(token))
+        end = word.end() - (len(word.group(1)) - len(token))
         words += 1
     return end if words else None
 
@@ -411,11 +411,11 @@ _ABBREVIATED_NAME = re.compile(r"^(Sở|Bộ|Cục|Vụ)\s+([A-ZĐ][A-ZĐ&,\-\s]
 
 
 def expand(phrase: str) -> str:
-    m = _ABBREVIATED_NAME.match(phrase)
-    if not m:
+    hit = _ABBREVIATED_NAME.match(phrase)
+    if not hit:
         return phrase
-    full = ABBREVIATED.get(re.sub(r"[\s&,\-]", "", m.group(2)))
-    return f"{m.group(1)} {full}" if full else phrase
+    full = ABBREVIATED.get(re.sub(r"[\s&,\-]", "", hit.group(2)))
+    return f"{hit.group(1)} {full}" if full else phrase
 
 
 def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:

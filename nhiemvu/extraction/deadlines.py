@@ -138,29 +138,29 @@ def find_deadlines(text: str, doc_date: dt.date | None) -> list[Deadline]:
     found: list[Deadline] = []
     taken: list[tuple[int, int]] = []
 
-    def free(a: int, b: int) -> bool:
-        return all(b <= x or a >= y for x, y in taken)
+    def free(start: int, end: int) -> bool:
+        return all(end <= taken_start or start >= taken_end for taken_start, taken_end in taken)
 
     def found_at(
-        m: re.Match[str],
+        hit: re.Match[str],
         date: dt.date | None,
         how: str,
         *,
         time: dt.time | None = None,
         year_inferred: bool = False,
     ) -> None:
-        add(Deadline(date, m.group(0), m.span(), how, time, year_inferred))
+        add(Deadline(date, hit.group(0), hit.span(), how, time, year_inferred))
 
     def add(item: Deadline) -> None:
         if free(*item.span):
             taken.append(item.span)
             found.append(item)
 
-    for m in BEFORE.finditer(text):
-        numeric = m.group("d") is not None
-        day = int(m.group("d") if numeric else m.group("d2"))
-        month = int(m.group("m") if numeric else m.group("m2"))
-        raw_year = m.group("y") if numeric else m.group("y2")
+    for hit in BEFORE.finditer(text):
+        numeric = hit.group("d") is not None
+        day = int(hit.group("d") if numeric else hit.group("d2"))
+        month = int(hit.group("m") if numeric else hit.group("m2"))
+        raw_year = hit.group("y") if numeric else hit.group("y2")
         if not (1 <= month <= 12 and 1 <= day <= 31):
             continue
         year, inferred = _year(raw_year, month, day, doc_date)
@@ -168,86 +168,86 @@ def find_deadlines(text: str, doc_date: dt.date | None) -> list[Deadline]:
         if date is None:
             continue
         time = None
-        if m.group("h"):
-            hour, minute = int(m.group("h")), int(m.group("mi") or 0)
+        if hit.group("h"):
+            hour, minute = int(hit.group("h")), int(hit.group("mi") or 0)
             if hour < 24 and minute < 60:
                 time = dt.time(hour, minute)
-        how = f"“{m.group(0).strip()}”: ngày {date:%d/%m/%Y}"
+        how = f"“{hit.group(0).strip()}”: ngày {date:%d/%m/%Y}"
         if inferred:
             how += " (năm lấy theo ngày văn bản)"
-        found_at(m, date, how, time=time, year_inferred=inferred)
-    for m in MONTH_PART.finditer(text):
-        month = int(m.group("m"))
+        found_at(hit, date, how, time=time, year_inferred=inferred)
+    for hit in MONTH_PART.finditer(text):
+        month = int(hit.group("m"))
         if not 1 <= month <= 12:
             continue
-        year, inferred = _year(m.group("y"), month, 1, doc_date)
-        part = m.group("part").lower()
+        year, inferred = _year(hit.group("y"), month, 1, doc_date)
+        part = hit.group("part").lower()
         first_or_mid = {"đầu": 1, "giữa": 15}.get(part)
         date = (
             _last_day(year, month) if first_or_mid is None else dt.date(year, month, first_or_mid)
         )
         found_at(
-            m,
+            hit,
             date,
-            f"“{m.group(0).strip()}”: {part} tháng → {date:%d/%m/%Y} (Bộ luật Dân sự, điều 146)",
+            f"“{hit.group(0).strip()}”: {part} tháng → {date:%d/%m/%Y} (Bộ luật Dân sự, điều 146)",
             year_inferred=inferred,
         )
-    for m in MONTH.finditer(text):
-        month = int(m.group("m"))
+    for hit in MONTH.finditer(text):
+        month = int(hit.group("m"))
         if not 1 <= month <= 12:
             continue
-        year, inferred = _year(m.group("y"), month, 1, doc_date)
+        year, inferred = _year(hit.group("y"), month, 1, doc_date)
         date = _last_day(year, month)
         found_at(
-            m,
+            hit,
             date,
-            f"“{m.group(0).strip()}”: ngày cuối tháng {date:%d/%m/%Y}",
+            f"“{hit.group(0).strip()}”: ngày cuối tháng {date:%d/%m/%Y}",
             year_inferred=inferred,
         )
-    for m in QUARTER.finditer(text):
-        quarter = ROMAN.get(m.group("q").upper()) or int(m.group("q"))
-        year = int(m.group("y")) if m.group("y") else (doc_date or workdays.today()).year
+    for hit in QUARTER.finditer(text):
+        quarter = ROMAN.get(hit.group("q").upper()) or int(hit.group("q"))
+        year = int(hit.group("y")) if hit.group("y") else (doc_date or workdays.today()).year
         date = _last_day(year, quarter * 3)
         found_at(
-            m,
+            hit,
             date,
-            f"“{m.group(0).strip()}”: hết quý → {date:%d/%m/%Y}",
-            year_inferred=not m.group("y"),
+            f"“{hit.group(0).strip()}”: hết quý → {date:%d/%m/%Y}",
+            year_inferred=not hit.group("y"),
         )
-    for m in HALF.finditer(text):
-        year = int(m.group("y")) if m.group("y") else (doc_date or workdays.today()).year
-        date = dt.date(year, 6, 30) if m.group("part").lower() == "đầu" else dt.date(year, 12, 31)
+    for hit in HALF.finditer(text):
+        year = int(hit.group("y")) if hit.group("y") else (doc_date or workdays.today()).year
+        date = dt.date(year, 6, 30) if hit.group("part").lower() == "đầu" else dt.date(year, 12, 31)
         found_at(
-            m,
+            hit,
             date,
-            f"“{m.group(0).strip()}” → {date:%d/%m/%Y}",
-            year_inferred=not m.group("y"),
+            f"“{hit.group(0).strip()}” → {date:%d/%m/%Y}",
+            year_inferred=not hit.group("y"),
         )
-    for m in YEAR.finditer(text):
-        date = dt.date(int(m.group("y")), 12, 31)
-        found_at(m, date, f"“{m.group(0).strip()}” → {date:%d/%m/%Y}")
-    for m in WORKING_DAYS.finditer(text):
-        n = int(m.group("n"))
-        if doc_date is None or n == 0:
-            found_at(m, None, "số ngày làm việc nhưng không rõ ngày văn bản")
+    for hit in YEAR.finditer(text):
+        date = dt.date(int(hit.group("y")), 12, 31)
+        found_at(hit, date, f"“{hit.group(0).strip()}” → {date:%d/%m/%Y}")
+    for hit in WORKING_DAYS.finditer(text):
+        days = int(hit.group("n"))
+        if doc_date is None or days == 0:
+            found_at(hit, None, "số ngày làm việc nhưng không rõ ngày văn bản")
             continue
-        date = workdays.add_working_days(doc_date, n)
+        date = workdays.add_working_days(doc_date, days)
         found_at(
-            m,
+            hit,
             date,
-            f"“{m.group(0).strip()}” kể từ ngày văn bản "
+            f"“{hit.group(0).strip()}” kể từ ngày văn bản "
             f"{doc_date:%d/%m/%Y}: {date:%d/%m/%Y} (ngày làm việc)",
         )
-    for m in CALENDAR_DAYS.finditer(text):
-        n = int(m.group("n"))
-        if doc_date is None or n == 0:
-            found_at(m, None, "số ngày nhưng không rõ ngày văn bản")
+    for hit in CALENDAR_DAYS.finditer(text):
+        days = int(hit.group("n"))
+        if doc_date is None or days == 0:
+            found_at(hit, None, "số ngày nhưng không rõ ngày văn bản")
             continue
-        date = workdays.add_calendar_days(doc_date, n)
+        date = workdays.add_calendar_days(doc_date, days)
         found_at(
-            m,
+            hit,
             date,
-            f"“{m.group(0).strip()}” kể từ ngày văn bản "
+            f"“{hit.group(0).strip()}” kể từ ngày văn bản "
             f"{doc_date:%d/%m/%Y}: {date:%d/%m/%Y} (ngày cuối rơi vào ngày nghỉ thì "
             "lùi sang ngày làm việc kế tiếp)",
         )
@@ -258,15 +258,15 @@ def find_deadlines(text: str, doc_date: dt.date | None) -> list[Deadline]:
 def find_recurrence(text: str) -> tuple[str, tuple[int, int], str] | None:
     """The recurrence a clause states ("định kỳ 03 tháng/lần" → quarterly), or None."""
     best: tuple[str, tuple[int, int], str] | None = None
-    rhythms = [m for _kind, p in RECURRENCE[:-1] if (m := p.search(text))]
+    rhythms = [hit for _kind, p in RECURRENCE[:-1] if (hit := p.search(text))]
     if len(rhythms) > 1:
         # "định kỳ 6 tháng, hàng năm": two rhythms at once, recorded as "other" for the office.
-        first = min(rhythms, key=lambda m: m.start())
+        first = min(rhythms, key=lambda hit: hit.start())
         return ("other", first.span(), first.group(0))
     for kind, pattern in RECURRENCE:
-        m = pattern.search(text)
-        if m and (best is None or (kind != "other" and best[0] == "other")):
-            best = (kind, m.span(), m.group(0))
+        hit = pattern.search(text)
+        if hit and (best is None or (kind != "other" and best[0] == "other")):
+            best = (kind, hit.span(), hit.group(0))
             if kind != "other":
                 break
     if (

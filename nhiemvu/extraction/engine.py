@@ -379,18 +379,18 @@ def extract(
 ) -> Extraction:
     """Read a directive and propose its tasks. Never raises on odd input; returns no task for a
     text that assigns nothing."""
-    t = prepare(text or "")
-    header = parse_header(t)
+    prepared = prepare(text or "")
+    header = parse_header(prepared)
     doc_date = doc_date or header.doc_date
     names = [d.get("name", "") for d in directory or []]
     names += [a for d in directory or [] for a in d.get("aliases", [])]
     gazetteer = ag.Gazetteer(names)
     resolver = Directory(directory) if directory else None
-    drafts = _drafts(t.norm, header, gazetteer)
+    drafts = _drafts(prepared.norm, header, gazetteer)
     # Standing duties to report ("nếu có khó khăn … kịp thời báo cáo") are few: collected once,
     # so a text of thousands of tasks is not read once per pair of tasks.
     nested = [d for d in drafts if d.contingent]
-    tasks = [_finish(t, d, nested, doc_date, header, resolver) for d in drafts]
+    tasks = [_finish(prepared, d, nested, doc_date, header, resolver) for d in drafts]
     _share_sentence_deadlines(tasks, drafts)
     for task in tasks:
         _warn(task, doc_date)
@@ -398,8 +398,8 @@ def extract(
 
 
 def _strip_leading(text: str, pos: int) -> int:
-    m = LEADING.match(text, pos)
-    return m.end() if m else pos
+    hit = LEADING.match(text, pos)
+    return hit.end() if hit else pos
 
 
 # Between the agencies and their work: "…, đặc biệt là …," or "theo chức năng, nhiệm vụ (được
@@ -417,7 +417,7 @@ def _subject(text: str, pos: int, gazetteer: ag.Gazetteer) -> tuple[list[ag.Ment
     found, end = ag.mentions_list(text, pos, gazetteer)
     if not found:
         return None
-    if any(ASSIGNER.search(m.text) for m in found):
+    if any(ASSIGNER.search(hit.text) for hit in found):
         return None
     after = _AFTER_SUBJECT.match(text, end)
     verb_at = after.end() if after else end
@@ -433,14 +433,14 @@ def _assignment(
     text: str, start: int, end: int, gazetteer: ag.Gazetteer
 ) -> tuple[list[ag.Mention], int, bool, bool] | None:
     """An explicit "giao|yêu cầu|đề nghị <agencies>" within [start, end)."""
-    for m in TRIGGER.finditer(text, start, end):
-        before = text[max(start, m.start() - 12) : m.start()].lower()
+    for hit in TRIGGER.finditer(text, start, end):
+        before = text[max(start, hit.start() - 12) : hit.start()].lower()
         if "được" in before or "theo" in before[-6:] or re.search(r"về\s*việc\s*$", before):
             continue  # "… văn bản số 12/UBND về việc giao …": a document's subject, not an order
-        verb = m.group("verb").lower()
-        if m.group("colon"):
-            return [], m.end(), verb.startswith("đề"), True
-        found, list_end = ag.mentions_list(text, m.end(), gazetteer)
+        verb = hit.group("verb").lower()
+        if hit.group("colon"):
+            return [], hit.end(), verb.startswith("đề"), True
+        found, list_end = ag.mentions_list(text, hit.end(), gazetteer)
         if found:
             return found, list_end, not verb.startswith("đề") or ag.binds(found), False
     return None
@@ -694,23 +694,23 @@ def _drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[_Draft]:
     return drafts
 
 
-def _heading(text: str, s: Sentence, gazetteer: ag.Gazetteer) -> list[ag.Mention]:
+def _heading(text: str, sentence: Sentence, gazetteer: ag.Gazetteer) -> list[ag.Mention]:
     """Agencies that make up a whole heading line, "<agencies> (…):", else nothing."""
-    found, end = ag.mentions_list(text, s.body_start, gazetteer)
-    rest = text[end : s.end]
+    found, end = ag.mentions_list(text, sentence.body_start, gazetteer)
+    rest = text[end : sentence.end]
     if found and re.fullmatch(r"\s*(?:\([^)]{0,300}\))?\s*:", rest):
         return found
     return []
 
 
-def _is_title(s: Sentence, text: str) -> bool:
+def _is_title(sentence: Sentence, text: str) -> bool:
     """A news item's title: the text's first line, with no closing punctuation, and more after."""
     return (
-        s.line_start
-        and s.ends_with not in ".;:!?…"
-        and text[s.end : s.end + 1] == "\n"
-        and bool(text[s.end :].strip())
-        and len(s.text) <= 300
+        sentence.line_start
+        and sentence.ends_with not in ".;:!?…"
+        and text[sentence.end : sentence.end + 1] == "\n"
+        and bool(text[sentence.end :].strip())
+        and len(sentence.text) <= 300
     )
 
 
@@ -763,8 +763,8 @@ _COMMA_AT = re.compile(r",\s*")
 
 
 def _after_condition(text: str, start: int, end: int) -> int:
-    m = re.search(r"kịp\s*thời\s+báo\s*cáo", text[start:end], re.I)
-    comma = text.rfind(",", start, start + (m.start() if m else 0))
+    hit = re.search(r"kịp\s*thời\s+báo\s*cáo", text[start:end], re.I)
+    comma = text.rfind(",", start, start + (hit.start() if hit else 0))
     if comma < 0:
         return end
     skip = _COMMA_AT.match(text, comma)
@@ -772,20 +772,20 @@ def _after_condition(text: str, start: int, end: int) -> int:
 
 
 def _after_recurrence(clause: str) -> str:
-    m = re.match(
+    hit = re.match(
         r"\s*(?:định\s*kỳ\s*)?(?:\d{1,2}\s*(?:tháng|tuần|ngày)\s*(?:/\s*lần|một\s*lần)|"
         r"h[aàằ]ng\s*(?:tuần|tháng|quý|năm))\s*,?\s*",
         clause,
         re.I,
     )
-    return clause[m.end() :] if m else clause
+    return clause[hit.end() :] if hit else clause
 
 
 def _resolve_anaphor(
     found: list[ag.Mention], context: list[ag.Mention], header: Header
 ) -> list[ag.Mention]:
     """ "các đơn vị" stands for the agencies already named, or for the addressees."""
-    if found and all(m.anaphor for m in found):
+    if found and all(hit.anaphor for hit in found):
         return list(context or header.addressees or found)
     return found
 
@@ -843,8 +843,8 @@ def _finish(
         warnings.append("deadline_year_unknown")
         deadline = None
     deliverable = _deliverable(body, has_deadline=bool(deadline))
-    lead = [_agency(m, resolver) for m in d.lead]
-    coordinate = [_agency(m, resolver) for m in d.coordinate]
+    lead = [_agency(hit, resolver) for hit in d.lead]
+    coordinate = [_agency(hit, resolver) for hit in d.coordinate]
     action = _action(body)
     if deadline and deadline.year_inferred:
         warnings.append("year_inferred")
@@ -870,12 +870,12 @@ def _finish(
 
 def _share_sentence_deadlines(tasks: list[Task], drafts: list[_Draft]) -> None:
     """One deadline and report closing a sentence serve every task the sentence assigns."""
-    for i, (task, draft) in enumerate(zip(tasks, drafts, strict=True)):
+    for index, (task, draft) in enumerate(zip(tasks, drafts, strict=True)):
         if task.deadline or task.recurrence or draft.contingent:
             continue
         # Indices, not slices: a slice copies the rest of the list for every task.
-        for j in range(i + 1, len(tasks)):
-            later, later_draft = tasks[j], drafts[j]
+        for later_index in range(index + 1, len(tasks)):
+            later, later_draft = tasks[later_index], drafts[later_index]
             if later_draft.sentence_index != draft.sentence_index or later_draft.contingent:
                 break
             if later.deadline:
@@ -890,17 +890,17 @@ def _deliverable(body: str, *, has_deadline: bool) -> str | None:
     """The work product the text asks for first (earliest in the text)."""
     first: tuple[int, str] | None = None
     for name, pattern in DELIVERABLES:
-        for m in pattern.finditer(body):
-            if name == "báo cáo" and _is_document_reference(body, m.start()):
+        for hit in pattern.finditer(body):
+            if name == "báo cáo" and _is_document_reference(body, hit.start()):
                 continue
             if name == "báo cáo" and re.search(
                 r"trước\s*khi\s*(?:tổng\s*hợp,?\s*)?$",
-                body[max(0, m.start() - 30) : m.start()],
+                body[max(0, hit.start() - 30) : hit.start()],
                 re.I,
             ):
                 continue
-            if first is None or m.start() < first[0]:
-                first = (m.start(), name)
+            if first is None or hit.start() < first[0]:
+                first = (hit.start(), name)
             break
     if first:
         return first[1]
@@ -939,20 +939,20 @@ def _agency(mention: ag.Mention, resolver: Directory | None) -> Agency:
 
 
 def _warn(task: Task, doc_date: dt.date | None) -> None:
-    w = task.warnings
+    warnings = task.warnings
     if needs_deadline_reason(task.deliverable, task.deadline, task.recurrence):
-        w.append("deliverable_without_deadline")
+        warnings.append("deliverable_without_deadline")
     if not task.lead:
-        w.append("no_lead")
+        warnings.append("no_lead")
     if any(a.ambiguous for a in task.lead + task.coordinate):
-        w.append("ambiguous_agency")
+        warnings.append("ambiguous_agency")
     if task.deadline and doc_date and task.deadline < doc_date:
-        w.append("deadline_before_document")
+        warnings.append("deadline_before_document")
     if not task.bound:
-        w.append("requested_not_bound")
+        warnings.append("requested_not_bound")
     if (
         not task.deadline
         and not task.recurrence
         and re.search(r"khẩn\s*trương|\bngay\b|kịp\s*thời", task.evidence, re.I)
     ):
-        w.append("urgent_without_date")
+        warnings.append("urgent_without_date")

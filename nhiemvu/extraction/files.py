@@ -39,14 +39,15 @@ class NeedsWorker(Exception):
 
 
 def read_file(path: str | Path) -> str:
-    p = Path(path)
+    file_path = Path(path)
     try:
-        data = p.read_bytes()
+        data = file_path.read_bytes()
     except OSError as exc:
         raise FileError(
-            _("Cannot read the file “%(name)s”: %(why)s.") % {"name": p.name, "why": exc.strerror}
+            _("Cannot read the file “%(name)s”: %(why)s.")
+            % {"name": file_path.name, "why": exc.strerror}
         ) from exc
-    return read_bytes(data, p.name)
+    return read_bytes(data, file_path.name)
 
 
 def read_bytes(data: bytes, name: str, *, inline: bool = False) -> str:
@@ -83,8 +84,8 @@ def check_length(text: str, name: str = "") -> str:
     return text
 
 
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")  # 200.000, as Vietnamese writes it
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")  # 200.000, as Vietnamese writes it
 
 
 def _plain(data: bytes, name: str) -> str:

@@ -76,9 +76,9 @@ class Header:
         }
 
 
-def _date(y: str | None, m: str | None, d: str | None) -> dt.date | None:
+def _date(year: str | None, month: str | None, day: str | None) -> dt.date | None:
     try:
-        return dt.date(int(y), int(m), int(d)) if y and m and d else None
+        return dt.date(int(year), int(month), int(day)) if year and month and day else None
     except ValueError:
         return None
 
@@ -93,8 +93,8 @@ def _ref(raw: str, header: Header) -> None:
     header.doc_type = parsed.type_name
 
 
-def parse_header(t: Text) -> Header:
-    text = t.norm
+def parse_header(prepared: Text) -> Header:
+    text = prepared.norm
     header = Header()
     top = text[:1500]
     ends: list[int] = []
@@ -201,7 +201,7 @@ def parse_header(t: Text) -> Header:
 
 def _skip_roles(text: str, pos: int) -> int:
     while True:
-        m = ag.ROLE.match(text, pos)
-        if not m:
+        hit = ag.ROLE.match(text, pos)
+        if not hit:
             return pos
-        pos = m.end()
+        pos = hit.end()

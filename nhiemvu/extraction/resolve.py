@@ -63,9 +63,9 @@ class Directory:
                     self.keys.setdefault(canonical(value), []).append(i)
         self.choices = list(self.keys)
 
-    def _brief(self, i: int) -> dict[str, str]:
-        e = self.entries[i]
-        return {"code": str(e.get("code", "")), "name": str(e.get("name", ""))}
+    def _brief(self, index: int) -> dict[str, str]:
+        entry = self.entries[index]
+        return {"code": str(entry.get("code", "")), "name": str(entry.get("name", ""))}
 
     def resolve(self, text: str, *, group: bool = False) -> Resolution:
         if group:

@@ -63,13 +63,13 @@ def agency_key(name: str) -> str:
     return re.sub(r"^(?:cac|tung)\s+", "", key).strip()
 
 
-def same_agency(a: str, b: str) -> bool:
-    ka, kb = agency_key(a), agency_key(b)
-    if not ka or not kb:
+def same_agency(first: str, second: str) -> bool:
+    first_key, second_key = agency_key(first), agency_key(second)
+    if not first_key or not second_key:
         return False
-    if ka in kb or kb in ka:
+    if first_key in second_key or second_key in first_key:
         return True
-    return difflib.SequenceMatcher(None, ka, kb).ratio() >= 0.85
+    return difflib.SequenceMatcher(None, first_key, second_key).ratio() >= 0.85
 
 
 def same_agencies(gold: list[str], found: list[str]) -> bool:

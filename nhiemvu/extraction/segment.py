@@ -54,17 +54,17 @@ class Sentence:
 def _split_line(line: str, offset: int) -> list[tuple[int, int]]:
     spans = []
     start = 0
-    for m in _BOUNDARY.finditer(line):
+    for hit in _BOUNDARY.finditer(line):
         # Only the word before the mark matters: look at a bounded window, not the whole line
         # before it (slicing and searching the line at every boundary made long lines quadratic).
-        before = line[max(0, m.start() - _WINDOW) : m.start()].rstrip('"”)')
+        before = line[max(0, hit.start() - _WINDOW) : hit.start()].rstrip('"”)')
         word = _LAST_WORD.search(before)
         if word and (
             word.group(1).lower().rstrip(".") in _ABBREVIATIONS or len(word.group(1)) == 1
         ):
             continue
-        spans.append((offset + start, offset + m.start()))
-        start = m.end()
+        spans.append((offset + start, offset + hit.start()))
+        start = hit.end()
     spans.append((offset + start, offset + len(line)))
     return spans
 
@@ -84,17 +84,22 @@ def sentences(text: str) -> list[Sentence]:
         pos += len(raw) + 1
     for offset, line in lines:
         first = True
-        for a, b in _split_line(line, offset):
-            chunk = text[a:b]
+        for start, end in _split_line(line, offset):
+            chunk = text[start:end]
             lead = len(chunk) - len(chunk.lstrip())
-            a += lead
-            chunk = text[a:b].rstrip()
+            start += lead
+            chunk = text[start:end].rstrip()
             if not chunk.strip():
                 continue
             marker = LIST_MARKER.match(chunk) if first else None
             out.append(
                 Sentence(
-                    a, a + len(chunk), chunk, first, marker.group(0) if marker else "", chunk[-1:]
+                    start,
+                    start + len(chunk),
+                    chunk,
+                    first,
+                    marker.group(0) if marker else "",
+                    chunk[-1:],
                 )
             )
             first = False
@@ -105,8 +110,8 @@ def clauses(sentence: Sentence) -> list[tuple[int, int]]:
     """The ";"-separated clauses of a sentence, as absolute spans."""
     spans = []
     start = 0
-    for m in re.finditer(r";\s*", sentence.text):
-        spans.append((sentence.start + start, sentence.start + m.end() - len(m.group(0)) + 1))
-        start = m.end()
+    for hit in re.finditer(r";\s*", sentence.text):
+        spans.append((sentence.start + start, sentence.start + hit.end() - len(hit.group(0)) + 1))
+        start = hit.end()
     spans.append((sentence.start + start, sentence.end))
     return spans

@@ -57,18 +57,18 @@ def prepare(original: str) -> Text:
         return Text(original, original.translate(_ONE_FOR_ONE), range(len(original) + 1))
     out: list[str] = []
     where: list[int] = []
-    i = 0
-    n = len(original)
-    while i < n:
-        j = i + 1
-        while j < n and unicodedata.combining(original[j]):
-            j += 1
-        cluster = original[i:j]
+    cluster_start = 0
+    length = len(original)
+    while cluster_start < length:
+        cluster_end = cluster_start + 1
+        while cluster_end < length and unicodedata.combining(original[cluster_end]):
+            cluster_end += 1
+        cluster = original[cluster_start:cluster_end]
         if cluster in _ZERO_WIDTH:
-            i = j
+            cluster_start = cluster_end
             continue
         if cluster == "\r":
-            cluster = "\n" if not (j < n and original[j] == "\n") else ""
+            cluster = "\n" if not (cluster_end < length and original[cluster_end] == "\n") else ""
         elif cluster in _LOOKALIKE:
             cluster = _LOOKALIKE[cluster]
         elif cluster in _DASH:
@@ -79,7 +79,7 @@ def prepare(original: str) -> Text:
             cluster = unicodedata.normalize("NFC", cluster)
         for ch in cluster:
             out.append(ch)
-            where.append(i)
-        i = j
-    where.append(n)
+            where.append(cluster_start)
+        cluster_start = cluster_end
+    where.append(length)
     return Text(original, "".join(out), tuple(where))

@@ -18,12 +18,12 @@ FONT = "Times New Roman"
 def run(
     paragraph: Any, text: str, *, bold: bool = False, italic: bool = False, size: float = 13
 ) -> Any:
-    r = paragraph.add_run(text)
-    r.bold, r.italic = bold, italic
-    r.font.size = Pt(size)
-    r.font.name = FONT
-    r.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    return r
+    added = paragraph.add_run(text)
+    added.bold, added.italic = bold, italic
+    added.font.size = Pt(size)
+    added.font.name = FONT
+    added.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    return added
 
 
 def para(

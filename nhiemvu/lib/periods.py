@@ -44,16 +44,24 @@ class Period:
                 self.start - length - dt.timedelta(days=1), self.start - dt.timedelta(days=1)
             )
         year, rest = self.key[:4], self.key[4:]
-        y = int(year)
+        year_number = int(year)
         if self.kind == "year":
-            return parse(str(y - 1), rule=self.rule)
+            return parse(str(year_number - 1), rule=self.rule)
         if self.kind == "half":
-            return parse(f"{y}-H1" if rest == "-H2" else f"{y - 1}-H2", rule=self.rule)
+            return parse(
+                f"{year_number}-H1" if rest == "-H2" else f"{year_number - 1}-H2", rule=self.rule
+            )
         if self.kind == "quarter":
-            q = int(rest[2:])
-            return parse(f"{y}-Q{q - 1}" if q > 1 else f"{y - 1}-Q4", rule=self.rule)
-        m = int(rest[1:])
-        return parse(f"{y}-{m - 1:02d}" if m > 1 else f"{y - 1}-12", rule=self.rule)
+            quarter = int(rest[2:])
+            return parse(
+                f"{year_number}-Q{quarter - 1}" if quarter > 1 else f"{year_number - 1}-Q4",
+                rule=self.rule,
+            )
+        month = int(rest[1:])
+        return parse(
+            f"{year_number}-{month - 1:02d}" if month > 1 else f"{year_number - 1}-12",
+            rule=self.rule,
+        )
 
 
 def _window(year: int, first_month: int, last_month: int, rule: str) -> tuple[dt.date, dt.date]:
@@ -78,28 +86,35 @@ def parse(text: str, *, rule: str = DECREE_09) -> Period:
         except ValueError as exc:
             raise PeriodError(_("A date in “%(text)s” is not valid.") % {"text": text}) from exc
         return custom(start, end)
-    m = re.fullmatch(r"(\d{4})(?:-(Q[1-4]|H[12]|\d{1,2}))?", value)
-    if not m:
+    matched = re.fullmatch(r"(\d{4})(?:-(Q[1-4]|H[12]|\d{1,2}))?", value)
+    if not matched:
         raise PeriodError(
             _("“%(text)s” is not a period such as 2022-03, 2022-Q1, 2022-H1 or 2022.")
             % {"text": text}
         )
-    year = int(m.group(1))
+    year = int(matched.group(1))
     if not 1990 <= year <= 2100:
         raise PeriodError(_("The year %(year)s is out of range.") % {"year": year})
-    part = m.group(2)
+    part = matched.group(2)
     if part is None:
         start, end = _window(year, 1, 12, rule)
         return Period(f"{year}", "year", start, end, f"Năm {year}", rule)
     if part.startswith("Q"):
-        q = int(part[1])
-        start, end = _window(year, 3 * q - 2, 3 * q, rule)
-        return Period(f"{year}-Q{q}", "quarter", start, end, f"Quý {ROMAN[q - 1]} năm {year}", rule)
+        quarter = int(part[1])
+        start, end = _window(year, 3 * quarter - 2, 3 * quarter, rule)
+        return Period(
+            f"{year}-Q{quarter}",
+            "quarter",
+            start,
+            end,
+            f"Quý {ROMAN[quarter - 1]} năm {year}",
+            rule,
+        )
     if part.startswith("H"):
-        h = int(part[1])
-        start, end = _window(year, 1 if h == 1 else 7, 6 if h == 1 else 12, rule)
-        label = f"6 tháng {'đầu' if h == 1 else 'cuối'} năm {year}"
-        return Period(f"{year}-H{h}", "half", start, end, label, rule)
+        half = int(part[1])
+        start, end = _window(year, 1 if half == 1 else 7, 6 if half == 1 else 12, rule)
+        label = f"6 tháng {'đầu' if half == 1 else 'cuối'} năm {year}"
+        return Period(f"{year}-H{half}", "half", start, end, label, rule)
     month = int(part)
     if not 1 <= month <= 12:
         raise PeriodError(_("The month %(month)s is not valid.") % {"month": month})

@@ -33,16 +33,16 @@ class OrganisationPage(Schema):
     next: str | None = Field(description="pass as `after` for the next page")
 
 
-def _out(o: Organisation) -> dict[str, Any]:
+def _out(org: Organisation) -> dict[str, Any]:
     return {
-        "code": o.code,
-        "name": o.name,
-        "short_name": o.short_name,
-        "kind": o.kind,
-        "parent": o.parent.code if o.parent else None,
-        "valid_from": o.valid_from,
-        "valid_to": o.valid_to,
-        "successor": o.successor.code if o.successor else None,
+        "code": org.code,
+        "name": org.name,
+        "short_name": org.short_name,
+        "kind": org.kind,
+        "parent": org.parent.code if org.parent else None,
+        "valid_from": org.valid_from,
+        "valid_to": org.valid_to,
+        "successor": org.successor.code if org.successor else None,
     }
 
 

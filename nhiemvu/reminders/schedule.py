@@ -140,17 +140,17 @@ class Planner:
         open_tasks = Assignment.objects.filter(status.remindable_q())
         with_deadline = open_tasks.filter(deadline__isnull=False)
         previous = self.cal.previous_working_day(self.today, include=False)
-        for k in self.rules.get(RuleCode.BEFORE, []):
+        for days_before in self.rules.get(RuleCode.BEFORE, []):
             # Each calendar date belongs to one working day's window, so a deadline on a
             # Sunday is reminded on the Friday before, once.
-            start = self.cal.add_working_days(previous, k)
-            end = self.cal.add_working_days(self.today, k)
+            start = self.cal.add_working_days(previous, days_before)
+            end = self.cal.add_working_days(self.today, days_before)
             qs = with_deadline.filter(deadline__gt=start, deadline__lte=end)
             self._tasks(
                 qs,
                 RuleCode.BEFORE,
-                f"{k}:{{deadline}}",
-                _("%(n)s working days to the deadline") % {"n": k},
+                f"{days_before}:{{deadline}}",
+                _("%(n)s working days to the deadline") % {"n": days_before},
             )
         if RuleCode.ON_DAY in self.rules:
             self._tasks(
@@ -177,14 +177,14 @@ class Planner:
         repeat, head, office = [], [], []
         for deadline in deadlines:
             # Working days in (deadline, today].
-            n = len(days) - bisect.bisect_right(days, deadline)
-            if n < 1:
+            days_late = len(days) - bisect.bisect_right(days, deadline)
+            if days_late < 1:
                 continue
-            if every and (n - 1) % every == 0:
+            if every and (days_late - 1) % every == 0:
                 repeat.append(deadline)
-            if head_after and n == head_after:
+            if head_after and days_late == head_after:
                 head.append(deadline)
-            if office_after and n == office_after:
+            if office_after and days_late == office_after:
                 office.append(deadline)
         if repeat:
             self._tasks(
@@ -247,12 +247,12 @@ class Planner:
     def _cycle_due(self, assigned: dt.date, months: int) -> int | None:
         """The cycle number j if assigned + j×months (rolled to a working day) is today."""
         elapsed = (self.today.year - assigned.year) * 12 + self.today.month - assigned.month
-        for j in {elapsed // months, elapsed // months + 1, max(1, elapsed // months - 1)}:
-            if j < 1:
+        for cycle in {elapsed // months, elapsed // months + 1, max(1, elapsed // months - 1)}:
+            if cycle < 1:
                 continue
-            anniversary = workdays.add_months(assigned, j * months)
+            anniversary = workdays.add_months(assigned, cycle * months)
             if self.cal.next_working_day(anniversary) == self.today:
-                return j
+                return cycle
         return None
 
     def _monthly_request(self, open_tasks: Any) -> None:

@@ -79,14 +79,14 @@ def _numbers(row: Row) -> list[Any]:
 def summary_lines(summary: Summary) -> list[tuple[str, str, list[Any], bool]]:
     """(number, name, figures, is_total) lines: groups by kind with subtotals, then the total."""
     out: list[tuple[str, str, list[Any], bool]] = []
-    n = 0
+    number = 0
     groups = summary.groups or [("", summary.rows, summary.total)]
     for group, members, subtotal in groups:
         if group:
             out.append(("", group.upper(), _numbers(subtotal), True))
         for row in members:
-            n += 1
-            out.append((str(n), row.name, _numbers(row), False))
+            number += 1
+            out.append((str(number), row.name, _numbers(row), False))
     out.append(("", "TỔNG CỘNG", _numbers(summary.total), True))
     return out
 
@@ -99,9 +99,9 @@ def title(summary: Summary) -> str:
 
 
 def subtitle(summary: Summary) -> str:
-    p = summary.period
+    period = summary.period
     return (
-        f"(Số liệu từ ngày {p.start:%d/%m/%Y} đến ngày {p.end:%d/%m/%Y}, "
+        f"(Số liệu từ ngày {period.start:%d/%m/%Y} đến ngày {period.end:%d/%m/%Y}, "
         f"tình trạng tính đến ngày {summary.as_of:%d/%m/%Y})"
     )
 

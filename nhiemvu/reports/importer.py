@@ -237,25 +237,28 @@ def commit(*, actor: Any, rows: list[ParsedRow]) -> tuple[int, int]:
     created = skipped = 0
     directives: dict[tuple[str, dt.date], Directive] = {}
     for row in rows:
-        v = row.values
-        ref = docref.parse(v["ref"])
-        key = (str(ref), v["doc_date"])
+        values = row.values
+        ref = docref.parse(values["ref"])
+        key = (str(ref), values["doc_date"])
         directive = (
             directives.get(key)
             or Directive.objects.filter(
-                issuer=province, year=v["doc_date"].year, number=ref.number, symbol=ref.symbol
+                issuer=province, year=values["doc_date"].year, number=ref.number, symbol=ref.symbol
             ).first()
         )
         if directive is None:
             directive = directive_create(
                 actor=actor,
                 spec=DirectiveSpec(
-                    issuer=province, ref=v["ref"], doc_date=v["doc_date"], subject=v["subject"]
+                    issuer=province,
+                    ref=values["ref"],
+                    doc_date=values["doc_date"],
+                    subject=values["subject"],
                 ),
             )
         directives[key] = directive
         if Assignment.objects.filter(
-            directive=directive, original_lead=v["lead_org"], content=v["content"]
+            directive=directive, original_lead=values["lead_org"], content=values["content"]
         ).exists():
             skipped += 1
             continue
@@ -263,13 +266,13 @@ def commit(*, actor: Any, rows: list[ParsedRow]) -> tuple[int, int]:
             actor=actor,
             directive=directive,
             spec=TaskSpec(
-                content=v["content"],
-                lead=v["lead_org"],
-                coordinators=v["coordinator_orgs"],
-                deliverable_kind=v["deliverable_kind"],
-                deliverable_text=v["deliverable"],
-                deadline=v["deadline"],
-                no_deadline_reason=v["no_deadline_reason"],
+                content=values["content"],
+                lead=values["lead_org"],
+                coordinators=values["coordinator_orgs"],
+                deliverable_kind=values["deliverable_kind"],
+                deliverable_text=values["deliverable"],
+                deadline=values["deadline"],
+                no_deadline_reason=values["no_deadline_reason"],
             ),
         )
         created += 1

@@ -41,64 +41,14 @@ AGE_BUCKETS = [(30, "≤ 30 ngày"), (90, "31–90 ngày"), (120, "91–120 ngà
 
 
 @dataclass
-class Row:
+class Row(status.Tally):
+    """One line of a report: an organisation (or a leader, a document) and its tally."""
+
     key: str
     name: str
     group: str = ""
-    total: int = 0
-    done: int = 0
-    done_on_time: int = 0
-    done_late: int = 0
-    open: int = 0
-    open_within: int = 0
-    open_overdue: int = 0
-    no_deadline: int = 0
-    paused: int = 0
     rank: int | None = None
     tie: bool = False
-
-    def add(self, label: str, timing: str, n: int) -> None:
-        self.total += n
-        if label in status.DONE_LABELS:
-            self.done += n
-            if label == L.DONE_LATE:
-                self.done_late += n
-            else:  # on time, or completed without a deadline to miss
-                self.done_on_time += n
-        elif label == L.PAUSED:
-            self.paused += n
-        else:
-            self.open += n
-            if timing == T.OVERDUE:
-                self.open_overdue += n
-            elif timing == T.NO_DEADLINE:
-                self.no_deadline += n
-            else:
-                self.open_within += n
-
-    def merge(self, other: Row) -> None:
-        for name in (
-            "total",
-            "done",
-            "done_on_time",
-            "done_late",
-            "open",
-            "open_within",
-            "open_overdue",
-            "no_deadline",
-            "paused",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-    @property
-    def completion_rate(self) -> Decimal | None:
-        return status.completion_rate(completed=self.done, open_overdue=self.open_overdue)
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        return status.on_time_rate(
-            on_time=self.done_on_time, completed=self.done, open_overdue=self.open_overdue
-        )
 
     def as_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items()}
@@ -156,10 +106,12 @@ def _rows(qs: QuerySet[Any], key: str, names: QuerySet[Any]) -> list[Row]:
     with _whole_table_plan():
         counted = list(counted)
     for item in counted:
-        k = item[key]
-        row = rows.get(k)
+        group_key = item[key]
+        row = rows.get(group_key)
         if row is None:
-            row = rows[k] = Row(str(k) if k is not None else "", "Không xác định")
+            row = rows[group_key] = Row(
+                str(group_key) if group_key is not None else "", "Không xác định"
+            )
         row.add(item["st_label"], item["st_timing"], item["n"])
     for pk, code, name, group in names.filter(pk__in=[k for k in rows if k is not None]):
         row = rows[pk]
@@ -218,10 +170,10 @@ def ranking(rows: list[Row]) -> list[Row]:
     """By completion rate, then on-time rate; equal rates share a rank (đồng hạng), and the
     counts behind each rate stand beside it. Agencies with nothing due are ranked last."""
 
-    def score(r: Row) -> tuple[Decimal, Decimal]:
+    def score(row: Row) -> tuple[Decimal, Decimal]:
         return (
-            r.completion_rate if r.completion_rate is not None else Decimal(-1),
-            r.on_time_rate if r.on_time_rate is not None else Decimal(-1),
+            row.completion_rate if row.completion_rate is not None else Decimal(-1),
+            row.on_time_rate if row.on_time_rate is not None else Decimal(-1),
         )
 
     ordered = sorted(rows, key=lambda r: (score(r), r.total), reverse=True)
@@ -349,12 +301,12 @@ def trend(
     for _ in range(count - 1):
         periods.append(periods[-1].previous())
     out = []
-    for p in reversed(periods):
-        summary = summary_by_org(user, p)
+    for each in reversed(periods):
+        summary = summary_by_org(user, each)
         row = summary.total
         if org_code:
             row = next((r for r in summary.rows if r.key == org_code), Row(org_code, ""))
-        out.append((p.key, row.completion_rate, row.on_time_rate))
+        out.append((each.key, row.completion_rate, row.on_time_rate))
     return out
 
 
@@ -394,12 +346,12 @@ def dashboard(user: Any, today: dt.date | None = None, months: int = 6) -> dict[
     bounds: list[tuple[str, Q]] = []
     lower: int | None = None
     for limit, label in AGE_BUCKETS:
-        q = Q()
+        bucket = Q()
         if limit is not None:
-            q &= Q(deadline__gte=today - dt.timedelta(days=limit))
+            bucket &= Q(deadline__gte=today - dt.timedelta(days=limit))
         if lower is not None:
-            q &= Q(deadline__lt=today - dt.timedelta(days=lower))
-        bounds.append((label, q))
+            bucket &= Q(deadline__lt=today - dt.timedelta(days=lower))
+        bounds.append((label, bucket))
         lower = limit
     ages = overdue.order_by().aggregate(
         **{f"b{i}": Count("pk", filter=q) for i, (_, q) in enumerate(bounds)}

@@ -196,11 +196,11 @@ def load_founding_letter(demo: Demo) -> None:
     province = demo.orgs["ubnd-tinh"]
     if _registered(province, "1147/UBND-KSTT", 2022):
         return
-    o = demo.orgs
+    orgs = demo.orgs
     office = demo.users["vanphong"]
     group = resolve_group("các cơ quan, đơn vị, địa phương", on=dt.date(2022, 3, 8))
     assert group is not None
-    members = [org for org in group if org.code not in ("so-tttt",)] + [o["so-tttt"]]
+    members = [org for org in group if org.code not in ("so-tttt",)] + [orgs["so-tttt"]]
     with workdays.clock(_at(dt.date(2022, 3, 9))):
         directive = tasks.directive_register(
             actor=office,
@@ -232,7 +232,7 @@ def load_founding_letter(demo: Demo) -> None:
                     content="Đôn đốc việc nâng cấp “Hệ thống iDesk” theo Công văn số "
                     "4544/UBND-VX ngày 27/7/2021; báo cáo tình hình thực hiện và đề xuất cụ thể "
                     "tiến độ hoàn thành.",
-                    lead=o["so-tttt"],
+                    lead=orgs["so-tttt"],
                     deliverable_kind="bao_cao",
                     deliverable_text="Báo cáo và đề xuất tiến độ hoàn thành",
                     deadline=dt.date(2022, 3, 31),
@@ -241,21 +241,21 @@ def load_founding_letter(demo: Demo) -> None:
                     content="Rà soát, tăng cường tham mưu giao việc có thời hạn; tránh tình trạng "
                     "văn bản có yêu cầu sản phẩm công việc cụ thể nhưng không gắn thời gian hoàn "
                     "thành.",
-                    lead=o["vp-ubnd"],
+                    lead=orgs["vp-ubnd"],
                     no_deadline_reason="Nhiệm vụ thường xuyên.",
                 ),
                 tasks.TaskSpec(
                     content="Chủ trì, phối hợp chặt chẽ với các cơ quan, đơn vị, địa phương nâng "
                     "cao hiệu quả, chất lượng trao đổi thông tin, xác nhận tình trạng thực hiện "
                     "nhiệm vụ trước khi tổng hợp, báo cáo, tham mưu Chủ tịch UBND tỉnh.",
-                    lead=o["to-cong-tac"],
-                    coordinators=[o["vp-ubnd"]],
+                    lead=orgs["to-cong-tac"],
+                    coordinators=[orgs["vp-ubnd"]],
                     no_deadline_reason="Nhiệm vụ thường xuyên.",
                 ),
                 tasks.TaskSpec(
                     content="Định kỳ 03 tháng/lần đôn đốc việc thực hiện đối với các nhiệm vụ "
                     "không quy định thời hạn cụ thể khi giao lần đầu.",
-                    lead=o["to-cong-tac"],
+                    lead=orgs["to-cong-tac"],
                     recurrence="quarterly",
                     recurrence_rule="định kỳ 03 tháng/lần",
                 ),
@@ -274,7 +274,7 @@ def load_founding_letter(demo: Demo) -> None:
         )
         _complete(task, demo, done_on, confirm_after=rng.randint(1, 4), rng=rng)
     with workdays.clock(_at(dt.date(2025, 3, 3))):
-        tasks.organisation_transfer_tasks(actor=office, org=o["so-tttt"])
+        tasks.organisation_transfer_tasks(actor=office, org=orgs["so-tttt"])
 
 
 def _lead_user(task: Assignment, demo: Demo) -> Any:
@@ -382,13 +382,13 @@ def load_year_of_tasks(demo: Demo, *, documents: int = 70, seed: int = 2026) -> 
                 ),
                 tasks=[p for p in plan],
             )
-        for task, roll, n in zip(
+        for task, roll, span in zip(
             Assignment.objects.filter(directive=directive).order_by("id"),
             outcomes,
             extra,
             strict=False,
         ):
-            _play(task, demo, roll, n, rng)
+            _play(task, demo, roll, span, rng)
 
 
 def _plan_task(rng: random.Random, agencies: list[Organisation], doc_date: dt.date) -> Any:
@@ -420,7 +420,7 @@ def _plan_task(rng: random.Random, agencies: list[Organisation], doc_date: dt.da
     )
 
 
-def _play(task: Assignment, demo: Demo, roll: float, n: int, rng: random.Random) -> None:
+def _play(task: Assignment, demo: Demo, roll: float, span: int, rng: random.Random) -> None:
     """Give one task a plausible history up to today."""
     today = workdays.today()
     officer = _lead_user(task, demo)
@@ -436,27 +436,29 @@ def _play(task: Assignment, demo: Demo, roll: float, n: int, rng: random.Random)
                     actor=officer, task=task, reason="Nội dung không thuộc chức năng của đơn vị."
                 )
         return
-    progress_on = workdays.add_working_days(task.assigned_on, max(1, n // 2))
+    progress_on = workdays.add_working_days(task.assigned_on, max(1, span // 2))
     if progress_on <= today:
         with workdays.clock(_at(progress_on, 11)):
             tasks.assignment_report_progress(
                 actor=officer,
                 task=task,
-                percent=min(90, n * 5),
+                percent=min(90, span * 5),
                 text="Đang triển khai, đã họp các đơn vị liên quan.",
             )
     if roll < 0.55:  # done on time (some returned once first)
-        done_on = workdays.add_working_days(base, -min(n, 4))
+        done_on = workdays.add_working_days(base, -min(span, 4))
         _complete(
             task,
             demo,
             max(done_on, progress_on),
-            confirm_after=1 + n % 3,
+            confirm_after=1 + span % 3,
             rng=rng,
             returned_once=roll < 0.08,
         )
     elif roll < 0.68:  # done late
-        _complete(task, demo, workdays.add_working_days(base, n), confirm_after=1 + n % 3, rng=rng)
+        _complete(
+            task, demo, workdays.add_working_days(base, span), confirm_after=1 + span % 3, rng=rng
+        )
     elif roll < 0.72:  # reported, awaiting confirmation
         _complete(
             task, demo, min(today, workdays.add_working_days(base, -1)), confirm_after=None, rng=rng
@@ -468,7 +470,7 @@ def _play(task: Assignment, demo: Demo, roll: float, n: int, rng: random.Random)
                 ext = tasks.extension_request(
                     actor=officer,
                     task=task,
-                    proposed_deadline=workdays.add_working_days(task.deadline, 10 + n),
+                    proposed_deadline=workdays.add_working_days(task.deadline, 10 + span),
                     reason="Chờ ý kiến góp ý của các cơ quan phối hợp.",
                 )
             decided = workdays.add_working_days(asked, 1)

@@ -48,23 +48,23 @@ class Command(BaseCommand):
             )
         )
         orgs = dict(
-            Organisation.objects.filter(pk__in=[d.org_id for d in due if d.org_id]).values_list(
-                "pk", "code"
-            )
+            Organisation.objects.filter(
+                pk__in=[due_item.org_id for due_item in due if due_item.org_id]
+            ).values_list("pk", "code")
         )
         users = dict(
             get_user_model()
-            .objects.filter(pk__in={u for d in due for u in d.recipients})
+            .objects.filter(pk__in={u for due_item in due for u in due_item.recipients})
             .values_list("pk", "username")
         )
-        for d in due:
+        for due_item in due:
             row: dict[str, Any] = {
-                "task": tasks.get(d.task_id) if d.task_id else None,
-                "organisation": orgs.get(d.org_id) if d.org_id else None,
-                "rule": d.rule,
-                "period": d.period,
-                "recipients": [users[u] for u in d.recipients if u in users],
-                "title": d.title,
+                "task": tasks.get(due_item.task_id) if due_item.task_id else None,
+                "organisation": orgs.get(due_item.org_id) if due_item.org_id else None,
+                "rule": due_item.rule,
+                "period": due_item.period,
+                "recipients": [users[u] for u in due_item.recipients if u in users],
+                "title": due_item.title,
             }
             if fmt == "jsonl":
                 self.stdout.write(json.dumps(row, ensure_ascii=False))
