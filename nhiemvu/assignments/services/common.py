@@ -26,7 +26,15 @@ from nhiemvu.lib.vntext import clean_line, normalize
 from nhiemvu.orgs.models import Organisation
 from nhiemvu.orgs.rules import scope_of
 
-MAX_TEXT = 20_000
+MAX_TEXT = 20_000  # a task's content, a report, a reason: a long page, never a pasted book
+# The columns' lengths, from the model, so a limit is stated once.
+SUMMARY_CHARS = Assignment._meta.get_field("summary").max_length or 300
+REF_CHARS = Assignment._meta.get_field("completion_ref").max_length or 120
+# How far ahead a date may plausibly be (years): beyond is a typing error ("2206" for "2026").
+DEADLINE_YEARS_AHEAD = 20
+EXTENSION_YEARS_AHEAD = 10
+# What the audit row keeps of a comment (the timeline keeps all of it).
+AUDIT_EXCERPT_CHARS = 500
 
 
 def _deny(message: str) -> PermissionDenied:
@@ -128,7 +136,9 @@ def _attach(
 
 def _summary(content: str) -> str:
     line = clean_line(content)
-    return line if len(line) <= 300 else line[:297].rstrip() + "…"
+    if len(line) <= SUMMARY_CHARS:
+        return line
+    return line[: SUMMARY_CHARS - 3].rstrip() + "…"
 
 
 def _check_org_active(org: Organisation, field_name: str) -> None:

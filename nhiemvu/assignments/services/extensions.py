@@ -18,6 +18,7 @@ from nhiemvu.assignments.models import (
     ExtensionStatus,
 )
 from nhiemvu.assignments.services.common import (
+    EXTENSION_YEARS_AHEAD,
     _actor_org,
     _happened,
     _locked,
@@ -55,7 +56,7 @@ def extension_request(
             )
     if proposed_deadline <= today:
         raise ValidationError({"proposed_deadline": _("The proposed date must be in the future.")})
-    if proposed_deadline.year > today.year + 10:
+    if proposed_deadline.year > today.year + EXTENSION_YEARS_AHEAD:
         raise ValidationError(
             {"proposed_deadline": _("The proposed date is implausibly far away.")}
         )

@@ -22,6 +22,8 @@ from nhiemvu.assignments.models import (
     WorkState,
 )
 from nhiemvu.assignments.services.common import (
+    AUDIT_EXCERPT_CHARS,
+    REF_CHARS,
     _actor_org,
     _attach,
     _check_org_active,
@@ -155,7 +157,7 @@ def assignment_report_completion(
         raise ValidationError(
             {"output_ref": _("Give the number and symbol of the output document.")}
         )
-    if len(output_ref) > 120:
+    if len(output_ref) > REF_CHARS:
         raise ValidationError({"output_ref": _("The output document reference is too long.")})
     if output_date > workdays.today():
         raise ValidationError(
@@ -316,7 +318,7 @@ def comment_add(
         kind=step.event,
         action=step.audit,
         text=text,
-        after={"text": text[:500]},
+        after={"text": text[:AUDIT_EXCERPT_CHARS]},
     )
     _attach(task, event, actor, files)
     return event

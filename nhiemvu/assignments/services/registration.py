@@ -26,6 +26,9 @@ from nhiemvu.assignments.models import (
     WorkState,
 )
 from nhiemvu.assignments.services.common import (
+    DEADLINE_YEARS_AHEAD,
+    REF_CHARS,
+    SUMMARY_CHARS,
     _check_org_active,
     _deny,
     _happened,
@@ -102,7 +105,8 @@ def _validated_task_fields(spec: TaskSpec, directive: Directive) -> dict[str, An
                 }
             }
         )
-    if spec.deadline is not None and spec.deadline.year > directive.doc_date.year + 20:
+    too_far = directive.doc_date.year + DEADLINE_YEARS_AHEAD
+    if spec.deadline is not None and spec.deadline.year > too_far:
         raise ValidationError({"deadline": _("The deadline is implausibly far in the future.")})
     if spec.deadline_time is not None and spec.deadline is None:
         raise ValidationError({"deadline_time": _("A deadline time needs a deadline date.")})
@@ -128,13 +132,13 @@ def _validated_task_fields(spec: TaskSpec, directive: Directive) -> dict[str, An
         "content": content,
         "summary": _summary(spec.summary or content),
         "deliverable_kind": spec.deliverable_kind,
-        "deliverable_text": clean_line(spec.deliverable_text)[:300],
+        "deliverable_text": clean_line(spec.deliverable_text)[:SUMMARY_CHARS],
         "deadline_kind": kind,
         "original_deadline": spec.deadline,
         "deadline": spec.deadline,
         "deadline_time": spec.deadline_time,
         "recurrence": spec.recurrence,
-        "recurrence_rule": clean_line(spec.recurrence_rule)[:120],
+        "recurrence_rule": clean_line(spec.recurrence_rule)[:REF_CHARS],
         "recurrence_day": _recurrence_day(spec),
         "no_deadline_reason": reason if flagged or kind == DeadlineKind.NONE else "",
         "flagged": flagged,

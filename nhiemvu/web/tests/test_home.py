@@ -95,8 +95,9 @@ class LeaderHomeTest(BaseTestCase):
                 self.client.get(reverse("home"))
 
     def home_queries(self, user: User) -> int:
-        # The office's 18th: the reminder rules, for the 3-monthly check's months.
-        return {self.p.chairman: 13, self.p.office: 18, self.p.lead_officer: 9}[user]
+        # The office's 18th: the reminder rules, for the 3-monthly check's months. The agency's
+        # home: one aggregate for its sections' counts, then one query per section.
+        return {self.p.chairman: 13, self.p.office: 18, self.p.lead_officer: 14}[user]
 
 
 class AgencyAndOfficeHomeTest(BaseTestCase):
@@ -143,3 +144,102 @@ class AgencyAndOfficeHomeTest(BaseTestCase):
             created_at=dt.datetime(2026, 3, 2, 1, tzinfo=dt.UTC),
         )
         self.assertEqual(list(self.client.get(reverse("home")).context["quarterly"]), [])
+
+
+class AgencyHomeOrderTest(BaseTestCase):
+    """The agency sees every task it owes, in the order it acts on them, counts in headings."""
+
+    def _section(self, page: str, key: str) -> str:
+        start = page.index(f'id="{key}"')
+        return page[start : page.index("</section>", start)]
+
+    def test_a_new_task_far_from_its_deadline_is_on_the_agency_home_at_once(self) -> None:
+        # The registered task (deadline 31/3, not yet accepted) is 14 working days away.
+        self.login(self.p.lead_officer)
+        page = self.client.get(reverse("home")).content.decode()
+        new = self._section(page, "new")
+        self.assertIn(self.task.summary[:40], new)
+        self.assertIn('data-count="new">1<', new)
+        self.assertIn("?thao-tac=progress", new)  # its one-click buttons, as the table allows
+
+    def test_sections_come_in_the_order_the_agency_acts_and_each_task_once(self) -> None:
+        from nhiemvu.assignments import services
+        from nhiemvu.assignments.models import Assignment
+
+        specs = {
+            "returned one": TODAY + dt.timedelta(days=40),
+            "overdue one": TODAY - dt.timedelta(days=3),
+            "due soon one": TODAY + dt.timedelta(days=1),
+            "later one": TODAY + dt.timedelta(days=60),
+        }
+        with travel(dt.date(2026, 3, 3)):
+            register(
+                self.p,
+                ref="55/UBND-KT",
+                tasks=[
+                    TaskSpec(content=name, lead=self.p.agency_a, deadline=deadline)
+                    for name, deadline in specs.items()
+                ],
+            )
+            for name in specs:
+                services.assignment_accept(
+                    actor=self.p.lead_officer, task=Assignment.objects.get(content=name)
+                )
+        returned = Assignment.objects.get(content="returned one")
+        services.assignment_report_completion(
+            actor=self.p.lead_officer, task=returned, output_ref="1/BC", output_date=TODAY
+        )
+        services.assignment_return(actor=self.p.office, task=returned, reason="Thiếu số liệu")
+        self.login(self.p.lead_officer)
+        page = self.client.get(reverse("home")).content.decode()
+        order = [
+            page.index(f'id="{key}"') for key in ("new", "returned", "overdue", "due_soon", "other")
+        ]
+        self.assertEqual(order, sorted(order))
+        for key, name in [
+            ("returned", "returned one"),
+            ("overdue", "overdue one"),
+            ("due_soon", "due soon one"),
+            ("other", "later one"),
+        ]:
+            self.assertIn(name, self._section(page, key), key)
+            others = [n for n in specs if n != name]
+            for other in others:
+                self.assertNotIn(other, self._section(page, key), (key, other))
+        # The coordinating agency sees the task apart, not as its own work.
+        self.login(self.p.coord_officer)
+        page = self.client.get(reverse("home")).content.decode()
+        self.assertIn(self.task.summary[:40], self._section(page, "coordinated"))
+        self.assertIn('data-count="new">0<', page)
+
+    def test_other_tasks_are_paged(self) -> None:
+        with travel(dt.date(2026, 3, 3)):
+            register(
+                self.p,
+                ref="56/UBND-KT",
+                tasks=[
+                    TaskSpec(
+                        content=f"Việc {n:02d}",
+                        lead=self.p.agency_a,
+                        deadline=TODAY + dt.timedelta(days=30 + n),
+                    )
+                    for n in range(25)
+                ],
+            )
+        from nhiemvu.assignments.models import Assignment
+
+        Assignment.objects.filter(content__startswith="Việc").update(
+            accepted_at=self.task.created_at
+        )
+        self.login(self.p.lead_officer)
+        first = self._section(self.client.get(reverse("home")).content.decode(), "other")
+        self.assertIn('data-count="other">25<', first)
+        self.assertIn("Việc 00", first)
+        self.assertNotIn("Việc 24", first)
+        second = self._section(
+            self.client.get(reverse("home") + "?trang=2").content.decode(), "other"
+        )
+        self.assertIn("Việc 24", second)
+        self.assertNotIn("Việc 00", second)
+        # A page number typed wrong shows the first page, not an error.
+        self.assertEqual(self.client.get(reverse("home") + "?trang=abc").status_code, 200)
