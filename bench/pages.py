@@ -193,7 +193,8 @@ def run() -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from nhiemvu.assignments import keyset, selectors
+    from nhiemvu import keyset
+    from nhiemvu.assignments import selectors
     from nhiemvu.assignments.models import Assignment
 
     total = Assignment.objects.count()

@@ -114,6 +114,25 @@ def timeline(task: Assignment) -> QuerySet[AssignmentEvent]:
     return task.events.select_related("actor", "actor_org").prefetch_related("attachments")
 
 
+def files_of(task: Assignment) -> list[dict[str, Any]]:
+    """Every file reported on the task, oldest first, each with the report that carried it:
+    for a completion report its output document's number and date (kept on the report's
+    timeline entry, so they stay visible after the report was returned)."""
+    files = []
+    for attachment in task.attachments.select_related("event").order_by("id"):
+        event = attachment.event
+        data = event.data if event is not None else {}
+        files.append(
+            {
+                "file": attachment,
+                "kind": event.get_kind_display() if event is not None else "",
+                "number": data.get("output_ref", ""),
+                "date": (event.doc_date or event.on) if event is not None else None,
+            }
+        )
+    return files
+
+
 def extensions_of(task: Assignment) -> QuerySet[Extension]:
     return task.extensions.select_related("requested_by", "decided_by", "advised_by")
 

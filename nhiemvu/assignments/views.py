@@ -21,6 +21,7 @@ from nhiemvu.assignments import selectors
 from nhiemvu.assignments.actions import ACTIONS, offered, pending_request, permitted
 from nhiemvu.assignments.models import Assignment, Coordination, DeliverableKind
 from nhiemvu.assignments.status import LABEL_NAMES, owed_q
+from nhiemvu.directives.downloads import stored_file_response
 from nhiemvu.lib import spreadsheets
 from nhiemvu.lib.spreadsheets import csv_cell
 from nhiemvu.orgs.models import Organisation
@@ -71,6 +72,8 @@ def _detail_context(request: HttpRequest, task: Assignment) -> dict[str, Any]:
     actions = offered(user, task, pending)
     return {
         "task": task,
+        "files": selectors.files_of(task),
+        "directive_files": task.directive.attachments.order_by("id"),
         "events": selectors.timeline(task),
         "extensions": selectors.extensions_of(task),
         "coordinators": task.coordinators.all(),
@@ -91,6 +94,14 @@ def task_detail(request: HttpRequest, code: str) -> HttpResponse:
     if request.GET.get("thao-tac") in context["actions"]:
         context["open_action"] = request.GET["thao-tac"]
     return render(request, "assignments/task_detail.html", context)
+
+
+@login_required
+def task_attachment(request: HttpRequest, code: str, sha256: str) -> FileResponse:
+    """A file reported on a task (an output document, a progress report's annex), for whoever
+    may see the task: the same rule as the task page, checked before the file is touched."""
+    task = selectors.task_for(request.user, code)
+    return stored_file_response(task.attachments.filter(sha256=sha256).order_by("id").first())
 
 
 @login_required

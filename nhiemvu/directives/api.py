@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -19,6 +19,7 @@ from nhiemvu.apicommon import ERRORS, cursor_page
 from nhiemvu.assignments import selectors as task_selectors
 from nhiemvu.assignments.schemas import Clean, Code, IsoDate, OrgRef
 from nhiemvu.directives import importing, selectors
+from nhiemvu.directives.downloads import stored_file_response
 from nhiemvu.directives.models import Directive, Reading
 from nhiemvu.lib.vntext import fold
 
@@ -252,15 +253,8 @@ def directive_detail(request: HttpRequest, code: str) -> Any:
 )
 def attachment_download(request: HttpRequest, code: str, sha256: str) -> Any:
     directive = selectors.directive_for(request.user, code)
-    attachment = directive.attachments.filter(sha256=sha256).first()
-    if attachment is None:
-        raise Http404
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    attachment = directive.attachments.filter(sha256=sha256).order_by("id").first()
+    return stored_file_response(attachment, inline=False)
 
 
 def _result(request: HttpRequest, outcome: importing.ImportOutcome) -> dict[str, Any]:

@@ -5,13 +5,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from nhiemvu.assignments import selectors as task_selectors
 from nhiemvu.assignments.services import TaskSpec, directive_register
 from nhiemvu.directives import importing, selectors
+from nhiemvu.directives.downloads import stored_file_response
 from nhiemvu.directives.forms import HeaderForm, ReadForm, TaskFormSet
 from nhiemvu.directives.models import Reading, ReadingStatus
 from nhiemvu.directives.services import DirectiveSpec
@@ -33,6 +34,13 @@ def directive_detail(request: HttpRequest, code: str) -> HttpResponse:
         "directives/directive_detail.html",
         {"directive": directive, "tasks": tasks, "attachments": directive.attachments.all()},
     )
+
+
+@login_required
+def directive_attachment(request: HttpRequest, code: str, sha256: str) -> FileResponse:
+    """A document's file, for whoever may see the document (404 for anyone else)."""
+    directive = selectors.directive_for(request.user, code)
+    return stored_file_response(directive.attachments.filter(sha256=sha256).order_by("id").first())
 
 
 @login_required

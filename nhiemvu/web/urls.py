@@ -16,6 +16,11 @@ urlpatterns = [
     path("nhiem-vu/xuat.csv", task_views.task_list_csv, name="task_list_csv"),
     path("nhiem-vu/xuat.xlsx", task_views.task_list_xlsx, name="task_list_xlsx"),
     path("nhiem-vu/<str:code>/", task_views.task_detail, name="task_detail"),
+    path(
+        "nhiem-vu/<str:code>/tep/<slug:sha256>/",
+        task_views.task_attachment,
+        name="task_attachment",
+    ),
     path("nhiem-vu/<str:code>/<slug:action>/", task_views.task_action, name="task_action"),
     path("thong-bao/", reminder_views.notification_list, name="notifications"),
     path("thong-bao/da-doc/", reminder_views.notification_read, name="notification_read"),
@@ -46,4 +51,9 @@ urlpatterns = [
         "van-ban/dang-doc/<slug:code>/", directive_views.directive_reading, name="directive_reading"
     ),
     path("van-ban/<str:code>/", directive_views.directive_detail, name="directive_detail"),
+    path(
+        "van-ban/<str:code>/tep/<slug:sha256>/",
+        directive_views.directive_attachment,
+        name="directive_attachment",
+    ),
 ]
