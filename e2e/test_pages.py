@@ -65,6 +65,13 @@ def test_main_pages_are_accessible_and_quiet(live_server: Any, page: Any) -> Non
     login(page, base, "chairman")
     visit(page, f"{base}/")
     assert page.locator("#chart-ages").is_visible()
+    # The "agencies with the most overdue tasks" chart draws its bars (it once showed an empty
+    # 0–1 axis while the list under it had figures).
+    page.wait_for_function("() => window.Chart && Chart.getChart('chart-top')")
+    bars = page.evaluate(
+        "() => Chart.getChart('chart-top').getDatasetMeta(0).data.map(b => Math.abs(b.width))"
+    )
+    assert bars and all(width > 1 for width in bars), bars
     visit(page, f"{base}/bao-cao/")
 
     login(page, base, "office")
@@ -96,5 +103,19 @@ def test_the_phone_layout_is_accessible_too(browser: Any, live_server: Any) -> N
     phone.console_errors = []
     phone.on("console", lambda m: m.type == "error" and phone.console_errors.append(m.text))
     login(phone, live_server.url, "lead")
-    visit(phone, f"{live_server.url}/nhiem-vu/")
+    for path in ("/", "/nhiem-vu/"):
+        visit(phone, f"{live_server.url}{path}")
+        # No horizontal scrolling: the page is as wide as the phone.
+        width = phone.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 375, (path, width)
+        # Each task is a card: its deadline and status are labelled and on screen.
+        card = phone.locator("table.task-rows tbody tr").first
+        box = card.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, (path, box)
+        assert card.locator("td[data-label]").count() >= 4
+    # The one-click "report completion" button is reachable without scrolling sideways.
+    visit(phone, f"{live_server.url}/")
+    button = phone.locator("a[href*='thao-tac=complete']").first
+    box = button.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 375, box
     context.close()

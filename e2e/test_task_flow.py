@@ -129,7 +129,7 @@ def test_an_extension_is_requested_and_approved(live_server: Any, page: Any) -> 
     login(page, base, "lead")
     page.goto(f"{base}/nhiem-vu/{task.code}/")
     open_action(page, "extend")
-    page.fill("#action-extend [name=proposed_deadline]", wanted.isoformat())
+    page.fill("#action-extend [name=proposed_deadline]", wanted.strftime("%d/%m/%Y"))
     page.fill("#action-extend [name=reason]", "Chờ số liệu của Bộ")
     page.click("#action-extend button[type=submit]")
     page.wait_for_selector(".alert-success")

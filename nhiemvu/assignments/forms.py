@@ -26,8 +26,32 @@ class StyledForm(forms.Form):
                 widget.attrs.setdefault("class", "form-control")
 
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+# Dates are typed and shown day first, whatever the browser's language: a native date input
+# shows mm/dd/yyyy in an English browser, and "02/12" would become 12 February. A text input
+# read on the server (d/m/Y, also d-m-Y, d.m.Y, and ISO for scripts) gives one reading to all.
+DATE_WIDGET = forms.DateInput(
+    attrs={
+        "placeholder": "dd/mm/yyyy",
+        "inputmode": "numeric",
+        "autocomplete": "off",
+        # No character classes: browsers compile `pattern` with the "v" flag, where "/" and "-"
+        # inside [...] must be escaped and an invalid pattern is silently ignored.
+        "pattern": r"\d{1,2}(\/|\.|-)\d{1,2}(\/|\.|-)\d{4}|\d{4}-\d{2}-\d{2}",
+        "class": "form-control date-dmy",
+    },
+    format="%d/%m/%Y",
+)
+DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+
+
+class VnDateField(forms.DateField):
+    """A date typed day first (dd/mm/yyyy), with a message that says how to type it."""
+
+    widget = DATE_WIDGET
+    input_formats = DATE_FORMATS
+    default_error_messages = {
+        "invalid": _("Type the date day first, as dd/mm/yyyy (for example 02/12/2026)."),
+    }
 
 
 class ReasonForm(StyledForm):
@@ -54,7 +78,7 @@ class ProgressForm(StyledForm):
 
 class CompletionForm(StyledForm):
     output_ref = forms.CharField(label=_("Output document number and symbol"), max_length=120)
-    output_date = forms.DateField(
+    output_date = VnDateField(
         label=_("Output document date"), widget=DATE_WIDGET, input_formats=DATE_FORMATS
     )
     text = forms.CharField(
@@ -64,7 +88,7 @@ class CompletionForm(StyledForm):
 
 
 class ExtensionForm(StyledForm):
-    proposed_deadline = forms.DateField(
+    proposed_deadline = VnDateField(
         label=_("Proposed deadline"), widget=DATE_WIDGET, input_formats=DATE_FORMATS
     )
     reason = forms.CharField(
@@ -79,7 +103,7 @@ class DecisionForm(StyledForm):
         coerce=lambda v: v == "yes",
         choices=[("yes", _("Approve")), ("no", _("Deny"))],
     )
-    new_deadline = forms.DateField(
+    new_deadline = VnDateField(
         label=_("Approved deadline (if other than proposed)"),
         widget=DATE_WIDGET,
         input_formats=DATE_FORMATS,
@@ -143,10 +167,10 @@ class TaskFilterForm(StyledForm):
         ],
     )
     flagged = forms.BooleanField(label=_("Deliverable without deadline"), required=False)
-    deadline_from = forms.DateField(
+    deadline_from = VnDateField(
         label=_("Deadline from"), required=False, widget=DATE_WIDGET, input_formats=DATE_FORMATS
     )
-    deadline_to = forms.DateField(
+    deadline_to = VnDateField(
         label=_("Deadline to"), required=False, widget=DATE_WIDGET, input_formats=DATE_FORMATS
     )
     sort = forms.ChoiceField(

@@ -144,20 +144,25 @@ def pending_extensions_for(user: Any) -> QuerySet[Extension]:
     ).select_related("assignment", "assignment__lead")
 
 
-def status_counts(qs: QuerySet[Any]) -> dict[str, Any]:
+class StatusCounts(dict[str, int]):
+    """Counts by label plus total, open_overdue and completed; ``tally`` the figures behind
+    the rates."""
+
+    tally: status.Tally
+
+
+def status_counts(qs: QuerySet[Any]) -> StatusCounts:
     """Counts by label, and the tally behind the rates (status.Tally), in one GROUP BY query."""
-    counts: dict[str, Any] = dict.fromkeys(status.LABEL_NAMES, 0)
-    tally = status.Tally()
+    counts = StatusCounts(dict.fromkeys(status.LABEL_NAMES, 0))
+    tally = counts.tally = status.Tally()
     rows = qs.order_by().values_list("st_label", "st_timing").annotate(n=Count("pk"))
     for label, timing, n in rows:
         counts[label] += n
         tally.add(label, timing, n)
-    counts.update(
-        total=tally.total, open_overdue=tally.open_overdue, completed=tally.done, tally=tally
-    )
+    counts.update(total=tally.total, open_overdue=tally.open_overdue, completed=tally.done)
     return counts
 
 
-def rates(counts: dict[str, Any]) -> dict[str, Any]:
-    tally: status.Tally = counts["tally"]
+def rates(counts: StatusCounts) -> dict[str, Any]:
+    tally = counts.tally
     return {"completion": tally.completion_rate, "on_time": tally.on_time_rate}

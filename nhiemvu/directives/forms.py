@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nhiemvu.assignments.forms import DATE_FORMATS, DATE_WIDGET, StyledForm
+from nhiemvu.assignments.forms import DATE_FORMATS, DATE_WIDGET, StyledForm, VnDateField
 from nhiemvu.assignments.models import DeliverableKind, Recurrence
 from nhiemvu.directives.models import Authority, Urgency
 from nhiemvu.orgs.models import Organisation, Role
@@ -25,7 +25,7 @@ class ReadForm(StyledForm):
         max_length=MAX_TEXT,
     )
     file = forms.FileField(label=_("Or a file (PDF, DOCX, TXT)"), required=False)
-    doc_date = forms.DateField(
+    doc_date = VnDateField(
         label=_("Document date (if the text does not say)"),
         required=False,
         widget=DATE_WIDGET,
@@ -56,9 +56,7 @@ class HeaderForm(StyledForm):
         to_field_name="code",
     )
     ref = forms.CharField(label=_("Number and symbol"), max_length=80)
-    doc_date = forms.DateField(
-        label=_("Document date"), widget=DATE_WIDGET, input_formats=DATE_FORMATS
-    )
+    doc_date = VnDateField(label=_("Document date"), widget=DATE_WIDGET, input_formats=DATE_FORMATS)
     subject = forms.CharField(
         label=_("Subject (trích yếu)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -113,7 +111,7 @@ class TaskForm(StyledForm):
     deliverable_text = forms.CharField(
         label=_("Deliverable description"), max_length=300, required=False
     )
-    deadline = forms.DateField(
+    deadline = VnDateField(
         label=_("Deadline"), required=False, widget=DATE_WIDGET, input_formats=DATE_FORMATS
     )
     recurrence = forms.ChoiceField(

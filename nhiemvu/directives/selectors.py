@@ -12,6 +12,7 @@ from nhiemvu.assignments import rules as task_perms
 from nhiemvu.assignments.models import Assignment, DeliverableKind, Recurrence
 from nhiemvu.directives.models import Authority, Directive, Reading, Urgency
 from nhiemvu.lib import deliverables
+from nhiemvu.lib.vntext import office_title
 from nhiemvu.orgs.models import LeaderTitle, Membership, Organisation, OrgKind, Role
 from nhiemvu.orgs.rules import scope_of
 from nhiemvu.orgs.selectors import directory, find_organisation
@@ -92,7 +93,7 @@ def propose(text: str, doc_date: dt.date | None) -> Proposal:
         "doc_date": header.doc_date or doc_date,
         "subject": header.subject or "",
         "signer_name": header.signer_name or "",
-        "signer_title": (header.signer_title or "").title(),
+        "signer_title": office_title(header.signer_title or ""),
         "authority": authority,
         "assigned_by": leader.pk if leader else None,
         "urgency": Urgency.NORMAL,
@@ -107,7 +108,7 @@ def propose(text: str, doc_date: dt.date | None) -> Proposal:
                 # Low confidence (a request to outsiders, no agency found): shown, not ticked.
                 "keep": task.confident,
                 "content": task.evidence.strip(),
-                "summary": task.action[:300],
+                "summary": task.summary[:300],
                 "group_label": ", ".join(a.text for a in task.lead) if len(leads) > 1 else "",
                 "leads": leads,
                 "coordinators": [c for c in coordinators if c not in leads],

@@ -298,6 +298,33 @@ class Agency:
     ambiguous: list[dict[str, str]] = field(default_factory=list)
 
 
+# Words left dangling once a deadline phrase is cut from a summary ("…, hoàn thành trước").
+_DANGLING = re.compile(
+    r"(?:[\s,;:–(-]|\b(?:và|hoàn\s*thành|xong|trước|chậm\s*nhất|thời\s*hạn|trong|đến)\b)+$",
+    re.I,
+)
+
+
+def proposed_summary(action: str, deadline_text: str | None) -> str:
+    """A task's one-line summary as proposed for review: the work, starting with a capital,
+    without the deadline phrase (the deadline has its own field)."""
+    text = action.strip()
+    if deadline_text:
+        at = text.lower().find(deadline_text.lower())
+        if at > 0:
+            text = text[:at]
+        elif text.endswith("…"):
+            # The action was cut mid-phrase: drop a tail that is the deadline's beginning.
+            words = text[:-1].split()
+            for size in range(min(len(words), 8), 0, -1):
+                tail = " ".join(words[-size:])
+                if deadline_text.lower().startswith(tail.lower()):
+                    text = " ".join(words[:-size])
+                    break
+        text = _DANGLING.sub("", text).strip() or action.strip()
+    return text[:1].upper() + text[1:]
+
+
 @dataclass
 class Task:
     evidence: str
@@ -314,6 +341,11 @@ class Task:
     recurrence_day: int | None = None  # the day of each period a recurring report is due
     bound: bool = True  # False for "đề nghị": a request, not an assignment
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        """The one-line summary proposed for review (the deadline has its own field)."""
+        return proposed_summary(self.action, self.deadline_text)
 
     @property
     def confident(self) -> bool:

@@ -150,3 +150,19 @@ def containing(day: dt.date, kind: str, *, rule: str = DECREE_09) -> Period:
     if kind == "half":
         return parse(f"{ref.year}-H{1 if ref.month <= 6 else 2}", rule=rule)
     return parse(f"{ref.year}", rule=rule)
+
+
+# How many of each kind the report form offers, the current one first (older ones can still be
+# asked for by key in the address or the API: "2019-Q2").
+RECENT = {"month": 12, "quarter": 8, "half": 4, "year": 3}
+
+
+def recent(today: dt.date, *, rule: str = DECREE_09) -> dict[str, list[Period]]:
+    """The periods a report is usually made for, newest first, by kind."""
+    found: dict[str, list[Period]] = {}
+    for kind, count in RECENT.items():
+        period = containing(today, kind, rule=rule)
+        found[kind] = [period]
+        while len(found[kind]) < count:
+            found[kind].append(found[kind][-1].previous())
+    return found

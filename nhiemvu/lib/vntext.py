@@ -34,3 +34,19 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _FOLD_SPACES.sub(" ", stripped.casefold()).strip()
+
+
+def office_title(text: str) -> str:
+    """A title as Decree 30 writes it in running text: "PHÓ CHỦ TỊCH" → "Phó Chủ tịch",
+    "GIÁM ĐỐC" → "Giám đốc", "CHÁNH VĂN PHÒNG" → "Chánh Văn phòng" (the title and, after
+    "Phó"/"Chánh", the office it heads start with a capital; nothing else does)."""
+    words = clean_line(text).lower().split()
+    if not words:
+        return ""
+    capital = {0}
+    if words[0] in ("phó", "chánh") and len(words) > 1:
+        capital.add(1)
+    return " ".join(
+        word[:1].upper() + word[1:] if index in capital else word
+        for index, word in enumerate(words)
+    )

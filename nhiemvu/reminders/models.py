@@ -24,6 +24,14 @@ class RuleCode(models.TextChoices):
     DAILY_DIGEST = "daily_digest", _("Daily digest for the office")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly digest for heads and leaders")
     SCHEDULED_REPORT = "scheduled_report", _("Periodic report ready")
+    # What happened to a task (reminders/events.py), told as it happens.
+    EVENT_ASSIGNED = "ev_assigned", _("A task assigned to my agency")
+    EVENT_RETURNED = "ev_returned", _("A report of my agency returned for rework")
+    EVENT_CONFIRMED = "ev_confirmed", _("A completion of my agency confirmed")
+    EVENT_EXTENSION = "ev_extension", _("Extension requests and decisions")
+    EVENT_REASSIGNED = "ev_reassigned", _("A task reassigned or transferred")
+    EVENT_COMMENT = "ev_comment", _("A comment on a task")
+    EVENT_REFUSED = "ev_refused", _("A task refused by an agency")
 
 
 # Defaults of issue 5: before the deadline 7, 3 and 1 working days; every 3 working days while

@@ -38,6 +38,9 @@ class Due:
     url: str = ""
     task_id: int | None = None
     org_id: int | None = None
+    # A reminder leaves an entry on the task's timeline; an event's notice does not (the event
+    # is already there).
+    on_timeline: bool = field(default=True, compare=False)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -56,7 +59,7 @@ def rules() -> dict[str, list[int]]:
     return found
 
 
-def _agency_people(org_ids: set[int], roles: tuple[str, ...]) -> dict[int, tuple[int, ...]]:
+def agency_people(org_ids: set[int], roles: tuple[str, ...]) -> dict[int, tuple[int, ...]]:
     people: dict[int, list[int]] = defaultdict(list)
     for org_id, user_id in (
         Membership.objects.filter(org_id__in=org_ids, role__in=roles, user__is_active=True)
@@ -68,7 +71,7 @@ def _agency_people(org_ids: set[int], roles: tuple[str, ...]) -> dict[int, tuple
     return {org: tuple(users) for org, users in people.items()}
 
 
-def _role_people(*roles: str) -> tuple[int, ...]:
+def role_people(*roles: str) -> tuple[int, ...]:
     return tuple(
         Membership.objects.filter(role__in=roles, user__is_active=True)
         .values_list("user_id", flat=True)
@@ -77,7 +80,7 @@ def _role_people(*roles: str) -> tuple[int, ...]:
     )
 
 
-def _task_url(code: str) -> str:
+def task_url(code: str) -> str:
     return reverse("task_detail", args=[code])
 
 
@@ -101,8 +104,8 @@ class Planner:
         office: bool = False,
     ) -> None:
         rows = list(qs.values_list("id", "code", "lead_id", "summary", "deadline"))
-        people = _agency_people({r[2] for r in rows}, roles) if not office else {}
-        office_people = _role_people(Role.OFFICE) if office else ()
+        people = agency_people({r[2] for r in rows}, roles) if not office else {}
+        office_people = role_people(Role.OFFICE) if office else ()
         for task_id, code, lead_id, summary, deadline in rows:
             recipients = office_people if office else people.get(lead_id, ())
             when = f" ({deadline:%d/%m/%Y})" if deadline else ""
@@ -114,7 +117,7 @@ class Planner:
                     recipients,
                     f"{title}{when}: {summary[:200]}",
                     summary,
-                    _task_url(code),
+                    task_url(code),
                     task_id=task_id,
                     org_id=lead_id,
                 )
@@ -223,7 +226,7 @@ class Planner:
             return
         qs = no_deadline.filter(assigned_on__in=list(due_on))
         rows = list(qs.values_list("id", "code", "lead_id", "summary", "assigned_on"))
-        people = _agency_people({r[2] for r in rows}, (Role.OFFICER, Role.HEAD))
+        people = agency_people({r[2] for r in rows}, (Role.OFFICER, Role.HEAD))
         for task_id, code, lead_id, summary, assigned in rows:
             cycle = due_on[assigned]
             self.out.append(
@@ -238,7 +241,7 @@ class Planner:
                     )
                     % {"months": months, "cycle": cycle, "summary": summary[:200]},
                     _("Please update the progress or propose a completion date."),
-                    _task_url(code),
+                    task_url(code),
                     task_id=task_id,
                     org_id=lead_id,
                 )
@@ -265,7 +268,7 @@ class Planner:
         counts: dict[int, int] = defaultdict(int)
         for lead_id in open_tasks.values_list("lead_id", flat=True).order_by():
             counts[lead_id] += 1
-        people = _agency_people(set(counts), (Role.OFFICER, Role.HEAD))
+        people = agency_people(set(counts), (Role.OFFICER, Role.HEAD))
         codes = dict(Organisation.objects.filter(id__in=counts).values_list("id", "code"))
         for org_id, n in sorted(counts.items()):
             self.out.append(
@@ -285,7 +288,7 @@ class Planner:
 
     def _digests(self) -> None:
         if RuleCode.DAILY_DIGEST in self.rules:
-            for user_id in _role_people(Role.OFFICE, Role.WORKING_GROUP):
+            for user_id in role_people(Role.OFFICE, Role.WORKING_GROUP):
                 self.out.append(
                     Due(
                         RuleCode.DAILY_DIGEST,
@@ -301,7 +304,7 @@ class Planner:
             RuleCode.WEEKLY_DIGEST in self.rules
             and self.cal.next_working_day(week_start) == self.today
         ):
-            for user_id in _role_people(Role.HEAD, Role.LEADER):
+            for user_id in role_people(Role.HEAD, Role.LEADER):
                 self.out.append(
                     Due(
                         RuleCode.WEEKLY_DIGEST,

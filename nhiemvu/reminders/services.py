@@ -109,7 +109,7 @@ def deliver(due: Due, now: dt.datetime) -> bool:
                         created_at=now,
                         next_attempt_at=now,
                     )
-            if due.task_id:
+            if due.task_id and due.on_timeline:
                 task = Assignment.objects.get(pk=due.task_id)
                 reminder_noted(
                     task=task,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from nhiemvu.accounts.models import User
 from nhiemvu.assignments import status
-from nhiemvu.assignments.forms import DATE_FORMATS, DATE_WIDGET, StyledForm
+from nhiemvu.assignments.forms import DATE_FORMATS, DATE_WIDGET, StyledForm, VnDateField
 from nhiemvu.assignments.models import Assignment
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.models import Organisation
@@ -70,7 +70,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
 
 class RegisterLetterForm(StyledForm):
     ref = forms.CharField(label=gettext_lazy("Number and symbol"), max_length=80)
-    doc_date = forms.DateField(
+    doc_date = VnDateField(
         label=gettext_lazy("Document date"), widget=DATE_WIDGET, input_formats=DATE_FORMATS
     )
 

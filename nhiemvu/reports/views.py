@@ -15,7 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from nhiemvu.assignments.forms import DATE_FORMATS, DATE_WIDGET, StyledForm
+from nhiemvu.assignments.forms import DATE_FORMATS, DATE_WIDGET, StyledForm, VnDateField
 from nhiemvu.conf import setting
 from nhiemvu.lib import periods, workdays
 from nhiemvu.lib.codes import new_code
@@ -27,9 +27,9 @@ from nhiemvu.reports.models import GeneratedReport
 
 
 class ReportForm(StyledForm):
-    period = forms.CharField(
-        label=_("Period"), max_length=30, help_text=_("2026-03, 2026-Q1, 2026-H1, 2026")
-    )
+    # Chosen from a list ("Quý IV năm 2026"); any period key ("2019-Q2", a date range) is still
+    # understood in the address, as the API takes it.
+    period = forms.CharField(label=_("Period"), max_length=30, widget=forms.Select)
     rule = forms.ChoiceField(
         label=_("Period rule"),
         required=False,
@@ -49,13 +49,35 @@ class ReportForm(StyledForm):
         queryset=Membership.objects.none(),
         empty_label=_("All leaders"),
     )
-    as_of = forms.DateField(
+    as_of = VnDateField(
         label=_("Status as of"), required=False, widget=DATE_WIDGET, input_formats=DATE_FORMATS
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from django.contrib.auth import get_user_model
+
+        rule = self.data.get("rule") or setting("PERIOD_RULE")
+        if rule not in (periods.DECREE_09, periods.CALENDAR):
+            rule = periods.DECREE_09
+        groups = {
+            "month": _("Months"),
+            "quarter": _("Quarters"),
+            "half": _("Half-years"),
+            "year": _("Years"),
+        }
+        recent = periods.recent(workdays.today(), rule=rule)
+        choices: list[Any] = [
+            (groups[kind], [(p.key, p.label) for p in found]) for kind, found in recent.items()
+        ]
+        known = {p.key for found in recent.values() for p in found}
+        typed = self.data.get("period")
+        if typed and typed not in known:
+            try:
+                choices.insert(0, (typed, periods.parse(typed, rule=rule).label))
+            except periods.PeriodError:
+                choices.insert(0, (typed, typed))
+        self.fields["period"].widget.choices = choices
 
         self.fields["leader"].queryset = (  # type: ignore[attr-defined]
             get_user_model().objects.filter(memberships__role=Role.LEADER).distinct()

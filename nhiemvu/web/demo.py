@@ -24,6 +24,7 @@ from nhiemvu.lib import docref, workdays
 from nhiemvu.orgs import services as orgs
 from nhiemvu.orgs.models import Organisation, OrgKind, Role
 from nhiemvu.orgs.selectors import resolve_group
+from nhiemvu.reminders import events
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEMO_PASSWORD = "demo@2026"
@@ -495,8 +496,11 @@ def _play(task: Assignment, demo: Demo, roll: float, span: int, rng: random.Rand
 
 def load(*, documents: int = 70) -> dict[str, int]:
     demo = load_reference()
-    load_founding_letter(demo)
-    load_year_of_tasks(demo, documents=documents)
+    # A replayed year: nobody is told today of what "happened" months ago (the bell and the
+    # outbox start empty; the scheduler's reminders fill them as for a real province).
+    with events.muted():
+        load_founding_letter(demo)
+        load_year_of_tasks(demo, documents=documents)
     return {
         "organisations": Organisation.objects.count(),
         "documents": Directive.objects.count(),

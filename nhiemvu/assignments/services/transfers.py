@@ -21,6 +21,7 @@ from nhiemvu.assignments.services.common import (
     _deny,
     _event,
 )
+from nhiemvu.assignments.signals import task_event
 from nhiemvu.audit.services import record
 from nhiemvu.orgs.models import Organisation
 from nhiemvu.orgs.rules import scope_of
@@ -48,7 +49,7 @@ def organisation_transfer_tasks(*, actor: Any, org: Organisation) -> int:
         task.lead = successor
         task.save(update_fields=["lead", "updated_at"])
         Coordination.objects.filter(assignment=task, org=successor).delete()
-        _event(
+        entry = _event(
             task,
             actor=actor,
             kind=EventKind.TRANSFERRED,
@@ -56,6 +57,8 @@ def organisation_transfer_tasks(*, actor: Any, org: Organisation) -> int:
             data={"from": org.code, "to": successor.code},
             actor_org=actor_org,
         )
+        # Told like any other step (webhooks, the agencies' notifications), in this transaction.
+        task_event.send(sender=Assignment, task=task, kind=EventKind.TRANSFERRED, event=entry)
         moved += 1
     coordinations = (
         Coordination.objects.filter(

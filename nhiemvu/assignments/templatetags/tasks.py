@@ -6,6 +6,7 @@ from django import template
 
 from nhiemvu.assignments import workflow
 from nhiemvu.assignments.status import LABEL_COLOURS, LABEL_NAMES, TIMING_NAMES
+from nhiemvu.lib.vntext import fold
 
 register = template.Library()
 
@@ -36,3 +37,16 @@ def allows(task: Any, step: str) -> bool:
     """Whether the workflow allows this step in the task's state ({% if t|allows:"complete" %}):
     the home pages' one-click buttons ask the same table as the task page and the services."""
     return workflow.allowed_in(step, task)
+
+
+@register.filter
+def deliverable_line(task: Any) -> str:
+    """The work product once: "Báo cáo kết quả", not "Báo cáo: Báo cáo kết quả" (the text
+    already names its kind), else "Kế hoạch: triển khai …"; "—" when none is required."""
+    kind = str(task.get_deliverable_kind_display()) if task.deliverable_kind else ""
+    text = (task.deliverable_text or "").strip()
+    if not text:
+        return kind or "—"
+    if not kind or fold(text).startswith(fold(kind.split(" (")[0])):
+        return text
+    return f"{kind}: {text}"

@@ -120,7 +120,7 @@ class HomePerRoleTest(BaseTestCase):
         self.login(self.p.coord_officer)
         coordinator = self.client.get(reverse("home"))
         self.assertContains(coordinator, 'id="coordinated"')
-        self.assertEqual([t.pk for t in coordinator.context["coordinated"]], [self.task.pk])
+        self.assertEqual([t.pk for t in coordinator.context["coordinated"].rows], [self.task.pk])
         self.login(self.p.lead_officer)
         self.assertNotContains(self.client.get(reverse("home")), 'id="coordinated"')
 

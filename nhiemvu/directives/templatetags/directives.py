@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.translation import gettext_lazy as _
 
@@ -30,3 +32,23 @@ def date_dmy(value: object) -> str:
     """A date as d/m/Y, or the value as the person typed it (a refused save shows it back)."""
     strftime = getattr(value, "strftime", None)
     return strftime("%d/%m/%Y") if strftime else str(value or "")
+
+
+@register.filter
+def signature_lines(directive: Any) -> list[str]:
+    """The signature block as Decree 30 writes it: "KT. CHỦ TỊCH" over "PHÓ CHỦ TỊCH",
+    "TM. ỦY BAN NHÂN DÂN" over "CHỦ TỊCH", then the signer's name."""
+    title = (directive.signer_title or "").strip()
+    authority = directive.authority
+    lines: list[str] = []
+    if authority == "KT" and title.lower().startswith("phó "):
+        lines = [f"KT. {title[4:].upper()}", title.upper()]
+    elif authority == "TM":
+        lines = ["TM. ỦY BAN NHÂN DÂN", title.upper()] if title else ["TM. ỦY BAN NHÂN DÂN"]
+    elif authority:
+        lines = [f"{authority}. {title.upper()}".strip()]
+    elif title:
+        lines = [title.upper()]
+    if directive.signer_name:
+        lines.append(directive.signer_name)
+    return [line for line in lines if line]

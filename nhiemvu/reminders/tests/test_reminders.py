@@ -35,7 +35,13 @@ def task_with(p: Province, ref: str, doc_date: dt.date, **spec: Any) -> Assignme
             doc_date=doc_date,
             tasks=[tasks.TaskSpec(content=f"Nhiệm vụ {ref}", lead=p.agency_a, **spec)],
         )
+    # These tests are about the scheduler's reminders: the notices of the registration itself
+    # (reminders/events.py, tested in test_events.py) are set aside.
+    ReminderLog.objects.filter(rule__in=EVENT_RULES).delete()
     return Assignment.objects.get(directive=directive)
+
+
+EVENT_RULES = [rule for rule in RuleCode.values if rule.startswith("ev_")]
 
 
 def users_emails(p: Province) -> None:

@@ -6,6 +6,7 @@ In production each runs as its own service (gunicorn, `manage.py db_worker`,
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -35,7 +36,12 @@ class Command(BaseCommand):
             commands["worker"] = [*manage, "db_worker"]
         if "scheduler" in available:
             commands["scheduler"] = [*manage, "scheduler", "--loop"]
-        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+        # E-mail links name the address the site is served on (unless SITE_URL says otherwise).
+        env = dict(os.environ)
+        if not env.get("SITE_URL"):
+            shown_host = "127.0.0.1" if options["host"] in ("0.0.0.0", "::") else options["host"]
+            env["SITE_URL"] = f"http://{shown_host}:{options['port']}"
+        processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
         self.stdout.write(self.style.SUCCESS(f"\nnhiemvu: http://{address}/"))
         self.stdout.write(
             f"Running: {', '.join(processes)}. Demo logins (password {DEMO_PASSWORD}):"

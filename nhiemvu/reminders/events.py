@@ -1,0 +1,174 @@
+"""Telling people what happened to a task: assigned, returned (with the reason), confirmed,
+an extension requested, advised or decided, reassigned or transferred, commented on, refused.
+
+Connected to ``assignments.signals.task_event``, which every lifecycle step sends inside its
+own transaction: the notification (the bell, and an e-mail through the outbox unless the person
+chose the digest for that kind) is written in the same transaction as the change, so a change
+that is rolled back tells no one. Each is keyed by the timeline entry that caused it
+(``ReminderLog.key`` is unique), so a retry or a second delivery never tells anyone twice. The
+person who acted is not told of their own action.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from nhiemvu.assignments.models import (
+    Assignment,
+    AssignmentEvent,
+    EventKind,
+    Extension,
+    ExtensionStatus,
+)
+from nhiemvu.orgs.models import Membership, Organisation, Role
+from nhiemvu.reminders.models import RuleCode
+from nhiemvu.reminders.schedule import Due, agency_people, role_people, task_url
+
+AGENCY_ROLES = (Role.OFFICER, Role.HEAD)
+
+_muted: ContextVar[bool] = ContextVar("nhiemvu_events_muted", default=False)
+
+
+@contextlib.contextmanager
+def muted() -> Iterator[None]:
+    """No notices while a history is replayed (the demo province's past): nobody is to be told
+    today of what "happened" months ago."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+# The timeline entries that tell someone, and the kind (a RuleCode, for preferences) they are.
+RULE_OF_EVENT = {
+    EventKind.ASSIGNED: RuleCode.EVENT_ASSIGNED,
+    EventKind.REASSIGNED: RuleCode.EVENT_REASSIGNED,
+    EventKind.TRANSFERRED: RuleCode.EVENT_REASSIGNED,
+    EventKind.RETURNED: RuleCode.EVENT_RETURNED,
+    EventKind.CONFIRMED: RuleCode.EVENT_CONFIRMED,
+    EventKind.EXTENSION_REQUESTED: RuleCode.EVENT_EXTENSION,
+    EventKind.EXTENSION_ADVISED: RuleCode.EVENT_EXTENSION,
+    EventKind.EXTENSION_APPROVED: RuleCode.EVENT_EXTENSION,
+    EventKind.EXTENSION_DENIED: RuleCode.EVENT_EXTENSION,
+    EventKind.COMMENT: RuleCode.EVENT_COMMENT,
+    EventKind.REFUSED: RuleCode.EVENT_REFUSED,
+}
+
+
+def _agency(org_ids: Iterable[int]) -> set[int]:
+    people = agency_people(set(org_ids), AGENCY_ROLES)
+    return {user for users in people.values() for user in users}
+
+
+def _office() -> set[int]:
+    return set(role_people(Role.OFFICE))
+
+
+def _deciders(task: Assignment) -> set[int]:
+    """Who decides an extension of this task: the leader who assigned it, else the Chairman."""
+    if task.assigned_by_id:
+        return {task.assigned_by_id}
+    return set(
+        Membership.objects.filter(
+            role=Role.LEADER, leader_title="chu_tich", user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _extension(event: AssignmentEvent) -> Extension | None:
+    code = (event.data or {}).get("extension")
+    return Extension.objects.filter(code=code).first() if code else None
+
+
+def _coordinators(task: Assignment) -> list[int]:
+    return list(task.coordinations.values_list("org_id", flat=True))
+
+
+def recipients_and_title(task: Assignment, event: AssignmentEvent) -> tuple[set[int], str]:
+    """Who is told of this timeline entry, and what the bell and the e-mail subject say."""
+    summary = task.summary[:150]
+    kind = event.kind
+    if kind == EventKind.ASSIGNED:
+        return _agency([task.lead_id, *_coordinators(task)]), _(
+            "New task for your agency: %(task)s"
+        ) % {"task": summary}
+    if kind in (EventKind.REASSIGNED, EventKind.TRANSFERRED):
+        data = event.data or {}
+        codes = [c for c in (data.get("from"), data.get("to")) if c]
+        orgs = Organisation.objects.filter(code__in=codes).values_list("id", flat=True)
+        return _agency(orgs), _("Task moved from %(old)s to %(new)s: %(task)s") % {
+            "old": data.get("from", ""),
+            "new": data.get("to", ""),
+            "task": summary,
+        }
+    if kind == EventKind.RETURNED:
+        return _agency([task.lead_id]), _("Your report was returned for rework: %(task)s") % {
+            "task": summary
+        }
+    if kind == EventKind.CONFIRMED:
+        return _agency([task.lead_id]), _("Completion confirmed: %(task)s") % {"task": summary}
+    if kind == EventKind.REFUSED:
+        return _office(), _("%(agency)s refused a task: %(task)s") % {
+            "agency": task.lead.name,
+            "task": summary,
+        }
+    if kind == EventKind.COMMENT:
+        return _agency([task.lead_id, *_coordinators(task)]) | _office(), _(
+            "New comment on: %(task)s"
+        ) % {"task": summary}
+    extension = _extension(event)
+    if kind == EventKind.EXTENSION_REQUESTED:
+        return _office() | _deciders(task), _("%(agency)s asks for an extension: %(task)s") % {
+            "agency": task.lead.name,
+            "task": summary,
+        }
+    if kind == EventKind.EXTENSION_ADVISED:
+        requester = {extension.requested_by_id} if extension else set()
+        return _deciders(task) | requester, _("The office advised on an extension: %(task)s") % {
+            "task": summary
+        }
+    if kind in (EventKind.EXTENSION_APPROVED, EventKind.EXTENSION_DENIED):
+        approved = extension is not None and extension.status == ExtensionStatus.APPROVED
+        title = (
+            _("Extension approved: %(task)s") if approved else _("Extension denied: %(task)s")
+        ) % {"task": summary}
+        return _agency([task.lead_id]) | _office(), title
+    return set(), ""
+
+
+def on_task_event(
+    sender: Any, *, task: Assignment, kind: str, event: AssignmentEvent, **kwargs: Any
+) -> None:
+    rule = RULE_OF_EVENT.get(kind)  # type: ignore[call-overload]
+    if rule is None or _muted.get():
+        return
+    from nhiemvu.reminders.services import deliver
+
+    with translation.override(settings.LANGUAGE_CODE):
+        people, title = recipients_and_title(task, event)
+        people.discard(event.actor_id)  # not told of one's own action
+        if not people:
+            return
+        deliver(
+            Due(
+                rule,
+                f"t{task.pk}",
+                f"e{event.pk}",
+                tuple(sorted(people)),
+                title,
+                event.text,
+                task_url(task.code),
+                task_id=task.pk,
+                org_id=task.lead_id,
+                on_timeline=False,
+            ),
+            event.at,
+        )
