@@ -18,7 +18,16 @@ document.addEventListener("DOMContentLoaded", () => {
     new Chart(top, {
       type: "bar",
       data: { labels: d.top.labels, datasets: [{ label: d.series.overdue, data: d.top.counts, backgroundColor: "#fd7e14" }] },
-      options: { ...common, indexAxis: "y" },
+      // Horizontal bars with the scales named outright: with only indexAxis, Chart.js 4.6 kept
+      // x as the category axis and drew every bar with zero length (an empty 0–1 chart).
+      options: {
+        ...common,
+        indexAxis: "y",
+        scales: {
+          x: { type: "linear", beginAtZero: true, ticks: { precision: 0 } },
+          y: { type: "category" },
+        },
+      },
     });
   }
   const trend = document.getElementById("chart-trend");
