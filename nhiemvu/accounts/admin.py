@@ -52,6 +52,8 @@ class ApiKeyAdmin(admin.ModelAdmin):
     list_display = ["name", "prefix", "org", "scope", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["scope", "revoked_at"]
     search_fields = ["name", "prefix", "org__name"]
+    # The searchable organisation box (Django admin's own, served from our static files).
+    autocomplete_fields = ["org"]
     actions = ["revoke"]
 
     def get_form(self, request: Any, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:

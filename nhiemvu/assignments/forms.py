@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.accounts.models import User
 from nhiemvu.assignments.models import DeliverableKind
 from nhiemvu.assignments.status import LABEL_ALIASES, LABEL_NAMES
+from nhiemvu.orgs import picker
 from nhiemvu.orgs.models import Organisation, Role
 
 
@@ -42,6 +44,18 @@ DATE_WIDGET = forms.DateInput(
     format="%d/%m/%Y",
 )
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+
+
+def org_picker(*, multiple: bool = False) -> forms.Select:
+    """The searchable organisation picker (static/js/orgpicker.js) on a select of codes."""
+    widget = forms.SelectMultiple if multiple else forms.Select
+    return widget(
+        attrs={
+            "data-org-picker": reverse_lazy("organisation_search"),
+            "data-placeholder": _("Type part of a name or an abbreviation (e.g. STC)"),
+            "data-remove-label": _("Remove"),
+        }
+    )
 
 
 class VnDateField(forms.DateField):
@@ -130,7 +144,10 @@ class CommentForm(StyledForm):
 
 class ReassignForm(StyledForm):
     lead = forms.ModelChoiceField(
-        label=_("New lead agency"), queryset=Organisation.objects.all(), to_field_name="code"
+        label=_("New lead agency"),
+        queryset=Organisation.objects.all(),
+        to_field_name="code",
+        widget=org_picker(),
     )
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False
@@ -144,7 +161,10 @@ class TaskFilterForm(StyledForm):
         required=False,
         choices=[("", _("All statuses")), *((k, v) for k, v in LABEL_NAMES.items())],
     )
-    org = forms.CharField(label=_("Organisation"), required=False, max_length=40)
+    # A code from the picker, or a name or abbreviation typed into the address ("Sở Tài chính").
+    org = forms.CharField(
+        label=_("Organisation"), required=False, max_length=100, widget=org_picker()
+    )
     role = forms.ChoiceField(
         label=_("As"),
         required=False,
@@ -197,6 +217,25 @@ class TaskFilterForm(StyledForm):
             .values_list("username", "full_name")
         )
         cast(forms.ChoiceField, self.fields["leader"]).choices = [("", _("Any leader")), *leaders]
+        # The organisation list is searched, not sent whole: only the chosen one is an option.
+        chosen = picker.find(str(self.data.get("org") or "")) if self.data else None
+        org_choices: list[tuple[str, str]] = [("", str(_("All organisations")))]
+        if chosen is not None:
+            org_choices.append((chosen.code, chosen.name))
+        cast(forms.Select, self.fields["org"].widget).choices = org_choices
+        self.fields["org"].widget.attrs.pop("maxlength", None)  # a select has no length
+
+    def clean_org(self) -> str:
+        typed = (self.cleaned_data.get("org") or "").strip()
+        if not typed:
+            return ""
+        found = picker.find(typed)
+        if found is None:
+            raise forms.ValidationError(
+                _("No organisation is called “%(name)s”: choose one from the list.")
+                % {"name": typed}
+            )
+        return found.code
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -7,7 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nhiemvu.assignments.forms import DATE_FORMATS, DATE_WIDGET, StyledForm, VnDateField
+from nhiemvu.assignments.forms import (
+    DATE_FORMATS,
+    DATE_WIDGET,
+    StyledForm,
+    VnDateField,
+    org_picker,
+)
 from nhiemvu.assignments.models import DeliverableKind, Recurrence
 from nhiemvu.directives.models import Authority, Urgency
 from nhiemvu.orgs.models import Organisation, Role
@@ -96,14 +102,14 @@ class TaskForm(StyledForm):
         queryset=Organisation.objects.all(),
         to_field_name="code",
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        widget=org_picker(multiple=True),
     )
     coordinators = forms.ModelMultipleChoiceField(
         label=_("Coordinating agencies"),
         queryset=Organisation.objects.all(),
         to_field_name="code",
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=org_picker(multiple=True),
     )
     deliverable_kind = forms.ChoiceField(
         label=_("Deliverable"), choices=DeliverableKind.choices, required=False

@@ -4,6 +4,7 @@ from django.urls import path
 
 from nhiemvu.assignments import views as task_views
 from nhiemvu.directives import views as directive_views
+from nhiemvu.orgs import views as org_views
 from nhiemvu.reminders import views as reminder_views
 from nhiemvu.reports import views as report_views
 from nhiemvu.web import views
@@ -11,6 +12,7 @@ from nhiemvu.web import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("co-quan/tim/", org_views.organisation_search, name="organisation_search"),
     path("co-quan/<slug:code>/", task_views.organisation_detail, name="organisation_detail"),
     path("nhiem-vu/", task_views.task_list, name="task_list"),
     path("nhiem-vu/xuat.csv", task_views.task_list_csv, name="task_list_csv"),
