@@ -6,8 +6,8 @@
 Fills the database once (bulk inserts through the ORM, so the same code serves both engines;
 about a minute), then requests each page through Django's test client — the whole server side:
 middleware, session, permissions, queries, template — and prints the median of 7 runs after
-one warm-up, the ratio to the 200 ms goal, the number of queries, the response size, and the
-process's peak memory. Exits non-zero when a page misses the goal.
+one warm-up, the ratio to the goal (200 ms a page, 50 ms a picker search), the number of
+queries, the response size, and the process's peak memory. Exits non-zero when one misses.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from bench.common import ensure_database, peak_mb  # noqa: E402
 
 GOAL_MS = 200.0
+PICKER_GOAL_MS = 50.0
 RUNS = 7
 PASSWORD = "bench-pages-2026"
 
@@ -212,7 +213,12 @@ def run() -> int:
         ("office", "task list, deep page (90 %)", f"/nhiem-vu/?after={deep}"),
         ("officer", "task list, agency", "/nhiem-vu/"),
         ("office", "task page (40 events)", "/nhiem-vu/t000000008/"),
+        ("officer", "agency home, other tasks p. 3", "/?trang=3"),
+        ("office", 'organisation picker: "tai chinh"', "/co-quan/tim/?q=tai+chinh"),
+        ("office", 'organisation picker: "STC"', "/co-quan/tim/?q=STC"),
     ]
+    # The picker answers each keystroke: its own, tighter goal (issue 14).
+    goals = {url: PICKER_GOAL_MS for _user, _label, url in pages if url.startswith("/co-quan/tim/")}
     engine = connection.vendor
     print(
         f"{engine}: {total:,} tasks; median of {RUNS} runs after a warm-up; goal {GOAL_MS:.0f} ms"
@@ -237,7 +243,7 @@ def run() -> int:
                 response = client.get(url)
                 times.append((time.perf_counter() - t0) * 1000)
         ms = statistics.median(times)
-        ratio = ms / GOAL_MS
+        ratio = ms / goals.get(url, GOAL_MS)
         failed += ratio > 1
         print(
             f"{label:34} {username:9} {ms:7.1f} {ratio:6.2f} {len(queries):7d} "

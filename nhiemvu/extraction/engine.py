@@ -305,6 +305,9 @@ _DANGLING = re.compile(
 )
 
 
+DANGLING_CHARS = 60
+
+
 def proposed_summary(action: str, deadline_text: str | None) -> str:
     """A task's one-line summary as proposed for review: the work, starting with a capital,
     without the deadline phrase (the deadline has its own field)."""
@@ -321,7 +324,9 @@ def proposed_summary(action: str, deadline_text: str | None) -> str:
                 if deadline_text.lower().startswith(tail.lower()):
                     text = " ".join(words[:-size])
                     break
-        text = _DANGLING.sub("", text).strip() or action.strip()
+        # Only the end can dangle: the pattern runs on the last words, so its cost is bounded.
+        head, tail = text[:-DANGLING_CHARS], text[-DANGLING_CHARS:]
+        text = (head + _DANGLING.sub("", tail)).strip() or action.strip()
     return text[:1].upper() + text[1:]
 
 

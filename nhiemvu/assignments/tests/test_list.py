@@ -113,7 +113,7 @@ class TaskListTest(BaseTestCase):
         self.assertContains(response, "“Thời hạn từ ngày” sau “Thời hạn đến ngày”")
         self.assertNotIn(self.task.code, codes_in(response.content.decode()))
         response = self.client.get(reverse("task_list"), {"deadline_from": "31/02/2026"})
-        self.assertContains(response, "Nhập một ngày hợp lệ")
+        self.assertContains(response, "dd/mm/yyyy (ví dụ 02/12/2026)")
 
     def test_htmx_gets_only_the_results(self) -> None:
         self.login(self.p.office)

@@ -117,7 +117,7 @@ class ImportTest(BaseTestCase):
         document.save(buffer)
         upload = SimpleUploadedFile("cv.docx", buffer.getvalue())
         response = self.read(file=upload, doc_date="2026-03-02")
-        self.assertContains(response, 'value="2026-03-20"')
+        self.assertContains(response, 'value="20/03/2026"')  # day first, as typed
         bad = self.read(file=SimpleUploadedFile("cv.pdf", b"%PDF-1.4 rubbish"))
         self.assertEqual(bad.status_code, 400)
         self.assertContains(bad, "hỏng", status_code=400)
