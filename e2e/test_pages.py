@@ -97,7 +97,7 @@ def test_main_pages_are_accessible_and_quiet(live_server: Any, page: Any) -> Non
 
 
 def test_the_phone_layout_is_accessible_too(browser: Any, live_server: Any) -> None:
-    one_task()
+    _p, task = one_task()
     context = browser.new_context(locale="vi-VN", viewport={"width": 375, "height": 740})
     phone = context.new_page()
     phone.console_errors = []
@@ -113,6 +113,17 @@ def test_the_phone_layout_is_accessible_too(browser: Any, live_server: Any) -> N
         box = card.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, (path, box)
         assert card.locator("td[data-label]").count() >= 4
+    # Every main page an agency uses: accessible (axe) and no wider than the phone.
+    for path in (
+        f"/nhiem-vu/{task.code}/",
+        f"/van-ban/{task.directive.code}/",
+        "/bao-cao/",
+        "/thong-bao/",
+        "/mat-khau/",
+    ):
+        visit(phone, f"{live_server.url}{path}")
+        width = phone.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 375, (path, width)
     # The one-click "report completion" button is reachable without scrolling sideways.
     visit(phone, f"{live_server.url}/")
     button = phone.locator("a[href*='thao-tac=complete']").first

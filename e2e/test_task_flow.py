@@ -24,6 +24,15 @@ def login(page: Any, base: str, username: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
+def pick_organisation(page: Any, select_id: str, typed: str, name: str) -> None:
+    """Choose an organisation in the searchable picker as a person does: type, then Enter."""
+    box = page.locator(f"#{select_id}-search")
+    box.fill(typed)
+    page.locator(f"#{select_id} ~ .org-picker [role=option]", has_text=name).first.wait_for()
+    box.press("Enter")
+    assert name in page.locator(f"#{select_id} ~ .org-picker .org-picker-chips").inner_text()
+
+
 def one_task() -> tuple[Province, Assignment]:
     """Agency A leads one task with a deliverable, due in three weeks; B coordinates."""
     p = Province()
@@ -73,12 +82,12 @@ def test_register_by_hand_report_return_report_confirm(live_server: Any, page: A
     page.fill("#id_subject", "Về việc rà soát thủ tục hành chính")
     page.select_option("#id_assigned_by", label=p.chairman.display_name)
     page.fill("#id_task-0-content", "Sở Khoa học và Công nghệ báo cáo kết quả rà soát")
-    page.select_option("#id_task-0-leads", p.agency_a.code)
+    pick_organisation(page, "id_task-0-leads", "KH&CN", p.agency_a.name)
     page.select_option("#id_task-0-deliverable_kind", "bao_cao")
     page.fill("#id_task-0-deadline", (today + dt.timedelta(days=21)).isoformat())
     page.click(".js-add-task")
     page.fill("#id_task-1-content", "Sở Tài chính bố trí kinh phí rà soát")
-    page.select_option("#id_task-1-leads", p.agency_b.code)
+    pick_organisation(page, "id_task-1-leads", "tai chinh", p.agency_b.name)
     page.fill("#id_task-1-deadline", (today - dt.timedelta(days=2)).isoformat())
     page.click("#save-document")
     page.wait_for_url(f"{base}/van-ban/**")

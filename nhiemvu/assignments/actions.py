@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -28,7 +27,7 @@ class Action:
     """A button on the task page: who may see it, its form, and the service it calls."""
 
     label: Any
-    form: type[forms.Form]
+    form: type[f.StyledForm]
     run: Callable[[Any, Assignment, dict[str, Any], HttpRequest], object]
     danger: bool = False
 
@@ -146,6 +145,25 @@ ACTIONS: dict[str, Action] = {
         f.ReassignForm,
         lambda actor, task, data, request: services.assignment_reassign(
             actor=actor, task=task, lead=data["lead"], reason=data["reason"]
+        ),
+    ),
+    "delegate": Action(
+        gettext_lazy("Pass on inside the agency"),
+        f.DelegateForm,
+        lambda actor, task, data, request: services.assignment_delegate(
+            actor=actor,
+            task=task,
+            assignee=data["assignee"],
+            internal_deadline=data["internal_deadline"],
+            division=data["division"],
+            note=data["note"],
+        ),
+    ),
+    "report_inside": Action(
+        gettext_lazy("Report to the head"),
+        f.InternalReportForm,
+        lambda actor, task, data, request: services.delegation_report(
+            actor=actor, task=task, text=data["text"], percent=data["percent"]
         ),
     ),
     "comment": Action(

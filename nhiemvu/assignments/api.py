@@ -182,7 +182,7 @@ def _act(request: HttpRequest, code: str, name: str, data: dict[str, Any]) -> di
     action = ACTIONS[name]
     if not permitted(name, request.user, task):
         raise PermissionDenied
-    form = action.form({k: ("" if v is None else v) for k, v in data.items()})
+    form = action.form({k: ("" if v is None else v) for k, v in data.items()}, task=task)
     if not form.is_valid():
         raise DjangoValidationError({k: list(v) for k, v in form.errors.items()})
     action.run(request.user, task, form.cleaned_data, request)
@@ -240,6 +240,10 @@ _route("extend", s.ExtensionIn, "Ask for a later deadline (lead agency)")
 _route("confirm", s.Note, "Confirm the reported completion (office, working group)")
 _route("return", s.Reason, "Return the report for rework (office, working group)")
 _route("comment", s.Comment, "Comment on the task")
+_route("delegate", s.Delegate, "Pass the task on inside the lead agency (its head)")
+_route(
+    "report_inside", s.InternalReport, "Report to the agency's head (the person it was passed to)"
+)
 _route("pause", s.Reason, "Pause the task (office)")
 _route("resume", s.Note, "Resume a paused task (office)")
 _route("reassign", s.Reassign, "Give the task to another lead agency (office)")

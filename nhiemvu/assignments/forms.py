@@ -16,7 +16,8 @@ from nhiemvu.orgs.models import Organisation, Role
 class StyledForm(forms.Form):
     """Bootstrap classes on every widget, so templates can render fields plainly."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, task: Any = None, **kwargs: Any) -> None:
+        # ``task``: the task an action form is for (forms that list its agency's people).
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
@@ -88,6 +89,49 @@ class ProgressForm(StyledForm):
         label=_("Percent done"), min_value=0, max_value=100, required=False
     )
     file = forms.FileField(label=_("Attachment (PDF, DOCX)"), required=False)
+
+
+class DelegateForm(StyledForm):
+    """The head passes the task on to one of the agency's people."""
+
+    assignee = forms.ChoiceField(label=_("Pass to"))
+    division = forms.CharField(label=_("Division"), max_length=200, required=False)
+    internal_deadline = VnDateField(
+        label=_("Internal deadline"),
+        required=False,
+        help_text=_("Seen inside the agency only; the province's deadline does not change."),
+    )
+    note = forms.CharField(
+        label=_("Instructions"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args: Any, task: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = (
+            User.objects.filter(
+                memberships__org_id=getattr(task, "lead_id", None),
+                memberships__role__in=[Role.OFFICER, Role.HEAD],
+                is_active=True,
+            )
+            .distinct()
+            .order_by("full_name", "username")
+        )
+        self.people = {person.username: person for person in people}
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [
+            (person.username, person.display_name) for person in people
+        ]
+
+    def clean_assignee(self) -> Any:
+        return self.people[self.cleaned_data["assignee"]]
+
+
+class InternalReportForm(StyledForm):
+    text = forms.CharField(
+        label=_("Report to the head"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000
+    )
+    percent = forms.IntegerField(
+        label=_("Percent done"), min_value=0, max_value=100, required=False
+    )
 
 
 class CompletionForm(StyledForm):

@@ -380,3 +380,58 @@ class AssignmentAttachment(StoredFile):
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+
+
+class Delegation(models.Model):
+    """Inside the lead agency: its head passes the task to one of its people (a division's
+    officer), with an internal deadline before the province's. The agency sees it; the province
+    does not: the task's status, reports and timeline never read it, and the agency still
+    reports to the province through its lead (DOMAIN.md §3)."""
+
+    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="delegations")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="delegated_tasks",
+        verbose_name=_("assigned to"),
+    )
+    division = models.CharField(_("division"), max_length=200, blank=True)
+    internal_deadline = models.DateField(_("internal deadline"), null=True, blank=True)
+    note = models.TextField(_("instructions"), blank=True)
+    delegated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    delegated_at = models.DateTimeField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("internal assignment")
+        verbose_name_plural = _("internal assignments")
+        ordering = ["-delegated_at", "-id"]
+        constraints = [
+            # One person holds the task inside the agency at a time; a new one replaces it.
+            models.UniqueConstraint(
+                fields=["assignment"], condition=Q(active=True), name="one_active_delegation"
+            )
+        ]
+        # Read by the officer's home: "assigned to me inside the agency".
+        indexes = [models.Index(fields=["assignee", "active"], name="delegation_assignee")]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} → {self.assignee_id}"
+
+
+class InternalReport(models.Model):
+    """What the officer reports to the head about a passed-on task (inside the agency only)."""
+
+    delegation = models.ForeignKey(Delegation, models.CASCADE, related_name="reports")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    text = models.TextField(_("report"))
+    percent = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("internal report")
+        verbose_name_plural = _("internal reports")
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -11,7 +11,7 @@ from typing import Any
 import rules
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from nhiemvu.assignments.models import Assignment, Coordination
+from nhiemvu.assignments.models import Assignment, Coordination, Delegation
 from nhiemvu.orgs.rules import scope_of
 
 # --- view: province roles see everything; agencies what they lead or coordinate -------------
@@ -104,6 +104,44 @@ def extension_decidable(user: Any, qs: QuerySet[Assignment] | None = None) -> Qu
     return qs.filter(Q(assigned_by__isnull=True) | Q(assigned_by=user.pk))
 
 
+# --- inside the lead agency: its head passes the task on; the one it was passed to reports ---
+
+
+@rules.predicate
+def can_delegate(user: Any, task: Assignment) -> bool:
+    return task.lead_id in scope_of(user).head_org_ids
+
+
+def delegable(user: Any, qs: QuerySet[Assignment] | None = None) -> QuerySet[Assignment]:
+    qs = Assignment.objects.all() if qs is None else qs
+    return qs.filter(lead_id__in=scope_of(user).head_org_ids)
+
+
+@rules.predicate
+def holds_delegation(user: Any, task: Assignment) -> bool:
+    """The person the agency's head passed the task to (and the lead agency still leads it)."""
+    if task.lead_id not in scope_of(user).lead_org_ids:
+        return False
+    return Delegation.objects.filter(assignment=task, assignee=user.pk, active=True).exists()
+
+
+def delegated_to(user: Any, qs: QuerySet[Assignment] | None = None) -> QuerySet[Assignment]:
+    qs = Assignment.objects.all() if qs is None else qs
+    held = Delegation.objects.filter(assignment=OuterRef("pk"), assignee=user.pk, active=True)
+    return qs.filter(lead_id__in=scope_of(user).lead_org_ids).filter(Exists(held))
+
+
+@rules.predicate
+def sees_inside(user: Any, task: Assignment) -> bool:
+    """What happens inside the lead agency is the agency's: its officers and head see it."""
+    return task.lead_id in scope_of(user).lead_org_ids
+
+
+def inside_visible(user: Any, qs: QuerySet[Assignment] | None = None) -> QuerySet[Assignment]:
+    qs = Assignment.objects.all() if qs is None else qs
+    return qs.filter(lead_id__in=scope_of(user).lead_org_ids)
+
+
 # --- comment: everyone who sees the task, except read-only viewers --------------------------
 
 
@@ -143,4 +181,7 @@ PAIRS = {
     "manage": (can_manage, manageable),
     "decide_extension": (can_decide_extension, extension_decidable),
     "comment": (can_comment, commentable),
+    "delegate": (can_delegate, delegable),
+    "hold_delegation": (holds_delegation, delegated_to),
+    "see_inside": (sees_inside, inside_visible),
 }

@@ -157,3 +157,17 @@ class Comment(Schema):
 class Reassign(Schema):
     lead: Code = Field(description="the new lead organisation's code")
     reason: Clean = Field(default="", max_length=5000)
+
+
+class Delegate(Schema):
+    assignee: Code = Field(description="user name of a person of the lead agency")
+    division: Clean = Field(default="", max_length=200)
+    internal_deadline: IsoDate | None = Field(
+        default=None, description="inside the agency only; on or before the task's deadline"
+    )
+    note: Clean = Field(default="", max_length=20000)
+
+
+class InternalReport(Schema):
+    text: Clean = Field(max_length=20000)
+    percent: Percent = None

@@ -133,6 +133,21 @@ def files_of(task: Assignment) -> list[dict[str, Any]]:
     return files
 
 
+def inside_of(user: Any, task: Assignment) -> dict[str, Any] | None:
+    """What happened to the task inside its lead agency, for that agency's people only (the
+    province never reads it): who holds it now, the internal deadline, the reports to the head,
+    and earlier hand-overs."""
+    if not perms.sees_inside(user, task):
+        return None
+    handovers = list(task.delegations.select_related("assignee", "delegated_by"))
+    current = next((d for d in handovers if d.active), None)
+    return {
+        "current": current,
+        "reports": list(current.reports.select_related("author")) if current else [],
+        "earlier": [d for d in handovers if not d.active],
+    }
+
+
 def extensions_of(task: Assignment) -> QuerySet[Extension]:
     return task.extensions.select_related("requested_by", "decided_by", "advised_by")
 

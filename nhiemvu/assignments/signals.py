@@ -9,3 +9,8 @@ from django.dispatch import Signal
 
 # kwargs: task (Assignment), kind (EventKind value), event (AssignmentEvent)
 task_event = Signal()
+
+# Inside the lead agency (never on the task's timeline): kwargs task, delegation.
+task_delegated = Signal()
+# kwargs: task, delegation, report (an InternalReport).
+internal_reported = Signal()

@@ -70,8 +70,10 @@ def _detail_context(request: HttpRequest, task: Assignment) -> dict[str, Any]:
     user = request.user
     pending = pending_request(task)
     actions = offered(user, task, pending)
+    inside = selectors.inside_of(user, task)
     return {
         "task": task,
+        "inside": inside,
         "files": selectors.files_of(task),
         "directive_files": task.directive.attachments.order_by("id"),
         "events": selectors.timeline(task),
@@ -80,7 +82,7 @@ def _detail_context(request: HttpRequest, task: Assignment) -> dict[str, Any]:
         "pending_extension": pending,
         "actions": actions,
         "forms": {
-            name: a.form(initial={"extension": pending.code} if pending else None)
+            name: a.form(initial={"extension": pending.code} if pending else None, task=task)
             for name, a in actions.items()
         },
     }
@@ -113,7 +115,7 @@ def task_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
         raise Http404
     if not permitted(action, request.user, task):
         raise PermissionDenied
-    form = spec.form(request.POST, request.FILES)
+    form = spec.form(request.POST, request.FILES, task=task)
     if form.is_valid():
         try:
             spec.run(request.user, task, form.cleaned_data, request)

@@ -79,7 +79,7 @@ class Transition:
     name: str
     states: frozenset[str]
     may: Permission
-    event: str
+    event: str  # the timeline entry; "" for steps inside the agency (not on the timeline)
     audit: str
     denied: Promise  # why the actor may not
     wrong_state: Promise  # why not in this state
@@ -246,6 +246,24 @@ TRANSITIONS: dict[str, Transition] = {
             target=WorkState.OPEN,
             denied=_("Only the Provincial Office reassigns tasks."),
             wrong_state=_("Only an open, refused or returned task can be reassigned."),
+        ),
+        Transition(
+            "delegate",
+            IN_PROGRESS,
+            _task_only(perms.can_delegate),
+            "",  # inside the agency: no entry on the task's timeline, which the province reads
+            "assignment.delegate",
+            denied=_("Only the head of the lead agency passes the task on inside the agency."),
+            wrong_state=_("Only a task in progress can be passed on."),
+        ),
+        Transition(
+            "report_inside",
+            IN_PROGRESS,
+            _task_only(perms.holds_delegation),
+            "",
+            "assignment.report_inside",
+            denied=_("Only the person the task was passed to reports on it inside the agency."),
+            wrong_state=_("Only a task in progress can be reported on."),
         ),
         Transition(
             "comment",

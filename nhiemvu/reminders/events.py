@@ -172,3 +172,59 @@ def on_task_event(
             ),
             event.at,
         )
+
+
+def on_task_delegated(sender: Any, *, task: Assignment, delegation: Any, **kwargs: Any) -> None:
+    """The agency's head passed the task on: the person it was passed to is told (inside the
+    agency only: the notice names the internal deadline)."""
+    if _muted.get() or delegation.assignee_id == delegation.delegated_by_id:
+        return
+    from nhiemvu.reminders.services import deliver
+
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("A task passed on to you: %(task)s") % {"task": task.summary[:150]}
+        if delegation.internal_deadline:
+            title += " — " + _("internal deadline %(date)s") % {
+                "date": f"{delegation.internal_deadline:%d/%m/%Y}"
+            }
+        deliver(
+            Due(
+                RuleCode.EVENT_INSIDE,
+                f"t{task.pk}",
+                f"d{delegation.pk}",
+                (delegation.assignee_id,),
+                title,
+                delegation.note,
+                task_url(task.code),
+                task_id=task.pk,
+                org_id=task.lead_id,
+                on_timeline=False,
+            ),
+            delegation.delegated_at,
+        )
+
+
+def on_internal_report(
+    sender: Any, *, task: Assignment, delegation: Any, report: Any, **kwargs: Any
+) -> None:
+    """The person the task was passed to reported: the head who passed it is told."""
+    if _muted.get() or report.author_id == delegation.delegated_by_id:
+        return
+    from nhiemvu.reminders.services import deliver
+
+    with translation.override(settings.LANGUAGE_CODE):
+        deliver(
+            Due(
+                RuleCode.EVENT_INSIDE,
+                f"t{task.pk}",
+                f"r{report.pk}",
+                (delegation.delegated_by_id,),
+                _("Report inside the agency on: %(task)s") % {"task": task.summary[:150]},
+                report.text,
+                task_url(task.code),
+                task_id=task.pk,
+                org_id=task.lead_id,
+                on_timeline=False,
+            ),
+            report.at,
+        )

@@ -32,6 +32,7 @@ class RuleCode(models.TextChoices):
     EVENT_REASSIGNED = "ev_reassigned", _("A task reassigned or transferred")
     EVENT_COMMENT = "ev_comment", _("A comment on a task")
     EVENT_REFUSED = "ev_refused", _("A task refused by an agency")
+    EVENT_INSIDE = "ev_inside", _("Inside my agency: tasks passed on to me, reports to me")
 
 
 # Defaults of issue 5: before the deadline 7, 3 and 1 working days; every 3 working days while

@@ -39,6 +39,8 @@ BODIES: dict[str, dict[str, str]] = {
     "resume": {"note": ""},
     "reassign": {"lead": "so-tc", "reason": ""},
     "comment": {"text": "Ý kiến"},
+    "delegate": {"assignee": "lead", "division": "", "internal_deadline": "", "note": ""},
+    "report_inside": {"text": "Đã xong", "percent": "10"},
 }
 
 
@@ -198,6 +200,8 @@ class ApiMatrixTest(TwoTasksTestCase):
             "pause": {"reason": "r"},
             "resume": {},
             "reassign": {"lead": "so-tc"},
+            "delegate": {"assignee": "lead"},
+            "report_inside": {"text": "t"},
         }
         cells = 0
         for label, key in self.keys.items():

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from nhiemvu.assignments import status
 from nhiemvu.assignments.models import Extension, ExtensionStatus, WorkState
@@ -54,6 +54,16 @@ def _page_number(value: str | int | None, pages: int) -> int:
     except (TypeError, ValueError):
         number = 1
     return min(max(number, 1), max(pages, 1))
+
+
+def passed_on_to(user: Any, tasks: QuerySet[Any]) -> list[Any]:
+    """Tasks the agency's head passed on to this person, with the internal deadline, soonest
+    first (inside the agency only)."""
+    held = tasks.filter(delegations__assignee=user, delegations__active=True).annotate(
+        internal_deadline=F("delegations__internal_deadline"),
+        division=F("delegations__division"),
+    )
+    return list(held.order_by(F("internal_deadline").asc(nulls_last=True), "id")[:SECTION_ROWS])
 
 
 def agency_home(

@@ -36,6 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
             home_selectors.agency_home(tasks, scope.lead_org_ids, request.GET.get("trang"))
         )
         context["quick"] = scope.lead_org_ids
+        context["passed_on"] = home_selectors.passed_on_to(request.user, tasks)
     else:
         # Filters on stored columns (status.label_q), not on the annotated label: index-backed.
         urgent = [Label.OVERDUE, Label.DUE_SOON, Label.RETURNED]

@@ -32,6 +32,8 @@ document.addEventListener("DOMContentLoaded", () => {
     if (list) list.insertAdjacentHTML("beforeend", html);
     else button.insertAdjacentHTML("beforebegin", html);
     total.value = String(index + 1);
+    // The new row's organisation pickers (static/js/orgpicker.js) enhance themselves.
+    document.dispatchEvent(new CustomEvent("nhiemvu:rows-added"));
   });
   // An unticked proposal is shown dimmed: what will not be registered is visible at a glance.
   for (const row of document.querySelectorAll(".proposal")) {

@@ -208,4 +208,6 @@
   document.addEventListener("DOMContentLoaded", () => enhanceAll(document));
   // htmx swaps (the review screen's rows, the task list's filters) bring new selects.
   document.addEventListener("htmx:afterSwap", (event) => enhanceAll(event.target));
+  // A row added on the page ("Add a task" on the review screen).
+  document.addEventListener("nhiemvu:rows-added", () => enhanceAll(document));
 })();

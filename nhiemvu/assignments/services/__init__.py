@@ -10,6 +10,7 @@ The package is split by workflow; callers import from here.
 """
 
 from nhiemvu.assignments.services.common import MAX_TEXT
+from nhiemvu.assignments.services.delegation import assignment_delegate, delegation_report
 from nhiemvu.assignments.services.extensions import (
     extension_advise,
     extension_decide,
@@ -42,6 +43,7 @@ __all__ = [
     "assignment_accept",
     "assignment_confirm",
     "assignment_create",
+    "assignment_delegate",
     "assignment_pause",
     "assignment_reassign",
     "assignment_refuse",
@@ -50,6 +52,7 @@ __all__ = [
     "assignment_resume",
     "assignment_return",
     "comment_add",
+    "delegation_report",
     "directive_register",
     "extension_advise",
     "extension_decide",

@@ -53,11 +53,14 @@ def assignment_accept(*, actor: Any, task: Assignment) -> Assignment:
     return task
 
 
-@transaction.atomic
-def assignment_refuse(*, actor: Any, task: Assignment, reason: str) -> Assignment:
-    """The lead agency says the task is not its own; the office then reassigns it."""
+def _change_state(
+    name: str, *, actor: Any, task: Assignment, reason: str, office: bool = False
+) -> Assignment:
+    """A step that only moves the work state, for a reason (refuse, pause): the table gives
+    the target, the timeline event and the audit action. The state left is kept on the event
+    (a paused task resumes to it)."""
     task = _locked(task)
-    step = workflow.check("refuse", actor, task)
+    step = workflow.check(name, actor, task)
     reason = _text(reason, field_name="reason", required=True, label=_("The reason"))
     before = task.state
     task.state = step.leads_to
@@ -69,10 +72,19 @@ def assignment_refuse(*, actor: Any, task: Assignment, reason: str) -> Assignmen
         action=step.audit,
         state_after=task.state,
         text=reason,
+        data={"resume_to": before},
         before={"state": before},
         after={"state": task.state, "reason": reason},
+        # The office acts for itself; an agency's step is signed by the lead agency.
+        actor_org=_actor_org(actor) if office else None,
     )
     return task
+
+
+@transaction.atomic
+def assignment_refuse(*, actor: Any, task: Assignment, reason: str) -> Assignment:
+    """The lead agency says the task is not its own; the office then reassigns it."""
+    return _change_state("refuse", actor=actor, task=task, reason=reason)
 
 
 @transaction.atomic
@@ -261,25 +273,7 @@ def assignment_return(*, actor: Any, task: Assignment, reason: str) -> Assignmen
 
 @transaction.atomic
 def assignment_pause(*, actor: Any, task: Assignment, reason: str) -> Assignment:
-    task = _locked(task)
-    step = workflow.check("pause", actor, task)
-    reason = _text(reason, field_name="reason", required=True, label=_("The reason"))
-    before = task.state
-    task.state = step.leads_to
-    task.save(update_fields=["state", "updated_at"])
-    _happened(
-        task,
-        actor=actor,
-        kind=step.event,
-        action=step.audit,
-        state_after=task.state,
-        text=reason,
-        data={"resume_to": before},
-        before={"state": before},
-        after={"state": task.state, "reason": reason},
-        actor_org=_actor_org(actor),
-    )
-    return task
+    return _change_state("pause", actor=actor, task=task, reason=reason, office=True)
 
 
 @transaction.atomic
