@@ -213,6 +213,31 @@ class Assignment(models.Model):
                 condition=Q(confirmed_on__isnull=False),
             ),
             models.Index(fields=["assigned_by", "state"], name="asg_leader_state"),
+            # The office inbox's lists, each read in its own order from a small partial index
+            # instead of a scan of every task (bench/pages.py "home (office inbox)"):
+            # reports awaiting confirmation, oldest first (status.label_q AWAITING);
+            models.Index(
+                fields=["completion_date", "id"],
+                name="asg_awaiting",
+                condition=Q(state="reported"),
+            ),
+            # tasks without deadline due their 3-monthly check (status.quarterly_check_q);
+            models.Index(
+                fields=["assigned_on", "id"],
+                name="asg_without_deadline",
+                condition=Q(state__in=["open", "returned"], deadline__isnull=True)
+                & ~Q(deadline_kind="recurring"),
+            ),
+            # deliverables without deadline (status.flagged_q).
+            models.Index(
+                fields=["id"],
+                name="asg_needs_deadline",
+                condition=Q(
+                    state__in=["open", "refused", "returned", "reported"], deadline__isnull=True
+                )
+                & ~Q(deliverable_kind="")
+                & ~Q(deadline_kind="recurring"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
