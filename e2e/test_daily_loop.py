@@ -89,3 +89,42 @@ def test_an_unknown_page_says_so_in_vietnamese_with_a_way_home(live_server: Any,
     assert "Không tìm thấy" in page.locator("main").inner_text()
     page.get_by_role("link", name="Về trang chủ").click()
     page.wait_for_url(f"{live_server.url}/")
+
+
+def test_the_agency_home_lists_its_work_in_the_order_it_acts(live_server: Any, page: Any) -> None:
+    p, task = one_task()
+    from nhiemvu.assignments.models import Assignment
+    from nhiemvu.assignments.services import TaskSpec, assignment_accept
+    from nhiemvu.test import register
+
+    today = workdays.today()
+    register(
+        p,
+        ref="66/UBND-KT",
+        doc_date=today - dt.timedelta(days=20),
+        tasks=[
+            TaskSpec(
+                content="Việc đã quá hạn", lead=p.agency_a, deadline=today - dt.timedelta(days=2)
+            )
+        ],
+    )
+    overdue = Assignment.objects.get(content="Việc đã quá hạn")
+    assignment_accept(actor=p.lead_officer, task=overdue)
+    login(page, live_server.url, "lead")
+    headings = [h.inner_text() for h in page.locator("main section h2").all()]
+    titles = [h.split(" ")[0] for h in headings]
+    assert titles[:5] == ["Nhiệm", "Thực", "Quá", "Sắp", "Các"], headings
+    # The new task (far from its deadline) is under "to accept", the overdue one under overdue.
+    assert task.summary[:20] in page.locator("#new").inner_text()
+    assert "Việc đã quá hạn" in page.locator("#overdue").inner_text()
+    assert page.locator("#new [data-count=new]").inner_text() == "1"
+
+
+def test_small_things_read_as_a_civil_servant_expects(live_server: Any, page: Any) -> None:
+    one_task()
+    login(page, live_server.url, "office")
+    page.goto(f"{live_server.url}/bao-cao/")
+    options = page.locator("select[name=period] option").all_inner_texts()
+    assert any(text.startswith("Quý ") for text in options), options[:5]
+    assert any(text.startswith("Tháng ") for text in options)
+    assert any(text.startswith("6 tháng") for text in options)
