@@ -263,6 +263,7 @@ class TaskFilterForm(StyledForm):
         cast(forms.ChoiceField, self.fields["leader"]).choices = [("", _("Any leader")), *leaders]
         # The organisation list is searched, not sent whole: only the chosen one is an option.
         chosen = picker.find(str(self.data.get("org") or "")) if self.data else None
+        self._chosen_org = chosen  # clean_org reads it: one directory lookup per request
         org_choices: list[tuple[str, str]] = [("", str(_("All organisations")))]
         if chosen is not None:
             org_choices.append((chosen.code, chosen.name))
@@ -273,7 +274,7 @@ class TaskFilterForm(StyledForm):
         typed = (self.cleaned_data.get("org") or "").strip()
         if not typed:
             return ""
-        found = picker.find(typed)
+        found = self._chosen_org
         if found is None:
             raise forms.ValidationError(
                 _("No organisation is called “%(name)s”: choose one from the list.")

@@ -113,6 +113,11 @@ def _happened(
     return entry
 
 
+def _step_happened(task: Assignment, step: Any, *, actor: Any, **event: Any) -> AssignmentEvent:
+    """``_happened`` for a workflow step: its timeline event and audit action from the table."""
+    return _happened(task, actor=actor, kind=step.event, action=step.audit, **event)
+
+
 def _text(value: str, *, field_name: str, required: bool, label: str) -> str:
     value = normalize(value or "").strip()
     if required and not value:

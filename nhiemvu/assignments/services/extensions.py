@@ -22,6 +22,7 @@ from nhiemvu.assignments.services.common import (
     _actor_org,
     _happened,
     _locked,
+    _step_happened,
     _text,
 )
 from nhiemvu.conf import setting
@@ -69,11 +70,10 @@ def extension_request(
         deadline_before=task.deadline,
         proposed_deadline=proposed_deadline,
     )
-    _happened(
+    _step_happened(
         task,
+        step,
         actor=actor,
-        kind=step.event,
-        action=step.audit,
         text=reason,
         data={"proposed": proposed_deadline.isoformat(), "extension": extension.code},
         after={"proposed": proposed_deadline, "reason": reason},
@@ -92,11 +92,10 @@ def extension_advise(*, actor: Any, extension: Extension, advice: str) -> Extens
     extension.office_advice = advice
     extension.advised_by = actor
     extension.save(update_fields=["office_advice", "advised_by"])
-    _happened(
+    _step_happened(
         task,
+        step,
         actor=actor,
-        kind=step.event,
-        action=step.audit,
         text=advice,
         data={"extension": extension.code},
         after={"advice": advice},

@@ -28,8 +28,8 @@ from nhiemvu.assignments.services.common import (
     _attach,
     _check_org_active,
     _event,
-    _happened,
     _locked,
+    _step_happened,
     _text,
 )
 from nhiemvu.assignments.status import stamp_late
@@ -44,11 +44,10 @@ def assignment_accept(*, actor: Any, task: Assignment) -> Assignment:
     step = workflow.check("accept", actor, task)
     task.accepted_at = workdays.now()
     task.save(update_fields=["accepted_at", "updated_at"])
-    _happened(
+    _step_happened(
         task,
+        step,
         actor=actor,
-        kind=step.event,
-        action=step.audit,
     )
     return task
 
@@ -65,11 +64,10 @@ def _change_state(
     before = task.state
     task.state = step.leads_to
     task.save(update_fields=["state", "updated_at"])
-    _happened(
+    _step_happened(
         task,
+        step,
         actor=actor,
-        kind=step.event,
-        action=step.audit,
         state_after=task.state,
         text=reason,
         data={"resume_to": before},
@@ -104,11 +102,10 @@ def assignment_reassign(
     task.accepted_at = None
     task.save(update_fields=["lead", "state", "accepted_at", "updated_at"])
     Coordination.objects.filter(assignment=task, org=lead).delete()
-    _happened(
+    _step_happened(
         task,
+        step,
         actor=actor,
-        kind=step.event,
-        action=step.audit,
         state_after=task.state,
         text=reason,
         data={"from": before["lead"], "to": lead.code},
@@ -137,11 +134,10 @@ def assignment_report_progress(
     if percent is not None:
         task.progress_percent = percent
         task.save(update_fields=["progress_percent", "updated_at"])
-    event = _happened(
+    event = _step_happened(
         task,
+        step,
         actor=actor,
-        kind=step.event,
-        action=step.audit,
         text=text,
         percent=percent,
         before={"percent": before},
@@ -193,11 +189,10 @@ def assignment_report_completion(
             "updated_at",
         ]
     )
-    event = _happened(
+    event = _step_happened(
         task,
+        step,
         actor=actor,
-        kind=step.event,
-        action=step.audit,
         state_after=task.state,
         text=text,
         doc_date=output_date,
@@ -227,11 +222,10 @@ def assignment_confirm(*, actor: Any, task: Assignment, note: str = "") -> Assig
     task.state = step.leads_to
     task.confirmed_on = workdays.today()
     task.save(update_fields=["state", "completed_late", "confirmed_on", "updated_at"])
-    _happened(
+    _step_happened(
         task,
+        step,
         actor=actor,
-        kind=step.event,
-        action=step.audit,
         state_after=task.state,
         text=note,
         data={"late": task.completed_late},
@@ -257,11 +251,10 @@ def assignment_return(*, actor: Any, task: Assignment, reason: str) -> Assignmen
     task.completion_date = None
     task.completion_ref = ""
     task.save(update_fields=["state", "completion_date", "completion_ref", "updated_at"])
-    _happened(
+    _step_happened(
         task,
+        step,
         actor=actor,
-        kind=step.event,
-        action=step.audit,
         state_after=task.state,
         text=reason,
         before=before,
@@ -286,11 +279,10 @@ def assignment_resume(*, actor: Any, task: Assignment, note: str = "") -> Assign
     note = _text(note, field_name="note", required=False, label=_("The note"))
     task.state = resume_to
     task.save(update_fields=["state", "updated_at"])
-    _happened(
+    _step_happened(
         task,
+        step,
         actor=actor,
-        kind=step.event,
-        action=step.audit,
         state_after=resume_to,
         text=note,
         before={"state": WorkState.PAUSED},
@@ -306,11 +298,10 @@ def comment_add(
 ) -> AssignmentEvent:
     step = workflow.check("comment", actor, task)
     text = _text(text, field_name="text", required=True, label=_("The comment"))
-    event = _happened(
+    event = _step_happened(
         task,
+        step,
         actor=actor,
-        kind=step.event,
-        action=step.audit,
         text=text,
         after={"text": text[:AUDIT_EXCERPT_CHARS]},
     )
