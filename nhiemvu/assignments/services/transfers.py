@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,7 @@ from nhiemvu.orgs.models import Organisation
 from nhiemvu.orgs.rules import scope_of
 
 
+@transaction.atomic
 def organisation_transfer_tasks(*, actor: Any, org: Organisation) -> int:
     """Move a dissolved organisation's open tasks to its successor (the 2025 mergers).
 
