@@ -24,4 +24,5 @@ limit_request_field_size = 8190
 # Recycle a process now and then: memory stays flat over months.
 max_requests = 2000
 max_requests_jitter = 200
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# "-" is standard output; an empty value turns the access log off (benchmarks).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None

@@ -251,6 +251,14 @@ if env_str("EMAIL_HOST", ""):
             },
         }
     }
+elif env_str("EMAIL_FILE_PATH", ""):
+    # Every message written to a file in this folder (benchmarks, a staging copy): no SMTP.
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": env_str("EMAIL_FILE_PATH", "")},
+        }
+    }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "nhiemvu@localhost")

@@ -31,8 +31,10 @@ router = Router(tags=["tasks"])
 
 class TaskFilters(Schema):
     q: s.Clean = Field(default="", max_length=200, description="words, diacritics optional")
-    status: s.StatusLabel | Literal["redo"] | None = Field(
-        default=None, description='"redo" is the former name of "returned"'
+    status: s.StatusLabel | Literal["open", "redo"] | None = Field(
+        default=None,
+        description='a status label; "open": not yet completed (the owed work: open, returned, '
+        'refused, reported and not yet confirmed); "redo" is the former name of "returned"',
     )
     org: s.Code | None = None
     role: Literal["", "lead", "coord"] = ""
@@ -46,6 +48,9 @@ class TaskFilters(Schema):
     after: str = Field(default="", max_length=200)
     before: str = Field(default="", max_length=200)
     limit: int = Field(default=50, ge=1, le=200)
+    count: bool = Field(
+        default=False, description="also give the total number of matching tasks (`count`)"
+    )
 
 
 def _out(task: Any) -> dict[str, Any]:
@@ -95,7 +100,10 @@ def task_list(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
         before=filters.before,
     )
     rows = page.pop("rows")
-    return {**page, "items": [_out(t) for t in rows]}
+    # Counted only when asked: the total is the one part of a page whose cost grows with the
+    # number of matches (an index-only count; the page itself is one index range).
+    total = qs.count() if filters.count else None
+    return {**page, "count": total, "items": [_out(t) for t in rows]}
 
 
 def _detail(request: HttpRequest, code: str) -> dict[str, Any]:

@@ -8,9 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.accounts.models import User
 from nhiemvu.assignments.models import DeliverableKind
-from nhiemvu.assignments.status import LABEL_ALIASES, LABEL_NAMES
+from nhiemvu.assignments.status import LABEL_ALIASES, LABEL_NAMES, OPEN_FILTER
 from nhiemvu.orgs import picker
 from nhiemvu.orgs.models import Organisation, Role
+
+# Rows per page a list offers (web); the API takes any limit from 1 to 200.
+PAGE_SIZES = (50, 100, 200)
 
 
 class StyledForm(forms.Form):
@@ -203,7 +206,11 @@ class TaskFilterForm(StyledForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All statuses")), *((k, v) for k, v in LABEL_NAMES.items())],
+        choices=[
+            ("", _("All statuses")),
+            (OPEN_FILTER, _("Not yet completed (all open work)")),
+            *((k, v) for k, v in LABEL_NAMES.items()),
+        ],
     )
     # A code from the picker, or a name or abbreviation typed into the address ("Sở Tài chính").
     org = forms.CharField(
@@ -246,6 +253,14 @@ class TaskFilterForm(StyledForm):
             ("-assigned_on", _("Newest assigned first")),
             ("assigned_on", _("Oldest assigned first")),
         ],
+    )
+
+    size = forms.TypedChoiceField(
+        label=_("Rows per page"),
+        required=False,
+        coerce=int,
+        empty_value=PAGE_SIZES[0],
+        choices=[(n, n) for n in PAGE_SIZES],
     )
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
@@ -291,4 +306,4 @@ class TaskFilterForm(StyledForm):
 
     def filters(self) -> dict[str, Any]:
         """The cleaned filters as keyword arguments of ``selectors.filter_tasks``."""
-        return {k: v for k, v in self.cleaned_data.items() if k != "sort"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("sort", "size")}

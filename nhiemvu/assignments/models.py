@@ -186,20 +186,32 @@ class Assignment(models.Model):
             # An agency's tasks by state and deadline: agency home, task list filtered by lead.
             # completed_late and completion_date make it cover the status columns, so an
             # agency's counts by status (status.annotate) read the index, not the wide rows.
+            # Its leading (lead, deadline, code) is also an agency's list in deadline order, one
+            # range per page (the state filter is checked inside the index).
             models.Index(
-                fields=["lead", "state", "deadline", "completed_late", "completion_date"],
+                fields=["lead", "deadline", "code", "state", "completed_late", "completion_date"],
                 name="asg_lead_status",
             ),
             # Tasks of one document: document page.
             models.Index(fields=["directive", "id"], name="asg_directive"),
-            # Overdue open tasks province-wide: office inbox, backlog report. Partial: only open.
+            # The task lists' orders (assignments.selectors.SORTS), each read as one index range
+            # by keyset.page, forwards or backwards, with the code as the tie-breaker: no
+            # page, however deep, scans or sorts the table (tests/test_explain.py).
+            models.Index(fields=["deadline", "code"], name="asg_list_deadline"),
+            models.Index(fields=["assigned_on", "code"], name="asg_list_assigned"),
+            # Work still owed (status.owed_q) by deadline: the open-work and overdue lists in
+            # their order, the office inbox, the backlog report. Partial: only owed rows.
             models.Index(
-                fields=["deadline", "lead"],
+                fields=["deadline", "code", "lead"],
                 name="asg_open_deadline",
                 condition=Q(state__in=["open", "refused", "returned", "reported"]),
             ),
-            # Province task list sorted by newest assignment, and period reports.
-            models.Index(fields=["assigned_on", "id"], name="asg_assigned_on"),
+            # … and by assignment date (the open-work list newest first, the overdue ones).
+            models.Index(
+                fields=["assigned_on", "code"],
+                name="asg_open_assigned",
+                condition=Q(state__in=["open", "refused", "returned", "reported"]),
+            ),
             # Province-wide counts by status (home, reports) as a covering-index scan; label
             # filters (status.label_q) and the urgent list by deadline.
             models.Index(

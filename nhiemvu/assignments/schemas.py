@@ -98,6 +98,9 @@ class TaskDetail(TaskOut):
 
 class TaskPage(Schema):
     items: list[TaskOut]
+    count: int | None = Field(
+        default=None, description="matching tasks in all pages, when asked with `count=true`"
+    )
     next: str | None = Field(description="cursor of the next page (pass as `after`)")
     previous: str | None = Field(description="cursor of the previous page (pass as `before`)")
 

@@ -17,10 +17,11 @@ from nhiemvu.assignments.models import (
     Extension,
     ExtensionStatus,
 )
-from nhiemvu.assignments.status import flagged_q, label_q
+from nhiemvu.assignments.status import flagged_q, status_filter_q
 from nhiemvu.keyset import Order
 from nhiemvu.lib import docref
 from nhiemvu.lib.vntext import fold
+from nhiemvu.orgs.models import Organisation
 
 # The orders a task list offers (web and API): each keyset-paginable on (date, code).
 SORTS: dict[str, Order] = {
@@ -56,20 +57,30 @@ def filter_tasks(
     """The task list's filters, shared by the web list, its exports and the API.
 
     Text search matches every word against the folded ``search_text`` (diacritics and đ
-    ignored alike on SQLite and PostgreSQL)."""
-    qs = tasks_for(user)
+    ignored alike on SQLite and PostgreSQL).
+
+    The long texts no list shows (the task's content, a directive's full text) are not read:
+    a page of rows stays a few kilobytes from the database whatever the directives hold."""
+    qs = tasks_for(user).defer(
+        "content", "search_text", "directive__text", "directive__search_text"
+    )
     for word in fold(q).split()[:8]:
         qs = qs.filter(search_text__contains=word)
     if status:
-        qs = qs.filter(label_q([status]))
+        qs = qs.filter(status_filter_q(status))
     if org:
-        coordinates = Coordination.objects.filter(assignment=OuterRef("pk"), org__code=org)
-        if role == "lead":
-            qs = qs.filter(lead__code=org)
+        # The id, not a join on the code: the planner then reads one agency's range of the
+        # (lead, deadline, code) index in the list's order instead of sorting its tasks.
+        org_id = Organisation.objects.filter(code=org).values_list("pk", flat=True).first()
+        coordinates = Coordination.objects.filter(assignment=OuterRef("pk"), org_id=org_id)
+        if org_id is None:
+            qs = qs.none()
+        elif role == "lead":
+            qs = qs.filter(lead_id=org_id)
         elif role == "coord":
             qs = qs.filter(Exists(coordinates))
         else:
-            qs = qs.filter(Q(lead__code=org) | Exists(coordinates))
+            qs = qs.filter(Q(lead_id=org_id) | Exists(coordinates))
     if doc:
         # "3/UBND-VX" is stored as Decree 30 writes it, "03/UBND-VX": compare normalised.
         try:

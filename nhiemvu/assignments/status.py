@@ -387,6 +387,16 @@ def owed_q(today: dt.date | None = None) -> Q:
     return Q(state__in=OWED_STATES)
 
 
+# The lists' status filter offers every label and, first, "open" (chưa hoàn thành): the owed
+# set, so "one agency's open work with its total" is one request, not one per label.
+OPEN_FILTER = "open"
+
+
+def status_filter_q(name: str, today: dt.date | None = None) -> Q:
+    """A list's status filter: ``OPEN_FILTER`` (the owed set) or one label."""
+    return owed_q(today) if name == OPEN_FILTER else label_q([name], today)
+
+
 def is_open_overdue(task: Any, today: dt.date | None = None) -> bool:
     return classify(_facts(task), today or workdays.today()).is_open_overdue
 

@@ -16,18 +16,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from nhiemvu.assignments.models import Assignment
-from nhiemvu.assignments.services import reminder_noted
+from nhiemvu.assignments.services import reminder_noted, reminders_noted
 from nhiemvu.lib import workdays
 from nhiemvu.reminders.models import (
     DeliveryMode,
@@ -125,74 +129,284 @@ def deliver(due: Due, now: dt.datetime) -> bool:
     return True
 
 
-def _claim(now: dt.datetime) -> Outbox | None:
-    due = Q(sent_at__isnull=True, failed=False, next_attempt_at__lte=now) & (
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    )
-    for candidate in (
-        Outbox.objects.filter(due)
-        .order_by("next_attempt_at", "id")
-        .values_list("id", flat=True)[:5]
-    ):
-        # The conditional UPDATE is the claim: of two senders, exactly one changes the row.
-        won = Outbox.objects.filter(due, pk=candidate).update(
-            claimed_until=now + LEASE, attempts=F("attempts") + 1
-        )
-        if won:
-            return Outbox.objects.get(pk=candidate)
-    return None
+# --- The morning run: one message per person ---------------------------------------------------
+# The reminders about tasks (before the deadline, on the day, overdue, the escalations, the
+# 3-monthly check of tasks without deadline) and the monthly progress request reach a person as
+# one e-mail and one notification per run, listing their tasks by urgency with a link each,
+# instead of one e-mail per task per person (issue 15: 4,435 e-mails to 121 people). The log
+# keeps one row per rule, task and period (what makes a reminder happen once) and the timeline
+# of each task still shows that it was reminded.
+
+BATCHED_RULES = (
+    RuleCode.ESCALATE_OFFICE,
+    RuleCode.ESCALATE_HEAD,
+    RuleCode.OVERDUE,
+    RuleCode.ON_DAY,
+    RuleCode.BEFORE,
+    RuleCode.NO_DEADLINE,
+    RuleCode.MONTHLY_REQUEST,
+)
+# The sections of a person's message, most urgent first.
+SECTIONS = (
+    ((RuleCode.ESCALATE_OFFICE, RuleCode.ESCALATE_HEAD, RuleCode.OVERDUE), gettext_lazy("Overdue")),
+    ((RuleCode.ON_DAY,), gettext_lazy("Due today")),
+    ((RuleCode.BEFORE,), gettext_lazy("Coming due")),
+    ((RuleCode.NO_DEADLINE,), gettext_lazy("Tasks without deadline: the 3-monthly check")),
+    ((RuleCode.MONTHLY_REQUEST,), gettext_lazy("Monthly progress report")),
+)
+BATCH_ROWS = 2000
 
 
-def send_one(now: dt.datetime | None = None) -> bool:
-    """Send one due message. True when one was claimed (sent or not), False when none is due."""
-    now = now or workdays.now()
-    message = _claim(now)
-    if message is None:
-        return False
-    email = EmailMultiAlternatives(
-        subject=message.subject,
-        body=message.text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.to],
-        headers={"Message-ID": message.message_id},
-    )
-    if message.html:
-        email.attach_alternative(message.html, "text/html")
-    try:
-        email.send()
-    except Exception as exc:  # any transport error: record it and retry later
-        failed = message.attempts >= MAX_ATTEMPTS
-        Outbox.objects.filter(pk=message.pk).update(
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            claimed_until=None,
-            next_attempt_at=now + backoff(message.attempts),
-            failed=failed,
+@dataclass
+class Digest:
+    """What one person is told in one run: their lines by section."""
+
+    user: Any
+    sections: list[tuple[str, list[tuple[Due, str]]]]  # heading, (reminder, absolute link)
+    count: int
+    overdue: int
+
+
+def _digests(dues: list[Due], users: dict[int, Any], email_only: dict[int, set[str]]) -> Any:
+    """Per person, the reminders they receive (all in the app; by e-mail those whose rule they
+    did not set to "in the digest")."""
+    site = settings.SITE_URL.rstrip("/")
+    mine: dict[int, list[Due]] = defaultdict(list)
+    for due in dues:
+        for user_id in due.recipients:
+            if user_id in users:
+                mine[user_id].append(due)
+    for user_id, items in mine.items():
+        for channel in ("app", "email"):
+            muted = email_only.get(user_id, set()) if channel == "email" else set()
+            sections = []
+            for rules_, heading in SECTIONS:
+                lines = [
+                    (d, f"{site}{d.url}" if d.url else site)
+                    for d in items
+                    if d.rule in rules_ and d.rule not in muted
+                ]
+                if lines:
+                    sections.append((str(heading), lines))
+            count = sum(len(lines) for _h, lines in sections)
+            overdue = sum(1 for d in items if d.rule in SECTIONS[0][0] and d.rule not in muted)
+            yield channel, Digest(users[user_id], sections, count, overdue)
+
+
+def _digest_text(digest: Digest, today: dt.date) -> tuple[str, str, str, str]:
+    """(title, subject, text, html) of one person's message, in Vietnamese."""
+    context = {
+        "digest": digest,
+        "user": digest.user,
+        "day": today,
+        "url": settings.SITE_URL,
+        "province_name": settings.NHIEMVU["PROVINCE_NAME"],
+    }
+    with translation.override("vi"):
+        if digest.count == 1:
+            title = digest.sections[0][1][0][0].title
+        else:
+            title = _("Reminders of %(day)s: %(n)s tasks to act on (%(overdue)s overdue)") % {
+                "day": f"{today:%d/%m/%Y}",
+                "n": digest.count,
+                "overdue": digest.overdue,
+            }
+        context["title"] = title
+        subject = f"[{settings.NHIEMVU['PROVINCE_NAME']}] {title}"
+        text = render_to_string("emails/reminders.txt", context)
+        html = render_to_string("emails/reminders.html", context)
+    return title[:300], " ".join(subject.split())[:300], text, html
+
+
+def deliver_batch(dues: list[Due], now: dt.datetime) -> int:
+    """Deliver many planned reminders in one transaction: the log rows, one notification and one
+    e-mail per person, and each task's timeline entry, each kind written in bulk.
+
+    All or nothing: if another scheduler logged one of them first, the unique key fails the
+    whole batch and nothing of it is kept (the caller then delivers one by one)."""
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        ReminderLog.objects.bulk_create(
+            (
+                ReminderLog(
+                    key=d.key,
+                    rule=d.rule,
+                    period=d.period,
+                    task_id=d.task_id,
+                    org_id=d.org_id,
+                    created_at=now,
+                    recipients=list(d.recipients),
+                )
+                for d in dues
+            ),
+            batch_size=BATCH_ROWS,
         )
-        log.warning(
-            "e-mail %s to %s failed (attempt %s): %s", message.pk, message.to, message.attempts, exc
+        recipients = {u for d in dues for u in d.recipients}
+        users = {
+            u.pk: u for u in get_user_model().objects.filter(pk__in=recipients, is_active=True)
+        }
+        email_only: dict[int, set[str]] = defaultdict(set)
+        for user_id, rule in NotificationPreference.objects.filter(
+            user__in=list(users), mode=DeliveryMode.DIGEST
+        ).values_list("user_id", "rule"):
+            email_only[user_id].add(rule)
+        notifications, messages = [], []
+        for channel, digest in _digests(dues, users, email_only):
+            if not digest.count:
+                continue
+            title, subject, text, html = _digest_text(digest, today)
+            if channel == "app":
+                notifications.append(
+                    Notification(
+                        user=digest.user,
+                        rule=digest.sections[0][1][0][0].rule,
+                        title=title,
+                        body="\n".join(d.title for _h, lines in digest.sections for d, _u in lines)[
+                            :20000
+                        ],
+                        url=digest.sections[0][1][0][0].url if digest.count == 1 else "/",
+                        created_at=now,
+                    )
+                )
+            elif digest.user.email:
+                messages.append(
+                    Outbox(
+                        to=digest.user.email,
+                        subject=subject,
+                        text=text,
+                        html=html,
+                        created_at=now,
+                        next_attempt_at=now,
+                    )
+                )
+        Notification.objects.bulk_create(notifications, batch_size=BATCH_ROWS)
+        Outbox.objects.bulk_create(messages, batch_size=BATCH_ROWS)
+        reminders_noted(
+            notes=[
+                (
+                    d.task_id,
+                    d.title,
+                    {"rule": d.rule, "period": d.period, "recipients": len(d.recipients)},
+                )
+                for d in dues
+                if d.task_id and d.on_timeline
+            ]
         )
-        return True
-    Outbox.objects.filter(pk=message.pk).update(sent_at=now, claimed_until=None, last_error="")
-    return True
+    return len(dues)
 
 
 def remind(now: dt.datetime) -> tuple[int, int]:
     """The reminders due now, each delivered once: (delivered, already done by another step)."""
+    due = pending(now)
+    batched = [d for d in due if d.rule in BATCHED_RULES]
+    single = [d for d in due if d.rule not in BATCHED_RULES]
     delivered = skipped = 0
-    for due in pending(now):
-        if deliver(due, now):
+    if batched:
+        try:
+            delivered += deliver_batch(batched, now)
+        except IntegrityError:
+            # Another scheduler got some of them first: the rest one at a time, each once.
+            single = batched + single
+    for d in single:
+        if deliver(d, now):
             delivered += 1
         else:
             skipped += 1
     return delivered, skipped
 
 
+# --- The outbox ---------------------------------------------------------------------------------
+
+SEND_BATCH = 50
+
+
+def _due_q(now: dt.datetime) -> Q:
+    return Q(sent_at__isnull=True, failed=False, next_attempt_at__lte=now) & (
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    )
+
+
+def _claim_batch(now: dt.datetime, size: int) -> list[Outbox]:
+    """Claim up to ``size`` due messages with a lease. ``FOR UPDATE SKIP LOCKED`` lets several
+    senders claim disjoint batches at once; the conditional UPDATE is the claim itself."""
+    with transaction.atomic():
+        ids = list(
+            Outbox.objects.select_for_update(skip_locked=True)
+            .filter(_due_q(now))
+            .order_by("next_attempt_at", "id")
+            .values_list("id", flat=True)[:size]
+        )
+        if not ids:
+            return []
+        Outbox.objects.filter(_due_q(now), pk__in=ids).update(
+            claimed_until=now + LEASE, attempts=F("attempts") + 1
+        )
+    return list(Outbox.objects.filter(pk__in=ids, claimed_until=now + LEASE).order_by("id"))
+
+
+def _claim(now: dt.datetime) -> Outbox | None:
+    claimed = _claim_batch(now, 1)
+    return claimed[0] if claimed else None
+
+
+def send_batch(now: dt.datetime | None = None, size: int = SEND_BATCH) -> int:
+    """Send up to ``size`` due messages over one mail connection; returns how many were claimed
+    (sent or not). The sent ones are marked in one UPDATE; a failed one is retried later."""
+    now = now or workdays.now()
+    claimed = _claim_batch(now, size)
+    if not claimed:
+        return 0
+    sent: list[int] = []
+    try:
+        connection = mailers.create_connection("default")
+        with connection:
+            for message in claimed:
+                email = EmailMultiAlternatives(
+                    subject=message.subject,
+                    body=message.text,
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[message.to],
+                    headers={"Message-ID": message.message_id},
+                )
+                if message.html:
+                    email.attach_alternative(message.html, "text/html")
+                try:
+                    connection.send_messages([email])
+                except Exception as exc:  # any transport error: record it, retry later
+                    _failed(message, exc, now)
+                else:
+                    sent.append(message.pk)
+    except Exception as exc:  # the connection itself failed: every unsent one retries
+        for message in claimed:
+            if message.pk not in sent:
+                _failed(message, exc, now)
+    Outbox.objects.filter(pk__in=sent).update(sent_at=now, claimed_until=None, last_error="")
+    return len(claimed)
+
+
+def _failed(message: Outbox, exc: BaseException, now: dt.datetime) -> None:
+    Outbox.objects.filter(pk=message.pk, sent_at__isnull=True).update(
+        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        claimed_until=None,
+        next_attempt_at=now + backoff(message.attempts),
+        failed=message.attempts >= MAX_ATTEMPTS,
+    )
+    log.warning(
+        "e-mail %s to %s failed (attempt %s): %s", message.pk, message.to, message.attempts, exc
+    )
+
+
+def send_one(now: dt.datetime | None = None) -> bool:
+    """Send one due message. True when one was claimed (sent or not), False when none is due."""
+    return bool(send_batch(now, 1))
+
+
 def send_outbox(now: dt.datetime) -> int:
-    """Try every e-mail whose time has come; returns how many were tried."""
-    sent = 0
-    while send_one(now):
-        sent += 1
-    return sent
+    """Try every e-mail whose time has come, a batch per connection; returns how many."""
+    tried = 0
+    while batch := send_batch(now):
+        tried += batch
+    return tried
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from nhiemvu.assignments.services.lifecycle import (
     assignment_return,
     comment_add,
     reminder_noted,
+    reminders_noted,
 )
 from nhiemvu.assignments.services.occurrences import occurrences_create
 from nhiemvu.assignments.services.registration import (
@@ -60,4 +61,5 @@ __all__ = [
     "occurrences_create",
     "organisation_transfer_tasks",
     "reminder_noted",
+    "reminders_noted",
 ]

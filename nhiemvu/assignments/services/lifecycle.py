@@ -313,3 +313,26 @@ def reminder_noted(*, task: Assignment, text: str, data: dict[str, Any]) -> Assi
     """A reminder went out about this task: its timeline shows it. Called by the reminders app
     inside the transaction that logs the reminder; the audit trail is the reminder log itself."""
     return _event(task, actor=None, kind=EventKind.REMINDER, text=text, data=data, actor_org=None)
+
+
+def reminders_noted(*, notes: list[tuple[int, str, dict[str, Any]]]) -> int:
+    """Many reminders went out in one run (task id, text, data each): their timeline entries in
+    one bulk insert, inside the reminders' transaction. A reminder changes no state, so nothing
+    else of the task is touched (``_event`` would move ``history_on`` only for a state change).
+    """
+    now, today = workdays.now(), workdays.today()
+    AssignmentEvent.objects.bulk_create(
+        (
+            AssignmentEvent(
+                assignment_id=task_id,
+                kind=EventKind.REMINDER,
+                at=now,
+                on=today,
+                text=text,
+                data=data,
+            )
+            for task_id, text, data in notes
+        ),
+        batch_size=2000,
+    )
+    return len(notes)

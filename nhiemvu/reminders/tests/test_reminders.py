@@ -9,6 +9,7 @@ from collections import defaultdict
 from typing import Any
 from unittest import mock
 
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
@@ -166,7 +167,7 @@ class DeliveryTest(TestCase):
 
     def test_a_failed_send_is_retried_and_recorded(self) -> None:
         with mock.patch(
-            "django.core.mail.EmailMultiAlternatives.send",
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
             side_effect=ConnectionRefusedError("SMTP down"),
         ):
             scheduler.run_once(self.when)
@@ -212,12 +213,46 @@ class DeliveryTest(TestCase):
     def test_digest_mode_keeps_the_reminder_in_the_app_only(self) -> None:
         services.preference_set(user=self.p.lead_officer, rule=RuleCode.BEFORE, mode="digest")
         scheduler.run_once(self.when)
-        self.assertFalse(
-            Outbox.objects.filter(
-                to="lead_officer@example.gov.vn", log__rule=RuleCode.BEFORE
-            ).exists()
-        )
+        self.assertFalse(Outbox.objects.filter(to="lead_officer@example.gov.vn").exists())
+        self.assertTrue(Outbox.objects.filter(to="lead_head@example.gov.vn").exists())
         self.assertTrue(Notification.objects.filter(user=self.p.lead_officer).exists())
+
+    def test_a_morning_s_reminders_reach_each_person_as_one_message(self) -> None:
+        # Three more tasks of the same agency: one due the same day as the first, one overdue
+        # (1 working day: the repeat rule fires), one due today.
+        task_with(self.p, "8/UBND-KT", D(2026, 3, 2), deadline=D(2026, 3, 16))
+        late = task_with(self.p, "10/UBND-KT", D(2026, 2, 2), deadline=D(2026, 3, 12))
+        today = task_with(self.p, "11/UBND-KT", D(2026, 3, 2), deadline=D(2026, 3, 13))
+        opened = []
+        real = services.mailers.create_connection
+
+        def counting(alias: str) -> Any:
+            opened.append(alias)
+            return real(alias)
+
+        with mock.patch.object(services.mailers, "create_connection", counting):
+            result = scheduler.run_once(self.when)
+        officer = [m for m in mail.outbox if m.to == ["lead_officer@example.gov.vn"]]
+        self.assertEqual(len(officer), 1)  # one e-mail, not one per task
+        body = officer[0].body
+        self.assertIn("4 nhiệm vụ cần xử lý (1 quá hạn)", officer[0].subject)
+        # By urgency: overdue, due today, coming due; each task with its link.
+        self.assertLess(body.index("QUÁ HẠN"), body.index("HÔM NAY ĐẾN HẠN"))
+        self.assertLess(body.index("HÔM NAY ĐẾN HẠN"), body.index("SẮP ĐẾN HẠN"))
+        self.assertIn(f"/nhiem-vu/{late.code}/", body)
+        self.assertIn(f"/nhiem-vu/{today.code}/", body)
+        self.assertIn(self.task.code, body)
+        html = officer[0].alternatives[0][0]
+        self.assertIn(f'href="{settings.SITE_URL}/nhiem-vu/{late.code}/"', html)
+        # One notification per person; the log and the timelines per task, as before.
+        self.assertEqual(Notification.objects.filter(user=self.p.lead_officer).count(), 1)
+        self.assertEqual(ReminderLog.objects.filter(task__isnull=False).count(), 4)
+        for task in (self.task, late, today):
+            self.assertTrue(
+                AssignmentEvent.objects.filter(assignment=task, kind="reminder").exists()
+            )
+        self.assertEqual(len(opened), 1)  # every message over one mail connection
+        self.assertEqual(result["messages_tried"], len(mail.outbox))
 
     def test_the_dry_run_lists_and_changes_nothing(self) -> None:
         task_with(
