@@ -143,7 +143,16 @@ TEMPLATES = [
 # writers queue on the busy timeout instead of failing with "database is locked" on upgrade.
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    # Persistent connections (one per web thread, checked before reuse): opening a PostgreSQL
+    # connection per request cost more than the task list's own queries (issue 15, bench/peer.py).
+    # DB_POOL=1 uses psycopg's pool instead (then CONN_MAX_AGE must be 0).
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=0 if env_bool("DB_POOL", False) else env_int("CONN_MAX_AGE", 600),
+            conn_health_checks=True,
+        )
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {})
         # JIT compilation costs more than it saves on these queries: a report over a million

@@ -22,7 +22,7 @@ from nhiemvu.assignments import selectors
 from nhiemvu.assignments.actions import ACTIONS, offered, pending_request, permitted
 from nhiemvu.assignments.models import Assignment
 from nhiemvu.assignments.services import TaskSpec, assignment_create
-from nhiemvu.assignments.status import LABEL_ALIASES, LABEL_NAMES
+from nhiemvu.assignments.status import LABEL_ALIASES, LABEL_NAMES, label_rows
 from nhiemvu.directives.selectors import directive_for
 from nhiemvu.orgs.models import Organisation
 
@@ -100,6 +100,7 @@ def task_list(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
         before=filters.before,
     )
     rows = page.pop("rows")
+    label_rows(rows)
     # Counted only when asked: the total is the one part of a page whose cost grows with the
     # number of matches (an index-only count; the page itself is one index range).
     total = qs.count() if filters.count else None

@@ -267,6 +267,18 @@ def classify(facts: Facts, as_of: dt.date, limit: dt.date | None = None) -> Stat
     return Status(timing, timing)  # open: the label is the timing
 
 
+def label_rows(rows: Iterable[Any], today: dt.date | None = None) -> None:
+    """Set ``st_label`` and ``st_timing`` on fetched tasks, by ``classify`` over their stored
+    columns: what ``annotate`` computes in SQL (the agreement is tested), without a CASE in the
+    query. A list page classifies its rows after reading them; compiling and evaluating the
+    CASE for them cost more than the page's index range."""
+    today = today or workdays.today()
+    limit = due_soon_limit(today)
+    for row in rows:
+        found = classify(_facts(row), today, limit)
+        row.st_label, row.st_timing = found.label, found.timing
+
+
 # --- The same rules in SQL ------------------------------------------------------------------
 
 

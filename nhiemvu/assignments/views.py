@@ -29,9 +29,16 @@ from nhiemvu.assignments import forms as f
 from nhiemvu.assignments import selectors
 from nhiemvu.assignments.actions import ACTIONS, offered, pending_request, permitted
 from nhiemvu.assignments.models import Assignment, Coordination, DeliverableKind, WorkState
-from nhiemvu.assignments.status import LABEL_NAMES, owed_q
+from nhiemvu.assignments.status import (
+    LABEL_NAMES,
+    Facts,
+    classify,
+    due_soon_limit,
+    label_rows,
+    owed_q,
+)
 from nhiemvu.directives.downloads import stored_file_response
-from nhiemvu.lib import spreadsheets
+from nhiemvu.lib import spreadsheets, workdays
 from nhiemvu.lib.spreadsheets import csv_cell
 from nhiemvu.orgs.models import Organisation
 from nhiemvu.orgs.rules import scope_of
@@ -39,7 +46,7 @@ from nhiemvu.orgs.rules import scope_of
 
 def _filtered(request: HttpRequest, form: f.TaskFilterForm) -> Any:
     if not form.is_valid():
-        return selectors.tasks_for(request.user).none()
+        return selectors.visible_tasks(request.user).none()
     return selectors.filter_tasks(request.user, **form.filters())
 
 
@@ -65,9 +72,14 @@ def task_list(request: HttpRequest) -> HttpResponse:
     except keyset.CursorError:
         messages.error(request, _("That page link is no longer valid: showing the first page."))
         page = keyset.page(qs, order, size=size)
+    label_rows(page.rows)
     # The coordinating agencies of the page's rows: one query for the page, not one per row.
     prefetch_related_objects(
-        page.rows, Prefetch("coordinators", queryset=Organisation.objects.order_by("name"))
+        page.rows,
+        Prefetch(
+            "coordinators",
+            queryset=Organisation.objects.only("code", "name", "short_name").order_by("name"),
+        ),
     )
     query = request.GET.copy()
     for key in ("after", "before"):
@@ -193,17 +205,20 @@ def _export_rows(request: HttpRequest) -> Any:
             "directive__ref",
             "assigned_on",
             "deadline",
-            "st_label",
             "state",
             "completion_date",
+            "completed_late",
             "coordinating",
             "deliverable_kind",
         )
     )
     names = {k: str(v) for k, v in LABEL_NAMES.items()}
     kinds = {k: str(v) for k, v in DeliverableKind.choices}
+    today = workdays.today()
+    limit = due_soon_limit(today)
     for row in rows.iterator(chunk_size=2000):
-        code, summary, lead, ref, assigned, deadline, label, state, done, coord, kind = row
+        code, summary, lead, ref, assigned, deadline, state, done, late, coord, kind = row
+        label = classify(Facts(state, deadline, done, late), today, limit).label
         yield [
             code,
             summary,

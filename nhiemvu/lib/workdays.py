@@ -37,11 +37,19 @@ class Calendar:
 
     def __init__(self, overrides: Mapping[dt.date, bool] | None = None) -> None:
         self.overrides: dict[dt.date, bool] = dict(overrides or {})
+        # Answers already computed: a morning's reminder plan asks about the same few hundred
+        # dates tens of thousands of times (holidays' own check costs ~15 µs a call).
+        self._known: dict[dt.date, bool] = {}
 
     def is_working_day(self, day: dt.date) -> bool:
-        if day in self.overrides:
-            return self.overrides[day]
-        return bool(_vn_year(day.year).is_working_day(day))
+        known = self._known.get(day)
+        if known is None:
+            if day in self.overrides:
+                known = self.overrides[day]
+            else:
+                known = bool(_vn_year(day.year).is_working_day(day))
+            self._known[day] = known
+        return known
 
     def holiday_name(self, day: dt.date) -> str | None:
         name = _vn_year(day.year).get(day)

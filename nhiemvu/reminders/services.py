@@ -193,29 +193,35 @@ def _digests(dues: list[Due], users: dict[int, Any], email_only: dict[int, set[s
             yield channel, Digest(users[user_id], sections, count, overdue)
 
 
-def _digest_text(digest: Digest, today: dt.date) -> tuple[str, str, str, str]:
-    """(title, subject, text, html) of one person's message, in Vietnamese."""
+def _digest_title(digest: Digest, today: dt.date) -> str:
+    """The one line that names a person's reminders of the day (in Vietnamese)."""
+    if digest.count == 1:
+        return digest.sections[0][1][0][0].title[:300]
+    with translation.override("vi"):
+        title = _("Reminders of %(day)s: %(n)s tasks to act on (%(overdue)s overdue)") % {
+            "day": f"{today:%d/%m/%Y}",
+            "n": digest.count,
+            "overdue": digest.overdue,
+        }
+    return title[:300]
+
+
+def _digest_mail(digest: Digest, today: dt.date) -> tuple[str, str, str]:
+    """(subject, text, html) of one person's e-mail, in Vietnamese."""
+    title = _digest_title(digest, today)
     context = {
         "digest": digest,
         "user": digest.user,
         "day": today,
+        "title": title,
         "url": settings.SITE_URL,
         "province_name": settings.NHIEMVU["PROVINCE_NAME"],
     }
     with translation.override("vi"):
-        if digest.count == 1:
-            title = digest.sections[0][1][0][0].title
-        else:
-            title = _("Reminders of %(day)s: %(n)s tasks to act on (%(overdue)s overdue)") % {
-                "day": f"{today:%d/%m/%Y}",
-                "n": digest.count,
-                "overdue": digest.overdue,
-            }
-        context["title"] = title
-        subject = f"[{settings.NHIEMVU['PROVINCE_NAME']}] {title}"
         text = render_to_string("emails/reminders.txt", context)
         html = render_to_string("emails/reminders.html", context)
-    return title[:300], " ".join(subject.split())[:300], text, html
+    subject = f"[{settings.NHIEMVU['PROVINCE_NAME']}] {title}"
+    return " ".join(subject.split())[:300], text, html
 
 
 def deliver_batch(dues: list[Due], now: dt.datetime) -> int:
@@ -254,13 +260,12 @@ def deliver_batch(dues: list[Due], now: dt.datetime) -> int:
         for channel, digest in _digests(dues, users, email_only):
             if not digest.count:
                 continue
-            title, subject, text, html = _digest_text(digest, today)
             if channel == "app":
                 notifications.append(
                     Notification(
                         user=digest.user,
                         rule=digest.sections[0][1][0][0].rule,
-                        title=title,
+                        title=_digest_title(digest, today),
                         body="\n".join(d.title for _h, lines in digest.sections for d, _u in lines)[
                             :20000
                         ],
@@ -269,6 +274,7 @@ def deliver_batch(dues: list[Due], now: dt.datetime) -> int:
                     )
                 )
             elif digest.user.email:
+                subject, text, html = _digest_mail(digest, today)
                 messages.append(
                     Outbox(
                         to=digest.user.email,

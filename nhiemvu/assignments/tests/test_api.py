@@ -67,6 +67,32 @@ class AuthTest(ApiTestCase):
         self.assertIn("tối đa 3", response.json()["message"])
         self.assertEqual(self.call("get", "/tasks", self.lead_key).status_code, 200)
 
+    def test_reads_do_not_write_the_shared_counter_each_time_nor_exceed_the_limit(self) -> None:
+        from unittest import mock
+
+        from nhiemvu.accounts import services as accounts
+        from nhiemvu.accounts.models import ApiKeyWindow
+
+        limited = api_key(self.p.agency_a, scope="read", rate_per_minute=40)  # slices of 4
+        key = accounts.apikey_find(limited)
+        assert key is not None
+        # Two web processes, each with its own memory, sharing the database's counter.
+        process_a: dict[Any, int] = {}
+        process_b: dict[Any, int] = {}
+        codes = []
+        for n in range(60):
+            with mock.patch.object(accounts, "_slices", process_a if n % 3 else process_b):
+                codes.append(self.call("get", "/tasks", limited).status_code)
+                if n == 5:
+                    window = ApiKeyWindow.objects.get(key=key)
+                    # 6 requests so far took 2 slices of 4 (one per process): 2 writes, not 6.
+                    self.assertEqual(window.count, 8)
+        allowed = codes.count(200)
+        self.assertLessEqual(allowed, 40)  # never more than the key's rate…
+        self.assertGreaterEqual(allowed, 40 - 4)  # …and at most one slice short of it
+        self.assertEqual(codes[-5:], [429] * 5)
+        self.assertEqual(ApiKeyWindow.objects.get(key=key).count, 40)
+
     def test_the_key_is_stored_as_a_digest_and_creation_is_audited(self) -> None:
         key = ApiKey.objects.get(org=self.p.agency_a, scope="write")
         secret = self.lead_key.split("_", 2)[2]  # nv_<prefix>_<secret>; the secret may hold "_"
