@@ -214,8 +214,10 @@ class Assignment(models.Model):
             ),
             # Province-wide counts by status (home, reports) as a covering-index scan; label
             # filters (status.label_q) and the urgent list by deadline.
+            # With the code after the deadline, a status's list in deadline order (the
+            # overdue list) is also one range of it, the cursor included.
             models.Index(
-                fields=["state", "deadline", "completed_late", "completion_date"],
+                fields=["state", "deadline", "code", "completed_late", "completion_date"],
                 name="asg_status",
             ),
             # Completed per month (leader home trend).

@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.http import Http404
 
 from nhiemvu.assignments import rules as perms
@@ -16,10 +25,11 @@ from nhiemvu.assignments.models import (
     Coordination,
     Extension,
     ExtensionStatus,
+    WorkState,
 )
 from nhiemvu.assignments.status import flagged_q, status_filter_q
 from nhiemvu.keyset import Order
-from nhiemvu.lib import docref
+from nhiemvu.lib import docref, workdays
 from nhiemvu.lib.vntext import fold
 from nhiemvu.orgs.models import Organisation
 
@@ -201,14 +211,45 @@ class StatusCounts(dict[str, int]):
     tally: status.Tally
 
 
-def status_counts(qs: QuerySet[Any]) -> StatusCounts:
-    """Counts by label, and the tally behind the rates (status.Tally), in one GROUP BY query."""
+def status_counts(qs: QuerySet[Any], as_of: dt.date | None = None) -> StatusCounts:
+    """Counts by label, and the tally behind the rates (status.Tally), in one GROUP BY query.
+
+    Today's counts group the stored columns the statuses are made of (state, the late stamp,
+    the deadline, whether a report is dated in time: a few thousand groups at most) and label
+    each group with ``status.classify``: the database reads a narrow covering index instead of
+    evaluating the status CASE on every row (issue 15: 56 ms → ~10 ms at 100,000 tasks). A
+    past date needs the history, so ``as_of`` counts over ``status.annotate(qs, as_of)``."""
     counts = StatusCounts(dict.fromkeys(status.LABEL_NAMES, 0))
     tally = counts.tally = status.Tally()
-    rows = qs.order_by().values_list("st_label", "st_timing").annotate(n=Count("pk"))
-    for label, timing, n in rows:
-        counts[label] += n
-        tally.add(label, timing, n)
+    if as_of is not None and as_of < workdays.today():
+        rows = (
+            status.annotate(qs, as_of)
+            .order_by()
+            .values_list("st_label", "st_timing")
+            .annotate(n=Count("*"))
+        )
+        for label, timing, n in rows:
+            counts[label] += n
+            tally.add(label, timing, n)
+    else:
+        today = as_of or workdays.today()
+        limit = status.due_soon_limit(today)
+        reported_in_time = ExpressionWrapper(
+            Q(state=WorkState.REPORTED, completion_date__lte=F("deadline")),
+            output_field=BooleanField(),
+        )
+        groups = (
+            qs.order_by()
+            .annotate(in_time=reported_in_time)
+            .values_list("state", "completed_late", "deadline", "in_time")
+            .annotate(n=Count("*"))
+        )
+        for state, late, deadline, in_time, n in groups:
+            # A report dated in time stands in for its date: classify only compares the two.
+            facts = status.Facts(state, deadline, deadline if in_time else None, late)
+            found = status.classify(facts, today, limit)
+            counts[found.label] += n
+            tally.add(found.label, found.timing, n)
     counts.update(total=tally.total, open_overdue=tally.open_overdue, completed=tally.done)
     return counts
 

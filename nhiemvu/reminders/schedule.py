@@ -353,7 +353,7 @@ def digest_counts(user: Any, today: dt.date) -> dict[str, int]:
     changed = dict(
         AssignmentEvent.objects.filter(assignment__in=visible, on__gte=since, on__lt=today)
         .values_list("kind")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     return {

@@ -88,7 +88,7 @@ def urging(request: HttpRequest) -> HttpResponse:
     rows = (
         Assignment.objects.filter(status.urging_q(today))
         .values("lead__code", "lead__name")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by("-n", "lead__name")
     )
     return render(request, "reminders/urging.html", {"rows": rows, "form": RegisterLetterForm()})

@@ -102,7 +102,7 @@ def _rows(qs: QuerySet[Any], key: str, names: QuerySet[Any]) -> list[Row]:
     bare column lets the database hash-aggregate instead of joining and sorting a million rows.
     """
     rows: dict[Any, Row] = {}
-    counted = qs.order_by().values(key, "st_label", "st_timing").annotate(n=Count("id"))
+    counted = qs.order_by().values(key, "st_label", "st_timing").annotate(n=Count("*"))
     with _whole_table_plan():
         counted = list(counted)
     for item in counted:
@@ -354,12 +354,12 @@ def dashboard(user: Any, today: dt.date | None = None, months: int = 6) -> dict[
         bounds.append((label, bucket))
         lower = limit
     ages = overdue.order_by().aggregate(
-        **{f"b{i}": Count("pk", filter=q) for i, (_, q) in enumerate(bounds)}
+        **{f"b{i}": Count(Value(1), filter=q) for i, (_, q) in enumerate(bounds)}
     )
     by_lead = list(
         overdue.order_by()
         .values_list("lead_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by("-n", "lead_id")[:10]
     )
     orgs = {
@@ -380,7 +380,7 @@ def dashboard(user: Any, today: dt.date | None = None, months: int = 6) -> dict[
         tasks.filter(assigned_on__gte=first)
         .order_by()
         .values_list("assigned_on")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     ):
         assigned[month(day)] = assigned.get(month(day), 0) + n
     done: dict[dt.date, list[int]] = {}
@@ -388,7 +388,7 @@ def dashboard(user: Any, today: dt.date | None = None, months: int = 6) -> dict[
         tasks.filter(confirmed_on__gte=first, state="done")
         .order_by()
         .values_list("confirmed_on", "completed_late")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     ):
         done.setdefault(month(day), [0, 0])[1 if late else 0] += n
     return {

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 
 from nhiemvu.assignments import status
 from nhiemvu.assignments.models import Extension, ExtensionStatus, WorkState
@@ -86,7 +86,7 @@ def agency_home(
         "coordinated": ~led & status.owed_q(),
     }
     counts = tasks.order_by().aggregate(
-        **{key: Count("pk", filter=where) for key, where in sets.items()}
+        **{key: Count(Value(1), filter=where) for key, where in sets.items()}
     )
 
     def rows(key: str, start: int = 0, size: int = SECTION_ROWS) -> list[Any]:
