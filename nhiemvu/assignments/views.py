@@ -12,11 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import (
     OuterRef,
-    Prefetch,
     StringAgg,
     Subquery,
     Value,
-    prefetch_related_objects,
 )
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -74,13 +72,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         page = keyset.page(qs, order, size=size)
     label_rows(page.rows)
     # The coordinating agencies of the page's rows: one query for the page, not one per row.
-    prefetch_related_objects(
-        page.rows,
-        Prefetch(
-            "coordinators",
-            queryset=Organisation.objects.only("code", "name", "short_name").order_by("name"),
-        ),
-    )
+    selectors.attach_coordinating(page.rows)
     query = request.GET.copy()
     for key in ("after", "before"):
         query.pop(key, None)
