@@ -259,7 +259,7 @@ class TaskFilterForm(StyledForm):
         label=_("Rows per page"),
         required=False,
         coerce=int,
-        empty_value=PAGE_SIZES[0],
+        empty_value=None,  # the view falls back to PAGE_SIZES[0]
         choices=[(n, n) for n in PAGE_SIZES],
     )
 

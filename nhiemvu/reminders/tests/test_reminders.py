@@ -6,7 +6,7 @@ import datetime as dt
 import io
 import threading
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 from unittest import mock
 
 from django.conf import settings
@@ -242,7 +242,7 @@ class DeliveryTest(TestCase):
         self.assertIn(f"/nhiem-vu/{late.code}/", body)
         self.assertIn(f"/nhiem-vu/{today.code}/", body)
         self.assertIn(self.task.code, body)
-        html = officer[0].alternatives[0][0]
+        html = cast(Any, officer[0]).alternatives[0][0]
         self.assertIn(f'href="{settings.SITE_URL}/nhiem-vu/{late.code}/"', html)
         # One notification per person; the log and the timelines per task, as before.
         self.assertEqual(Notification.objects.filter(user=self.p.lead_officer).count(), 1)
