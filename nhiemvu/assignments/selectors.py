@@ -8,10 +8,8 @@ from typing import Any
 from django.db.models import (
     BooleanField,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
 )
@@ -106,15 +104,15 @@ def filter_tasks(
         # The id, not a join on the code: the planner then reads one agency's range of the
         # (lead, deadline, code) index in the list's order instead of sorting its tasks.
         org_id = Organisation.objects.filter(code=org).values_list("pk", flat=True).first()
-        coordinates = Coordination.objects.filter(assignment=OuterRef("pk"), org_id=org_id)
+        coordinated = Coordination.objects.filter(org_id=org_id).values("assignment_id")
         if org_id is None:
             qs = qs.none()
         elif role == "lead":
             qs = qs.filter(lead_id=org_id)
         elif role == "coord":
-            qs = qs.filter(Exists(coordinates))
+            qs = qs.filter(pk__in=coordinated)
         else:
-            qs = qs.filter(Q(lead_id=org_id) | Exists(coordinates))
+            qs = qs.filter(Q(lead_id=org_id) | Q(pk__in=coordinated))
     if doc:
         # "3/UBND-VX" is stored as Decree 30 writes it, "03/UBND-VX": compare normalised.
         try:

@@ -127,6 +127,16 @@ class ListPlanTest(BaseTestCase):
                         checked += 1
         self.assertGreater(checked, 40)
 
+    def test_an_agency_officer_s_own_list_reads_the_order_s_index(self) -> None:
+        # Lead or coordinating: the coordinated ids are hashed once, the list's index is read
+        # in order and filtered (no correlated lookup per task, no sort).
+        for sort, order in selectors.SORTS.items():
+            qs = selectors.filter_tasks(self.p.lead_officer)
+            for label, query in self.pages(qs, order):
+                with self.subTest(sort=sort, page=label):
+                    self.assert_index_range(f"agency {sort} {label}", query)
+                    self.assertIn("hashed SubPlan", plan_of(query[:51]))
+
     def test_the_count_of_open_work_reads_an_index(self) -> None:
         # (An index-only scan needs the pages marked all-visible by VACUUM, which cannot run in
         # a test's transaction; bench/peer.py shows it on the loaded dataset.)
