@@ -1,4 +1,5 @@
-"""The peer comparison (../shared/bench/README.md) against nhiemvu as it runs in production.
+"""The peer comparison (scenarios S1–S7 of the province's benchmark) against nhiemvu as it runs
+in production, on the same deterministic dataset as the peer.
 
     .venv/bin/python bench/peer.py [--url postgres://postgres@127.0.0.1:5432/nhiemvu_bench_peer]
                                    [--reload] [--workers 2] [--threads 2] [--wrk-seconds 20]
@@ -394,17 +395,6 @@ def timed(url: str, headers: list[str]) -> tuple[float, float, Path]:
         curl(url, headers, out)
     times = sorted(curl(url, headers, out) for _ in range(TIMED))
     return times[9], times[18], out  # p50 and p95 by nearest rank of 20
-
-
-def expected_ids(tasks: list[dict[str, Any]], codes: dict[int, tuple[str, str]]) -> Any:
-    """Dataset ids in nhiemvu's order (date, code), to check which rows a page holds."""
-
-    def by(field: str, *, open_only: bool = False, reverse: bool = False) -> list[int]:
-        rows = [t for t in tasks if not (open_only and t["closed"])]
-        rows.sort(key=lambda t: (t[field], codes[t["id"]][0]), reverse=reverse)
-        return [t["id"] for t in rows]
-
-    return by
 
 
 def ids_in(text: str) -> list[int]:

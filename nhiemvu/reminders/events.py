@@ -144,34 +144,41 @@ def recipients_and_title(task: Assignment, event: AssignmentEvent) -> tuple[set[
     return set(), ""
 
 
+def _tell(
+    task: Assignment, rule: str, key: str, people: Iterable[int], title: str, body: str, at: Any
+) -> None:
+    """A notice about ``task`` to ``people``, once per ``key`` (the timeline entry, the
+    delegation or the report it is about); the change is already on the timeline."""
+    from nhiemvu.reminders.services import deliver
+
+    deliver(
+        Due(
+            rule,
+            f"t{task.pk}",
+            key,
+            tuple(sorted(people)),
+            title,
+            body,
+            task_url(task.code),
+            task_id=task.pk,
+            org_id=task.lead_id,
+            on_timeline=False,
+        ),
+        at,
+    )
+
+
 def on_task_event(
     sender: Any, *, task: Assignment, kind: str, event: AssignmentEvent, **kwargs: Any
 ) -> None:
     rule = RULE_OF_EVENT.get(kind)  # type: ignore[call-overload]
     if rule is None or _muted.get():
         return
-    from nhiemvu.reminders.services import deliver
-
     with translation.override(settings.LANGUAGE_CODE):
         people, title = recipients_and_title(task, event)
         people.discard(event.actor_id)  # not told of one's own action
-        if not people:
-            return
-        deliver(
-            Due(
-                rule,
-                f"t{task.pk}",
-                f"e{event.pk}",
-                tuple(sorted(people)),
-                title,
-                event.text,
-                task_url(task.code),
-                task_id=task.pk,
-                org_id=task.lead_id,
-                on_timeline=False,
-            ),
-            event.at,
-        )
+        if people:
+            _tell(task, rule, f"e{event.pk}", people, title, event.text, event.at)
 
 
 def on_task_delegated(sender: Any, *, task: Assignment, delegation: Any, **kwargs: Any) -> None:
@@ -179,27 +186,19 @@ def on_task_delegated(sender: Any, *, task: Assignment, delegation: Any, **kwarg
     agency only: the notice names the internal deadline)."""
     if _muted.get() or delegation.assignee_id == delegation.delegated_by_id:
         return
-    from nhiemvu.reminders.services import deliver
-
     with translation.override(settings.LANGUAGE_CODE):
         title = _("A task passed on to you: %(task)s") % {"task": task.summary[:150]}
         if delegation.internal_deadline:
             title += " — " + _("internal deadline %(date)s") % {
                 "date": f"{delegation.internal_deadline:%d/%m/%Y}"
             }
-        deliver(
-            Due(
-                RuleCode.EVENT_INSIDE,
-                f"t{task.pk}",
-                f"d{delegation.pk}",
-                (delegation.assignee_id,),
-                title,
-                delegation.note,
-                task_url(task.code),
-                task_id=task.pk,
-                org_id=task.lead_id,
-                on_timeline=False,
-            ),
+        _tell(
+            task,
+            RuleCode.EVENT_INSIDE,
+            f"d{delegation.pk}",
+            [delegation.assignee_id],
+            title,
+            delegation.note,
             delegation.delegated_at,
         )
 
@@ -210,21 +209,13 @@ def on_internal_report(
     """The person the task was passed to reported: the head who passed it is told."""
     if _muted.get() or report.author_id == delegation.delegated_by_id:
         return
-    from nhiemvu.reminders.services import deliver
-
     with translation.override(settings.LANGUAGE_CODE):
-        deliver(
-            Due(
-                RuleCode.EVENT_INSIDE,
-                f"t{task.pk}",
-                f"r{report.pk}",
-                (delegation.delegated_by_id,),
-                _("Report inside the agency on: %(task)s") % {"task": task.summary[:150]},
-                report.text,
-                task_url(task.code),
-                task_id=task.pk,
-                org_id=task.lead_id,
-                on_timeline=False,
-            ),
+        _tell(
+            task,
+            RuleCode.EVENT_INSIDE,
+            f"r{report.pk}",
+            [delegation.delegated_by_id],
+            _("Report inside the agency on: %(task)s") % {"task": task.summary[:150]},
+            report.text,
             report.at,
         )

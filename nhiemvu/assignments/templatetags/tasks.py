@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 
 from nhiemvu.assignments import workflow
 from nhiemvu.assignments.status import LABEL_COLOURS, LABEL_NAMES
+from nhiemvu.lib.links import code_url
 from nhiemvu.lib.vntext import fold
 
 register = template.Library()
@@ -27,16 +26,10 @@ def status_badge(task: Any) -> str:
     )
 
 
-@functools.cache
-def _link_template(name: str) -> str:
-    return reverse(name, args=["__code__"])
-
-
 @register.filter
 def link_to(code: str, name: str) -> str:
-    """``{{ t.code|link_to:"task_detail" }}``: the page of that code, the URL pattern reversed
-    once per process instead of once per row (``reverse`` walks the resolver each time)."""
-    return _link_template(name).replace("__code__", code)
+    """``{{ t.code|link_to:"task_detail" }}``: the page of that code (lib/links.py)."""
+    return code_url(name, code)
 
 
 @register.filter

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import unittest
 from typing import Any
+from unittest import mock
 
 from django.db import connection
 
@@ -90,16 +91,13 @@ class ListPlanTest(BaseTestCase):
 
         rows = list(qs.order_by(*order.order_by()).values_list(order.field, "code"))
         deep = rows[len(rows) * 3 // 4]
-        keyset._segment = spy
-        try:
+        undated = [r for r in rows if r[0] is None]
+        with mock.patch.object(keyset, "_segment", side_effect=spy):
             keyset.page(qs, order, size=50)
             keyset.page(qs, order, size=50, after=keyset.encode(*deep))
             keyset.page(qs, order, size=50, before=keyset.encode(*deep))
-            undated = [r for r in rows if r[0] is None]
             if undated:
                 keyset.page(qs, order, size=50, after=keyset.encode(*undated[0]))
-        finally:
-            keyset._segment = original
         return sent
 
     def assert_index_range(self, label: str, qs: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -12,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from nhiemvu.assignments import status
+from nhiemvu.assignments import selectors, status
 from nhiemvu.assignments.models import (
     Assignment,
     AssignmentEvent,
@@ -292,3 +293,13 @@ class StatusAgreementTest(HypothesisTestCase):
                 now_expected.label,
                 now_expected.timing,
             )
+            # The list pages' Python labels and today's grouped counts (selectors.status_counts
+            # groups stored columns, then classifies each group) say the same.
+            row: Any = Assignment.objects.get(pk=task.pk)
+            status.label_rows([row], D(2026, 7, 1))
+            assert (row.st_label, row.st_timing) == (now_expected.label, now_expected.timing)
+            counts = selectors.status_counts(one)
+            reference = status.Tally()
+            reference.add(now_expected.label, now_expected.timing, 1)
+            assert counts[now_expected.label] == counts["total"] == 1, (h, dict(counts))
+            assert vars(counts.tally) == vars(reference), (h, vars(counts.tally))
