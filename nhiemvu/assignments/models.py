@@ -171,6 +171,20 @@ class Assignment(models.Model):
     history_on = models.DateField(null=True, blank=True, editable=False)
     # Stamped once, at confirmation.
     completed_late = models.BooleanField(_("completed late"), null=True, blank=True)
+    # Work from above (issue 16): a task the province received from the Government, the Prime
+    # Minister or a ministry, with the issuer's own code and the deadline the province must
+    # meet; the office splits it into sub-tasks for its agencies (`upper` on each). Its status
+    # rolls up from them (assignments/rollup.py).
+    received = models.BooleanField(_("received from above"), default=False)
+    external_code = models.CharField(_("issuer's task code"), max_length=60, blank=True)
+    upper = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subtasks",
+        verbose_name=_("received task"),
+    )
     search_text = models.TextField(editable=False, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
@@ -241,6 +255,10 @@ class Assignment(models.Model):
                 name="asg_without_deadline",
                 condition=Q(state__in=["open", "returned"], deadline__isnull=True)
                 & ~Q(deadline_kind="recurring"),
+            ),
+            # The received tasks (work from above): the leaders' home and the report's table.
+            models.Index(
+                fields=["deadline", "id"], name="asg_received", condition=Q(received=True)
             ),
             # deliverables without deadline (status.flagged_q).
             models.Index(
@@ -474,3 +492,75 @@ class InternalReport(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class LeadChangeReason(models.TextChoices):
+    TRANSFER = "transfer", _("Transferred in a reorganisation")
+    REASSIGN = "reassign", _("Reassigned by the office")
+
+
+class LeadChange(models.Model):
+    """Each change of a task's lead, dated by when it took effect.
+
+    The rule for "who held the task on a date" reads these (assignments/holders.py): the
+    `from_org` of the first change dated after that day, else the task's lead. A reorganisation
+    applied late is dated by its effective date, not by the day the office applied it.
+    """
+
+    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="lead_changes")
+    on = models.DateField(_("effective from"))
+    from_org = models.ForeignKey(Organisation, models.PROTECT, related_name="+")
+    to_org = models.ForeignKey(Organisation, models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=10, choices=LeadChangeReason.choices)
+    reorganisation = models.ForeignKey(
+        "orgs.Reorganisation", models.PROTECT, null=True, blank=True, related_name="lead_changes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+        indexes = [
+            # holders.holder_expr: the first change after a date, per task.
+            models.Index(fields=["assignment", "on", "id"], name="leadchange_task_on"),
+            # holders: "is anything dated after this day?" (a report as of today needs no more).
+            models.Index(fields=["on"], name="leadchange_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}: {self.from_org_id} → {self.to_org_id} ({self.on})"
+
+
+class TransferRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    COORDINATION = "coord", _("Coordinating")
+
+
+class TransferItem(models.Model):
+    """One line of a reorganisation's transfer plan: a task an ending organisation leads (or
+    coordinates), and who takes it over. The office edits `to_org` before the plan is applied;
+    an empty `to_org` on a coordinating line drops that coordination."""
+
+    reorganisation = models.ForeignKey(
+        "orgs.Reorganisation", models.CASCADE, related_name="transfer_items"
+    )
+    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="transfer_items")
+    role = models.CharField(max_length=5, choices=TransferRole.choices)
+    from_org = models.ForeignKey(Organisation, models.PROTECT, related_name="+")
+    to_org = models.ForeignKey(
+        Organisation, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Why the default holder was chosen ("the merger's successor", "rule: giao thông").
+    basis = models.CharField(max_length=120, blank=True)
+    applied = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reorganisation", "assignment", "role", "from_org"],
+                name="transfer_item_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}: {self.from_org_id} → {self.to_org_id}"

@@ -13,6 +13,13 @@ WORKING_GROUP = "working_group"
 DEPARTMENT = "department"
 DISTRICT = "district"
 COMMUNE = "commune"
+# Two-level local government (from 1/7/2025): wards and the island special zones answer to the
+# province directly, beside the communes.
+WARD = "ward"
+SPECIAL_ZONE = "special_zone"
+# Above the province: where "work from above" comes from (DOMAIN.md §1; issue 16).
+GOVERNMENT = "government"
+MINISTRY = "ministry"
 CENTRAL = "central"
 PUBLIC_UNIT = "public_unit"
 OTHER = "other"
@@ -23,7 +30,11 @@ KIND_LABELS: dict[str, str] = {
     WORKING_GROUP: "Tổ công tác",
     DEPARTMENT: "Sở, ban, ngành",
     DISTRICT: "UBND cấp huyện",
-    COMMUNE: "UBND cấp xã",
+    COMMUNE: "UBND xã",
+    WARD: "UBND phường",
+    SPECIAL_ZONE: "UBND đặc khu",
+    GOVERNMENT: "Chính phủ, Thủ tướng Chính phủ",
+    MINISTRY: "Bộ, ngành Trung ương",
     CENTRAL: "Cơ quan Trung ương trên địa bàn",
     PUBLIC_UNIT: "Đơn vị sự nghiệp",
     OTHER: "Khác",
@@ -35,6 +46,12 @@ def group_key(phrase: str) -> str:
     return fold(phrase).replace(";", ",").strip(" ,.:")
 
 
+# The local units of the two-level government (xã, phường, đặc khu), and every locality.
+LOCAL = frozenset({COMMUNE, WARD, SPECIAL_ZONE})
+LOCALITIES = LOCAL | {DISTRICT}
+# Who may issue "work from above": a task the province receives and splits for its agencies.
+UPPER = frozenset({GOVERNMENT, MINISTRY})
+
 # Group phrase → kinds it covers.
 _GROUPS: dict[str, frozenset[str]] = {
     "các sở, ban, ngành": frozenset({DEPARTMENT}),
@@ -44,15 +61,23 @@ _GROUPS: dict[str, frozenset[str]] = {
     "UBND các huyện, thị xã, thành phố": frozenset({DISTRICT}),
     "Ủy ban nhân dân các huyện, thị xã, thành phố": frozenset({DISTRICT}),
     "UBND cấp huyện": frozenset({DISTRICT}),
-    "UBND các xã, phường": frozenset({COMMUNE}),
-    "UBND các xã, phường, đặc khu": frozenset({COMMUNE}),
-    "UBND cấp xã": frozenset({COMMUNE}),
-    "các địa phương": frozenset({DISTRICT, COMMUNE}),
-    "các cơ quan, đơn vị, địa phương": frozenset(
-        {DEPARTMENT, DISTRICT, COMMUNE, CENTRAL, PUBLIC_UNIT}
-    ),
-    "các sở, ban, ngành, địa phương": frozenset({DEPARTMENT, DISTRICT, COMMUNE}),
+    "UBND các xã, phường": LOCAL,
+    "UBND các xã, phường, đặc khu": LOCAL,
+    "Ủy ban nhân dân các xã, phường": LOCAL,
+    "Ủy ban nhân dân các xã, phường, đặc khu": LOCAL,
+    "UBND các phường, xã": LOCAL,
+    "UBND các xã, phường, thị trấn": LOCAL,
+    "UBND cấp xã": LOCAL,
+    "Ủy ban nhân dân cấp xã": LOCAL,
+    "các xã, phường": LOCAL,
+    "các xã, phường, đặc khu": LOCAL,
+    "các địa phương": LOCALITIES,
+    "các cơ quan, đơn vị, địa phương": frozenset({DEPARTMENT, CENTRAL, PUBLIC_UNIT}) | LOCALITIES,
+    "các sở, ban, ngành, địa phương": frozenset({DEPARTMENT}) | LOCALITIES,
     "các sở, ban, ngành; UBND các huyện, thị xã, thành phố": frozenset({DEPARTMENT, DISTRICT}),
+    "các sở, ban, ngành tỉnh; UBND các xã, phường": frozenset({DEPARTMENT}) | LOCAL,
+    "các sở, ban, ngành; UBND các xã, phường": frozenset({DEPARTMENT}) | LOCAL,
+    "các sở, ban, ngành tỉnh; UBND các xã, phường, đặc khu": frozenset({DEPARTMENT}) | LOCAL,
     "các cơ quan Trung ương trên địa bàn": frozenset({CENTRAL}),
 }
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -18,8 +19,12 @@ class OrgKind(models.TextChoices):
     DEPARTMENT = orgkinds.DEPARTMENT, _("Department or agency")
     DISTRICT = orgkinds.DISTRICT, _("District People's Committee")
     COMMUNE = orgkinds.COMMUNE, _("Commune People's Committee")
+    WARD = orgkinds.WARD, _("Ward People's Committee")
+    SPECIAL_ZONE = orgkinds.SPECIAL_ZONE, _("Special zone People's Committee")
     CENTRAL = orgkinds.CENTRAL, _("Central agency in the province")
     PUBLIC_UNIT = orgkinds.PUBLIC_UNIT, _("Public service unit")
+    GOVERNMENT = orgkinds.GOVERNMENT, _("Government, Prime Minister")
+    MINISTRY = orgkinds.MINISTRY, _("Ministry or central agency")
     OTHER = orgkinds.OTHER, _("Other")
 
 
@@ -99,6 +104,103 @@ class OrgAlias(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.folded = fold(self.alias)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def new_reorg_code() -> str:
+    return secrets.token_hex(5)
+
+
+class ReorgKind(models.TextChoices):
+    MERGE = "merge", _("Merger")
+    SPLIT = "split", _("Split")
+    RENAME = "rename", _("Renaming")
+    DISSOLVE = "dissolve", _("Dissolution")
+    MOVE = "move", _("Move to another parent")
+
+
+class ReorgState(models.TextChoices):
+    DRAFT = "draft", _("Transfer plan under review")
+    APPLIED = "applied", _("Applied")
+
+
+class Reorganisation(models.Model):
+    """One dated change of the province's organisation (the 2025 reform: DOMAIN.md §9).
+
+    Recorded first (a draft: its transfer plan is reviewed by the office), then applied all or
+    nothing on or after its effective date: the old organisations end the day before, the open
+    tasks move to the holders the plan names, and each organisation's page shows it as lineage.
+    """
+
+    code = models.CharField(max_length=12, unique=True, default=new_reorg_code, editable=False)
+    kind = models.CharField(_("kind of change"), max_length=10, choices=ReorgKind.choices)
+    effective_date = models.DateField(_("effective date"))
+    legal_basis = models.CharField(_("legal basis"), max_length=255)
+    note = models.TextField(_("note"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ReorgState.choices, default=ReorgState.DRAFT
+    )
+    # A rename: the name and short name from the effective date (the old ones stay here, so
+    # figures as of an earlier date show the name the organisation had then).
+    new_name = models.CharField(_("new name"), max_length=255, blank=True)
+    new_short_name = models.CharField(_("new short name"), max_length=80, blank=True)
+    old_name = models.CharField(max_length=255, blank=True, editable=False)
+    old_short_name = models.CharField(max_length=80, blank=True, editable=False)
+    # A move: the parent from the effective date, and the one before.
+    new_parent = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new parent"),
+    )
+    old_parent = models.ForeignKey(
+        Organisation, models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    # A split's default holder of each task, by what the task says: [{"to": code, "words":
+    # ["giao thông", ...]}, ...] in order; the first rule whose words the task's text contains
+    # wins. The office edits it, then each task in the plan.
+    split_rules = models.JSONField(_("split rules"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reorganisation")
+        verbose_name_plural = _("reorganisations")
+        ordering = ["-effective_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.effective_date:%d/%m/%Y} ({self.legal_basis})"
+
+
+class ReorgSide(models.TextChoices):
+    SOURCE = "source", _("Before")
+    TARGET = "target", _("After")
+
+
+class ReorgPart(models.Model):
+    """An organisation a reorganisation ends or changes (source) or hands work to (target)."""
+
+    reorganisation = models.ForeignKey(Reorganisation, models.CASCADE, related_name="parts")
+    org = models.ForeignKey(Organisation, models.PROTECT, related_name="reorg_parts")
+    side = models.CharField(max_length=6, choices=ReorgSide.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reorganisation", "org", "side"], name="reorg_part_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["org", "side"], name="reorg_part_org")]
+
+    def __str__(self) -> str:
+        return f"{self.get_side_display()}: {self.org_id}"
 
 
 class Role(models.TextChoices):

@@ -7,7 +7,14 @@ from django.db.models import Q, QuerySet
 
 from nhiemvu.lib.orgkinds import kinds_for_group
 from nhiemvu.lib.vntext import fold
-from nhiemvu.orgs.models import CalendarOverride, OrgAlias, Organisation
+from nhiemvu.orgs.models import (
+    CalendarOverride,
+    OrgAlias,
+    Organisation,
+    Reorganisation,
+    ReorgKind,
+    ReorgState,
+)
 
 
 def calendar_overrides() -> dict[dt.date, bool]:
@@ -60,3 +67,27 @@ def directory() -> list[dict[str, Any]]:
         }
         for o in active_organisations().only("id", "code", "name", "short_name", "kind")
     ]
+
+
+def lineage(org: Organisation) -> list[Reorganisation]:
+    """The reorganisations an organisation took part in, newest first: what it came from, what
+    it became (the organisation page's "Lịch sử sắp xếp")."""
+    return list(
+        Reorganisation.objects.filter(parts__org=org)
+        .distinct()
+        .prefetch_related("parts__org")
+        .order_by("-effective_date", "-id")
+    )
+
+
+def names_as_of(day: dt.date) -> dict[int, str]:
+    """Organisations renamed after `day`, with the name they had on it (a report as of a date
+    shows the names of that date: "UBND tỉnh Bình Định" before the 2025 merger)."""
+    names: dict[int, str] = {}
+    renames = Reorganisation.objects.filter(
+        kind=ReorgKind.RENAME, state=ReorgState.APPLIED, effective_date__gt=day
+    ).order_by("-effective_date", "-id")
+    for reorg in renames.prefetch_related("parts"):
+        for part in reorg.parts.all():
+            names[part.org_id] = reorg.old_name  # the earliest later renaming wins
+    return names

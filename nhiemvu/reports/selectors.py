@@ -19,9 +19,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.utils.translation import gettext as _
 
+from nhiemvu.assignments import holders, status
 from nhiemvu.assignments import rules as perms
-from nhiemvu.assignments import status
 from nhiemvu.assignments.models import (
     QUARTERLY_CHECK_RULE,
     Assignment,
@@ -34,6 +35,7 @@ from nhiemvu.lib import workdays
 from nhiemvu.lib.orgkinds import KIND_LABELS
 from nhiemvu.lib.periods import Period
 from nhiemvu.orgs.models import Organisation
+from nhiemvu.orgs.selectors import names_as_of
 
 L = status.Label
 T = status.Timing
@@ -136,20 +138,49 @@ def summary_by_org(
     leader_id: int | None = None,
 ) -> Summary:
     as_of = as_of_for(period, as_of)
-    qs = covered(user, period, as_of)
+    # Each task counts for the organisation that held it on the as-of date (holders.py): a
+    # report as of a day before a merger shows the old departments, after it the new one.
+    # Received tasks (work from above) count through their sub-tasks, not themselves.
+    qs = covered(user, period, as_of).filter(received=False)
+    qs = qs.annotate(holder=holders.holder_column(as_of))
     if kind:
-        qs = qs.filter(lead__kind=kind)
+        qs = qs.filter(holder__in=Organisation.objects.filter(kind=kind).values("id"))
     if leader_id:
         qs = qs.filter(assigned_by_id=leader_id)
-    rows = sorted(
-        _rows(qs, "lead_id", Organisation.objects.values_list("id", "code", "name", "kind")),
-        key=lambda r: (r.group, r.name),
-    )
+    rows = _rows(qs, "holder", Organisation.objects.values_list("id", "code", "name", "kind"))
+    _mark_reorganised(rows, period, as_of)
+    rows.sort(key=lambda r: (r.group, r.name))
     groups = []
     for group in sorted({r.group for r in rows}):
         members = [r for r in rows if r.group == group]
         groups.append((group, members, _total(members, f"Cộng {group}")))
     return Summary(period, as_of, rows, groups, _total(rows))
+
+
+def _mark_reorganised(rows: list[Row], period: Period, as_of: dt.date) -> None:
+    """Names as they were on the as-of date, and a mark on each organisation that ended or
+    began within the period: a ranking across a merger shows both sides, each marked."""
+    old_names = names_as_of(as_of)
+    orgs = {
+        o.code: o
+        for o in Organisation.objects.filter(code__in=[r.key for r in rows]).select_related(
+            "successor"
+        )
+    }
+    for row in rows:
+        org = orgs.get(row.key)
+        if org is None:
+            continue
+        row.name = old_names.get(org.pk, row.name)
+        if org.valid_to is not None and period.start <= org.valid_to < as_of:
+            row.name += " — " + (
+                _("ended %(day)s → %(to)s")
+                % {"day": f"{org.valid_to:%d/%m/%Y}", "to": org.successor.label}
+                if org.successor
+                else _("ended %(day)s") % {"day": f"{org.valid_to:%d/%m/%Y}"}
+            )
+        elif org.valid_from is not None and period.start < org.valid_from <= as_of:
+            row.name += " — " + _("from %(day)s") % {"day": f"{org.valid_from:%d/%m/%Y}"}
 
 
 def summary_by_leader(user: Any, period: Period, as_of: dt.date | None = None) -> Summary:

@@ -36,7 +36,11 @@ from nhiemvu.assignments.services.registration import (
     assignment_create,
     directive_register,
 )
-from nhiemvu.assignments.services.transfers import organisation_transfer_tasks
+from nhiemvu.assignments.services.transfers import (
+    reorganisation_apply,
+    transfer_plan_build,
+    transfer_plan_set,
+)
 
 __all__ = [
     "MAX_TEXT",
@@ -59,7 +63,9 @@ __all__ = [
     "extension_decide",
     "extension_request",
     "occurrences_create",
-    "organisation_transfer_tasks",
     "reminder_noted",
     "reminders_noted",
+    "reorganisation_apply",
+    "transfer_plan_build",
+    "transfer_plan_set",
 ]

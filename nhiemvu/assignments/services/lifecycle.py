@@ -19,6 +19,8 @@ from nhiemvu.assignments.models import (
     AssignmentEvent,
     Coordination,
     EventKind,
+    LeadChange,
+    LeadChangeReason,
     WorkState,
 )
 from nhiemvu.assignments.services.common import (
@@ -97,6 +99,13 @@ def assignment_reassign(
     _check_org_active(lead, "lead")
     reason = _text(reason, field_name="reason", required=False, label=_("The reason"))
     before = {"lead": task.lead.code, "state": task.state}
+    LeadChange.objects.create(
+        assignment=task,
+        on=workdays.today(),
+        from_org=task.lead,
+        to_org=lead,
+        reason=LeadChangeReason.REASSIGN,
+    )
     task.lead = lead
     task.state = step.leads_to
     task.accepted_at = None

@@ -1,7 +1,18 @@
-"""Moving a dissolved organisation's open work to its successor."""
+"""Carrying open work across a reorganisation (DOMAIN.md §9, issue 16).
+
+A reorganisation is recorded as a draft (orgs.services.reorganisation_record). Its transfer
+plan lists every open task each ending organisation leads or coordinates, with a default new
+holder: the merger's one successor; for a split, the first of the office's rules whose words
+the task contains (e.g. "giao thông" → Sở Xây dựng), else the only successor. The office
+changes lines one by one or in bulk, then applies the plan, all or nothing, on or after the
+effective date: each task gets its new lead (dated by the effective date, for holders.py), a
+"transferred" entry on its timeline naming the decision, and keeps its original lead and its
+deadline; the organisations' validity changes in the same transaction.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,67 +25,270 @@ from nhiemvu.assignments.models import (
     Assignment,
     Coordination,
     EventKind,
+    LeadChange,
+    LeadChangeReason,
+    TransferItem,
+    TransferRole,
     WorkState,
 )
-from nhiemvu.assignments.services.common import (
-    _actor_org,
-    _check_org_active,
-    _deny,
-    _event,
-)
+from nhiemvu.assignments.services.common import _actor_org, _deny, _event
 from nhiemvu.assignments.signals import task_event
 from nhiemvu.audit.services import record
-from nhiemvu.orgs.models import Organisation
+from nhiemvu.lib import workdays
+from nhiemvu.lib.vntext import fold
+from nhiemvu.orgs.models import (
+    Organisation,
+    Reorganisation,
+    ReorgKind,
+    ReorgSide,
+    ReorgState,
+)
 from nhiemvu.orgs.rules import scope_of
+from nhiemvu.orgs.services import reorganisation_mark_applied
+
+# The kinds that end organisations and so move their work; a renaming or a move keeps it.
+MOVES_WORK = frozenset({ReorgKind.MERGE, ReorgKind.SPLIT, ReorgKind.DISSOLVE})
 
 
-@transaction.atomic
-def organisation_transfer_tasks(*, actor: Any, org: Organisation) -> int:
-    """Move a dissolved organisation's open tasks to its successor (the 2025 mergers).
-
-    The lead changes; `original_lead`, the timeline and the audit log keep who had it.
-    Coordinations move too. Returns how many tasks were transferred.
-    """
+def _require_office(actor: Any) -> None:
     scope = scope_of(actor)
     if not (scope.is_office or scope.is_admin):
         raise _deny(_("Only the Provincial Office or an administrator transfers tasks."))
-    if org.successor_id is None or org.successor is None:
-        raise ValidationError(_("%(org)s has no successor to transfer to.") % {"org": org.name})
-    successor = org.successor
-    _check_org_active(successor, "successor")
-    moved = 0
-    tasks = Assignment.objects.select_for_update().filter(
-        status.owed_q() | Q(state=WorkState.PAUSED), lead=org
+
+
+def _open_q() -> Q:
+    """Work that moves: owed or paused (a paused task resumes with its new holder)."""
+    return status.owed_q() | Q(state=WorkState.PAUSED)
+
+
+def _sides(reorg: Reorganisation) -> tuple[list[Organisation], list[Organisation]]:
+    parts = list(reorg.parts.select_related("org").order_by("id"))
+    return (
+        [p.org for p in parts if p.side == ReorgSide.SOURCE],
+        [p.org for p in parts if p.side == ReorgSide.TARGET],
     )
-    actor_org = _actor_org(actor)
-    for task in tasks.iterator(chunk_size=500):
-        task.lead = successor
-        task.save(update_fields=["lead", "updated_at"])
-        Coordination.objects.filter(assignment=task, org=successor).delete()
-        entry = _event(
-            task,
-            actor=actor,
-            kind=EventKind.TRANSFERRED,
-            text="",
-            data={"from": org.code, "to": successor.code},
-            actor_org=actor_org,
-        )
-        # Told like any other step (webhooks, the agencies' notifications), in this transaction.
-        task_event.send(sender=Assignment, task=task, kind=EventKind.TRANSFERRED, event=entry)
-        moved += 1
-    coordinations = (
-        Coordination.objects.filter(
-            org=org, assignment__state__in=[*status.OWED_STATES, WorkState.PAUSED]
-        )
-        .exclude(assignment__coordinations__org=successor)
-        .exclude(assignment__lead=successor)
+
+
+def default_holder(
+    reorg: Reorganisation, targets: list[Organisation], text: str
+) -> tuple[Organisation | None, str]:
+    """The holder a task gets unless the office changes it, and why."""
+    if reorg.kind == ReorgKind.MERGE and targets:
+        return targets[0], _("the merger's successor")
+    folded = fold(text)
+    by_code = {t.code: t for t in targets}
+    for rule in reorg.split_rules or []:
+        for word in rule.get("words", []):
+            if fold(word) and fold(word) in folded and rule.get("to") in by_code:
+                return by_code[rule["to"]], _("rule: %(word)s") % {"word": word}
+    if len(targets) == 1:
+        return targets[0], _("the only successor")
+    return None, ""
+
+
+def _draft(reorg: Reorganisation) -> Reorganisation:
+    reorg = Reorganisation.objects.select_for_update().get(pk=reorg.pk)
+    if reorg.state != ReorgState.DRAFT:
+        raise ValidationError(_("This reorganisation has already been applied."))
+    return reorg
+
+
+@transaction.atomic
+def transfer_plan_build(*, actor: Any, reorg: Reorganisation) -> int:
+    """Bring the plan up to date with the work open now: lines for new tasks get their default
+    holder, lines for tasks no longer open go, the office's choices on the others stay.
+    Returns how many lines the plan has."""
+    _require_office(actor)
+    reorg = _draft(reorg)
+    if reorg.kind not in MOVES_WORK:
+        return 0
+    sources, targets = _sides(reorg)
+    wanted: dict[tuple[int, str, int], Assignment] = {}
+    led = Assignment.objects.filter(_open_q(), lead__in=sources).only(
+        "id", "lead_id", "content", "summary"
     )
-    switched = coordinations.update(org=successor)
+    for task in led.iterator(chunk_size=2000):
+        wanted[(task.pk, TransferRole.LEAD, task.lead_id)] = task
+    coordinated = Coordination.objects.filter(
+        org__in=sources, assignment__in=Assignment.objects.filter(_open_q())
+    ).select_related("assignment")
+    for link in coordinated.iterator(chunk_size=2000):
+        wanted[(link.assignment_id, TransferRole.COORDINATION, link.org_id)] = link.assignment
+    existing = {
+        (item.assignment_id, item.role, item.from_org_id): item.pk
+        for item in TransferItem.objects.filter(reorganisation=reorg)
+    }
+    stale = [pk for key, pk in existing.items() if key not in wanted]
+    TransferItem.objects.filter(pk__in=stale).delete()
+    new = []
+    for key, task in wanted.items():
+        if key in existing:
+            continue
+        holder, basis = default_holder(reorg, targets, f"{task.summary} {task.content}")
+        new.append(
+            TransferItem(
+                reorganisation=reorg,
+                assignment_id=key[0],
+                role=key[1],
+                from_org_id=key[2],
+                to_org=holder,
+                basis=basis[:120],
+            )
+        )
+    TransferItem.objects.bulk_create(new, batch_size=1000)
     record(
         actor=actor,
-        action="organisation.transfer_tasks",
-        target=org,
-        after={"to": successor.code, "tasks": moved, "coordinations": switched},
-        actor_org=actor_org,
+        action="reorganisation.plan",
+        target=reorg,
+        after={"lines": len(wanted), "added": len(new), "removed": len(stale)},
     )
-    return moved
+    return len(wanted)
+
+
+@transaction.atomic
+def transfer_plan_set(
+    *,
+    actor: Any,
+    reorg: Reorganisation,
+    items: Iterable[int],
+    to_org: Organisation | None,
+) -> int:
+    """Give these plan lines a new holder (one line, or many at once). A coordinating line may be
+    emptied (the coordination ends); a leading line never: every open task keeps one lead."""
+    _require_office(actor)
+    reorg = _draft(reorg)
+    sources, _targets = _sides(reorg)
+    lines = TransferItem.objects.filter(reorganisation=reorg, pk__in=list(items))
+    if not lines.exists():
+        raise ValidationError({"items": _("Choose at least one line of the plan.")})
+    if to_org is None:
+        if lines.filter(role=TransferRole.LEAD).exists():
+            raise ValidationError(
+                {"to_org": _("Every task needs a lead: choose who takes it over.")}
+            )
+    else:
+        if to_org in sources:
+            raise ValidationError(
+                {"to_org": _("%(org)s ends with this change.") % {"org": to_org.name}}
+            )
+        if not to_org.is_active_on(reorg.effective_date):
+            raise ValidationError(
+                {
+                    "to_org": _("%(org)s is not in force on %(day)s.")
+                    % {"org": to_org.name, "day": f"{reorg.effective_date:%d/%m/%Y}"}
+                }
+            )
+    changed = lines.update(to_org=to_org, basis=_("chosen by the office"))
+    record(
+        actor=actor,
+        action="reorganisation.plan_set",
+        target=reorg,
+        after={"lines": changed, "to": to_org.code if to_org else None},
+    )
+    return changed
+
+
+@transaction.atomic
+def reorganisation_apply(*, actor: Any, reorg: Reorganisation) -> dict[str, int]:
+    """Apply the reviewed plan, all or nothing: refused (nothing changed) when the plan no longer
+    matches the open work, a task has no new holder, or the date has not come."""
+    _require_office(actor)
+    reorg = _draft(reorg)
+    today = workdays.today()
+    if today < reorg.effective_date:
+        raise ValidationError(
+            _("The change takes effect on %(day)s; apply it from that day.")
+            % {"day": f"{reorg.effective_date:%d/%m/%Y}"}
+        )
+    sources, _targets = _sides(reorg)
+    moved = coordinations = 0
+    if reorg.kind in MOVES_WORK:
+        items = list(
+            TransferItem.objects.filter(reorganisation=reorg).select_related("from_org", "to_org")
+        )
+        planned = {i.assignment_id for i in items if i.role == TransferRole.LEAD}
+        open_ids = set(
+            Assignment.objects.select_for_update()
+            .filter(_open_q(), lead__in=sources)
+            .values_list("id", flat=True)
+        )
+        if planned != open_ids:
+            raise ValidationError(
+                _(
+                    "The plan is out of date: %(added)s task(s) opened and %(closed)s closed "
+                    "since it was made. Bring the plan up to date and review it again."
+                )
+                % {"added": len(open_ids - planned), "closed": len(planned - open_ids)}
+            )
+        missing = [i for i in items if i.role == TransferRole.LEAD and i.to_org_id is None]
+        if missing:
+            raise ValidationError(
+                _("%(n)s task(s) have nobody to take them over: choose a holder for each.")
+                % {"n": len(missing)}
+            )
+        for item in items:
+            if item.to_org is not None and not (
+                item.to_org.is_active_on(reorg.effective_date) and item.to_org.is_active_on(today)
+            ):
+                raise ValidationError(
+                    _("%(org)s is not in force: choose another holder.")
+                    % {"org": item.to_org.name}
+                )
+        actor_org = _actor_org(actor)
+        tasks = Assignment.objects.in_bulk(planned)
+        for item in items:
+            if item.role != TransferRole.LEAD or item.to_org is None:
+                continue
+            task = tasks[item.assignment_id]
+            task.lead = item.to_org
+            task.save(update_fields=["lead", "updated_at"])
+            Coordination.objects.filter(assignment=task, org=item.to_org).delete()
+            LeadChange.objects.create(
+                assignment=task,
+                on=reorg.effective_date,
+                from_org=item.from_org,
+                to_org=item.to_org,
+                reason=LeadChangeReason.TRANSFER,
+                reorganisation=reorg,
+            )
+            entry = _event(
+                task,
+                actor=actor,
+                kind=EventKind.TRANSFERRED,
+                text=reorg.legal_basis,
+                data={
+                    "from": item.from_org.code,
+                    "to": item.to_org.code,
+                    "reorganisation": reorg.code,
+                    "effective": reorg.effective_date.isoformat(),
+                },
+                actor_org=actor_org,
+            )
+            # Told like any other step (webhooks, the new holder's people), in this transaction.
+            task_event.send(sender=Assignment, task=task, kind=EventKind.TRANSFERRED, event=entry)
+            moved += 1
+        for item in items:
+            if item.role != TransferRole.COORDINATION:
+                continue
+            link = Coordination.objects.filter(assignment_id=item.assignment_id, org=item.from_org)
+            taken = item.to_org is None or (
+                Assignment.objects.filter(pk=item.assignment_id, lead=item.to_org).exists()
+                or Coordination.objects.filter(
+                    assignment_id=item.assignment_id, org=item.to_org
+                ).exists()
+            )
+            if taken:
+                link.delete()
+            else:
+                link.update(org=item.to_org)
+            coordinations += 1
+        TransferItem.objects.filter(reorganisation=reorg).update(applied=True)
+    reorganisation_mark_applied(actor=actor, reorg=reorg)
+    record(
+        actor=actor,
+        action="reorganisation.apply",
+        target=reorg,
+        after={"tasks": moved, "coordinations": coordinations, "sources": len(sources)},
+        actor_org=_actor_org(actor),
+    )
+    return {"tasks": moved, "coordinations": coordinations}
