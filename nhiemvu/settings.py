@@ -322,7 +322,7 @@ NHIEMVU: dict[str, Any] = {
     "ON_TIME_RATE_BASE": env_str("NHIEMVU_ON_TIME_BASE", "completed_plus_overdue"),
     # Extension requests after the deadline need the office's leave.
     "EXTENSION_AFTER_DEADLINE": env_bool("NHIEMVU_EXTENSION_AFTER_DEADLINE", False),
-    "PROVINCE_NAME": env_str("NHIEMVU_PROVINCE", "Bình Định"),
+    "PROVINCE_NAME": env_str("NHIEMVU_PROVINCE", "Gia Lai"),
     # Reporting periods: "decree09" (15th to 14th, Nghị định 09/2019) or "calendar".
     "PERIOD_RULE": env_str("NHIEMVU_PERIOD_RULE", "decree09"),
     # The urging letter and page list owed work due within this many working days (and overdue).

@@ -10,7 +10,7 @@ from nhiemvu.accounts.models import User
 from nhiemvu.assignments.models import DeliverableKind
 from nhiemvu.assignments.status import LABEL_ALIASES, LABEL_NAMES, OPEN_FILTER
 from nhiemvu.orgs import picker
-from nhiemvu.orgs.models import Organisation, Role
+from nhiemvu.orgs.models import Organisation, ReorgKind, Role
 
 # Rows per page a list offers (web); the API takes any limit from 1 to 200.
 PAGE_SIZES = (50, 100, 200)
@@ -307,3 +307,83 @@ class TaskFilterForm(StyledForm):
     def filters(self) -> dict[str, Any]:
         """The cleaned filters as keyword arguments of ``selectors.filter_tasks``."""
         return {k: v for k, v in self.cleaned_data.items() if k not in ("sort", "size")}
+
+
+# --- reorganisations (issue 16) ---------------------------------------------------------------
+
+SPLIT_RULES_CHARS = 5000
+
+
+class ReorganisationForm(StyledForm):
+    kind = forms.ChoiceField(label=_("Kind of change"), choices=ReorgKind.choices)
+    effective_date = VnDateField(label=_("Effective date"))
+    legal_basis = forms.CharField(
+        label=_("Legal basis (decision, resolution)"),
+        max_length=255,
+        help_text=_("e.g. Nghị quyết 1664/NQ-UBTVQH15 ngày 16/6/2025"),
+    )
+    sources = forms.ModelMultipleChoiceField(
+        label=_("Organisations before the change"),
+        queryset=Organisation.objects.all(),
+        to_field_name="code",
+        widget=org_picker(multiple=True),
+    )
+    targets = forms.ModelMultipleChoiceField(
+        label=_("Organisations after the change (successors)"),
+        queryset=Organisation.objects.all(),
+        to_field_name="code",
+        widget=org_picker(multiple=True),
+        required=False,
+    )
+    new_name = forms.CharField(label=_("New name (renaming)"), max_length=255, required=False)
+    new_short_name = forms.CharField(label=_("New short name"), max_length=80, required=False)
+    new_parent = forms.ModelChoiceField(
+        label=_("New parent (move)"),
+        queryset=Organisation.objects.all(),
+        to_field_name="code",
+        widget=org_picker(),
+        required=False,
+    )
+    split_rules = forms.CharField(
+        label=_("Split rules: one line per successor, “code: word, word”"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=SPLIT_RULES_CHARS,
+        required=False,
+        help_text=_("A task whose text contains one of the words goes to that successor."),
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+    def clean_split_rules(self) -> list[dict[str, Any]]:
+        rules = []
+        for number, line in enumerate(self.cleaned_data.get("split_rules", "").splitlines(), 1):
+            if not line.strip():
+                continue
+            code, sep, words = line.partition(":")
+            if not sep or not code.strip():
+                raise forms.ValidationError(
+                    _("Line %(n)s: write the successor's code, a colon, then the words.")
+                    % {"n": number}
+                )
+            rules.append(
+                {"to": code.strip(), "words": [w.strip() for w in words.split(",") if w.strip()]}
+            )
+        return rules
+
+
+class PlanLinesForm(StyledForm):
+    """Lines of a transfer plan given a new holder at once (empty: drop coordinating lines)."""
+
+    lines = forms.TypedMultipleChoiceField(coerce=int, choices=(), label=_("Lines"))
+    to_org = forms.ModelChoiceField(
+        label=_("New holder"),
+        queryset=Organisation.objects.all(),
+        to_field_name="code",
+        widget=org_picker(),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, line_ids: list[int] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["lines"].choices = [(pk, pk) for pk in line_ids]  # type: ignore[attr-defined]

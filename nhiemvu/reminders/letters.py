@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from django.conf import settings
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm
 
@@ -15,7 +16,8 @@ from nhiemvu.assignments import status
 from nhiemvu.assignments.models import Assignment
 from nhiemvu.lib import docxlayout as layout
 from nhiemvu.lib import workdays
-from nhiemvu.orgs.models import Organisation, OrgKind
+from nhiemvu.lib.orgkinds import LOCALITIES
+from nhiemvu.orgs.models import Organisation
 
 
 def tasks_to_urge(org: Organisation, today: dt.date) -> list[Assignment]:
@@ -32,10 +34,11 @@ def urging_letter(
     *,
     today: dt.date | None = None,
     issuer: str = "ỦY BAN NHÂN DÂN",
-    province: str = "Bình Định",
+    province: str | None = None,
     symbol: str = "UBND-KSTT",
 ) -> bytes:
     today = today or workdays.today()
+    province = province or settings.NHIEMVU["PROVINCE_NAME"]
     tasks = tasks_to_urge(org, today)
     document = layout.new_document()
     layout.header(
@@ -109,6 +112,6 @@ def urging_letter(
 
 
 def _addressee(org: Organisation) -> str:
-    if org.kind in (OrgKind.DISTRICT, OrgKind.COMMUNE):
+    if org.kind in LOCALITIES:
         return f"Chủ tịch {org.name}"
     return f"Thủ trưởng {org.name}" if not org.name.startswith("Thủ trưởng") else org.name

@@ -13,6 +13,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("co-quan/tim/", org_views.organisation_search, name="organisation_search"),
+    path("co-quan/sap-xep/", task_views.reorganisation_list, name="reorganisations"),
+    path(
+        "co-quan/sap-xep/<str:code>/",
+        task_views.reorganisation_detail,
+        name="reorganisation_detail",
+    ),
     path("co-quan/<slug:code>/", task_views.organisation_detail, name="organisation_detail"),
     path("nhiem-vu/", task_views.task_list, name="task_list"),
     path("nhiem-vu/xuat.csv", task_views.task_list_csv, name="task_list_csv"),

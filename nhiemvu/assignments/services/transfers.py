@@ -231,8 +231,7 @@ def reorganisation_apply(*, actor: Any, reorg: Reorganisation) -> dict[str, int]
                 item.to_org.is_active_on(reorg.effective_date) and item.to_org.is_active_on(today)
             ):
                 raise ValidationError(
-                    _("%(org)s is not in force: choose another holder.")
-                    % {"org": item.to_org.name}
+                    _("%(org)s is not in force: choose another holder.") % {"org": item.to_org.name}
                 )
         actor_org = _actor_org(actor)
         tasks = Assignment.objects.in_bulk(planned)

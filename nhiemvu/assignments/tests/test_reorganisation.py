@@ -275,9 +275,7 @@ class SplitAndDissolveTest(BaseTestCase):
         self.assertFalse(Assignment.objects.filter(lead=self.district).exists())
         # Coordination lines defaulted to nobody (no single successor): dropped.
         self.assertFalse(
-            Assignment.objects.get(summary="Tuyên truyền").coordinations.filter(
-                org=self.district
-            )
+            Assignment.objects.get(summary="Tuyên truyền").coordinations.filter(org=self.district)
         )
 
 
@@ -336,9 +334,7 @@ class InvariantTest(HypothesisTestCase):
         for action, pick, gap in steps:
             day = day + dt.timedelta(days=gap)
             serial += 1
-            live = list(
-                Organisation.objects.filter(kind=OrgKind.DEPARTMENT, valid_to__isnull=True)
-            )
+            live = list(Organisation.objects.filter(kind=OrgKind.DEPARTMENT, valid_to__isnull=True))
             with travel(day):
                 if action == "register" or not Assignment.objects.exists():
                     lead = live[pick % len(live)]

@@ -22,6 +22,8 @@ from nhiemvu.audit.models import AuditEvent
 from nhiemvu.directives.models import Directive
 from nhiemvu.directives.services import DirectiveSpec
 from nhiemvu.test import TODAY, BaseTestCase, make_org, register, travel
+from nhiemvu.orgs import services as orgs_services
+from nhiemvu.orgs.models import ReorgKind
 
 D = dt.date
 
@@ -418,17 +420,25 @@ class AsOfTest(BaseTestCase):
 class TransferTest(BaseTestCase):
     def test_open_tasks_of_a_dissolved_agency_move_to_its_successor(self) -> None:
         merged = make_org("so-moi", "Sở mới")
-        self.p.agency_a.valid_to = D(2026, 3, 10)
-        self.p.agency_a.successor = merged
-        self.p.agency_a.save()
-        moved = services.organisation_transfer_tasks(actor=self.p.office, org=self.p.agency_a)
+        reorg = orgs_services.reorganisation_record(
+            actor=self.p.office,
+            kind=ReorgKind.MERGE,
+            effective_date=D(2026, 3, 11),
+            legal_basis="QĐ 9/QĐ-UBND",
+            sources=[self.p.agency_a],
+            targets=[merged],
+        )
+        with self.assertRaises(PermissionDenied):
+            services.transfer_plan_build(actor=self.p.lead_officer, reorg=reorg)
+        services.transfer_plan_build(actor=self.p.office, reorg=reorg)
+        with self.assertRaises(PermissionDenied):
+            services.reorganisation_apply(actor=self.p.lead_officer, reorg=reorg)
+        moved = services.reorganisation_apply(actor=self.p.office, reorg=reorg)["tasks"]
         task = self.reload()
         self.assertEqual((moved, task.lead, task.original_lead), (1, merged, self.p.agency_a))
         last = task.events.last()
         assert last is not None
         self.assertEqual(last.kind, "transferred")
-        with self.assertRaises(PermissionDenied):
-            services.organisation_transfer_tasks(actor=self.p.lead_officer, org=self.p.agency_a)
 
 
 # --- the permission matrix ---------------------------------------------------------------

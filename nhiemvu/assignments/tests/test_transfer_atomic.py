@@ -1,5 +1,5 @@
-"""A transfer called outside any transaction (the demo loader, a management command) is one
-transaction of its own: the split of the services once dropped its decorator and `make run`
+"""A reorganisation applied outside any transaction (the demo loader, a management command) is
+one transaction of its own: the split of the services once dropped its decorator and `make run`
 stopped at the demo's 2025 mergers."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from django.test import TransactionTestCase
 
 from nhiemvu.assignments import services
 from nhiemvu.assignments.models import Assignment
-from nhiemvu.orgs.models import Organisation
+from nhiemvu.orgs import services as orgs
+from nhiemvu.orgs.models import Organisation, ReorgKind
 from nhiemvu.test import Province, register, travel
 
 
@@ -19,9 +20,17 @@ class TransferOutsideATransactionTest(TransactionTestCase):
         p = Province()
         with travel(dt.date(2026, 3, 3)):
             register(p)
-        Organisation.objects.filter(pk=p.agency_a.pk).update(successor=p.agency_b)
-        moved = services.organisation_transfer_tasks(
-            actor=p.office, org=Organisation.objects.get(pk=p.agency_a.pk)
-        )
-        self.assertEqual(moved, 1)
+        with travel(dt.date(2026, 3, 4)):
+            reorg = orgs.reorganisation_record(
+                actor=p.office,
+                kind=ReorgKind.MERGE,
+                effective_date=dt.date(2026, 3, 4),
+                legal_basis="QĐ 1",
+                sources=[p.agency_a],
+                targets=[p.agency_b],
+            )
+            services.transfer_plan_build(actor=p.office, reorg=reorg)
+            moved = services.reorganisation_apply(actor=p.office, reorg=reorg)
+        self.assertEqual(moved["tasks"], 1)
         self.assertEqual(Assignment.objects.get().lead, p.agency_b)
+        self.assertEqual(Organisation.objects.get(pk=p.agency_a.pk).successor, p.agency_b)

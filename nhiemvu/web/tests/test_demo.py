@@ -5,10 +5,11 @@ import datetime as dt
 import time_machine
 from django.test import TestCase
 
-from nhiemvu.assignments import status
+from nhiemvu.assignments import holders, status
 from nhiemvu.assignments.models import Assignment
 from nhiemvu.audit.models import AuditEvent
 from nhiemvu.directives.models import Directive
+from nhiemvu.orgs.models import Membership, Organisation
 from nhiemvu.test import at
 from nhiemvu.web import demo
 
@@ -29,6 +30,42 @@ class DemoTest(TestCase):
         # Sở TT&TT merged into Sở KH&CN in 2025: its open task moved, history kept.
         idesk = tasks.get(content__contains="iDesk")
         self.assertEqual((idesk.lead.code, idesk.original_lead.code), ("so-khcn", "so-tttt"))
+        # The letter stays Bình Định's; its open tasks are carried by today's holders, each
+        # through the reform that ended its lead, dated by the reform's effective date.
+        self.assertEqual(letter.issuer.name, "UBND tỉnh Bình Định")
+        carried = {
+            t.original_lead.code: t.lead.code
+            for t in tasks.filter(state__in=["open", "returned"]).exclude(lead__code="to-cong-tac")
+            if t.original_lead_id != t.lead_id
+        }
+        self.assertEqual(
+            carried,
+            {
+                "so-tttt": "so-khcn",
+                "so-gtvt": "so-xay-dung",
+                "so-ldtbxh": "so-noi-vu",
+                "tay-son": "x-tay-son",
+                "van-canh": "x-van-canh",
+            },
+        )
+        district = tasks.get(original_lead__code="tay-son")
+        self.assertEqual(
+            holders.holder_on(district, dt.date(2025, 6, 30)), district.original_lead_id
+        )
+        self.assertEqual(holders.holder_on(district, dt.date(2025, 7, 1)), district.lead_id)
+        # December 2026: one Gia Lai, no district in force, the wards and communes in its place.
+        today = dt.date(2026, 11, 26)
+        self.assertEqual(Organisation.objects.get(code="ubnd-tinh").name, "UBND tỉnh Gia Lai")
+        self.assertFalse(
+            [o.code for o in Organisation.objects.filter(kind="district") if o.is_active_on(today)]
+        )
+        self.assertGreater(Organisation.objects.filter(kind="ward").count(), 15)
+        self.assertEqual(
+            Membership.objects.get(user__username="quynhon").org.name, "UBND phường Quy Nhơn"
+        )
+        # New work went to today's organisations only.
+        recent = Assignment.objects.filter(assigned_on__gte=dt.date(2025, 7, 1))
+        self.assertFalse(recent.filter(original_lead__kind="district").exists())
         labels = set(status.annotate(Assignment.objects.all()).values_list("st_label", flat=True))
         for label in (
             status.Label.WITHIN,

@@ -1,0 +1,81 @@
+"""The reorganisation pages as the office uses them: record a merger, review its plan, change a
+line, apply it; the organisation page shows the lineage; nobody else may touch them."""
+
+from __future__ import annotations
+
+from datetime import date as D
+
+from nhiemvu.assignments.models import TransferItem
+from nhiemvu.orgs.models import Organisation, Reorganisation, ReorgState
+from nhiemvu.test import BaseTestCase, make_org, travel
+
+
+class ReorganisationPagesTest(BaseTestCase):
+    def test_the_office_records_reviews_and_applies_a_merger(self) -> None:
+        new = make_org("so-moi", "Sở Khoa học, Công nghệ và Truyền thông")
+        self.login(self.p.office)
+        page = self.client.get("/co-quan/sap-xep/")
+        self.assertContains(page, "Ghi nhận sắp xếp tổ chức")
+        bad = self.client.post(
+            "/co-quan/sap-xep/",
+            {
+                "kind": "merge",
+                "effective_date": "31/02/2026",
+                "legal_basis": "",
+                "sources": ["so-khcn"],
+            },
+        )
+        self.assertEqual(bad.status_code, 400)
+        self.assertContains(bad, "dd/mm/yyyy", status_code=400)
+        self.assertFalse(Reorganisation.objects.exists())
+        response = self.client.post(
+            "/co-quan/sap-xep/",
+            {
+                "kind": "merge",
+                "effective_date": "16/03/2026",
+                "legal_basis": "Quyết định 55/QĐ-UBND",
+                "sources": ["so-khcn"],
+                "targets": ["so-moi"],
+            },
+        )
+        reorg = Reorganisation.objects.get()
+        self.assertRedirects(response, f"/co-quan/sap-xep/{reorg.code}/")
+        detail = self.client.get(f"/co-quan/sap-xep/{reorg.code}/")
+        self.assertContains(detail, self.task.summary)
+        self.assertContains(detail, "Có thể áp dụng từ 16/03/2026")
+        line = TransferItem.objects.get()
+        changed = self.client.post(
+            f"/co-quan/sap-xep/{reorg.code}/",
+            {"action": "set", "lines": [line.pk], "to_org": "so-tc"},
+        )
+        self.assertEqual(changed.status_code, 302)
+        self.assertEqual(TransferItem.objects.get().to_org, self.p.agency_b)
+        early = self.client.post(f"/co-quan/sap-xep/{reorg.code}/", {"action": "apply"})
+        self.assertContains(early, "16/03/2026", status_code=400)
+        with travel(D(2026, 3, 16)):
+            self.client.post(f"/co-quan/sap-xep/{reorg.code}/", {"action": "apply"})
+            self.assertEqual(self.reload().lead, self.p.agency_b)
+            reorg.refresh_from_db()
+            self.assertEqual(reorg.state, ReorgState.APPLIED)
+            lineage = self.client.get("/co-quan/so-khcn/")
+        self.assertContains(lineage, "Quyết định 55/QĐ-UBND")
+        self.assertContains(lineage, new.name)
+        self.assertEqual(Organisation.objects.get(code="so-khcn").successor, new)
+
+    def test_agencies_and_leaders_cannot_reorganise(self) -> None:
+        for user in (self.p.lead_officer, self.p.lead_head, self.p.outsider, self.p.chairman):
+            self.login(user)
+            self.assertEqual(self.client.get("/co-quan/sap-xep/").status_code, 403)
+            self.assertEqual(
+                self.client.post(
+                    "/co-quan/sap-xep/",
+                    {
+                        "kind": "dissolve",
+                        "effective_date": "16/03/2026",
+                        "legal_basis": "x",
+                        "sources": ["so-tc"],
+                    },
+                ).status_code,
+                403,
+            )
+        self.assertFalse(Reorganisation.objects.exists())
