@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from nhiemvu.assignments import holders, status
 from nhiemvu.assignments import rules as perms
@@ -174,13 +174,13 @@ def _mark_reorganised(rows: list[Row], period: Period, as_of: dt.date) -> None:
         row.name = old_names.get(org.pk, row.name)
         if org.valid_to is not None and period.start <= org.valid_to < as_of:
             row.name += " — " + (
-                _("ended %(day)s → %(to)s")
+                gettext("ended %(day)s → %(to)s")
                 % {"day": f"{org.valid_to:%d/%m/%Y}", "to": org.successor.label}
                 if org.successor
-                else _("ended %(day)s") % {"day": f"{org.valid_to:%d/%m/%Y}"}
+                else gettext("ended %(day)s") % {"day": f"{org.valid_to:%d/%m/%Y}"}
             )
         elif org.valid_from is not None and period.start < org.valid_from <= as_of:
-            row.name += " — " + _("from %(day)s") % {"day": f"{org.valid_from:%d/%m/%Y}"}
+            row.name += " — " + gettext("from %(day)s") % {"day": f"{org.valid_from:%d/%m/%Y}"}
 
 
 def summary_by_leader(user: Any, period: Period, as_of: dt.date | None = None) -> Summary:

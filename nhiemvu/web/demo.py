@@ -21,8 +21,8 @@ from nhiemvu.assignments.models import Assignment, Extension, ExtensionStatus, W
 from nhiemvu.directives.models import Authority, Directive
 from nhiemvu.directives.services import DirectiveSpec
 from nhiemvu.lib import docref, workdays
-from nhiemvu.orgs import services as orgs
 from nhiemvu.lib.orgkinds import LOCAL
+from nhiemvu.orgs import services as orgs
 from nhiemvu.orgs.models import Organisation, OrgKind, ReorgKind, Role
 from nhiemvu.orgs.selectors import resolve_group
 from nhiemvu.reminders import events

@@ -21,9 +21,9 @@ from nhiemvu.assignments.models import (
 from nhiemvu.audit.models import AuditEvent
 from nhiemvu.directives.models import Directive
 from nhiemvu.directives.services import DirectiveSpec
-from nhiemvu.test import TODAY, BaseTestCase, make_org, register, travel
 from nhiemvu.orgs import services as orgs_services
 from nhiemvu.orgs.models import ReorgKind
+from nhiemvu.test import TODAY, BaseTestCase, make_org, register, travel
 
 D = dt.date
 
