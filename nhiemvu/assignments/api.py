@@ -18,9 +18,10 @@ from pydantic import Field
 
 from nhiemvu.apicommon import ERRORS, ApiError, cursor_page
 from nhiemvu.assignments import schemas as s
-from nhiemvu.assignments import selectors
+from nhiemvu.assignments import selectors, services
 from nhiemvu.assignments.actions import ACTIONS, offered, pending_request, permitted
 from nhiemvu.assignments.models import Assignment
+from nhiemvu.assignments.rollup import Stage
 from nhiemvu.assignments.services import TaskSpec, assignment_create
 from nhiemvu.assignments.status import LABEL_ALIASES, LABEL_NAMES, label_rows
 from nhiemvu.directives.selectors import directive_for
@@ -42,6 +43,11 @@ class TaskFilters(Schema):
     leader: s.Clean = Field(default="", max_length=150, description="assigning leader's user name")
     deliverable: s.Deliverable | Literal["yes", "no"] = ""
     flagged: bool = False
+    origin: Literal["", "received", "province"] = Field(
+        default="",
+        description="received: tasks from the Government, the PM or a ministry; province: the "
+        "provincial People's Committee's own",
+    )
     deadline_from: s.IsoDate | None = None
     deadline_to: s.IsoDate | None = None
     sort: s.Sort = "deadline"
@@ -91,6 +97,7 @@ def task_list(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
         flagged=filters.flagged,
         deadline_from=filters.deadline_from,
         deadline_to=filters.deadline_to,
+        origin=filters.origin,
     )
     page = cursor_page(
         qs,
@@ -107,12 +114,44 @@ def task_list(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
     return {**page, "count": total, "items": [_out(t) for t in rows]}
 
 
+def _rollup(user: Any, task: Any) -> dict[str, Any]:
+    subs = list(
+        selectors.visible_tasks(user)
+        .filter(upper=task)
+        .select_related("lead")
+        .order_by("deadline", "id")
+    )
+    label_rows(subs)
+    stage = services.stage_of(task)
+    return {
+        "stage": stage.value,
+        "stage_name": str(stage.label),
+        "may_report_upward": stage == Stage.READY,
+        "progress_percent": task.progress_percent,
+        "subtasks": [
+            {
+                "code": t.code,
+                "summary": t.summary,
+                "lead": {"code": t.lead.code, "name": t.lead.name},
+                "deadline": t.deadline,
+                "state": t.state,
+                "status": t.st_label,
+            }
+            for t in subs
+        ],
+    }
+
+
 def _detail(request: HttpRequest, code: str) -> dict[str, Any]:
     task = selectors.task_for(request.user, code)
     pending = pending_request(task)
     return {
         **_out(task),
         "content": task.content,
+        "received": task.received,
+        "external_code": task.external_code,
+        "upper": task.upper.code if task.upper_id and task.upper else None,
+        "rollup": _rollup(request.user, task) if task.received else None,
         "coordinators": [{"code": o.code, "name": o.name} for o in task.coordinators.all()],
         "deliverable_text": task.deliverable_text,
         "original_deadline": task.original_deadline,

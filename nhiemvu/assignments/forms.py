@@ -238,6 +238,15 @@ class TaskFilterForm(StyledForm):
         ],
     )
     flagged = forms.BooleanField(label=_("Deliverable without deadline"), required=False)
+    origin = forms.ChoiceField(
+        label=_("Assigned by"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("received", _("The Government, the Prime Minister (received)")),
+            ("province", _("The provincial People's Committee")),
+        ],
+    )
     deadline_from = VnDateField(
         label=_("Deadline from"), required=False, widget=DATE_WIDGET, input_formats=DATE_FORMATS
     )
@@ -387,3 +396,35 @@ class PlanLinesForm(StyledForm):
     def __init__(self, *args: Any, line_ids: list[int] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
         self.fields["lines"].choices = [(pk, pk) for pk in line_ids]  # type: ignore[attr-defined]
+
+
+# --- work from above (issue 16) ---------------------------------------------------------------
+
+
+class SubtaskForm(StyledForm):
+    content = forms.CharField(
+        label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
+    )
+    lead = forms.ModelChoiceField(
+        label=_("Lead agency"),
+        queryset=Organisation.objects.all(),
+        to_field_name="code",
+        widget=org_picker(),
+    )
+    coordinators = forms.ModelMultipleChoiceField(
+        label=_("Coordinating agencies"),
+        queryset=Organisation.objects.all(),
+        to_field_name="code",
+        widget=org_picker(multiple=True),
+        required=False,
+    )
+    deadline = VnDateField(label=_("Internal deadline"))
+    deliverable_text = forms.CharField(label=_("Deliverable"), max_length=300, required=False)
+
+
+class UpwardReportForm(StyledForm):
+    ref = forms.CharField(label=_("Number and symbol of the report sent upward"), max_length=120)
+    report_date = VnDateField(label=_("Date of the report"))
+    text = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False
+    )

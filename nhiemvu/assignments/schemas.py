@@ -80,8 +80,29 @@ class ExtensionOut(Schema):
     new_deadline: dt.date | None
 
 
+class SubtaskOut(Schema):
+    code: str
+    summary: str
+    lead: OrgRef
+    deadline: dt.date | None
+    state: str
+    status: str
+
+
+class RollupOut(Schema):
+    stage: str = Field(description="not_split, in_progress, ready (to report upward), reported")
+    stage_name: str
+    may_report_upward: bool = Field(description="every sub-task is confirmed complete")
+    progress_percent: int = Field(description="the sub-tasks' mean, a confirmed one 100%")
+    subtasks: list[SubtaskOut]
+
+
 class TaskDetail(TaskOut):
     content: str
+    received: bool = Field(description="received from the Government, the PM or a ministry")
+    external_code: str = Field(description="the issuer's own code of a received task")
+    upper: str | None = Field(description="a sub-task's received task (its code)")
+    rollup: RollupOut | None = Field(description="a received task's roll-up from its sub-tasks")
     coordinators: list[OrgRef]
     deliverable_text: str
     original_deadline: dt.date | None

@@ -72,6 +72,12 @@ def tasks_for(user: Any, *, as_of: dt.date | None = None) -> QuerySet[Any]:
     return status.annotate(qs, as_of)
 
 
+# Where the work comes from (issue 16): the tasks the province received from the Government, the
+# Prime Minister or a ministry, apart from those the provincial People's Committee assigns.
+ORIGIN_RECEIVED = "received"
+ORIGIN_PROVINCE = "province"
+
+
 def filter_tasks(
     user: Any,
     *,
@@ -85,6 +91,7 @@ def filter_tasks(
     flagged: bool = False,
     deadline_from: dt.date | None = None,
     deadline_to: dt.date | None = None,
+    origin: str = "",
 ) -> QuerySet[Any]:
     """The task list's filters, shared by the web list, its exports and the API. Statuses are
     not in the query: the caller labels the rows it reads (``status.label_rows``).
@@ -134,6 +141,10 @@ def filter_tasks(
         qs = qs.filter(deadline__gte=deadline_from)
     if deadline_to:
         qs = qs.filter(deadline__lte=deadline_to)
+    if origin == ORIGIN_RECEIVED:
+        qs = qs.filter(received=True)
+    elif origin == ORIGIN_PROVINCE:
+        qs = qs.filter(received=False)
     return qs
 
 

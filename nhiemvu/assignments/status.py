@@ -199,6 +199,13 @@ class Tally:
         for name in Tally.__dataclass_fields__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
+    def minus(self, part: Tally) -> Tally:
+        """The rest once `part` (a subset of the same tasks) is taken out."""
+        rest = Tally()
+        for name in Tally.__dataclass_fields__:
+            setattr(rest, name, getattr(self, name) - getattr(part, name))
+        return rest
+
     @property
     def completion_rate(self) -> Decimal | None:
         return completion_rate(completed=self.done, open_overdue=self.open_overdue)

@@ -110,6 +110,29 @@ def _detail_context(request: HttpRequest, task: Assignment) -> dict[str, Any]:
             name: a.form(initial={"extension": pending.code} if pending else None, task=task)
             for name, a in actions.items()
         },
+        **_upward_context(user, task),
+    }
+
+
+def _upward_context(user: Any, task: Assignment) -> dict[str, Any]:
+    """A received task's sub-tasks and roll-up; a sub-task's received task."""
+    if not task.received:
+        return {"upper": task.upper if task.upper_id else None}
+    subtasks = list(
+        selectors.visible_tasks(user)
+        .filter(upper=task)
+        .select_related("lead")
+        .order_by("deadline", "id")
+    )
+    label_rows(subtasks)
+    office = scope_of(user).is_office
+    return {
+        "subtasks": subtasks,
+        "stage": services.stage_of(task),
+        "subtask_form": f.SubtaskForm() if office else None,
+        "upward_form": f.UpwardReportForm(initial={"report_date": workdays.today()})
+        if office
+        else None,
     }
 
 
@@ -430,3 +453,72 @@ def reorganisation_detail(request: HttpRequest, code: str) -> HttpResponse:
         },
         status=status_code,
     )
+
+
+# --- work from above (issue 16) ---------------------------------------------------------------
+
+
+def _received_for(request: HttpRequest, code: str) -> Assignment:
+    task = selectors.task_for(request.user, code)
+    if not task.received:
+        raise Http404
+    if not scope_of(request.user).is_office:
+        raise PermissionDenied
+    return task
+
+
+@login_required
+@require_POST
+def subtask_add(request: HttpRequest, code: str) -> HttpResponse:
+    """The office gives part of a received task to an agency, with an internal deadline."""
+    upper = _received_for(request, code)
+    form = f.SubtaskForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.subtask_create(
+                actor=request.user,
+                upper=upper,
+                spec=services.TaskSpec(
+                    content=data["content"],
+                    lead=data["lead"],
+                    coordinators=list(data["coordinators"]),
+                    deadline=data["deadline"],
+                    deliverable_kind="bao_cao" if data["deliverable_text"] else "",
+                    deliverable_text=data["deliverable_text"],
+                ),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Sub-task assigned."))
+            return redirect("task_detail", code=upper.code)
+    context = _detail_context(request, upper)
+    context["subtask_form"] = form
+    return render(request, "assignments/task_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def report_upward(request: HttpRequest, code: str) -> HttpResponse:
+    """The office records the province's report upward, once every sub-task is confirmed."""
+    upper = _received_for(request, code)
+    form = f.UpwardReportForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.received_report_upward(
+                actor=request.user,
+                task=upper,
+                ref=data["ref"],
+                report_date=data["report_date"],
+                text=data["text"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Reported upward."))
+            return redirect("task_detail", code=upper.code)
+    context = _detail_context(request, upper)
+    context["upward_form"] = form
+    return render(request, "assignments/task_detail.html", context, status=400)

@@ -32,6 +32,10 @@ from nhiemvu.assignments.models import (
     WorkState,
 )
 
+# The steps a task received from above takes itself; the rest happen on its sub-tasks, and its
+# completion is the office's report upward (rollup.py, services/upward.py).
+RECEIVED_STEPS = frozenset({"pause", "resume", "comment"})
+
 # The state a resumed task goes back to is the one it was paused in (kept on the pause event).
 STATE_BEFORE_PAUSE = "<state before pause>"
 
@@ -99,12 +103,19 @@ class Transition:
         return self.target
 
     def allowed_in(self, task: Assignment, pending: Extension | None = None) -> bool:
+        if task.received and self.name not in RECEIVED_STEPS:
+            return False
         if task.state not in self.states:
             return False
         return self.condition is None or self.condition(task, pending)
 
     def refusal(self, task: Assignment, pending: Extension | None = None) -> Promise | None:
         """Why this transition cannot be taken in the task's state, or None if it can."""
+        if task.received and self.name not in RECEIVED_STEPS:
+            return _(
+                "A task received from above follows its sub-tasks: split it, and report it "
+                "upward when every sub-task is confirmed."
+            )
         if task.state in self.in_state:
             return self.in_state[task.state]
         if task.state not in self.states:

@@ -341,11 +341,35 @@ def trend(
     return out
 
 
+def summary_by_origin(user: Any, period: Period, as_of: dt.date | None = None) -> Summary:
+    """Work from above apart from the province's own (issue 16): the tasks received from the
+    Government, the Prime Minister or a ministry (each counted once, by its roll-up), and the
+    tasks the provincial People's Committee assigns (the sub-tasks among them)."""
+    as_of = as_of_for(period, as_of)
+    rows = {
+        True: Row("received", "Nhiệm vụ Chính phủ, Thủ tướng Chính phủ giao"),
+        False: Row("province", "Nhiệm vụ UBND tỉnh giao"),
+    }
+    counted = (
+        covered(user, period, as_of)
+        .order_by()
+        .values_list("received", "st_label", "st_timing")
+        .annotate(n=Count("*"))
+    )
+    with _whole_table_plan():
+        for received, label, timing, n in counted:
+            rows[bool(received)].add(label, timing, n)
+    ordered = [rows[True], rows[False]]
+    return Summary(period, as_of, ordered, total=_total(ordered))
+
+
 def breakdowns(
     user: Any, period: Period, as_of: dt.date | None = None
 ) -> list[tuple[str, Summary]]:
-    """The same figures by assigning leader and by document, for the report files."""
+    """The same figures by who assigned the work, by assigning leader and by document, for the
+    report files."""
     return [
+        ("Theo nguồn giao", summary_by_origin(user, period, as_of)),
         ("Theo lãnh đạo giao", summary_by_leader(user, period, as_of)),
         ("Theo văn bản", summary_by_document(user, period, as_of)),
     ]

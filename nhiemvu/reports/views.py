@@ -10,19 +10,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.assignments.forms import DATE_FORMATS, DATE_WIDGET, StyledForm, VnDateField
+from nhiemvu.assignments.selectors import task_for
 from nhiemvu.conf import setting
 from nhiemvu.lib import periods, workdays
 from nhiemvu.lib.codes import new_code
 from nhiemvu.lib.uploads import UploadError, sniff
 from nhiemvu.orgs.models import Membership, OrgKind, Role
 from nhiemvu.orgs.rules import scope_of
-from nhiemvu.reports import exporters, importer, selectors, services
+from nhiemvu.reports import exporters, importer, selectors, services, upward
 from nhiemvu.reports.models import GeneratedReport
 
 
@@ -149,6 +150,7 @@ def report(request: HttpRequest) -> HttpResponse:
             },
             query=request.GET.urlencode(),
             trend_org=org_code,
+            by_origin=selectors.summary_by_origin(request.user, period, as_of),
             by_leader=selectors.summary_by_leader(request.user, period, as_of),
             by_document=selectors.summary_by_document(request.user, period, as_of),
             lists=[(key, qs.count(), list(qs[:50])) for key, qs in lists.items()],
@@ -315,3 +317,26 @@ def report_file_download(request: HttpRequest, code: str) -> HttpResponseBase:
     return FileResponse(
         report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1]
     )
+
+
+UPWARD_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@login_required
+def upward_file(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """The report upward on one received task (Decree 30 DOCX, or XLSX): the province's bodies
+    (leaders, office, working group) only; the permission check comes before any work."""
+    if fmt not in UPWARD_TYPES:
+        raise Http404
+    if not scope_of(request.user).province:
+        raise PermissionDenied
+    task = task_for(request.user, code)
+    if not task.received:
+        raise Http404
+    content = upward.to_docx(task) if fmt == "docx" else upward.to_xlsx(task)
+    response = HttpResponse(content, content_type=UPWARD_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{upward.filename(task, fmt)}"'
+    return response

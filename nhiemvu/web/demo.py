@@ -686,6 +686,94 @@ def _play(task: Assignment, demo: Demo, roll: float, span: int, rng: random.Rand
     # else: left open (within deadline, due soon or overdue as time has it)
 
 
+def load_work_from_above(demo: Demo) -> None:
+    """Two tasks the province received, each split by the office for its agencies: one still in
+    progress with the upward deadline near, one every agency finished and the province has
+    reported upward. Illustrative documents: their numbers are not real ones."""
+    today = workdays.today()
+    office = demo.users["vanphong"]
+    plans = [
+        (
+            "thu-tuong",
+            "9017/VPCP-KTTH",
+            today - dt.timedelta(days=75),
+            "Đẩy nhanh tiến độ giải ngân vốn đầu tư công năm {y}; báo cáo Thủ tướng Chính phủ "
+            "kết quả thực hiện.",
+            "NV-{y}-17",
+            today + dt.timedelta(days=13),
+            [("so-tai-chinh", -5, True), ("so-xay-dung", -5, False), ("p-quy-nhon", 2, False)],
+            None,
+        ),
+        (
+            "bo-khcn",
+            "9018/BKHCN-CĐSQG",
+            today - dt.timedelta(days=170),
+            "Báo cáo tình hình triển khai chuyển đổi số và phát triển chính quyền số của tỉnh.",
+            "",
+            today - dt.timedelta(days=90),
+            [("so-khcn", -20, True), ("so-noi-vu", -20, True)],
+            today - dt.timedelta(days=95),
+        ),
+    ]
+    for issuer_code, ref, issued, content, code, deadline, parts, reported in plans:
+        issuer = demo.orgs[issuer_code]
+        issued = workdays.calendar().previous_working_day(issued)
+        if _registered(issuer, ref, issued.year):
+            continue
+        with workdays.clock(_at(issued, 8)):
+            directive = tasks.directive_register(
+                actor=office,
+                spec=DirectiveSpec(
+                    issuer=issuer,
+                    ref=ref,
+                    doc_date=issued,
+                    subject=content.format(y=issued.year)[:200],
+                    text=content.format(y=issued.year),
+                ),
+                tasks=[
+                    tasks.TaskSpec(
+                        content=content.format(y=issued.year),
+                        lead=demo.orgs["ubnd-tinh"],
+                        deliverable_kind="bao_cao",
+                        deliverable_text="Báo cáo kết quả thực hiện",
+                        deadline=deadline,
+                        external_code=code.format(y=issued.year),
+                    )
+                ],
+            )
+        upper = directive.assignments.get()
+        split_on = workdays.add_working_days(issued, 2)
+        for lead_code, before, done in parts:
+            with workdays.clock(_at(split_on, 9)):
+                (sub,) = tasks.subtask_create(
+                    actor=office,
+                    upper=upper,
+                    spec=tasks.TaskSpec(
+                        content=f"{content.format(y=issued.year)} (phần việc của "
+                        f"{demo.orgs[lead_code].label})",
+                        lead=demo.orgs[lead_code],
+                        deadline=deadline + dt.timedelta(days=min(before, 0) or -2),
+                        deliverable_kind="bao_cao",
+                        deliverable_text="Báo cáo kết quả",
+                    ),
+                )
+            rng = random.Random(f"{ref}-{lead_code}")
+            if done:
+                _complete(
+                    sub, demo, workdays.add_working_days(split_on, 20), confirm_after=2, rng=rng
+                )
+            else:
+                _play(sub, demo, 0.9, 8, rng)
+        if reported is not None:
+            with workdays.clock(_at(reported, 15)):
+                tasks.received_report_upward(
+                    actor=office,
+                    task=upper,
+                    ref=f"{rng.randint(100, 999)}/BC-UBND",
+                    report_date=reported,
+                )
+
+
 def load(*, documents: int = 70) -> dict[str, int]:
     demo = load_reference()
     # A replayed year: nobody is told today of what "happened" months ago (the bell and the
@@ -694,6 +782,7 @@ def load(*, documents: int = 70) -> dict[str, int]:
         load_founding_letter(demo)
         replay_reforms(demo)
         load_year_of_tasks(demo, documents=documents)
+        load_work_from_above(demo)
     return {
         "organisations": Organisation.objects.count(),
         "documents": Directive.objects.count(),

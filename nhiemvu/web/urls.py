@@ -29,6 +29,13 @@ urlpatterns = [
         task_views.task_attachment,
         name="task_attachment",
     ),
+    path("nhiem-vu/<str:code>/tach/", task_views.subtask_add, name="subtask_add"),
+    path("nhiem-vu/<str:code>/bao-cao-len/", task_views.report_upward, name="report_upward"),
+    path(
+        "nhiem-vu/<str:code>/bao-cao-len.<str:fmt>",
+        report_views.upward_file,
+        name="upward_file",
+    ),
     path("nhiem-vu/<str:code>/<slug:action>/", task_views.task_action, name="task_action"),
     path("thong-bao/", reminder_views.notification_list, name="notifications"),
     path("thong-bao/da-doc/", reminder_views.notification_read, name="notification_read"),

@@ -55,6 +55,17 @@ def home(request: HttpRequest) -> HttpResponse:
             "late": _("Completed late"),
         }
         context["dashboard"] = board
+        # Work from above apart from the province's own (issue 16): the received tasks through
+        # their small partial index, the province's as the rest of the counts already made.
+        received = selectors.status_counts(tasks.filter(received=True)).tally
+        context["origins"] = [
+            (_("Tasks from the Government, the Prime Minister"), "received", received),
+            (
+                _("Tasks the provincial People's Committee assigns"),
+                "province",
+                counts.tally.minus(received),
+            ),
+        ]
         context["age_rows"] = list(
             zip(board["ages"]["labels"], board["ages"]["counts"], strict=True)
         )

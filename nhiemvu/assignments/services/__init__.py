@@ -41,6 +41,11 @@ from nhiemvu.assignments.services.transfers import (
     transfer_plan_build,
     transfer_plan_set,
 )
+from nhiemvu.assignments.services.upward import (
+    received_report_upward,
+    stage_of,
+    subtask_create,
+)
 
 __all__ = [
     "MAX_TEXT",
@@ -63,9 +68,12 @@ __all__ = [
     "extension_decide",
     "extension_request",
     "occurrences_create",
+    "received_report_upward",
     "reminder_noted",
     "reminders_noted",
     "reorganisation_apply",
+    "stage_of",
+    "subtask_create",
     "transfer_plan_build",
     "transfer_plan_set",
 ]

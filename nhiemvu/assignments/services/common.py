@@ -12,11 +12,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from nhiemvu.assignments import rollup
 from nhiemvu.assignments.models import (
     Assignment,
     AssignmentAttachment,
     AssignmentEvent,
     EventKind,
+    WorkState,
 )
 from nhiemvu.assignments.signals import task_event
 from nhiemvu.audit.services import record
@@ -72,6 +74,14 @@ def _event(
         Assignment.objects.filter(pk=task.pk).filter(
             Q(history_on__isnull=True) | Q(history_on__lt=today)
         ).update(history_on=today)
+    if task.upper_id and (state_after or percent is not None):
+        # A sub-task moved: its received task's progress follows (rollup.progress).
+        subs = Assignment.objects.filter(upper_id=task.upper_id).values_list(
+            "state", "progress_percent"
+        )
+        Assignment.objects.filter(pk=task.upper_id).exclude(state=WorkState.DONE).update(
+            progress_percent=rollup.progress(list(subs))
+        )
     return AssignmentEvent.objects.create(
         assignment=task,
         kind=kind,

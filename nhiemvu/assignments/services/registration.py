@@ -38,8 +38,9 @@ from nhiemvu.assignments.services.common import (
 from nhiemvu.directives.models import Directive, Urgency
 from nhiemvu.directives.services import DirectiveSpec, directive_create
 from nhiemvu.lib.deliverables import needs_deadline_reason
+from nhiemvu.lib.orgkinds import UPPER
 from nhiemvu.lib.vntext import clean_line, fold, normalize
-from nhiemvu.orgs.models import Organisation
+from nhiemvu.orgs.models import Organisation, OrgKind
 from nhiemvu.orgs.rules import scope_of
 
 
@@ -63,6 +64,8 @@ class TaskSpec:
     no_deadline_reason: str = ""
     urgency: str = ""
     assigned_by: Any = None
+    # The issuer's own code of a task received from above ("Nhiệm vụ số 12" of a resolution).
+    external_code: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -166,8 +169,24 @@ def _create_one(
     coordinators: Sequence[Organisation],
     group: AssignmentGroup | None,
     assigned_by: Any,
+    upper: Assignment | None = None,
+    assigned_on: dt.date | None = None,
+    external_code: str = "",
 ) -> Assignment:
     _check_org_active(lead, "lead")
+    # Work from above: a task in a document of the Government, the Prime Minister or a ministry
+    # is received by the province itself, which splits it for its agencies (services/upward.py).
+    received = upper is None and directive.issuer.kind in UPPER
+    if received and lead.kind != OrgKind.PROVINCE:
+        raise ValidationError(
+            {
+                "lead": _(
+                    "A task from %(issuer)s is received by the Provincial People's Committee; "
+                    "register it for the province, then split it into sub-tasks for agencies."
+                )
+                % {"issuer": directive.issuer.name}
+            }
+        )
     coordinator_ids = {c.pk for c in coordinators}
     if lead.pk in coordinator_ids:
         coordinators = [c for c in coordinators if c.pk != lead.pk]
@@ -179,8 +198,11 @@ def _create_one(
         lead=lead,
         original_lead=lead,
         assigned_by=assigned_by,
-        assigned_on=directive.doc_date,
+        assigned_on=assigned_on or directive.doc_date,
         created_by=actor,
+        received=received,
+        external_code=clean_line(external_code)[:60] if received else "",
+        upper=upper,
         **fields,
     )
     task.search_text = fold(f"{fields['content']} {directive.ref} {lead.name} {lead.short_name}")
@@ -208,8 +230,18 @@ def _create_one(
 
 
 @transaction.atomic
-def assignment_create(*, actor: Any, directive: Directive, spec: TaskSpec) -> list[Assignment]:
-    """Add a task (or a group of tasks) to a registered document. Office only."""
+def assignment_create(
+    *,
+    actor: Any,
+    directive: Directive,
+    spec: TaskSpec,
+    upper: Assignment | None = None,
+    assigned_on: dt.date | None = None,
+) -> list[Assignment]:
+    """Add a task (or a group of tasks) to a registered document. Office only.
+
+    With ``upper``: sub-tasks of a received task, assigned on ``assigned_on`` (the day the
+    office splits it), not on the document's date."""
     if not scope_of(actor).is_office:
         raise _deny(_("Only the Provincial Office registers tasks."))
     fields = _validated_task_fields(spec, directive)
@@ -230,6 +262,8 @@ def assignment_create(*, actor: Any, directive: Directive, spec: TaskSpec) -> li
                 coordinators=coordinators,
                 group=group,
                 assigned_by=assigned_by,
+                upper=upper,
+                assigned_on=assigned_on,
             )
             for org in members
         ]
@@ -244,6 +278,9 @@ def assignment_create(*, actor: Any, directive: Directive, spec: TaskSpec) -> li
             coordinators=coordinators,
             group=None,
             assigned_by=assigned_by,
+            upper=upper,
+            assigned_on=assigned_on,
+            external_code=spec.external_code,
         )
     ]
 

@@ -63,6 +63,16 @@ class DemoTest(TestCase):
         self.assertEqual(
             Membership.objects.get(user__username="quynhon").org.name, "UBND phường Quy Nhơn"
         )
+        # Work from above: one received task in progress, one every agency finished and the
+        # province reported upward on time.
+        received = {t.external_code: t for t in Assignment.objects.filter(received=True)}
+        self.assertEqual(len(received), 2)
+        reported = received[""]
+        self.assertEqual((reported.state, reported.completed_late), ("done", False))
+        self.assertEqual(reported.subtasks.filter(state="done").count(), 2)
+        pending = received["NV-2026-17"]
+        self.assertEqual((pending.state, pending.subtasks.count()), ("open", 3))
+        self.assertTrue(all(s.deadline <= pending.deadline for s in pending.subtasks.all()))
         # New work went to today's organisations only.
         recent = Assignment.objects.filter(assigned_on__gte=dt.date(2025, 7, 1))
         self.assertFalse(recent.filter(original_lead__kind="district").exists())

@@ -1,0 +1,200 @@
+"""Work from above (issue 16): a task the Prime Minister gives the province, split by the office
+into sub-tasks, rolled up by the one rule (rollup.py), reported upward only when every sub-task
+is confirmed."""
+
+from __future__ import annotations
+
+from datetime import date as D
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
+
+from nhiemvu.assignments import rollup, services, status
+from nhiemvu.assignments.models import Assignment, WorkState
+from nhiemvu.directives.services import DirectiveSpec
+from nhiemvu.orgs.models import Organisation, OrgKind
+from nhiemvu.test import BaseTestCase, Province, make_org, travel
+
+UPWARD = D(2026, 4, 30)
+
+
+def receive(p: Province, pm: Organisation, *, deadline: D = UPWARD) -> Assignment:
+    directive = services.directive_register(
+        actor=p.office,
+        spec=DirectiveSpec(
+            issuer=pm,
+            ref="25/CĐ-TTg",
+            doc_date=D(2026, 3, 9),
+            subject="Công điện về đẩy nhanh giải ngân vốn đầu tư công",
+        ),
+        tasks=[
+            services.TaskSpec(
+                content="Đẩy nhanh giải ngân vốn đầu tư công, báo cáo Thủ tướng Chính phủ.",
+                lead=p.province,
+                deadline=deadline,
+                deliverable_kind="bao_cao",
+                external_code="NV-3",
+            )
+        ],
+    )
+    return directive.assignments.get()
+
+
+def sub(p: Province, upper: Assignment, lead: Organisation, deadline: D = D(2026, 4, 15)):
+    return services.subtask_create(
+        actor=p.office,
+        upper=upper,
+        spec=services.TaskSpec(content=f"Phần việc của {lead.name}", lead=lead, deadline=deadline),
+    )[0]
+
+
+def finish(p: Province, task: Assignment, officer, day: D = D(2026, 3, 11)) -> None:
+    services.assignment_report_completion(
+        actor=officer, task=task, output_ref="1/BC", output_date=day, text="Xong"
+    )
+    services.assignment_confirm(actor=p.office, task=task)
+
+
+class UpwardTest(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.pm = make_org("thu-tuong", "Thủ tướng Chính phủ", OrgKind.GOVERNMENT)
+        self.upper = receive(self.p, self.pm)
+
+    def test_a_task_from_above_is_received_by_the_province_with_its_code(self) -> None:
+        self.assertTrue(self.upper.received)
+        self.assertEqual((self.upper.external_code, self.upper.lead), ("NV-3", self.p.province))
+        with self.assertRaises(ValidationError) as raised:
+            services.directive_register(
+                actor=self.p.office,
+                spec=DirectiveSpec(
+                    issuer=self.pm, ref="26/CĐ-TTg", doc_date=D(2026, 3, 9), subject="Thử"
+                ),
+                tasks=[services.TaskSpec(content="x", lead=self.p.agency_a, deadline=UPWARD)],
+            )
+        self.assertIn("nhiệm vụ con", raised.exception.message_dict["task1-lead"][0])
+
+    def test_sub_tasks_have_earlier_deadlines_and_the_office_splits(self) -> None:
+        with self.assertRaises(ValidationError):
+            sub(self.p, self.upper, self.p.agency_a, deadline=D(2026, 5, 5))
+        with self.assertRaises(PermissionDenied):
+            services.subtask_create(
+                actor=self.p.lead_officer,
+                upper=self.upper,
+                spec=services.TaskSpec(content="x", lead=self.p.agency_a, deadline=UPWARD),
+            )
+        child = sub(self.p, self.upper, self.p.agency_a)
+        self.assertEqual(
+            (child.upper, child.assigned_on, child.received), (self.upper, D(2026, 3, 11), False)
+        )
+        # The received task itself takes no agency step: it follows its sub-tasks.
+        with self.assertRaises((ValidationError, PermissionDenied)):
+            services.assignment_confirm(actor=self.p.office, task=self.upper)
+
+    def test_reported_upward_only_when_every_sub_task_is_confirmed(self) -> None:
+        with self.assertRaises(ValidationError):  # not split
+            services.received_report_upward(
+                actor=self.p.office, task=self.upper, ref="1/BC-UBND", report_date=D(2026, 3, 11)
+            )
+        a = sub(self.p, self.upper, self.p.agency_a)
+        b = sub(self.p, self.upper, self.p.agency_b)
+        finish(self.p, a, self.p.lead_officer)
+        self.assertEqual(Assignment.objects.get(pk=self.upper.pk).progress_percent, 50)
+        self.assertEqual(services.stage_of(self.upper), rollup.Stage.IN_PROGRESS)
+        with self.assertRaises(ValidationError):
+            services.received_report_upward(
+                actor=self.p.office, task=self.upper, ref="1/BC-UBND", report_date=D(2026, 3, 11)
+            )
+        finish(self.p, b, self.p.coord_officer)
+        self.assertEqual(services.stage_of(self.upper), rollup.Stage.READY)
+        done = services.received_report_upward(
+            actor=self.p.office, task=self.upper, ref="95/BC-UBND", report_date=D(2026, 3, 11)
+        )
+        self.assertEqual(
+            (done.state, done.completed_late, done.progress_percent), ("done", False, 100)
+        )
+        label = status.annotate(Assignment.objects.filter(pk=done.pk)).get().st_label
+        self.assertEqual(label, status.Label.DONE_ON_TIME)
+
+    def test_overdue_when_the_upward_deadline_passes_whatever_the_sub_tasks(self) -> None:
+        a = sub(self.p, self.upper, self.p.agency_a)
+        with travel(D(2026, 4, 14)):
+            finish(self.p, a, self.p.lead_officer, day=D(2026, 4, 14))
+        with travel(D(2026, 5, 4)):
+            label = status.annotate(Assignment.objects.filter(pk=self.upper.pk)).get().st_label
+            self.assertEqual(label, status.Label.OVERDUE)
+            late = services.received_report_upward(
+                actor=self.p.office, task=self.upper, ref="96/BC-UBND", report_date=D(2026, 5, 4)
+            )
+        self.assertTrue(late.completed_late)
+
+
+ACTIONS = ["complete", "confirm", "return", "progress"]
+
+
+class RollupAgreementTest(HypothesisTestCase):
+    """Random sub-task histories through the services agree with the pure rule."""
+
+    p: Province
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.p = Province()
+        cls.pm = make_org("thu-tuong", "Thủ tướng Chính phủ", OrgKind.GOVERNMENT)
+
+    @settings(max_examples=25, deadline=None)
+    @given(
+        st.integers(1, 3),
+        st.lists(
+            st.tuples(st.sampled_from(ACTIONS), st.integers(0, 2), st.integers(0, 100)), max_size=12
+        ),
+    )
+    def test_the_received_task_follows_the_rule(self, count: int, steps: list) -> None:
+        p = self.p
+        with travel(D(2026, 3, 11)):
+            upper = receive(p, self.pm)
+            subs = [sub(p, upper, p.agency_a if i % 2 == 0 else p.agency_b) for i in range(count)]
+            officers = {p.agency_a.pk: p.lead_officer, p.agency_b.pk: p.coord_officer}
+            for action, which, percent in steps:
+                task = Assignment.objects.get(pk=subs[which % count].pk)
+                officer = officers[task.lead_id]
+                try:
+                    if action == "complete":
+                        services.assignment_report_completion(
+                            actor=officer,
+                            task=task,
+                            output_ref="1",
+                            output_date=D(2026, 3, 11),
+                            text="x",
+                        )
+                    elif action == "confirm":
+                        services.assignment_confirm(actor=p.office, task=task)
+                    elif action == "return":
+                        services.assignment_return(actor=p.office, task=task, reason="Bổ sung")
+                    else:
+                        services.assignment_report_progress(
+                            actor=officer, task=task, text="p", percent=percent
+                        )
+                except ValidationError:
+                    pass  # not allowed in this state: the history goes on
+                rows = list(
+                    Assignment.objects.filter(upper=upper).values_list("state", "progress_percent")
+                )
+                current = Assignment.objects.get(pk=upper.pk)
+                self.assertEqual(current.progress_percent, rollup.progress(rows))
+                expected = rollup.stage([state for state, _ in rows], reported=False)
+                self.assertEqual(services.stage_of(current), expected)
+            try:
+                services.received_report_upward(
+                    actor=p.office, task=upper, ref="9/BC", report_date=D(2026, 3, 11)
+                )
+                reported = True
+            except ValidationError:
+                reported = False
+            states = list(Assignment.objects.filter(upper=upper).values_list("state", flat=True))
+            self.assertEqual(reported, all(s == WorkState.DONE for s in states))
+            # Each example starts from no received task (the test case rolls back only at its end).
+            Assignment.objects.filter(upper=upper).delete()
+            Assignment.objects.filter(pk=upper.pk).delete()
