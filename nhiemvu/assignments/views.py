@@ -397,16 +397,16 @@ def reorganisation_detail(request: HttpRequest, code: str) -> HttpResponse:
                 services.transfer_plan_build(actor=request.user, reorg=reorg)
                 messages.success(request, _("The plan is up to date with the open work."))
             elif action == "set":
-                lines = f.PlanLinesForm(
+                chosen = f.PlanLinesForm(
                     request.POST, line_ids=list(items.values_list("pk", flat=True))
                 )
-                if not lines.is_valid():
-                    raise ValidationError([str(m) for e in lines.errors.values() for m in e])
+                if not chosen.is_valid():
+                    raise ValidationError([str(m) for e in chosen.errors.values() for m in e])
                 changed = services.transfer_plan_set(
                     actor=request.user,
                     reorg=reorg,
-                    items=lines.cleaned_data["lines"],
-                    to_org=lines.cleaned_data["to_org"],
+                    items=chosen.cleaned_data["lines"],
+                    to_org=chosen.cleaned_data["to_org"],
                 )
                 messages.success(request, _("%(n)s line(s) of the plan changed.") % {"n": changed})
             elif action == "apply":

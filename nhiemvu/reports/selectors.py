@@ -98,10 +98,16 @@ def _whole_table_plan() -> Iterator[None]:
         yield
 
 
-def _rows(qs: QuerySet[Any], key: str, names: QuerySet[Any]) -> list[Row]:
+def _rows(
+    qs: QuerySet[Any],
+    key: str,
+    names: QuerySet[Any],
+    details: dict[Any, tuple[Any, ...]] | None = None,
+) -> list[Row]:
     """Figures per `key` (a foreign key column) from one GROUP BY on the tasks alone; the names
-    come from `names` (id, key text, name, group) in a second, small query. Grouping on the
-    bare column lets the database hash-aggregate instead of joining and sorting a million rows.
+    come from `names` (id, key text, name, group, then any further columns, kept in `details`
+    by key text with the id first) in a second, small query. Grouping on the bare column lets
+    the database hash-aggregate instead of joining and sorting a million rows.
     """
     rows: dict[Any, Row] = {}
     counted = qs.order_by().values(key, "st_label", "st_timing").annotate(n=Count("*"))
@@ -115,10 +121,12 @@ def _rows(qs: QuerySet[Any], key: str, names: QuerySet[Any]) -> list[Row]:
                 str(group_key) if group_key is not None else "", "Không xác định"
             )
         row.add(item["st_label"], item["st_timing"], item["n"])
-    for pk, code, name, group in names.filter(pk__in=[k for k in rows if k is not None]):
+    for pk, code, name, group, *extra in names.filter(pk__in=[k for k in rows if k is not None]):
         row = rows[pk]
         row.key, row.name = str(code), str(name or row.name)
         row.group = str(KIND_LABELS.get(group, group)) if group else ""
+        if details is not None:
+            details[row.key] = (pk, *extra)
     return list(rows.values())
 
 
@@ -147,8 +155,19 @@ def summary_by_org(
         qs = qs.filter(holder__in=Organisation.objects.filter(kind=kind).values("id"))
     if leader_id:
         qs = qs.filter(assigned_by_id=leader_id)
-    rows = _rows(qs, "holder", Organisation.objects.values_list("id", "code", "name", "kind"))
-    _mark_reorganised(rows, period, as_of)
+    validity: dict[Any, tuple[Any, ...]] = {}
+    names = Organisation.objects.values_list(
+        "id",
+        "code",
+        "name",
+        "kind",
+        "valid_from",
+        "valid_to",
+        "successor__short_name",
+        "successor__name",
+    )
+    rows = _rows(qs, "holder", names, validity)
+    _mark_reorganised(rows, validity, period, as_of)
     rows.sort(key=lambda r: (r.group, r.name))
     groups = []
     for group in sorted({r.group for r in rows}):
@@ -157,30 +176,26 @@ def summary_by_org(
     return Summary(period, as_of, rows, groups, _total(rows))
 
 
-def _mark_reorganised(rows: list[Row], period: Period, as_of: dt.date) -> None:
+def _mark_reorganised(
+    rows: list[Row], validity: dict[Any, tuple[Any, ...]], period: Period, as_of: dt.date
+) -> None:
     """Names as they were on the as-of date, and a mark on each organisation that ended or
     began within the period: a ranking across a merger shows both sides, each marked."""
     old_names = names_as_of(as_of)
-    orgs = {
-        o.code: o
-        for o in Organisation.objects.filter(code__in=[r.key for r in rows]).select_related(
-            "successor"
-        )
-    }
     for row in rows:
-        org = orgs.get(row.key)
-        if org is None:
+        if row.key not in validity:
             continue
-        row.name = old_names.get(org.pk, row.name)
-        if org.valid_to is not None and period.start <= org.valid_to < as_of:
+        pk, valid_from, valid_to, successor_short, successor_name = validity[row.key]
+        row.name = old_names.get(pk, row.name)
+        if valid_to is not None and period.start <= valid_to < as_of:
+            successor = successor_short or successor_name
             row.name += " — " + (
-                gettext("ended %(day)s → %(to)s")
-                % {"day": f"{org.valid_to:%d/%m/%Y}", "to": org.successor.label}
-                if org.successor
-                else gettext("ended %(day)s") % {"day": f"{org.valid_to:%d/%m/%Y}"}
+                gettext("ended %(day)s → %(to)s") % {"day": f"{valid_to:%d/%m/%Y}", "to": successor}
+                if successor
+                else gettext("ended %(day)s") % {"day": f"{valid_to:%d/%m/%Y}"}
             )
-        elif org.valid_from is not None and period.start < org.valid_from <= as_of:
-            row.name += " — " + gettext("from %(day)s") % {"day": f"{org.valid_from:%d/%m/%Y}"}
+        elif valid_from is not None and period.start < valid_from <= as_of:
+            row.name += " — " + gettext("from %(day)s") % {"day": f"{valid_from:%d/%m/%Y}"}
 
 
 def summary_by_leader(user: Any, period: Period, as_of: dt.date | None = None) -> Summary:

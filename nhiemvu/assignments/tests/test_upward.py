@@ -138,6 +138,7 @@ class RollupAgreementTest(HypothesisTestCase):
     """Random sub-task histories through the services agree with the pure rule."""
 
     p: Province
+    pm: Organisation
 
     @classmethod
     def setUpTestData(cls) -> None:

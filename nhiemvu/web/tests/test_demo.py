@@ -72,7 +72,9 @@ class DemoTest(TestCase):
         self.assertEqual(reported.subtasks.filter(state="done").count(), 2)
         pending = received["NV-2026-17"]
         self.assertEqual((pending.state, pending.subtasks.count()), ("open", 3))
-        self.assertTrue(all(s.deadline <= pending.deadline for s in pending.subtasks.all()))
+        upward = pending.deadline
+        assert upward is not None
+        self.assertTrue(all(s.deadline and s.deadline <= upward for s in pending.subtasks.all()))
         # New work went to today's organisations only.
         recent = Assignment.objects.filter(assigned_on__gte=dt.date(2025, 7, 1))
         self.assertFalse(recent.filter(original_lead__kind="district").exists())
