@@ -11,11 +11,11 @@ from django.utils.html import escape
 from nhiemvu.assignments import rules as task_perms
 from nhiemvu.assignments.models import Assignment, DeliverableKind, Recurrence
 from nhiemvu.directives.models import Authority, Directive, Reading, Urgency
-from nhiemvu.lib import deliverables
+from nhiemvu.lib import deliverables, workdays
 from nhiemvu.lib.vntext import office_title
 from nhiemvu.orgs.models import LeaderTitle, Membership, Organisation, OrgKind, Role
 from nhiemvu.orgs.rules import scope_of
-from nhiemvu.orgs.selectors import directory, find_organisation
+from nhiemvu.orgs.selectors import active_organisations, directory, find_organisation
 
 
 def visible_directives(user: Any) -> QuerySet[Directive]:
@@ -69,12 +69,17 @@ def _leader_for(title: str | None) -> Any:
     return membership.user if membership else None
 
 
-def _issuer_for(name: str | None) -> Organisation | None:
+def _issuer_for(name: str | None, on: dt.date | None) -> Organisation | None:
     if name:
         found = find_organisation(name)
         if found:
             return found
-    return Organisation.objects.filter(kind=OrgKind.PROVINCE).order_by("id").first()
+    # Unnamed: the province's People's Committee in force on the document's date (Bình Định's
+    # before 1/7/2025, today's Gia Lai after), not whichever was created first.
+    provinces = active_organisations(on or workdays.today()).filter(kind=OrgKind.PROVINCE)
+    return provinces.order_by("id").first() or (
+        Organisation.objects.filter(kind=OrgKind.PROVINCE).order_by("id").first()
+    )
 
 
 def propose(text: str, doc_date: dt.date | None) -> Proposal:
@@ -83,7 +88,7 @@ def propose(text: str, doc_date: dt.date | None) -> Proposal:
 
     result = extract(text, doc_date, directory())
     header = result.header
-    issuer = _issuer_for(header.issuer)
+    issuer = _issuer_for(header.issuer, header.doc_date or doc_date)
     leader = _leader_for(header.assigned_by)
     authority = header.authority if header.authority in Authority.values else ""
     head = {

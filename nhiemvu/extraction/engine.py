@@ -409,6 +409,11 @@ class _Draft:
     inherited: bool = False
 
 
+def _in_force(entry: dict[str, Any], day: dt.date) -> bool:
+    start, end = entry.get("valid_from"), entry.get("valid_to")
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
 def extract(
     text: str,
     doc_date: dt.date | None = None,
@@ -419,6 +424,11 @@ def extract(
     prepared = prepare(text or "")
     header = parse_header(prepared)
     doc_date = doc_date or header.doc_date
+    if directory and doc_date:
+        # Only the organisations in force on the document's date: a 2026 letter to "các địa
+        # phương" means today's communes and wards, not the districts that ended in 2025; a
+        # 2022 letter, the districts.
+        directory = [d for d in directory if _in_force(d, doc_date)]
     names = [d.get("name", "") for d in directory or []]
     names += [a for d in directory or [] for a in d.get("aliases", [])]
     gazetteer = ag.Gazetteer(names)

@@ -5,6 +5,8 @@ Pure data shared by the orgs app (model choices) and the extraction engine (grou
 
 from __future__ import annotations
 
+import re
+
 from nhiemvu.lib.vntext import fold
 
 PROVINCE = "province"
@@ -42,8 +44,11 @@ KIND_LABELS: dict[str, str] = {
 
 
 def group_key(phrase: str) -> str:
-    """Folded, with ";" read as "," and no trailing punctuation: how group phrases compare."""
-    return fold(phrase).replace(";", ",").strip(" ,.:")
+    """Folded, with ";" read as ",", "Ủy ban nhân dân" as "UBND", the order of "xã, phường"
+    ignored and no trailing punctuation: how group phrases compare."""
+    key = fold(phrase).replace(";", ",").strip(" ,.:")
+    key = re.sub(r"\s+", " ", key).replace("uy ban nhan dan", "ubnd")
+    return key.replace("cac phuong, xa", "cac xa, phuong")
 
 
 # The local units of the two-level government (xã, phường, đặc khu), and every locality.
@@ -58,17 +63,19 @@ _GROUPS: dict[str, frozenset[str]] = {
     "các sở, ban, ngành tỉnh": frozenset({DEPARTMENT}),
     "các sở, ngành": frozenset({DEPARTMENT}),
     "các sở": frozenset({DEPARTMENT}),
+    # "Giám đốc các sở, Thủ trưởng các ban, ngành tỉnh": the boards and agencies beside the
+    # departments (Ban Quản lý, Thanh tra, Công an...), which the directory files as departments.
+    "các ban, ngành": frozenset({DEPARTMENT}),
+    "các ban, ngành tỉnh": frozenset({DEPARTMENT}),
     "UBND các huyện, thị xã, thành phố": frozenset({DISTRICT}),
-    "Ủy ban nhân dân các huyện, thị xã, thành phố": frozenset({DISTRICT}),
     "UBND cấp huyện": frozenset({DISTRICT}),
     "UBND các xã, phường": LOCAL,
     "UBND các xã, phường, đặc khu": LOCAL,
-    "Ủy ban nhân dân các xã, phường": LOCAL,
-    "Ủy ban nhân dân các xã, phường, đặc khu": LOCAL,
-    "UBND các phường, xã": LOCAL,
     "UBND các xã, phường, thị trấn": LOCAL,
     "UBND cấp xã": LOCAL,
-    "Ủy ban nhân dân cấp xã": LOCAL,
+    "UBND các phường": frozenset({WARD}),
+    "UBND các xã": frozenset({COMMUNE}),
+    "UBND các đặc khu": frozenset({SPECIAL_ZONE}),
     "các xã, phường": LOCAL,
     "các xã, phường, đặc khu": LOCAL,
     "các địa phương": LOCALITIES,

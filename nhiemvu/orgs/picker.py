@@ -26,7 +26,10 @@ QUERY_CHARS = 100
 GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "departments": ("Các sở, ban, ngành", (OrgKind.DEPARTMENT,)),
     "districts": ("UBND các huyện, thị xã, thành phố", (OrgKind.DISTRICT,)),
-    "communes": ("UBND các xã, phường", (OrgKind.COMMUNE,)),
+    "communes": (
+        "UBND các xã, phường, đặc khu",
+        (OrgKind.COMMUNE, OrgKind.WARD, OrgKind.SPECIAL_ZONE),
+    ),
     "central": ("Các cơ quan Trung ương trên địa bàn", (OrgKind.CENTRAL,)),
 }
 _SKIPPED_WORDS = {"va", "cua", "tinh", "cac"}

@@ -64,8 +64,12 @@ def directory() -> list[dict[str, Any]]:
             "short_name": o.short_name,
             "kind": o.kind,
             "aliases": aliases.get(o.pk, []),
+            "valid_from": o.valid_from,
+            "valid_to": o.valid_to,
         }
-        for o in active_organisations().only("id", "code", "name", "short_name", "kind")
+        for o in active_organisations().only(
+            "id", "code", "name", "short_name", "kind", "valid_from", "valid_to"
+        )
     ]
 
 

@@ -254,3 +254,79 @@ def test_the_texts_it_was_not_written_on_meet_the_bar() -> None:
     assert both["f1"] >= 0.92, both
     assert dev2["f1"] >= 0.85 and dev2["lead"] >= 0.85, dev2
     assert dev2["deadline"] >= 0.90 and dev2["flag_recall"] >= 0.85, dev2
+
+
+# --- two-level local government (from 1/7/2025) ------------------------------------------------
+
+TWO_LEVEL_DIRECTORY = [
+    {"code": "so-tc", "name": "Sở Tài chính", "kind": "department"},
+    {"code": "bql", "name": "Ban Quản lý Khu kinh tế tỉnh", "kind": "department"},
+    {
+        "code": "p-a",
+        "name": "UBND phường An Bình",
+        "kind": "ward",
+        "valid_from": dt.date(2025, 7, 1),
+    },
+    {
+        "code": "x-b",
+        "name": "UBND xã Bình Phú",
+        "kind": "commune",
+        "valid_from": dt.date(2025, 7, 1),
+    },
+    {
+        "code": "dk",
+        "name": "UBND đặc khu Hòn Đỏ",
+        "kind": "special_zone",
+        "valid_from": dt.date(2025, 7, 1),
+    },
+    {"code": "h-c", "name": "UBND huyện Cũ", "kind": "district", "valid_to": dt.date(2025, 6, 30)},
+]
+
+
+def resolved(task: Task) -> set[str]:
+    return {o["code"] for a in task.lead for o in a.resolved}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Chủ tịch UBND tỉnh yêu cầu Chủ tịch UBND các xã, phường, đặc khu rà soát, báo cáo "
+            "kết quả trước ngày 30/9/2026.",
+            {"p-a", "x-b", "dk"},
+        ),
+        (
+            "Giao Giám đốc các sở, Thủ trưởng các ban, ngành tỉnh; Chủ tịch Ủy ban nhân dân các "
+            "xã, phường tổ chức thực hiện, báo cáo trước ngày 15/10/2026.",
+            {"so-tc", "bql", "p-a", "x-b", "dk"},
+        ),
+        (
+            "Yêu cầu Chủ tịch Ủy ban nhân dân các phường, xã kiểm tra, báo cáo trước ngày "
+            "10/10/2026.",
+            {"p-a", "x-b", "dk"},
+        ),
+        (
+            "Giao UBND cấp xã chủ trì triển khai, hoàn thành trong tháng 10/2026.",
+            {"p-a", "x-b", "dk"},
+        ),
+        # "Các địa phương" in 2026: today's communes and wards, not the districts that ended.
+        (
+            "Các địa phương khẩn trương triển khai, báo cáo trước ngày 20/10/2026.",
+            {"p-a", "x-b", "dk"},
+        ),
+    ],
+)
+def test_the_addressees_of_the_two_level_government(sentence: str, expected: set[str]) -> None:
+    found = [t for t in extract(sentence, dt.date(2026, 9, 1), TWO_LEVEL_DIRECTORY).tasks]
+    assert found and found[0].confident
+    assert resolved(found[0]) >= expected
+    assert "h-c" not in resolved(found[0])
+
+
+def test_a_letter_of_2022_to_the_localities_means_the_districts() -> None:
+    found = extract(
+        "Các địa phương khẩn trương triển khai, báo cáo trước ngày 20/3/2022.",
+        dt.date(2022, 3, 8),
+        TWO_LEVEL_DIRECTORY,
+    ).tasks
+    assert resolved(found[0]) == {"h-c"}
