@@ -12,7 +12,8 @@ from pydantic import Field
 
 from nhiemvu.apicommon import ERRORS, ApiError, IsoDate
 from nhiemvu.lib import workdays
-from nhiemvu.orgs.models import Organisation
+from nhiemvu.orgs.models import Organisation, ReorgSide
+from nhiemvu.orgs.selectors import lineage
 
 router = Router(tags=["organisations"])
 
@@ -26,6 +27,23 @@ class OrganisationOut(Schema):
     valid_from: dt.date | None
     valid_to: dt.date | None
     successor: str | None = Field(description="who took over its open tasks after a merger")
+
+
+class ReorganisationOut(Schema):
+    kind: str = Field(description="merge, split, rename, dissolve or move")
+    effective_date: dt.date
+    legal_basis: str
+    state: str = Field(description="draft (its transfer plan under review) or applied")
+    before: list[str] = Field(description="codes of the organisations it ended or changed")
+    after: list[str] = Field(description="codes of the organisations that took over")
+    old_name: str
+    new_name: str
+
+
+class OrganisationDetail(OrganisationOut):
+    lineage: list[ReorganisationOut] = Field(
+        description="the reorganisations it took part in, newest first"
+    )
 
 
 class OrganisationPage(Schema):
@@ -75,13 +93,30 @@ def organisation_list(request: HttpRequest, filters: Query[OrgFilters]) -> Any:
 
 
 @router.get(
-    "/organisations/{code}", response={200: OrganisationOut, **ERRORS}, summary="One organisation"
+    "/organisations/{code}",
+    response={200: OrganisationDetail, **ERRORS},
+    summary="One organisation, with its lineage",
 )
 def organisation_detail(request: HttpRequest, code: str) -> Any:
     org = Organisation.objects.select_related("parent", "successor").filter(code=code).first()
     if org is None:
         raise Http404
-    return _out(org)
+    history = []
+    for reorg in lineage(org):
+        parts = list(reorg.parts.all())
+        history.append(
+            {
+                "kind": reorg.kind,
+                "effective_date": reorg.effective_date,
+                "legal_basis": reorg.legal_basis,
+                "state": reorg.state,
+                "before": [p.org.code for p in parts if p.side == ReorgSide.SOURCE],
+                "after": [p.org.code for p in parts if p.side == ReorgSide.TARGET],
+                "old_name": reorg.old_name,
+                "new_name": reorg.new_name,
+            }
+        )
+    return {**_out(org), "lineage": history}
 
 
 class Day(Schema):

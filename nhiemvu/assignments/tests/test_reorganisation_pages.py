@@ -7,7 +7,7 @@ from datetime import date as D
 
 from nhiemvu.assignments.models import TransferItem
 from nhiemvu.orgs.models import Organisation, Reorganisation, ReorgState
-from nhiemvu.test import BaseTestCase, make_org, travel
+from nhiemvu.test import BaseTestCase, api_key, make_org, travel
 
 
 class ReorganisationPagesTest(BaseTestCase):
@@ -61,6 +61,16 @@ class ReorganisationPagesTest(BaseTestCase):
         self.assertContains(lineage, "Quyết định 55/QĐ-UBND")
         self.assertContains(lineage, new.name)
         self.assertEqual(Organisation.objects.get(code="so-khcn").successor, new)
+        # The same lineage for the province's other systems.
+        key = api_key(self.p.office_org, scope="read", role="office")
+        body = self.client.get(
+            "/api/v1/organisations/so-khcn", HTTP_AUTHORIZATION=f"Bearer {key}"
+        ).json()
+        self.assertEqual(body["valid_to"], "2026-03-15")
+        self.assertEqual(
+            [(h["kind"], h["before"], h["after"], h["legal_basis"]) for h in body["lineage"]],
+            [("merge", ["so-khcn"], ["so-moi"], "Quyết định 55/QĐ-UBND")],
+        )
 
     def test_agencies_and_leaders_cannot_reorganise(self) -> None:
         for user in (self.p.lead_officer, self.p.lead_head, self.p.outsider, self.p.chairman):

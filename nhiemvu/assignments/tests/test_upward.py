@@ -15,7 +15,7 @@ from nhiemvu.assignments import rollup, services, status
 from nhiemvu.assignments.models import Assignment, WorkState
 from nhiemvu.directives.services import DirectiveSpec
 from nhiemvu.orgs.models import Organisation, OrgKind
-from nhiemvu.test import BaseTestCase, Province, make_org, travel
+from nhiemvu.test import BaseTestCase, Province, api_key, make_org, travel
 
 UPWARD = D(2026, 4, 30)
 
@@ -109,6 +109,19 @@ class UpwardTest(BaseTestCase):
             )
         finish(self.p, b, self.p.coord_officer)
         self.assertEqual(services.stage_of(self.upper), rollup.Stage.READY)
+        # The API gives the same roll-up to the province's other systems.
+        key = api_key(self.p.office_org, scope="read", role="office")
+        body = self.client.get(
+            f"/api/v1/tasks/{self.upper.code}", HTTP_AUTHORIZATION=f"Bearer {key}"
+        ).json()
+        self.assertEqual(
+            (body["received"], body["external_code"], body["rollup"]["stage"]),
+            (True, "NV-3", "ready"),
+        )
+        self.assertTrue(body["rollup"]["may_report_upward"])
+        self.assertEqual({s["code"] for s in body["rollup"]["subtasks"]}, {a.code, b.code})
+        child = self.client.get(f"/api/v1/tasks/{a.code}", HTTP_AUTHORIZATION=f"Bearer {key}")
+        self.assertEqual(child.json()["upper"], self.upper.code)
         done = services.received_report_upward(
             actor=self.p.office, task=self.upper, ref="95/BC-UBND", report_date=D(2026, 3, 11)
         )
@@ -199,3 +212,66 @@ class RollupAgreementTest(HypothesisTestCase):
             # Each example starts from no received task (the test case rolls back only at its end).
             Assignment.objects.filter(upper=upper).delete()
             Assignment.objects.filter(pk=upper.pk).delete()
+
+
+class UpwardPagesTest(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.pm = make_org("thu-tuong", "Thủ tướng Chính phủ", OrgKind.GOVERNMENT)
+        self.upper = receive(self.p, self.pm)
+
+    def test_the_office_splits_reports_upward_and_downloads_the_files(self) -> None:
+        import io
+
+        import docx
+        import openpyxl
+
+        self.login(self.p.office)
+        page = self.client.get(f"/nhiem-vu/{self.upper.code}/")
+        self.assertContains(page, "Chưa phân công nhiệm vụ con")
+        late = self.client.post(
+            f"/nhiem-vu/{self.upper.code}/tach/",
+            {"content": "Rà soát vốn", "lead": "so-khcn", "deadline": "05/05/2026"},
+        )
+        self.assertContains(late, "sau thời hạn tỉnh phải báo cáo", status_code=400)
+        self.client.post(
+            f"/nhiem-vu/{self.upper.code}/tach/",
+            {"content": "Rà soát vốn", "lead": "so-khcn", "deadline": "15/04/2026"},
+        )
+        child = Assignment.objects.get(upper=self.upper)
+        self.assertContains(self.client.get(f"/nhiem-vu/{self.upper.code}/"), "Rà soát vốn")
+        finish(self.p, child, self.p.lead_officer)
+        self.assertContains(
+            self.client.get(f"/nhiem-vu/{self.upper.code}/"), "sẵn sàng báo cáo cấp trên"
+        )
+        self.client.post(
+            f"/nhiem-vu/{self.upper.code}/bao-cao-len/",
+            {"ref": "95/BC-UBND", "report_date": "11/03/2026"},
+        )
+        self.assertEqual(Assignment.objects.get(pk=self.upper.pk).state, WorkState.DONE)
+        word = self.client.get(f"/nhiem-vu/{self.upper.code}/bao-cao-len.docx")
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs)
+        self.assertIn("Kính gửi: Thủ tướng Chính phủ", text)
+        self.assertIn("25/CĐ-TTg", text)
+        sheet = openpyxl.load_workbook(
+            io.BytesIO(self.client.get(f"/nhiem-vu/{self.upper.code}/bao-cao-len.xlsx").content)
+        ).active
+        assert sheet is not None
+        cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
+        self.assertIn("Sở Khoa học và Công nghệ", cells)
+        self.assertIn("Đã hoàn thành đúng hạn", cells)
+
+    def test_agencies_cannot_split_report_or_download(self) -> None:
+        self.login(self.p.lead_officer)
+        for url, data in (
+            (f"/nhiem-vu/{self.upper.code}/tach/", {"content": "x", "lead": "so-khcn"}),
+            (
+                f"/nhiem-vu/{self.upper.code}/bao-cao-len/",
+                {"ref": "1", "report_date": "11/03/2026"},
+            ),
+        ):
+            self.assertIn(self.client.post(url, data).status_code, (403, 404))
+        self.assertIn(
+            self.client.get(f"/nhiem-vu/{self.upper.code}/bao-cao-len.docx").status_code, (403, 404)
+        )
+        self.assertFalse(Assignment.objects.filter(upper=self.upper).exists())
