@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -258,7 +259,7 @@ def test_the_texts_it_was_not_written_on_meet_the_bar() -> None:
 
 # --- two-level local government (from 1/7/2025) ------------------------------------------------
 
-TWO_LEVEL_DIRECTORY = [
+TWO_LEVEL_DIRECTORY: list[dict[str, Any]] = [
     {"code": "so-tc", "name": "Sở Tài chính", "kind": "department"},
     {"code": "bql", "name": "Ban Quản lý Khu kinh tế tỉnh", "kind": "department"},
     {
