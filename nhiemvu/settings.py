@@ -327,4 +327,15 @@ NHIEMVU: dict[str, Any] = {
     "PERIOD_RULE": env_str("NHIEMVU_PERIOD_RULE", "decree09"),
     # The urging letter and page list owed work due within this many working days (and overdue).
     "URGING_WORKING_DAYS": env_int("NHIEMVU_URGING_DAYS", 7),
+    # Digital signatures (issue 17). Whether the server may ask a CA (OCSP/CRL) if a certificate
+    # was revoked: off by default, as provincial servers are often offline ("not checked").
+    "SIGNATURE_FETCH_REVOCATION": env_bool("NHIEMVU_SIGNATURE_FETCH_REVOCATION", False),
+    # A completion report unsigned, or signed by another organisation than the lead agency:
+    # "warn" the person confirming it (default) or "refuse" the confirmation.
+    "UNSIGNED_REPORT_POLICY": env_str("NHIEMVU_UNSIGNED_REPORT_POLICY", "warn"),
+    # The office's certificate for what it issues (urging letters, periodic reports as PDF): a
+    # PKCS#12 file and its password, from the environment or a file, never the database.
+    "SIGNING_PKCS12": env_str("NHIEMVU_SIGNING_PKCS12", ""),
+    "SIGNING_PASSWORD": env_str("NHIEMVU_SIGNING_PASSWORD", ""),
+    "SIGNING_PASSWORD_FILE": env_str("NHIEMVU_SIGNING_PASSWORD_FILE", ""),
 }

@@ -162,6 +162,20 @@ def _detail(request: HttpRequest, code: str) -> dict[str, Any]:
         "confirmed_on": task.confirmed_on,
         "completed_late": task.completed_late,
         "actions": list(offered(request.user, task, pending)),
+        "files": [
+            {
+                "name": f["file"].original_name,
+                "sha256": f["file"].sha256,
+                "content_type": f["file"].content_type,
+                "size": f["file"].size,
+                "kind": str(f["kind"]),
+                "signatures": [
+                    {k: v.get(k) for k in s.SignatureOut.model_fields} for v in f["file"].signatures
+                ],
+                "signature_error": f["file"].signature_error,
+            }
+            for f in selectors.files_of(task)
+        ],
         "timeline": [
             {
                 "kind": e.kind,

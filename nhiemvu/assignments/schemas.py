@@ -89,6 +89,32 @@ class SubtaskOut(Schema):
     status: str
 
 
+class SignatureOut(Schema):
+    state: str = Field(
+        description="valid, changed (after signing), broken (not intact), untrusted (issuer "
+        "not among the province's trusted CAs), expired, revoked, unreadable"
+    )
+    signer: str
+    organisation: str
+    signed_at: str | None = Field(description="the signing time the signature reports (ISO)")
+    intact: bool
+    whole_file: bool
+    changed_after: bool
+    trusted: bool
+    valid_at_signing: bool
+    revocation: str = Field(description="good, revoked, or not_checked")
+
+
+class FileOut(Schema):
+    name: str
+    sha256: str
+    content_type: str
+    size: int
+    kind: str = Field(description="the report that carried it")
+    signatures: list[SignatureOut]
+    signature_error: str
+
+
 class RollupOut(Schema):
     stage: str = Field(description="not_split, in_progress, ready (to report upward), reported")
     stage_name: str
@@ -113,6 +139,7 @@ class TaskDetail(TaskOut):
     confirmed_on: dt.date | None
     completed_late: bool | None
     actions: list[str] = Field(description="the actions this key may take now")
+    files: list[FileOut] = Field(description="files reported on the task, with their signatures")
     timeline: list[EventOut]
     extensions: list[ExtensionOut]
 

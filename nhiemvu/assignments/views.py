@@ -33,6 +33,7 @@ from nhiemvu.assignments.models import (
     TransferItem,
     WorkState,
 )
+from nhiemvu.assignments.services.lifecycle import completion_files
 from nhiemvu.assignments.status import (
     LABEL_NAMES,
     Facts,
@@ -42,6 +43,7 @@ from nhiemvu.assignments.status import (
     owed_q,
 )
 from nhiemvu.directives.downloads import stored_file_response
+from nhiemvu.directives.signing import report_signature_problem
 from nhiemvu.lib import spreadsheets, workdays
 from nhiemvu.lib.spreadsheets import csv_cell
 from nhiemvu.orgs import services as org_services
@@ -111,6 +113,10 @@ def _detail_context(request: HttpRequest, task: Assignment) -> dict[str, Any]:
             for name, a in actions.items()
         },
         **_upward_context(user, task),
+        # Before confirming: is the output document the lead agency's own signed PDF?
+        "signature_warning": report_signature_problem(completion_files(task), task.lead)
+        if "confirm" in actions
+        else "",
     }
 
 

@@ -107,6 +107,11 @@ class StoredFile(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("uploaded by")
     )
     uploaded_at = models.DateTimeField(_("uploaded at"))
+    # Digital signatures read on upload (lib/signatures.py): one verdict per signature, the
+    # state of the first (what a clerk reads first), and why they could not be read, if so.
+    signatures = models.JSONField(_("digital signatures"), default=list, blank=True)
+    signature_state = models.CharField(max_length=12, blank=True, default="")
+    signature_error = models.CharField(max_length=300, blank=True, default="")
 
     class Meta:
         abstract = True

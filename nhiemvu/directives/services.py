@@ -14,12 +14,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from nhiemvu.audit.services import record
+from nhiemvu.conf import setting
 from nhiemvu.directives.models import Authority, Directive, DirectiveAttachment, StoredFile, Urgency
-from nhiemvu.lib import docref, workdays
-from nhiemvu.lib.uploads import UploadError, sniff
+from nhiemvu.lib import docref, signatures, workdays
+from nhiemvu.lib.uploads import PDF, UploadError, sniff
 from nhiemvu.lib.vntext import clean_line, fold, normalize
 from nhiemvu.orgs.models import Organisation
 from nhiemvu.orgs.rules import scope_of
+from nhiemvu.orgs.selectors import trust_roots
 
 
 @dataclass
@@ -110,6 +112,19 @@ def _org_of(actor: Any) -> Organisation | None:
     return Organisation.objects.filter(pk=org_id).first() if org_id else None
 
 
+def signature_fields(data: bytes) -> dict[str, Any]:
+    """A PDF's digital signatures as the stored file keeps them (issue 17): each verdict, the
+    first one's state (what a clerk reads first), or why they could not be read."""
+    result = signatures.verify(
+        data, trust_roots(), fetch_revocation=bool(setting("SIGNATURE_FETCH_REVOCATION"))
+    )
+    return {
+        "signatures": [v.as_dict() for v in result.signatures],
+        "signature_state": result.signatures[0].state if result.signatures else "",
+        "signature_error": result.error[:300],
+    }
+
+
 def store_upload(
     model: type[StoredFile], *, actor: Any, upload: UploadedFile, **owner: Any
 ) -> StoredFile:
@@ -119,9 +134,13 @@ def store_upload(
     except UploadError as exc:
         raise ValidationError({"file": str(exc)}) from exc
     digest = hashlib.sha256()
+    pdf = bytearray() if checked.content_type == PDF else None
     for chunk in upload.chunks():
         digest.update(chunk)
+        if pdf is not None:
+            pdf.extend(chunk)  # bounded: sniff refused anything over MAX_UPLOAD_BYTES
     upload.seek(0)
+    signed = signature_fields(bytes(pdf)) if pdf is not None else {}
     stored = model(
         original_name=clean_line(upload.name or "")[:255],
         size=upload.size or 0,
@@ -129,6 +148,7 @@ def store_upload(
         sha256=digest.hexdigest(),
         uploaded_by=actor,
         uploaded_at=workdays.now(),
+        **signed,
         **owner,
     )
     stored.file.save(stored.original_name, upload, save=False)

@@ -14,9 +14,10 @@ from nhiemvu.orgs.models import (
     OrgAlias,
     Organisation,
     Role,
+    TrustRoot,
     role_allowed,
 )
-from nhiemvu.orgs.services import calendar_override_set
+from nhiemvu.orgs.services import calendar_override_set, read_certificate, trust_root_add
 
 
 class AliasInline(admin.TabularInline):
@@ -79,3 +80,37 @@ class CalendarOverrideAdmin(AuditedAdmin):
     def delete_model(self, request: Any, obj: Any) -> None:
         super().delete_model(request, obj)
         workdays.invalidate()
+
+
+class TrustRootForm(forms.ModelForm):
+    upload = forms.FileField(label=_("Certificate file (.cer, .crt, .pem)"))
+
+    class Meta:
+        model = TrustRoot
+        fields = ["name"]
+
+    def clean_upload(self) -> bytes:
+        from django.core.exceptions import ValidationError
+
+        data: bytes = self.cleaned_data["upload"].read(64 * 1024 + 1)
+        try:
+            read_certificate(data)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+        return data
+
+
+@admin.register(TrustRoot)
+class TrustRootAdmin(AuditedAdmin):
+    """Adding goes through the service (the certificate parsed, fingerprinted, audited)."""
+
+    form = TrustRootForm
+    list_display = ["name", "subject", "not_after", "fingerprint", "added_at"]
+    readonly_fields = ["subject", "not_after", "fingerprint"]
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        saved = trust_root_add(actor=request.user, name=obj.name, data=form.cleaned_data["upload"])
+        obj.pk = saved.pk

@@ -278,3 +278,24 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y}: {self.reason}"
+
+
+class TrustRoot(models.Model):
+    """A certification authority the province trusts for digital signatures (issue 17):
+    administrators add the root (or intermediate) certificates of the CAs whose signatures count
+    (Ban Cơ yếu Chính phủ's, licensed public CAs). None is trusted by default."""
+
+    name = models.CharField(_("name"), max_length=200)
+    certificate = models.TextField(_("certificate (PEM)"))
+    fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64, unique=True)
+    subject = models.CharField(_("subject"), max_length=500, editable=False, default="")
+    not_after = models.DateTimeField(_("valid until"), null=True, editable=False)
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("trusted certification authority")
+        verbose_name_plural = _("trusted certification authorities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -14,6 +14,7 @@ from nhiemvu.orgs.models import (
     Reorganisation,
     ReorgKind,
     ReorgState,
+    TrustRoot,
 )
 
 
@@ -95,3 +96,8 @@ def names_as_of(day: dt.date) -> dict[int, str]:
         for part in reorg.parts.all():
             names[part.org_id] = reorg.old_name  # the earliest later renaming wins
     return names
+
+
+def trust_roots() -> list[bytes]:
+    """The certificates of the CAs the province trusts (PEM), for lib.signatures.verify."""
+    return [pem.encode("ascii") for pem in TrustRoot.objects.values_list("certificate", flat=True)]

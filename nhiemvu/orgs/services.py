@@ -27,6 +27,7 @@ from nhiemvu.orgs.models import (
     ReorgSide,
     ReorgState,
     Role,
+    TrustRoot,
     role_allowed,
 )
 from nhiemvu.orgs.rules import forget_scope, scope_of
@@ -390,3 +391,56 @@ def reorganisation_mark_applied(*, actor: Any, reorg: Reorganisation) -> None:
     reorg.applied_by = actor if getattr(actor, "pk", None) else None
     reorg.applied_at = timezone.now()
     reorg.save()
+
+
+# --- trusted certification authorities (issue 17) --------------------------------------------
+
+CERTIFICATE_BYTES = 64 * 1024  # a certificate is a few KB; a chain file a few more
+
+
+def read_certificate(data: bytes) -> Any:
+    """An X.509 certificate from PEM or DER bytes, or a ValidationError a person can read."""
+    from cryptography import x509
+
+    if not data or len(data) > CERTIFICATE_BYTES:
+        raise ValidationError({"certificate": _("Upload one certificate file (at most 64 KB).")})
+    try:
+        cert = (
+            x509.load_pem_x509_certificate(data)
+            if b"-----BEGIN" in data
+            else x509.load_der_x509_certificate(data)
+        )
+    except ValueError as exc:
+        raise ValidationError(
+            {"certificate": _("The file is not an X.509 certificate (PEM or DER).")}
+        ) from exc
+    return cert
+
+
+@transaction.atomic
+def trust_root_add(*, actor: Any, name: str, data: bytes) -> TrustRoot:
+    """Trust a CA's certificate (PEM or DER) for digital signatures. Administrators only."""
+    from cryptography.hazmat.primitives import hashes, serialization
+
+    _require_admin(actor)
+    name = clean_line(name)
+    if not name:
+        raise ValidationError({"name": _("Give the certification authority's name.")})
+    cert = read_certificate(data)
+    fingerprint = cert.fingerprint(hashes.SHA256()).hex()
+    if TrustRoot.objects.filter(fingerprint=fingerprint).exists():
+        raise ValidationError({"certificate": _("This certificate is already trusted.")})
+    root = TrustRoot.objects.create(
+        name=name[:200],
+        certificate=cert.public_bytes(serialization.Encoding.PEM).decode("ascii"),
+        fingerprint=fingerprint,
+        subject=cert.subject.rfc4514_string()[:500],
+        not_after=cert.not_valid_after_utc,
+    )
+    record(
+        actor=actor,
+        action="trust_root.add",
+        target=root,
+        after={"name": root.name, "fingerprint": fingerprint, "subject": root.subject},
+    )
+    return root

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm
 
 from nhiemvu.assignments import status
 from nhiemvu.assignments.models import Assignment
+from nhiemvu.directives.signing import office_block, sign_issued
 from nhiemvu.lib import docxlayout as layout
-from nhiemvu.lib import workdays
+from nhiemvu.lib import signatures, workdays
 from nhiemvu.lib.orgkinds import LOCALITIES
 from nhiemvu.orgs.models import Organisation
 
@@ -71,21 +74,8 @@ def urging_letter(
         strict=True,
     ):
         layout.run(cell.paragraphs[0], title, bold=True, size=12)
-    for number, task in enumerate(tasks, 1):
-        cells = table.add_row().cells
-        days = workdays.working_days_between(task.deadline, today) if task.deadline else 0
-        state = f"Quá hạn {days} ngày làm việc" if days > 0 else "Sắp đến hạn"
-        for cell, value in zip(
-            cells,
-            [
-                str(number),
-                task.summary,
-                task.directive.ref,
-                f"{task.deadline:%d/%m/%Y}" if task.deadline else "",
-                state,
-            ],
-            strict=True,
-        ):
+    for row in _rows(tasks, today):
+        for cell, value in zip(table.add_row().cells, row, strict=True):
             layout.run(cell.paragraphs[0], value, size=12)
 
     ask = layout.para(document)
@@ -109,6 +99,46 @@ def urging_letter(
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _rows(tasks: list[Assignment], today: dt.date) -> list[list[str]]:
+    rows = []
+    for number, task in enumerate(tasks, 1):
+        days = workdays.working_days_between(task.deadline, today) if task.deadline else 0
+        state = f"Quá hạn {days} ngày làm việc" if days > 0 else "Sắp đến hạn"
+        deadline = f"{task.deadline:%d/%m/%Y}" if task.deadline else ""
+        rows.append([str(number), task.summary, task.directive.ref, deadline, state])
+    return rows
+
+
+def urging_letter_pdf(
+    org: Organisation,
+    *,
+    today: dt.date | None = None,
+    issuer: str = "ỦY BAN NHÂN DÂN",
+    symbol: str = "UBND-KSTT",
+) -> tuple[bytes, bool]:
+    """The same letter as PDF, signed with the office's certificate when one is configured
+    (issue 17): the signature in its Decree 30 place, under "TL. CHỦ TỊCH / CHÁNH VĂN PHÒNG".
+    Returns the file and whether it was signed."""
+    today = today or workdays.today()
+    fonts = Path(settings.BASE_DIR) / "static" / "fonts"
+    html = render_to_string(
+        "reminders/urging_letter_pdf.html",
+        {
+            "org": org,
+            "addressee": _addressee(org),
+            "rows": _rows(tasks_to_urge(org, today), today),
+            "today": today,
+            "issuer": issuer,
+            "symbol": symbol,
+            "province": settings.NHIEMVU["PROVINCE_NAME"],
+            "font_dir": fonts.as_uri(),
+            "signature": office_block(),
+        },
+    )
+    pdf, box, page = signatures.render_pdf(html, str(fonts))
+    return sign_issued(pdf, box=box, page=page, reason="Đôn đốc thực hiện nhiệm vụ được giao")
 
 
 def _addressee(org: Organisation) -> str:

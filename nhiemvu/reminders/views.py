@@ -18,11 +18,12 @@ from nhiemvu.accounts.models import User
 from nhiemvu.assignments import status
 from nhiemvu.assignments.forms import DATE_FORMATS, DATE_WIDGET, StyledForm, VnDateField
 from nhiemvu.assignments.models import Assignment
+from nhiemvu.directives.signing import office_key
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.models import Organisation
 from nhiemvu.orgs.rules import scope_of
 from nhiemvu.reminders import services
-from nhiemvu.reminders.letters import urging_letter
+from nhiemvu.reminders.letters import urging_letter, urging_letter_pdf
 from nhiemvu.reminders.models import DeliveryMode, Notification, NotificationPreference, RuleCode
 
 
@@ -91,7 +92,8 @@ def urging(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("*"))
         .order_by("-n", "lead__name")
     )
-    return render(request, "reminders/urging.html", {"rows": rows, "form": RegisterLetterForm()})
+    context = {"rows": rows, "form": RegisterLetterForm(), "signing": office_key() is not None}
+    return render(request, "reminders/urging.html", context)
 
 
 @login_required
@@ -103,6 +105,17 @@ def urging_letter_download(request: HttpRequest, code: str) -> HttpResponse:
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
     response["Content-Disposition"] = f'attachment; filename="don-doc-{org.code}.docx"'
+    return response
+
+
+@login_required
+def urging_letter_pdf_download(request: HttpRequest, code: str) -> HttpResponse:
+    """The letter as PDF, signed with the office's certificate when one is configured."""
+    _office(request)
+    org = get_object_or_404(Organisation, code=code)
+    pdf, _signed = urging_letter_pdf(org)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="don-doc-{org.code}.pdf"'
     return response
 
 

@@ -16,8 +16,9 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from nhiemvu.directives.signing import office_block, sign_issued
 from nhiemvu.lib import docxlayout as layout
-from nhiemvu.lib import spreadsheets
+from nhiemvu.lib import signatures, spreadsheets
 from nhiemvu.reports.selectors import Row, Summary, age_buckets
 
 HEAD_1 = [
@@ -393,8 +394,6 @@ def to_pdf(
     late: list[dict[str, Any]],
     breakdowns: Breakdowns = (),
 ) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string(
         "reports/report_pdf.html",
         {
@@ -411,9 +410,14 @@ def to_pdf(
             "buckets": age_buckets(overdue),
             "font_dir": FONT_DIR.as_uri(),
             "province": settings.NHIEMVU["PROVINCE_NAME"],
+            "signature": office_block(),
         },
     )
-    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+    pdf, box, page = signatures.render_pdf(html, str(FONT_DIR))
+    # Signed with the office's certificate where one is configured (issue 17), in the place the
+    # template marks between the signer's title and name.
+    signed, _done = sign_issued(pdf, box=box, page=page, reason="Báo cáo định kỳ")
+    return signed
 
 
 def render(

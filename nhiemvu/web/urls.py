@@ -51,6 +51,11 @@ urlpatterns = [
         name="urging_letter",
     ),
     path(
+        "don-doc/<slug:code>/cong-van.pdf",
+        reminder_views.urging_letter_pdf_download,
+        name="urging_letter_pdf",
+    ),
+    path(
         "don-doc/<slug:code>/cap-nhat/",
         reminder_views.urging_letter_register,
         name="urging_letter_register",

@@ -35,6 +35,8 @@ from nhiemvu.assignments.services.common import (
     _text,
 )
 from nhiemvu.assignments.status import stamp_late
+from nhiemvu.conf import setting
+from nhiemvu.directives.signing import report_signature_problem
 from nhiemvu.lib import workdays
 from nhiemvu.lib.vntext import clean_line
 from nhiemvu.orgs.models import Organisation
@@ -215,6 +217,12 @@ def assignment_report_completion(
 # --- the office's and the Working Group's side ----------------------------------------------
 
 
+def completion_files(task: Assignment) -> list[Any]:
+    """The files sent with the latest completion report (the output document)."""
+    event = task.events.filter(kind=EventKind.COMPLETION).order_by("-at", "-id").first()
+    return list(event.attachments.all()) if event else []
+
+
 @transaction.atomic
 def assignment_confirm(*, actor: Any, task: Assignment, note: str = "") -> Assignment:
     """Confirm a reported completion. On time or late is stamped now, once."""
@@ -222,6 +230,12 @@ def assignment_confirm(*, actor: Any, task: Assignment, note: str = "") -> Assig
     step = workflow.check("confirm", actor, task)
     assert task.completion_date is not None  # the transition's condition
     note = _text(note, field_name="note", required=False, label=_("The note"))
+    if setting("UNSIGNED_REPORT_POLICY") == "refuse":
+        # The province counts only a report its agency signed (issue 17); by default the person
+        # confirming is warned instead (the task page's confirm form).
+        problem = report_signature_problem(completion_files(task), task.lead)
+        if problem:
+            raise ValidationError(problem)
     task.completed_late = stamp_late(
         completion_date=task.completion_date,
         deadline=task.deadline,

@@ -52,3 +52,52 @@ def signature_lines(directive: Any) -> list[str]:
     if directive.signer_name:
         lines.append(directive.signer_name)
     return [line for line in lines if line]
+
+
+@register.simple_tag
+def signature_info(stored: Any) -> str:
+    """Beside a file: "Ký số bởi Sở Tài chính — Nguyễn Văn A, 12/11/2026 09:14 — hợp lệ", one
+    line per signature; "chưa ký số" for an unsigned PDF; nothing for other files."""
+    from django.utils.html import format_html, format_html_join
+    from django.utils.translation import gettext
+
+    from nhiemvu.directives.signing import STATE_COLOURS, STATE_LABELS, signed_at
+
+    if getattr(stored, "content_type", "") != "application/pdf":
+        return ""
+    if stored.signature_error:
+        return format_html(
+            '<div class="small text-danger" data-signature="error">{}</div>',
+            gettext("Signatures could not be read: %(why)s") % {"why": stored.signature_error},
+        )
+    if not stored.signatures:
+        return format_html(
+            '<div class="small text-body-secondary" data-signature="none">{}</div>',
+            gettext("Not digitally signed"),
+        )
+    rows = []
+    for verdict in stored.signatures:
+        when = signed_at(verdict)
+        state = verdict.get("state", "")
+        unchecked = verdict.get("revocation") == "not_checked"
+        note = gettext("revocation not checked") if unchecked else ""
+        rows.append(
+            (
+                STATE_COLOURS.get(state, "danger"),
+                state,
+                gettext("Signed by %(org)s — %(name)s, %(when)s")
+                % {
+                    "org": verdict.get("organisation") or "?",
+                    "name": verdict.get("signer") or "?",
+                    "when": when.strftime("%d/%m/%Y %H:%M") if when else "?",
+                },
+                STATE_LABELS.get(state, state),
+                f" ({note})" if note else "",
+            )
+        )
+    return format_html_join(
+        "",
+        '<div class="small" data-signature="{1}">{2} — <span class="badge text-bg-{0}">{3}</span>'
+        '<span class="text-body-secondary">{4}</span></div>',
+        rows,
+    )

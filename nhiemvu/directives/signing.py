@@ -1,0 +1,123 @@
+"""What a stored file's digital signatures mean to the people deciding (issue 17): the words a
+clerk reads, and whether an agency's report is signed by the agency itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from nhiemvu.lib.signatures import State
+from nhiemvu.lib.vntext import fold
+
+STATE_LABELS = {
+    State.VALID: _("valid"),
+    State.CHANGED: _("changed after signing"),
+    State.BROKEN: _("no longer intact"),
+    State.UNTRUSTED: _("issuer not recognised"),
+    State.EXPIRED: _("certificate not valid when signed"),
+    State.REVOKED: _("certificate revoked"),
+    State.UNREADABLE: _("signature unreadable"),
+}
+STATE_COLOURS = {State.VALID: "success", State.UNTRUSTED: "warning"}
+
+
+def signed_at(verdict: dict[str, Any]) -> dt.datetime | None:
+    value = verdict.get("signed_at")
+    if not value:
+        return None
+    return dt.datetime.fromisoformat(value).astimezone(ZoneInfo(settings.TIME_ZONE))
+
+
+def _same_org(certificate_org: str, org: Any) -> bool:
+    """Whether a certificate's organisation names the agency: its name, short name or an
+    alias, diacritics and case aside ("SỞ TÀI CHÍNH TỈNH GIA LAI" names "Sở Tài chính")."""
+    got = fold(certificate_org)
+    if not got:
+        return False
+    names = [org.name, org.short_name, *(a.alias for a in org.aliases.all())]
+    return any(fold(n) and (fold(n) in got or got in fold(n)) for n in names)
+
+
+def report_signature_problem(files: Iterable[Any], lead: Any) -> str:
+    """Why the lead agency's completion report is not a document it validly signed, or ""."""
+    pdfs = [f for f in files if f.content_type == "application/pdf"]
+    if not pdfs:
+        return str(_("The completion report has no signed PDF attached."))
+    verdicts = [v for f in pdfs for v in f.signatures]
+    if not verdicts:
+        return str(_("The completion report is not digitally signed."))
+    valid = [v for v in verdicts if v.get("state") == State.VALID]
+    if not valid:
+        return str(_("The completion report's signature is not valid: %(state)s.")) % {
+            "state": STATE_LABELS.get(verdicts[0].get("state", ""), verdicts[0].get("state"))
+        }
+    if not any(_same_org(v.get("organisation", ""), lead) for v in valid):
+        return str(
+            _("The completion report is signed by %(org)s, not by the lead agency %(lead)s.")
+        ) % {"org": valid[0].get("organisation") or valid[0].get("signer"), "lead": lead.name}
+    return ""
+
+
+# --- what the office issues ------------------------------------------------------------------
+
+
+def office_key() -> tuple[bytes, bytes | None] | None:
+    """The office's PKCS#12 key and its password, from the settings (environment or files),
+    never from the database; None when none is configured."""
+    from pathlib import Path
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from nhiemvu.conf import setting
+
+    path = setting("SIGNING_PKCS12")
+    if not path:
+        return None
+    try:
+        data = Path(path).read_bytes()
+        password = setting("SIGNING_PASSWORD")
+        if not password and setting("SIGNING_PASSWORD_FILE"):
+            password = Path(setting("SIGNING_PASSWORD_FILE")).read_text().strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"NHIEMVU_SIGNING_PKCS12: {exc}") from exc
+    return data, password.encode() if password else None
+
+
+def office_block() -> dict[str, Any] | None:
+    """What the visible signature block of an issued PDF says (the office's certificate's name
+    and organisation, the time), or None when no certificate is configured."""
+    from django.utils import timezone
+
+    from nhiemvu.lib import signatures
+
+    key = office_key()
+    if key is None:
+        return None
+    name, organisation = signatures.pkcs12_names(*key)
+    return {"name": name, "organisation": organisation, "at": timezone.localtime()}
+
+
+def sign_issued(pdf: bytes, *, box: Any = None, page: int = -1, reason: str) -> tuple[bytes, bool]:
+    """Sign a PDF the office issues with its certificate; unsigned (False) when none is set.
+    The page already shows the block (``office_block``) where the signature field goes."""
+    from nhiemvu.lib import signatures
+
+    key = office_key()
+    if key is None:
+        return pdf, False
+    signed = signatures.sign_pdf(
+        pdf,
+        key[0],
+        key[1],
+        reason=reason,
+        location=settings.NHIEMVU["PROVINCE_NAME"],
+        box=box,
+        page=page,
+        blank=True,
+    )
+    return signed, True

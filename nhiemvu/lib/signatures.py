@@ -1,0 +1,276 @@
+"""Digital signatures in PDF files (issue 17): judge the ones an agency sends, sign what the
+office issues. pyHanko does the cryptography, the certificate paths and the difference analysis
+of incremental updates; this module turns its verdict into the few facts a clerk decides on.
+
+Pure: no Django model. The trust roots are the province's (administrators upload them; none by
+default), passed in as certificate bytes (PEM or DER).
+
+What a verdict says, in the order a person asks it:
+- who signed: the certificate's common name and organisation;
+- when: the signing time the signature reports (a claim, not a timestamp authority's proof);
+- intact: the signed bytes are unchanged and the signature is mathematically valid;
+- whole file: nothing was appended after it, or only what a signature workflow adds (further
+  signatures, form filling); otherwise "changed after signing";
+- trusted: the certificate chains to one of the province's trust roots;
+- valid at signing: the certificate (and its chain) was within its validity then;
+- revocation: "not_checked" unless the server may fetch OCSP/CRL (often offline), then what the
+  CA said, or "not_checked" when it could not be reached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+# Bounds: a PDF with hundreds of signature fields is not a report; read the first ones only.
+MAX_SIGNATURES = 10
+
+
+class State:
+    VALID = "valid"
+    CHANGED = "changed"  # intact when signed, but content was changed in a later update
+    BROKEN = "broken"  # the signed bytes no longer match: not intact
+    UNTRUSTED = "untrusted"  # no path to a trusted root
+    EXPIRED = "expired"  # the certificate was not valid at signing time
+    REVOKED = "revoked"
+    UNREADABLE = "unreadable"  # the signature could not be read at all
+
+
+@dataclass
+class Verdict:
+    state: str
+    signer: str = ""
+    organisation: str = ""
+    signed_at: str | None = None  # ISO 8601, as stored in JSON
+    intact: bool = False
+    whole_file: bool = False
+    changed_after: bool = False
+    trusted: bool = False
+    valid_at_signing: bool = False
+    revocation: str = "not_checked"  # good, revoked, not_checked
+    detail: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Result:
+    """Every signature of a file, or why the file's signatures could not be read."""
+
+    signatures: list[Verdict] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.signatures)
+
+
+def _certificates(blobs: Sequence[bytes]) -> list[Any]:
+    from asn1crypto import pem
+    from asn1crypto import x509 as asn1_x509
+
+    out = []
+    for blob in blobs:
+        try:
+            if pem.detect(blob):
+                for _kind, _headers, der in pem.unarmor(blob, multiple=True):
+                    out.append(asn1_x509.Certificate.load(der))
+            else:
+                out.append(asn1_x509.Certificate.load(blob))
+        except ValueError:
+            log.warning("a trust root could not be read as a certificate; skipped")
+    return out
+
+
+def _names(cert: Any) -> tuple[str, str]:
+    subject = cert.subject.native
+    org = subject.get("organization_name") or subject.get("organizational_unit_name") or ""
+    if isinstance(org, list):
+        org = ", ".join(org)
+    name = subject.get("common_name") or ""
+    if isinstance(name, list):
+        name = ", ".join(name)
+    return str(name), str(org)
+
+
+def _valid_on(cert: Any, moment: dt.datetime | None) -> bool:
+    if moment is None:
+        return False
+    validity = cert["tbs_certificate"]["validity"]
+    return bool(validity["not_before"].native <= moment <= validity["not_after"].native)
+
+
+def _revocation(revoked: bool, fetched: bool, trusted: bool) -> str:
+    if revoked:
+        return "revoked"
+    # Soft-fail: a trusted path after fetching means the CA answered, or gave no address; with
+    # fetching off (the default, servers are often offline) nothing was asked.
+    return "good" if fetched and trusted else "not_checked"
+
+
+def verify(data: bytes, trust_roots: Sequence[bytes], *, fetch_revocation: bool = False) -> Result:
+    """The signatures of a PDF and how each stands. Never raises: a malformed file or signature
+    gives its verdict ("unreadable") or the result's error."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
+    from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        embedded = list(reader.embedded_signatures)[:MAX_SIGNATURES]
+    except Exception as exc:  # any parse error is a fact about the file, not a crash
+        return Result(error=f"{type(exc).__name__}: {exc}"[:300])
+    roots = _certificates(trust_roots)
+    # Government CAs set digitalSignature, nonRepudiation or both on signing certificates.
+    usage = KeyUsageConstraints(
+        key_usage={"non_repudiation", "digital_signature"}, match_all_key_usages=False
+    )
+    verdicts = []
+    for sig in embedded:
+        try:
+            cert = sig.signer_cert
+            signer, organisation = _names(cert)
+            moment = sig.self_reported_timestamp
+            context = ValidationContext(
+                trust_roots=roots,
+                # Checked as of the reported signing time: "was it valid when it was signed".
+                moment=moment,
+                allow_fetching=fetch_revocation,
+                revocation_mode="soft-fail",
+            )
+            status = validate_pdf_signature(sig, context, key_usage_settings=usage)
+        except Exception as exc:  # a malformed signature dictionary: say so
+            verdicts.append(Verdict(State.UNREADABLE, detail=f"{type(exc).__name__}: {exc}"[:300]))
+            continue
+        level = status.modification_level
+        changed = level is not None and level not in (
+            ModificationLevel.NONE,
+            ModificationLevel.LTA_UPDATES,
+            ModificationLevel.FORM_FILLING,
+        )
+        intact = bool(status.intact and status.valid)
+        problem = status.trust_problem_indic
+        indic = str(getattr(problem, "name", problem or ""))  # an enum member, or None
+        revoked = status.revocation_details is not None or "REVOKED" in indic
+        valid_then = _valid_on(cert, moment)
+        if not intact:
+            state = State.BROKEN
+        elif changed:
+            state = State.CHANGED
+        elif revoked:
+            state = State.REVOKED
+        elif not valid_then:
+            state = State.EXPIRED
+        elif not status.trusted:
+            state = State.UNTRUSTED
+        else:
+            state = State.VALID
+        verdicts.append(
+            Verdict(
+                state=state,
+                signer=signer,
+                organisation=organisation,
+                signed_at=moment.isoformat() if moment else None,
+                intact=intact,
+                whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+                changed_after=changed,
+                trusted=bool(status.trusted),
+                valid_at_signing=valid_then,
+                revocation=_revocation(revoked, fetch_revocation, bool(status.trusted)),
+                detail=indic,
+            )
+        )
+    return Result(verdicts)
+
+
+# Bottom right of an A4 page, in PDF points: where Decree 30 puts the signature when the
+# document gives no mark of its own.
+DEFAULT_BOX = (330, 60, 560, 140)
+SIGNATURE_SIZE = (220, 70)  # points: the visible block (name, organisation, time)
+PX_TO_PT = 0.75  # WeasyPrint lays out in CSS pixels (96 per inch); PDF counts 72 points
+
+
+def render_pdf(html: str, base_url: str, anchor: str = "chu-ky") -> tuple[bytes, Any, int]:
+    """An HTML page as PDF (WeasyPrint), with the rectangle where the element ``anchor`` stands
+    (the signature's place between the signer's title and name), for ``sign_pdf``."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=base_url).render()
+    box, page_index = None, -1
+    for index, page in enumerate(document.pages):
+        if anchor in page.anchors:
+            # The element's rectangle, top-left origin in CSS pixels; PDF counts from the
+            # bottom in points. The block is at most SIGNATURE_SIZE, centred in the element.
+            x1, y1, x2, y2 = page.anchors[anchor]
+            width = min(SIGNATURE_SIZE[0], (x2 - x1) * PX_TO_PT)
+            height = min(SIGNATURE_SIZE[1], (y2 - y1) * PX_TO_PT) or SIGNATURE_SIZE[1]
+            left = (x1 + x2) / 2 * PX_TO_PT - width / 2
+            top = (page.height - y1) * PX_TO_PT
+            box = (int(left), int(top - height), int(left + width), int(top))
+            page_index = index
+    return document.write_pdf(), box, page_index
+
+
+def _blank_stamp() -> Any:
+    """The widget draws nothing: the visible block (signer, organisation, time) is part of the
+    page, typeset with the document's own font where the widget lies (``render_pdf``'s anchor).
+    pyHanko's own stamp text, even with an embedded font, came out with broken letter spacing
+    in common readers; the page's text does not."""
+    from pyhanko import stamp
+
+    return stamp.TextStampStyle(stamp_text=" ", border_width=0, background=None)
+
+
+def pkcs12_names(pkcs12: bytes, passphrase: bytes | None) -> tuple[str, str]:
+    """The signer's name and organisation in a PKCS#12 key, for the visible block."""
+    from cryptography.hazmat.primitives.serialization import pkcs12 as p12
+
+    _key, cert, _others = p12.load_key_and_certificates(pkcs12, passphrase)
+    if cert is None:
+        raise ValueError("the PKCS#12 file holds no certificate")
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return _names(asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER)))
+
+
+def sign_pdf(
+    data: bytes,
+    pkcs12: bytes,
+    passphrase: bytes | None,
+    *,
+    reason: str,
+    location: str,
+    box: tuple[int, int, int, int] | None = None,
+    page: int = -1,
+    field_name: str = "ChuKySo",
+    blank: bool = False,
+) -> bytes:
+    """Sign a PDF with a PKCS#12 key, with a visible signature block on the last page (by
+    default where Decree 30 puts the signature: bottom right). Raises ValueError when the key
+    cannot be read."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    signer = signers.SimpleSigner.load_pkcs12_data(pkcs12, other_certs=[], passphrase=passphrase)
+    if signer is None:
+        raise ValueError("the PKCS#12 file could not be read")
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    meta = signers.PdfSignatureMetadata(field_name=field_name, reason=reason, location=location)
+    pdf_signer = signers.PdfSigner(
+        meta,
+        signer=signer,
+        stamp_style=_blank_stamp() if blank else None,
+        new_field_spec=fields.SigFieldSpec(field_name, on_page=page, box=box or DEFAULT_BOX),
+    )
+    out = pdf_signer.sign_pdf(writer)
+    return out.getvalue()
