@@ -98,3 +98,24 @@ Percent = Annotated[
 
 
 Code = Annotated[str, StringConstraints(max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
+
+
+# A stored PDF's digital signatures (lib/signatures.py), as every API that lists files gives them.
+class SignatureOut(Schema):
+    state: str = Field(
+        description="valid, changed (after signing), broken (not intact), untrusted (issuer "
+        "not among the province's trusted CAs), expired, revoked, unreadable"
+    )
+    signer: str
+    organisation: str
+    signed_at: str | None = Field(description="the signing time the signature reports (ISO)")
+    intact: bool
+    whole_file: bool
+    changed_after: bool
+    trusted: bool
+    valid_at_signing: bool
+    revocation: str = Field(description="good, revoked, or not_checked")
+
+
+def signatures_out(stored: Any) -> list[dict[str, Any]]:
+    return [{k: v.get(k) for k in SignatureOut.model_fields} for v in stored.signatures]

@@ -16,7 +16,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from nhiemvu.apicommon import ERRORS, ApiError, cursor_page
+from nhiemvu.apicommon import ERRORS, ApiError, cursor_page, signatures_out
 from nhiemvu.assignments import schemas as s
 from nhiemvu.assignments import selectors, services
 from nhiemvu.assignments.actions import ACTIONS, offered, pending_request, permitted
@@ -169,9 +169,7 @@ def _detail(request: HttpRequest, code: str) -> dict[str, Any]:
                 "content_type": f["file"].content_type,
                 "size": f["file"].size,
                 "kind": str(f["kind"]),
-                "signatures": [
-                    {k: v.get(k) for k in s.SignatureOut.model_fields} for v in f["file"].signatures
-                ],
+                "signatures": signatures_out(f["file"]),
                 "signature_error": f["file"].signature_error,
             }
             for f in selectors.files_of(task)

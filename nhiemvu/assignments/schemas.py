@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 # The field types every app's API shares live in nhiemvu/apicommon.py (re-exported here).
-from nhiemvu.apicommon import Clean, Code, IsoDate, Percent
+from nhiemvu.apicommon import Clean, Code, IsoDate, Percent, SignatureOut
 
 # Spelled out for the schema; tests/test_api.py checks they match the Python enums.
 StatusLabel = Literal[
@@ -87,22 +87,6 @@ class SubtaskOut(Schema):
     deadline: dt.date | None
     state: str
     status: str
-
-
-class SignatureOut(Schema):
-    state: str = Field(
-        description="valid, changed (after signing), broken (not intact), untrusted (issuer "
-        "not among the province's trusted CAs), expired, revoked, unreadable"
-    )
-    signer: str
-    organisation: str
-    signed_at: str | None = Field(description="the signing time the signature reports (ISO)")
-    intact: bool
-    whole_file: bool
-    changed_after: bool
-    trusted: bool
-    valid_at_signing: bool
-    revocation: str = Field(description="good, revoked, or not_checked")
 
 
 class FileOut(Schema):

@@ -15,7 +15,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from nhiemvu import keyset
-from nhiemvu.apicommon import ERRORS, cursor_page
+from nhiemvu.apicommon import ERRORS, SignatureOut, cursor_page, signatures_out
 from nhiemvu.assignments import selectors as task_selectors
 from nhiemvu.assignments.schemas import Clean, Code, IsoDate, OrgRef
 from nhiemvu.directives import importing, selectors
@@ -32,6 +32,8 @@ class AttachmentOut(Schema):
     size: int
     content_type: str
     sha256: str = Field(description="also the attachment's address under the document")
+    signatures: list[SignatureOut] = Field(description="a PDF's digital signatures")
+    signature_error: str
 
 
 class TaskBrief(Schema):
@@ -125,6 +127,8 @@ def _detail(request: HttpRequest, directive: Directive) -> dict[str, Any]:
                 "size": a.size,
                 "content_type": a.content_type,
                 "sha256": a.sha256,
+                "signatures": signatures_out(a),
+                "signature_error": a.signature_error,
             }
             for a in directive.attachments.all()
         ],

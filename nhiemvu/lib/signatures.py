@@ -19,10 +19,12 @@ What a verdict says, in the order a person asks it:
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -115,9 +117,24 @@ def _revocation(revoked: bool, fetched: bool, trusted: bool) -> str:
     return "good" if fetched and trusted else "not_checked"
 
 
+def _off_loop[T](function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """pyHanko's synchronous calls run their own event loop (asyncio.run), which fails inside a
+    thread already running one (an async view, a browser-test driver): run them beside it."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def verify(data: bytes, trust_roots: Sequence[bytes], *, fetch_revocation: bool = False) -> Result:
     """The signatures of a PDF and how each stands. Never raises: a malformed file or signature
     gives its verdict ("unreadable") or the result's error."""
+    return _off_loop(_verify, data, trust_roots, fetch_revocation=fetch_revocation)
+
+
+def _verify(data: bytes, trust_roots: Sequence[bytes], *, fetch_revocation: bool) -> Result:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.settings import KeyUsageConstraints
@@ -243,7 +260,12 @@ def pkcs12_names(pkcs12: bytes, passphrase: bytes | None) -> tuple[str, str]:
     return _names(asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER)))
 
 
-def sign_pdf(
+def sign_pdf(*args: Any, **kwargs: Any) -> bytes:
+    """Sign a PDF with a PKCS#12 key (``_sign_pdf``), beside any running event loop."""
+    return _off_loop(_sign_pdf, *args, **kwargs)
+
+
+def _sign_pdf(
     data: bytes,
     pkcs12: bytes,
     passphrase: bytes | None,
