@@ -473,58 +473,67 @@ def _received_for(request: HttpRequest, code: str) -> Assignment:
     return task
 
 
+def _upward_step(
+    request: HttpRequest,
+    code: str,
+    form_class: type[Any],
+    run: Any,
+    form_key: str,
+    done: str,
+) -> HttpResponse:
+    """Validate → service → back to the received task's page, or the page again with the
+    errors beside the form (a sub-task to assign, the report upward)."""
+    upper = _received_for(request, code)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            run(upper, form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("task_detail", code=upper.code)
+    context = _detail_context(request, upper)
+    context[form_key] = form
+    return render(request, "assignments/task_detail.html", context, status=400)
+
+
 @login_required
 @require_POST
 def subtask_add(request: HttpRequest, code: str) -> HttpResponse:
     """The office gives part of a received task to an agency, with an internal deadline."""
-    upper = _received_for(request, code)
-    form = f.SubtaskForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.subtask_create(
-                actor=request.user,
-                upper=upper,
-                spec=services.TaskSpec(
-                    content=data["content"],
-                    lead=data["lead"],
-                    coordinators=list(data["coordinators"]),
-                    deadline=data["deadline"],
-                    deliverable_kind="bao_cao" if data["deliverable_text"] else "",
-                    deliverable_text=data["deliverable_text"],
-                ),
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Sub-task assigned."))
-            return redirect("task_detail", code=upper.code)
-    context = _detail_context(request, upper)
-    context["subtask_form"] = form
-    return render(request, "assignments/task_detail.html", context, status=400)
+
+    def run(upper: Assignment, data: dict[str, Any]) -> None:
+        services.subtask_create(
+            actor=request.user,
+            upper=upper,
+            spec=services.TaskSpec(
+                content=data["content"],
+                lead=data["lead"],
+                coordinators=list(data["coordinators"]),
+                deadline=data["deadline"],
+                deliverable_kind="bao_cao" if data["deliverable_text"] else "",
+                deliverable_text=data["deliverable_text"],
+            ),
+        )
+
+    return _upward_step(request, code, f.SubtaskForm, run, "subtask_form", _("Sub-task assigned."))
 
 
 @login_required
 @require_POST
 def report_upward(request: HttpRequest, code: str) -> HttpResponse:
     """The office records the province's report upward, once every sub-task is confirmed."""
-    upper = _received_for(request, code)
-    form = f.UpwardReportForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.received_report_upward(
-                actor=request.user,
-                task=upper,
-                ref=data["ref"],
-                report_date=data["report_date"],
-                text=data["text"],
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Reported upward."))
-            return redirect("task_detail", code=upper.code)
-    context = _detail_context(request, upper)
-    context["upward_form"] = form
-    return render(request, "assignments/task_detail.html", context, status=400)
+
+    def run(upper: Assignment, data: dict[str, Any]) -> None:
+        services.received_report_upward(
+            actor=request.user,
+            task=upper,
+            ref=data["ref"],
+            report_date=data["report_date"],
+            text=data["text"],
+        )
+
+    return _upward_step(
+        request, code, f.UpwardReportForm, run, "upward_form", _("Reported upward.")
+    )

@@ -166,3 +166,27 @@ def _check_org_active(org: Organisation, field_name: str) -> None:
                 % {"org": org.name, "succ": successor}
             }
         )
+
+
+def _output_document(
+    task: Assignment,
+    ref: str,
+    day: dt.date,
+    *,
+    ref_field: str = "output_ref",
+    date_field: str = "output_date",
+) -> str:
+    """A report's output document (number/symbol and date), checked: given, not too long, not
+    dated in the future nor before the task was assigned. Returns the cleaned reference."""
+    ref = clean_line(ref)
+    if not ref:
+        raise ValidationError({ref_field: _("Give the number and symbol of the output document.")})
+    if len(ref) > REF_CHARS:
+        raise ValidationError({ref_field: _("The output document reference is too long.")})
+    if day > workdays.today():
+        raise ValidationError({date_field: _("The output document date cannot be in the future.")})
+    if day < task.assigned_on:
+        raise ValidationError(
+            {date_field: _("The output document date is before the task was assigned.")}
+        )
+    return ref

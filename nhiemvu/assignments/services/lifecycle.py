@@ -25,12 +25,12 @@ from nhiemvu.assignments.models import (
 )
 from nhiemvu.assignments.services.common import (
     AUDIT_EXCERPT_CHARS,
-    REF_CHARS,
     _actor_org,
     _attach,
     _check_org_active,
     _event,
     _locked,
+    _output_document,
     _step_happened,
     _text,
 )
@@ -38,7 +38,6 @@ from nhiemvu.assignments.status import stamp_late
 from nhiemvu.conf import setting
 from nhiemvu.directives.signing import report_signature_problem
 from nhiemvu.lib import workdays
-from nhiemvu.lib.vntext import clean_line
 from nhiemvu.orgs.models import Organisation
 
 
@@ -171,21 +170,7 @@ def assignment_report_completion(
     """The lead agency reports the work done, with its output document; awaits confirmation."""
     task = _locked(task)
     step = workflow.check("complete", actor, task)
-    output_ref = clean_line(output_ref)
-    if not output_ref:
-        raise ValidationError(
-            {"output_ref": _("Give the number and symbol of the output document.")}
-        )
-    if len(output_ref) > REF_CHARS:
-        raise ValidationError({"output_ref": _("The output document reference is too long.")})
-    if output_date > workdays.today():
-        raise ValidationError(
-            {"output_date": _("The output document date cannot be in the future.")}
-        )
-    if output_date < task.assigned_on:
-        raise ValidationError(
-            {"output_date": _("The output document date is before the task was assigned.")}
-        )
+    output_ref = _output_document(task, output_ref, output_date)
     text = _text(text, field_name="text", required=False, label=_("The note"))
     task.state = step.leads_to
     task.completion_date = output_date

@@ -14,16 +14,15 @@ from django.utils.translation import gettext as _
 from nhiemvu.assignments import rollup
 from nhiemvu.assignments.models import Assignment, EventKind, WorkState
 from nhiemvu.assignments.services.common import (
-    REF_CHARS,
     _deny,
     _happened,
     _locked,
+    _output_document,
     _text,
 )
 from nhiemvu.assignments.services.registration import TaskSpec, assignment_create
 from nhiemvu.assignments.status import stamp_late
 from nhiemvu.lib import workdays
-from nhiemvu.lib.vntext import clean_line
 from nhiemvu.orgs.rules import scope_of
 
 
@@ -90,18 +89,8 @@ def received_report_upward(
                 rollup.Stage.REPORTED: _("This task has already been reported upward."),
             }[current]
         )
-    ref = clean_line(ref)
-    if not ref:
-        raise ValidationError({"ref": _("Give the number and symbol of the report sent upward.")})
-    if len(ref) > REF_CHARS:
-        raise ValidationError({"ref": _("The document reference is too long.")})
+    ref = _output_document(task, ref, report_date, ref_field="ref", date_field="report_date")
     today = workdays.today()
-    if report_date > today:
-        raise ValidationError({"report_date": _("The report's date cannot be in the future.")})
-    if report_date < task.assigned_on:
-        raise ValidationError(
-            {"report_date": _("The report's date is before the task was received.")}
-        )
     text = _text(text, field_name="text", required=False, label=_("The note"))
     task.state = WorkState.DONE
     task.completion_date = report_date
