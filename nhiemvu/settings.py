@@ -327,6 +327,9 @@ NHIEMVU: dict[str, Any] = {
     "PERIOD_RULE": env_str("NHIEMVU_PERIOD_RULE", "decree09"),
     # The urging letter and page list owed work due within this many working days (and overdue).
     "URGING_WORKING_DAYS": env_int("NHIEMVU_URGING_DAYS", 7),
+    # An open task this many working days past its deadline needs the lead agency's
+    # explanation of the delay (issue 18; late completions and late extension requests always).
+    "EXPLAIN_AFTER_OVERDUE_DAYS": env_int("NHIEMVU_EXPLAIN_AFTER_DAYS", 5),
     # Digital signatures (issue 17). Whether the server may ask a CA (OCSP/CRL) if a certificate
     # was revoked: off by default, as provincial servers are often offline ("not checked").
     "SIGNATURE_FETCH_REVOCATION": env_bool("NHIEMVU_SIGNATURE_FETCH_REVOCATION", False),

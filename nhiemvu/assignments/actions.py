@@ -36,6 +36,18 @@ def _files(request: HttpRequest) -> list[Any]:
     return [request.FILES["file"]] if "file" in request.FILES else []
 
 
+def _explanation(data: dict[str, Any]) -> services.ExplanationSpec | None:
+    """The explanation fields of a form, when any was given (the service says if one is due)."""
+    if not (data.get("cause") or data.get("explanation")):
+        return None
+    return services.ExplanationSpec(
+        cause=data.get("cause"),
+        text=data.get("explanation", ""),
+        remedy=data.get("remedy", ""),
+        other_org=data.get("other_org"),
+    )
+
+
 def _pending(task: Assignment, code: str) -> Extension:
     extension = Extension.objects.filter(
         assignment=task, code=code, status=ExtensionStatus.PENDING
@@ -80,6 +92,7 @@ ACTIONS: dict[str, Action] = {
             output_date=data["output_date"],
             text=data["text"],
             files=_files(request),
+            explanation=_explanation(data),
         ),
     ),
     "extend": Action(
@@ -90,7 +103,25 @@ ACTIONS: dict[str, Action] = {
             task=task,
             proposed_deadline=data["proposed_deadline"],
             reason=data["reason"],
+            explanation=_explanation(data),
         ),
+    ),
+    "explain": Action(
+        gettext_lazy("Explain the delay"),
+        f.ExplainForm,
+        lambda actor, task, data, request: services.assignment_explain(
+            actor=actor,
+            task=task,
+            spec=_explanation(data),  # type: ignore[arg-type]
+        ),
+    ),
+    "return_explanation": Action(
+        gettext_lazy("Return the explanation"),
+        f.ReasonForm,
+        lambda actor, task, data, request: services.explanation_return(
+            actor=actor, task=task, reason=data["reason"]
+        ),
+        danger=True,
     ),
     "confirm": Action(
         gettext_lazy("Confirm completion"),

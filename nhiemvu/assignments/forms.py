@@ -7,7 +7,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.accounts.models import User
-from nhiemvu.assignments.models import DeliverableKind
+from nhiemvu.assignments.models import DelayCause, DeliverableKind
 from nhiemvu.assignments.status import LABEL_ALIASES, LABEL_NAMES, OPEN_FILTER
 from nhiemvu.orgs import picker
 from nhiemvu.orgs.models import Organisation, ReorgKind, Role
@@ -137,7 +137,39 @@ class InternalReportForm(StyledForm):
     )
 
 
-class CompletionForm(StyledForm):
+class ExplanationFields(StyledForm):
+    """The explanation of a delay (issue 18): asked with a late completion or extension
+    request, and on its own for an overdue task. Required by the service when the rule says."""
+
+    cause = forms.ModelChoiceField(
+        label=_("Cause of the delay"),
+        queryset=DelayCause.objects.filter(active=True),
+        to_field_name="code",
+        required=False,
+        empty_label=_("— if late: choose the cause —"),
+    )
+    other_org = forms.ModelChoiceField(
+        label=_("Waited for (the other organisation)"),
+        queryset=Organisation.objects.all(),
+        to_field_name="code",
+        widget=org_picker(),
+        required=False,
+    )
+    explanation = forms.CharField(
+        label=_("Explanation of the delay"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        required=False,
+    )
+    remedy = forms.CharField(
+        label=_("What will be done differently"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        required=False,
+    )
+
+
+class CompletionForm(ExplanationFields):
     output_ref = forms.CharField(label=_("Output document number and symbol"), max_length=120)
     output_date = VnDateField(
         label=_("Output document date"), widget=DATE_WIDGET, input_formats=DATE_FORMATS
@@ -148,13 +180,20 @@ class CompletionForm(StyledForm):
     file = forms.FileField(label=_("Output document (PDF, DOCX)"), required=False)
 
 
-class ExtensionForm(StyledForm):
+class ExtensionForm(ExplanationFields):
     proposed_deadline = VnDateField(
         label=_("Proposed deadline"), widget=DATE_WIDGET, input_formats=DATE_FORMATS
     )
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
+
+
+class ExplainForm(ExplanationFields):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cause"].required = True
+        self.fields["explanation"].required = True
 
 
 class DecisionForm(StyledForm):

@@ -388,6 +388,8 @@ class EventKind(models.TextChoices):
     RESUMED = "resumed", _("Resumed")
     COMMENT = "comment", _("Comment")
     REMINDER = "reminder", _("Reminder sent")
+    EXPLAINED = "explained", _("Delay explained")
+    EXPLANATION_RETURNED = "expl_returned", _("Explanation returned as insufficient")
 
 
 class AssignmentEvent(models.Model):
@@ -564,3 +566,74 @@ class TransferItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment_id}: {self.from_org_id} → {self.to_org_id}"
+
+
+class DelayCause(models.Model):
+    """A cause of delay agencies choose from when they explain a late task (issue 18). The list
+    is the administrators' (a short one: causes are counted, so free words would not add up)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("cause"), max_length=200)
+    # "Waiting for another agency's input": the explanation names that agency, so the report
+    # can say who holds whom up.
+    names_org = models.BooleanField(_("names another organisation"), default=False)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("cause of delay")
+        verbose_name_plural = _("causes of delay")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExplanationTrigger(models.TextChoices):
+    LATE_COMPLETION = "completion", _("Completion reported after the deadline")
+    LATE_EXTENSION = "extension", _("Extension asked after the deadline")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class ExplanationState(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned as insufficient")
+
+
+class Explanation(models.Model):
+    """The lead agency's explanation (giải trình) of a delay: its cause, the other agency when
+    it waited for one, its own words and what it will do differently. The one in force on a date
+    is the latest submitted by then and not returned by then (assignments/explanations.py)."""
+
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="explanations")
+    trigger = models.CharField(max_length=10, choices=ExplanationTrigger.choices)
+    cause = models.ForeignKey(DelayCause, models.PROTECT, related_name="explanations")
+    other_org = models.ForeignKey(
+        Organisation, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("explanation"))
+    remedy = models.TextField(_("what will be done differently"), blank=True)
+    state = models.CharField(
+        max_length=10, choices=ExplanationState.choices, default=ExplanationState.SUBMITTED
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    author_org = models.ForeignKey(Organisation, models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+    submitted_on = models.DateField()
+    return_reason = models.TextField(blank=True)
+    returned_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("explanation of delay")
+        verbose_name_plural = _("explanations of delay")
+        ordering = ["submitted_at", "id"]
+        indexes = [
+            # explanations.in_force_expr: a task's latest explanation up to a date.
+            models.Index(fields=["assignment", "submitted_on", "id"], name="expl_task_on"),
+            # reports.selectors.lessons: the causes given in a quarter.
+            models.Index(fields=["submitted_on", "cause"], name="expl_on_cause"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}: {self.cause_id}"

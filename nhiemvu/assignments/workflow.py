@@ -27,10 +27,12 @@ from nhiemvu.assignments import rules as perms
 from nhiemvu.assignments.models import (
     Assignment,
     EventKind,
+    ExplanationState,
     Extension,
     ExtensionKind,
     WorkState,
 )
+from nhiemvu.lib import workdays
 
 # The steps a task received from above takes itself; the rest happen on its sub-tasks, and its
 # completion is the office's report upward (rollup.py, services/upward.py).
@@ -56,6 +58,14 @@ def _no_pending_request(task: Assignment, pending: Extension | None) -> bool:
 
 def _pending_request(task: Assignment, pending: Extension | None) -> bool:
     return pending is not None
+
+
+def _past_deadline(task: Assignment, pending: Extension | None) -> bool:
+    return task.deadline is not None and task.deadline < workdays.today()
+
+
+def _explanation_in_force(task: Assignment, pending: Extension | None) -> bool:
+    return task.explanations.filter(state=ExplanationState.SUBMITTED).exists()
 
 
 def _has_completion_report(task: Assignment, pending: Extension | None) -> bool:
@@ -275,6 +285,28 @@ TRANSITIONS: dict[str, Transition] = {
             "assignment.report_inside",
             denied=_("Only the person the task was passed to reports on it inside the agency."),
             wrong_state=_("Only a task in progress can be reported on."),
+        ),
+        Transition(
+            "explain",
+            frozenset({*IN_PROGRESS, WorkState.REPORTED}),
+            _task_only(perms.can_act_as_lead),
+            EventKind.EXPLAINED,
+            "assignment.explain",
+            denied=_("Only the lead agency explains a delay of this task."),
+            wrong_state=_("Only a task not yet completed is explained here."),
+            condition=_past_deadline,
+            unmet=_("The task is not past its deadline."),
+        ),
+        Transition(
+            "return_explanation",
+            ANY_STATE,
+            _task_only(perms.can_manage),
+            EventKind.EXPLANATION_RETURNED,
+            "assignment.return_explanation",
+            denied=_("Only the Provincial Office returns an explanation."),
+            wrong_state=_("There is no explanation to return."),
+            condition=_explanation_in_force,
+            unmet=_("There is no explanation to return."),
         ),
         Transition(
             "comment",

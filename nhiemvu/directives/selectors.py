@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from nhiemvu.assignments import rules as task_perms
 from nhiemvu.assignments.models import Assignment, DeliverableKind, Recurrence
@@ -151,6 +152,44 @@ class ReviewRow:
     deliverable: str
     warnings: list[str]
     open: bool
+    # The lesson loop (issue 18): "3 nhiệm vụ gần đây của Sở X chậm do chờ ý kiến Sở Y".
+    history: list[str] = field(default_factory=list)
+
+
+RECENT_DAYS = 365
+RECENT_AT_LEAST = 2  # one late task is an accident; two with one cause, a pattern
+
+
+def delay_history(codes: set[str], today: dt.date | None = None) -> dict[str, list[str]]:
+    """For each organisation (by code): its recent late tasks that share a cause, in words,
+    from the explanations of the last year (one query for all of them)."""
+    from django.db.models import Count
+
+    from nhiemvu.assignments.models import Explanation
+    from nhiemvu.lib import workdays
+
+    if not codes:
+        return {}
+    since = (today or workdays.today()) - dt.timedelta(days=RECENT_DAYS)
+    rows = (
+        Explanation.objects.filter(assignment__lead__code__in=codes, submitted_on__gte=since)
+        .exclude(state="returned")
+        .values_list(
+            "assignment__lead__code", "assignment__lead__name", "cause__name", "other_org__name"
+        )
+        .annotate(n=Count("assignment", distinct=True))
+        .filter(n__gte=RECENT_AT_LEAST)
+        .order_by("-n")
+    )
+    found: dict[str, list[str]] = {}
+    for code, lead, cause, other, n in rows:
+        line = _("%(n)s recent tasks of %(org)s were late: %(cause)s") % {
+            "n": n,
+            "org": lead,
+            "cause": cause.lower() if not other else f"{cause.lower()} ({other})",
+        }
+        found.setdefault(code, []).append(line)
+    return found
 
 
 def review_rows(forms: list[Any], infos: list[dict[str, Any]]) -> list[ReviewRow]:
@@ -161,6 +200,8 @@ def review_rows(forms: list[Any], infos: list[dict[str, Any]]) -> list[ReviewRow
     names = dict(Organisation.objects.filter(code__in=codes).values_list("code", "name"))
     kinds = dict(DeliverableKind.choices)
     recurrences = dict(Recurrence.choices)
+    lead_codes = {c for v in values for c in (v["leads"] or [])}
+    history = delay_history(lead_codes)
     rows = []
     for number, (form, info, value) in enumerate(zip(forms, infos, values, strict=True), 1):
         leads = [names.get(c, c) for c in value["leads"] or []]
@@ -180,6 +221,7 @@ def review_rows(forms: list[Any], infos: list[dict[str, Any]]) -> list[ReviewRow
                 deliverable=str(kinds.get(form["deliverable_kind"].value() or "", "")),
                 warnings=[w for w in (form["warnings"].value() or "").split(",") if w],
                 open=bool(form.errors),
+                history=[line for c in value["leads"] or [] for line in history.get(c, [])],
             )
         )
     return rows

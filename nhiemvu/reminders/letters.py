@@ -14,8 +14,13 @@ from django.template.loader import render_to_string
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm
 
-from nhiemvu.assignments import status
-from nhiemvu.assignments.models import Assignment
+from nhiemvu.assignments import explanations, status
+from nhiemvu.assignments.models import (
+    Assignment,
+    Explanation,
+    ExplanationState,
+    ExplanationTrigger,
+)
 from nhiemvu.directives.signing import office_block, sign_issued
 from nhiemvu.lib import docxlayout as layout
 from nhiemvu.lib import signatures, workdays
@@ -102,10 +107,19 @@ def urging_letter(
 
 
 def _rows(tasks: list[Assignment], today: dt.date) -> list[list[str]]:
+    # Overdue past the threshold with no explanation in force: the letter asks for one (issue 18).
+    explained = set(
+        Explanation.objects.filter(
+            assignment__in=[t.pk for t in tasks], state=ExplanationState.SUBMITTED
+        ).values_list("assignment_id", flat=True)
+    )
     rows = []
     for number, task in enumerate(tasks, 1):
         days = workdays.working_days_between(task.deadline, today) if task.deadline else 0
         state = f"Quá hạn {days} ngày làm việc" if days > 0 else "Sắp đến hạn"
+        due = explanations.required(ExplanationTrigger.OVERDUE, deadline=task.deadline, day=today)
+        if due and task.pk not in explained:
+            state += "; đề nghị giải trình"
         deadline = f"{task.deadline:%d/%m/%Y}" if task.deadline else ""
         rows.append([str(number), task.summary, task.directive.ref, deadline, state])
     return rows

@@ -105,3 +105,74 @@ def summary(request: HttpRequest, query: Query[SummaryQuery]) -> Any:
         "rows": [_row(r, hide_key=query.by == "leader") for r in rows],
         "total": _row(result.total, hide_key=True),
     }
+
+
+class CauseOut(Schema):
+    cause: str = Field(description="the cause's code; empty for tasks not explained yet")
+    name: str
+    late: int = Field(description="completed late and confirmed within the period")
+    overdue: int = Field(description="still open and overdue on the as-of date")
+
+
+class CountOut(Schema):
+    cause: str
+    tasks: int
+
+
+class AgencyCauseOut(CountOut):
+    agency: str
+
+
+class LeaderCauseOut(CountOut):
+    leader: str
+
+
+class HeldUpOut(Schema):
+    agency: str
+    waited_for: str
+    tasks: int
+
+
+class QuoteOut(Schema):
+    cause: str
+    agency: str
+    explanation: str
+    remedy: str
+
+
+class CausesOut(Schema):
+    period: PeriodOut
+    as_of: dt.date
+    by_cause: list[CauseOut]
+    by_agency: list[AgencyCauseOut]
+    by_leader: list[LeaderCauseOut]
+    held_up: list[HeldUpOut] = Field(description="who waited for whom (the cause names it)")
+    quotes: list[QuoteOut] = Field(description="the agencies' own words, a few per cause")
+
+
+class CausesQuery(Schema):
+    period: str = SummaryQuery.model_fields["period"]  # type: ignore[assignment]
+    as_of: IsoDate | None = None
+
+
+@router.get("/causes", response={200: CausesOut, **ERRORS}, summary="Causes of delay")
+def causes(request: HttpRequest, query: Query[CausesQuery]) -> Any:
+    """Why work was late in a period (issue 18): late completions and open overdue tasks by the
+    cause their agencies gave, by agency, by assigning leader, and who waited for whom."""
+    try:
+        period = periods.parse(query.period, rule=setting("PERIOD_RULE"))
+    except periods.PeriodError as exc:
+        raise ApiError(400, "bad_period", str(exc)) from None
+    if query.as_of and not dt.date(1990, 1, 1) <= query.as_of <= dt.date(2100, 12, 31):
+        raise ApiError(400, "bad_range", _("The date must be between 1990 and 2100."))
+    result = selectors.delay_causes(request.user, period, query.as_of)
+    return {
+        "period": {
+            "key": period.key,
+            "label": period.label,
+            "start": period.start,
+            "end": period.end,
+        },
+        "as_of": result.as_of,
+        **result.as_dict(),
+    }

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from nhiemvu.directives.signing import office_block, sign_issued
 from nhiemvu.lib import docxlayout as layout
 from nhiemvu.lib import signatures, spreadsheets
-from nhiemvu.reports.selectors import Row, Summary, age_buckets
+from nhiemvu.reports.selectors import Causes, Row, Summary, age_buckets
 
 HEAD_1 = [
     "STT",
@@ -107,11 +107,46 @@ def subtitle(summary: Summary) -> str:
     )
 
 
+CAUSES_TITLE = "Nguyên nhân chậm và bài học kinh nghiệm"
+CAUSES_HEAD = ["Nguyên nhân", "Hoàn thành trễ hạn", "Quá hạn chưa hoàn thành", "Cộng"]
+
+
+def cause_lines(causes: Causes) -> list[list[Any]]:
+    """The causes table, one line per cause, as every file writes it."""
+    return [[r.name, r.late, r.overdue, r.total] for r in causes.by_cause]
+
+
+def cause_lists(causes: Causes) -> list[tuple[str, list[list[str]]]]:
+    """The lists under the table: who waited for whom, by agency, and the agencies' own words."""
+    return [
+        (
+            "Chậm do chờ cơ quan khác",
+            [[f"{a} chờ {b}", f"{n} nhiệm vụ"] for a, b, n in causes.held_up[:50]],
+        ),
+        (
+            "Theo cơ quan",
+            [[a, c, f"{n} nhiệm vụ"] for a, c, n in causes.by_agency[:100]],
+        ),
+        (
+            "Theo lãnh đạo giao nhiệm vụ",
+            [[a, c, f"{n} nhiệm vụ"] for a, c, n in causes.by_leader[:50]],
+        ),
+        (
+            "Giải trình và bài học kinh nghiệm của các cơ quan",
+            [
+                [f"{a} ({c})", f"“{t}”", f"Bài học: “{r}”" if r else ""]
+                for c, a, t, r in causes.quotes
+            ],
+        ),
+    ]
+
+
 def to_json(
     summary: Summary,
     overdue: list[dict[str, Any]],
     late: list[dict[str, Any]],
     breakdowns: Breakdowns = (),
+    causes: Causes | None = None,
 ) -> bytes:
     def default(value: Any) -> Any:
         if isinstance(value, dt.date):
@@ -135,6 +170,7 @@ def to_json(
         "overdue_age_buckets": dict(age_buckets(overdue)),
         "completed_late": late,
         "breakdowns": {title: [r.as_dict() for r in b.rows] for title, b in breakdowns},
+        "causes": causes.as_dict() if causes else None,
     }
     return json.dumps(data, ensure_ascii=False, indent=2, default=default).encode()
 
@@ -144,6 +180,7 @@ def to_xlsx(
     overdue: list[dict[str, Any]],
     late: list[dict[str, Any]],
     breakdowns: Breakdowns = (),
+    causes: Causes | None = None,
 ) -> bytes:
     buffer = io.BytesIO()
     book = spreadsheets.workbook(buffer, {"in_memory": True, "default_date_format": "dd/mm/yyyy"})
@@ -220,6 +257,25 @@ def to_xlsx(
         ws.set_column(0, 0, 50)
         ws.set_column(1, 11, 12)
         ws.freeze_panes(1, 1)
+    if causes is not None:
+        ws = book.add_worksheet("Nguyên nhân chậm")
+        ws.write(0, 0, CAUSES_TITLE, head)
+        row = 2
+        for col, text in enumerate(CAUSES_HEAD):
+            ws.write(row, col, text, head)
+        for values in cause_lines(causes):
+            row += 1
+            for col, value in enumerate(values):
+                ws.write(row, col, value, cell if col == 0 else number)
+        for heading, lines in cause_lists(causes):
+            row += 2
+            ws.write(row, 0, heading, head)
+            for values in lines:
+                row += 1
+                for col, value in enumerate(values):
+                    ws.write(row, col, value, cell)
+        ws.set_column(0, 0, 50)
+        ws.set_column(1, 3, 30)
 
     lists = [
         (
@@ -297,6 +353,7 @@ def to_docx(
     breakdowns: Breakdowns = (),
     *,
     province: str | None = None,
+    causes: Causes | None = None,
 ) -> bytes:
     province = province or settings.NHIEMVU["PROVINCE_NAME"]
     document = layout.new_document(landscape=True)
@@ -374,6 +431,19 @@ def to_docx(
                     else (f"{value:.2f}" if isinstance(value, float) else str(value))
                 )
                 layout.run(c.paragraphs[0], text, size=9)
+    if causes is not None:
+        layout.para(document, CAUSES_TITLE, bold=True)
+        table = document.add_table(rows=1, cols=len(CAUSES_HEAD))
+        table.style = "Table Grid"
+        for c, text in zip(table.rows[0].cells, CAUSES_HEAD, strict=True):
+            layout.run(c.paragraphs[0], text, bold=True, size=10)
+        for values in cause_lines(causes):
+            for c, value in zip(table.add_row().cells, values, strict=True):
+                layout.run(c.paragraphs[0], str(value), size=10)
+        for heading, lines in cause_lists(causes):
+            layout.para(document, heading, bold=True)
+            for values in lines[:30]:
+                layout.para(document, "- " + " — ".join(str(v) for v in values if v))
     layout.signature(
         document,
         recipients=["- Chủ tịch, các PCT UBND tỉnh;", "- Lưu: VT."],
@@ -393,6 +463,7 @@ def to_pdf(
     overdue: list[dict[str, Any]],
     late: list[dict[str, Any]],
     breakdowns: Breakdowns = (),
+    causes: Causes | None = None,
 ) -> bytes:
     html = render_to_string(
         "reports/report_pdf.html",
@@ -407,6 +478,10 @@ def to_pdf(
             "late": late[:1000],
             "breakdowns": [(t, _breakdown_lines(b)[:300]) for t, b in breakdowns],
             "breakdown_head": BREAKDOWN_HEAD,
+            "causes_title": CAUSES_TITLE,
+            "causes_head": CAUSES_HEAD,
+            "cause_lines": cause_lines(causes) if causes else [],
+            "cause_lists": cause_lists(causes) if causes else [],
             "buckets": age_buckets(overdue),
             "font_dir": FONT_DIR.as_uri(),
             "province": settings.NHIEMVU["PROVINCE_NAME"],
@@ -426,20 +501,21 @@ def render(
     overdue: list[dict[str, Any]],
     late: list[dict[str, Any]],
     breakdowns: Breakdowns = (),
+    causes: Causes | None = None,
 ) -> tuple[bytes, str, str]:
     """(content, MIME type, file extension)."""
     if fmt == "xlsx":
         return (
-            to_xlsx(summary, overdue, late, breakdowns),
+            to_xlsx(summary, overdue, late, breakdowns, causes),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
         )
     if fmt == "docx":
         return (
-            to_docx(summary, overdue, late, breakdowns),
+            to_docx(summary, overdue, late, breakdowns, causes=causes),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "docx",
         )
     if fmt == "pdf":
-        return to_pdf(summary, overdue, late, breakdowns), "application/pdf", "pdf"
-    return to_json(summary, overdue, late, breakdowns), "application/json", "json"
+        return to_pdf(summary, overdue, late, breakdowns, causes), "application/pdf", "pdf"
+    return to_json(summary, overdue, late, breakdowns, causes), "application/json", "json"

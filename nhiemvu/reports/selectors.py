@@ -31,7 +31,7 @@ from nhiemvu.assignments.models import (
     EventKind,
 )
 from nhiemvu.directives.models import Directive
-from nhiemvu.lib import workdays
+from nhiemvu.lib import periods, workdays
 from nhiemvu.lib.orgkinds import KIND_LABELS
 from nhiemvu.lib.periods import Period
 from nhiemvu.orgs.models import Organisation
@@ -477,4 +477,173 @@ def dashboard(user: Any, today: dt.date | None = None, months: int = 6) -> dict[
             "on_time": [done.get(m, [0, 0])[0] for m in starts],
             "late": [done.get(m, [0, 0])[1] for m in starts],
         },
+    }
+
+
+# --- causes of delay (issue 18) ----------------------------------------------------------------
+
+LATE_DONE = "late"  # completed late, confirmed within the period
+OPEN_OVERDUE = "overdue"  # still open and overdue on the as-of date
+UNEXPLAINED = "Chưa giải trình"
+QUOTES_PER_CAUSE = 3
+
+
+@dataclass
+class CauseRow:
+    key: str
+    name: str
+    late: int = 0
+    overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.late + self.overdue
+
+
+@dataclass
+class Causes:
+    """Why work was late in a period, as of a date: by cause, by agency, by assigning leader,
+    who was held up by whom, and the agencies' own words (the report's "Nguyên nhân chậm và
+    bài học kinh nghiệm")."""
+
+    period: Period
+    as_of: dt.date
+    by_cause: list[CauseRow]
+    by_agency: list[tuple[str, str, int]]  # agency, cause, tasks
+    by_leader: list[tuple[str, str, int]]  # leader, cause, tasks
+    held_up: list[tuple[str, str, int]]  # the agency, the one it waited for, tasks
+    quotes: list[tuple[str, str, str, str]]  # cause, agency, explanation, remedy
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "by_cause": [
+                {"cause": r.key, "name": r.name, "late": r.late, "overdue": r.overdue}
+                for r in self.by_cause
+            ],
+            "by_agency": [{"agency": a, "cause": c, "tasks": n} for a, c, n in self.by_agency],
+            "by_leader": [{"leader": a, "cause": c, "tasks": n} for a, c, n in self.by_leader],
+            "held_up": [{"agency": a, "waited_for": b, "tasks": n} for a, b, n in self.held_up],
+            "quotes": [
+                {"cause": c, "agency": a, "explanation": t, "remedy": r}
+                for c, a, t, r in self.quotes
+            ],
+        }
+
+
+def delay_causes(user: Any, period: Period, as_of: dt.date | None = None) -> Causes:
+    """One GROUP BY over the late and overdue tasks of the period, each with the explanation in
+    force on the as-of date (assignments/explanations.py) and its holder then."""
+    from django.db.models import Case, CharField, When
+
+    from nhiemvu.assignments import explanations
+    from nhiemvu.assignments.models import DelayCause, Explanation
+
+    as_of = as_of_for(period, as_of)
+    qs = covered(user, period, as_of).filter(received=False)
+    late_q = Q(st_label=L.DONE_LATE, confirmed_on__gte=period.start)
+    overdue_q = Q(st_timing=T.OVERDUE) & ~Q(st_label__in=[*status.DONE_LABELS, L.PAUSED])
+    qs = qs.filter(late_q | overdue_q).annotate(
+        kind=Case(
+            When(late_q, then=Value(LATE_DONE)),
+            default=Value(OPEN_OVERDUE),
+            output_field=CharField(),
+        ),
+        cause=explanations.in_force_expr(as_of, "cause_id"),
+        other=explanations.in_force_expr(as_of, "other_org_id"),
+        explanation=explanations.in_force_expr(as_of, "id"),
+        holder=holders.holder_column(as_of),
+    )
+    grouped = list(
+        qs.order_by()
+        .values_list("kind", "cause", "other", "holder", "assigned_by")
+        .annotate(n=Count("*"))
+    )
+    causes = {c.pk: c for c in DelayCause.objects.all()}
+    org_ids = {g[3] for g in grouped} | {g[2] for g in grouped if g[2]}
+    orgs = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
+    leaders = dict(
+        get_user_model()
+        .objects.filter(pk__in={g[4] for g in grouped if g[4]})
+        .values_list("pk", "full_name")
+    )
+    rows: dict[Any, CauseRow] = {}
+    agency: dict[tuple[str, str], int] = {}
+    leader: dict[tuple[str, str], int] = {}
+    held: dict[tuple[str, str], int] = {}
+    for kind, cause_id, other, holder, assigned_by, n in grouped:
+        cause = causes.get(cause_id)
+        name = cause.name if cause else UNEXPLAINED
+        row = rows.setdefault(cause_id, CauseRow(cause.code if cause else "", name))
+        if kind == LATE_DONE:
+            row.late += n
+        else:
+            row.overdue += n
+        key = (orgs.get(holder, "?"), name)
+        agency[key] = agency.get(key, 0) + n
+        who = leaders.get(assigned_by, "—") if assigned_by else "—"
+        leader[(who, name)] = leader.get((who, name), 0) + n
+        if other:
+            pair = (orgs.get(holder, "?"), orgs.get(other, "?"))
+            held[pair] = held.get(pair, 0) + n
+    by_cause = sorted(rows.values(), key=lambda r: (-r.total, r.name))
+
+    def ranked(counts: dict[tuple[str, str], int]) -> list[tuple[str, str, int]]:
+        return sorted(((a, b, n) for (a, b), n in counts.items()), key=lambda t: (-t[2], t[0]))
+
+    quotes: list[tuple[str, str, str, str]] = []
+    seen: dict[str, int] = {}
+    words = (
+        Explanation.objects.filter(pk__in=qs.values("explanation"))
+        .select_related("cause", "author_org")
+        .order_by("-submitted_on", "-id")[:200]
+    )
+    for item in words:
+        if seen.get(item.cause.code, 0) >= QUOTES_PER_CAUSE:
+            continue
+        seen[item.cause.code] = seen.get(item.cause.code, 0) + 1
+        quotes.append((item.cause.name, item.author_org.name, item.text, item.remedy))
+    return Causes(period, as_of, by_cause, ranked(agency), ranked(leader), ranked(held), quotes)
+
+
+def lessons(user: Any, today: dt.date | None = None) -> dict[str, Any]:
+    """The leader's home (issue 18): the three causes given most this quarter against the last
+    (from the explanations themselves: a small table), and the agencies whose tasks are past
+    the explanation threshold with none in force (the owed-work index)."""
+    from nhiemvu.assignments import explanations
+    from nhiemvu.assignments.models import Explanation, ExplanationState
+
+    today = today or workdays.today()
+    quarter = periods.containing(today, "quarter", rule=periods.CALENDAR)
+    before = quarter.previous()
+    visible = perms.visible(user, Assignment.objects.all())
+    given = Explanation.objects.filter(assignment__in=visible)
+
+    def top(period: Period) -> dict[str, int]:
+        rows = (
+            given.filter(submitted_on__range=(period.start, period.end))
+            .values_list("cause__name")
+            .annotate(n=Count("*"))
+            .order_by("-n", "cause__name")
+        )
+        return dict(rows)
+
+    now, then = top(quarter), top(before)
+    threshold = workdays.add_working_days(today, -explanations.overdue_days())
+    unexplained = (
+        visible.filter(status.open_overdue_q(today), deadline__lte=threshold)
+        .exclude(
+            pk__in=Explanation.objects.filter(state=ExplanationState.SUBMITTED).values(
+                "assignment_id"
+            )
+        )
+        .order_by()
+        .values_list("lead__code", "lead__name")
+        .annotate(n=Count("*"))
+        .order_by("-n", "lead__name")[:10]
+    )
+    return {
+        "quarter": quarter.label,
+        "previous": before.label,
+        "top": [(name, n, then.get(name, 0)) for name, n in list(now.items())[:3]],
+        "unexplained": list(unexplained),
     }

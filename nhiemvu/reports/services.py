@@ -56,7 +56,12 @@ def report_file(
     if progress:
         progress(70)
     content, mime, ext = exporters.render(
-        fmt, summary, overdue, late, selectors.breakdowns(user, period, as_of)
+        fmt,
+        summary,
+        overdue,
+        late,
+        selectors.breakdowns(user, period, as_of),
+        selectors.delay_causes(user, period, as_of),
     )
     return ReportFile(content, mime, ext, summary, len(overdue), len(late))
 

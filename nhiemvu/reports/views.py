@@ -122,6 +122,14 @@ def _figures(request: HttpRequest, form: ReportForm) -> dict[str, Any]:
     return {"summary": summary, "overdue": overdue, "late": late}
 
 
+def _with_widths(causes: Any) -> Any:
+    """Each cause's bar, as a share of the largest (the page's chart, drawn without script)."""
+    top = max((row.total for row in causes.by_cause), default=0) or 1
+    for row in causes.by_cause:
+        row.width = round(100 * row.total / top)
+    return causes
+
+
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
     """The summary by organisation, ranking, backlog by age and the late list, for any period;
@@ -151,6 +159,7 @@ def report(request: HttpRequest) -> HttpResponse:
             query=request.GET.urlencode(),
             trend_org=org_code,
             by_origin=selectors.summary_by_origin(request.user, period, as_of),
+            causes=_with_widths(selectors.delay_causes(request.user, period, as_of)),
             by_leader=selectors.summary_by_leader(request.user, period, as_of),
             by_document=selectors.summary_by_document(request.user, period, as_of),
             lists=[(key, qs.count(), list(qs[:50])) for key, qs in lists.items()],

@@ -41,6 +41,8 @@ BODIES: dict[str, dict[str, str]] = {
     "comment": {"text": "Ý kiến"},
     "delegate": {"assignee": "lead", "division": "", "internal_deadline": "", "note": ""},
     "report_inside": {"text": "Đã xong", "percent": "10"},
+    "explain": {"cause": "vuong-mac-phap-ly", "explanation": "Vướng thủ tục"},
+    "return_explanation": {"reason": "Chưa đạt"},
 }
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
+import pytest
+
 from nhiemvu.assignments.templatetags.tasks import deliverable_line
 from nhiemvu.directives.templatetags.directives import signature_lines
 from nhiemvu.extraction.engine import proposed_summary
@@ -87,6 +89,7 @@ class SmallThingsPagesTest(BaseTestCase):
         self.assertEqual(str(TaskForm().fields["keep"].label), "Giao nhiệm vụ này")
 
 
+@pytest.mark.django_db  # the form lists the causes of delay (issue 18)
 def test_a_date_is_read_day_first_whatever_the_browser() -> None:
     from nhiemvu.assignments.forms import ExtensionForm
 

@@ -338,6 +338,11 @@ def load_reference() -> Demo:
     return Demo(orgs_by_code, users)
 
 
+def _refresh(demo: Demo) -> None:
+    """demo.orgs as the database has them now (after the reforms changed their validity)."""
+    demo.orgs.update({o.code: o for o in Organisation.objects.filter(code__in=list(demo.orgs))})
+
+
 def replay_reforms(demo: Demo, *, until: dt.date | None = None) -> None:
     """The 2025 reforms through the same services an office uses: record, build the plan (the
     split rules give most tasks their holder), give the rest to the successor that carries the
@@ -369,6 +374,7 @@ def replay_reforms(demo: Demo, *, until: dt.date | None = None) -> None:
                     to_org=Organisation.objects.get(code=targets[0]),
                 )
             tasks.reorganisation_apply(actor=office, reorg=reorg)
+    _refresh(demo)
 
 
 def _registered(issuer: Organisation, ref: str, year: int) -> bool:
@@ -490,6 +496,54 @@ def _lead_user(task: Assignment, demo: Demo) -> Any:
     return user
 
 
+# What agencies write when they explain a delay, by cause (issue 18): the demo's words, so the
+# report's "causes and lessons" section reads like a province's.
+EXPLANATIONS: dict[str, tuple[str, str]] = {
+    "cho-co-quan-khac": (
+        "Chờ ý kiến góp ý, số liệu của cơ quan phối hợp nên chưa tổng hợp kịp.",
+        "Gửi văn bản xin ý kiến sớm hơn, ấn định thời hạn trả lời và đôn đốc qua điện thoại.",
+    ),
+    "vuong-mac-phap-ly": (
+        "Vướng quy định chuyển tiếp sau khi sắp xếp tổ chức, phải xin ý kiến bộ chuyên ngành.",
+        "Rà soát quy định ngay khi nhận nhiệm vụ, đề xuất gia hạn trước khi đến hạn.",
+    ),
+    "chua-bo-tri-von": (
+        "Kinh phí thực hiện chưa được bố trí trong dự toán năm.",
+        "Lập dự toán kinh phí cùng lúc với kế hoạch triển khai.",
+    ),
+    "giai-phong-mat-bang": (
+        "Một số hộ dân chưa đồng thuận phương án bồi thường.",
+        "Phối hợp UBND xã tổ chức đối thoại sớm, công khai phương án.",
+    ),
+    "khoi-luong-lon": (
+        "Khối lượng công việc lớn trong khi đơn vị thiếu biên chế sau sắp xếp.",
+        "Phân công lại nhân sự, giao đầu mối theo dõi riêng.",
+    ),
+    "khong-ro-nguyen-nhan": (
+        "Chưa theo dõi sát thời hạn, chậm tham mưu.",
+        "Nghiêm túc rút kinh nghiệm; cập nhật thời hạn vào lịch công tác hằng tuần.",
+    ),
+}
+
+
+def _explanation(task: Assignment, rng: random.Random) -> Any:
+    """A plausible explanation of the task's delay (only used when the service needs one)."""
+    from nhiemvu.assignments.models import DelayCause
+
+    code = rng.choice(list(EXPLANATIONS))
+    text, remedy = EXPLANATIONS[code]
+    other = None
+    if code == "cho-co-quan-khac":
+        other = (
+            Organisation.objects.filter(kind=OrgKind.DEPARTMENT, valid_to__isnull=True)
+            .exclude(pk=task.lead_id)
+            .order_by("code")[rng.randint(0, 5)]
+        )
+    return tasks.ExplanationSpec(
+        cause=DelayCause.objects.get(code=code), text=text, remedy=remedy, other_org=other
+    )
+
+
 def _complete(
     task: Assignment,
     demo: Demo,
@@ -510,6 +564,7 @@ def _complete(
             output_ref=f"{rng.randint(10, 999)}/BC-{task.lead.code[:6].upper()}",
             output_date=done_on,
             text="Đã hoàn thành, gửi kèm báo cáo.",
+            explanation=_explanation(task, rng),
         )
     if confirm_after is None:
         return
@@ -535,10 +590,13 @@ def load_year_of_tasks(demo: Demo, *, documents: int = 70, seed: int = 2026) -> 
     province = demo.orgs["ubnd-tinh"]
     office = demo.users["vanphong"]
     leaders = [demo.users["chutich"], demo.users["phochutich"]]
+    # Read afresh: the reforms replayed since load_reference ended some of demo.orgs.
     agencies = [
         o
-        for o in demo.orgs.values()
-        if o.kind in (OrgKind.DEPARTMENT, OrgKind.CENTRAL, *LOCAL) and o.is_active_on(today)
+        for o in Organisation.objects.filter(
+            kind__in=[OrgKind.DEPARTMENT, OrgKind.CENTRAL, *LOCAL]
+        ).order_by("code")
+        if o.is_active_on(today)
     ]
     start = today - dt.timedelta(days=365)
     for index in range(documents):
@@ -774,6 +832,37 @@ def load_work_from_above(demo: Demo) -> None:
                 )
 
 
+def explain_overdue(demo: Demo) -> None:
+    """Most agencies explained their overdue tasks a week past the deadline; the office found
+    one explanation in eight insufficient and returned it (asked again)."""
+    from nhiemvu.assignments import status
+    from nhiemvu.assignments.models import Explanation
+
+    today = workdays.today()
+    overdue = (
+        Assignment.objects.filter(status.open_overdue_q(today))
+        .filter(state__in=[WorkState.OPEN, WorkState.RETURNED])
+        .exclude(pk__in=Explanation.objects.values("assignment_id"))
+    )
+    for task in overdue.select_related("lead").order_by("id"):
+        rng = random.Random(f"explain-{task.code}")
+        assert task.deadline is not None
+        day = workdays.add_working_days(task.deadline, 6)
+        if day > today or rng.random() < 0.3 or task.received:
+            continue
+        officer = _lead_user(task, demo)
+        with workdays.clock(_at(day, 9)):
+            tasks.assignment_explain(actor=officer, task=task, spec=_explanation(task, rng))
+        back = workdays.add_working_days(day, 2)
+        if rng.random() < 0.125 and back <= today:
+            with workdays.clock(_at(back, 14)):
+                tasks.explanation_return(
+                    actor=demo.users["vanphong"],
+                    task=task,
+                    reason="Chưa nêu rõ nguyên nhân chủ quan và thời hạn hoàn thành mới.",
+                )
+
+
 def load(*, documents: int = 70) -> dict[str, int]:
     demo = load_reference()
     # A replayed year: nobody is told today of what "happened" months ago (the bell and the
@@ -783,6 +872,7 @@ def load(*, documents: int = 70) -> dict[str, int]:
         replay_reforms(demo)
         load_year_of_tasks(demo, documents=documents)
         load_work_from_above(demo)
+        explain_overdue(demo)
     return {
         "organisations": Organisation.objects.count(),
         "documents": Directive.objects.count(),

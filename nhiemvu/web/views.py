@@ -55,6 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "late": _("Completed late"),
         }
         context["dashboard"] = board
+        context["lessons"] = report_selectors.lessons(request.user, today)
         # Work from above apart from the province's own (issue 16): the received tasks through
         # their small partial index, the province's as the rest of the counts already made.
         received = selectors.status_counts(tasks.filter(received=True)).tally

@@ -11,6 +11,11 @@ The package is split by workflow; callers import from here.
 
 from nhiemvu.assignments.services.common import MAX_TEXT
 from nhiemvu.assignments.services.delegation import assignment_delegate, delegation_report
+from nhiemvu.assignments.services.explanations import (
+    ExplanationSpec,
+    assignment_explain,
+    explanation_return,
+)
 from nhiemvu.assignments.services.extensions import (
     extension_advise,
     extension_decide,
@@ -49,11 +54,13 @@ from nhiemvu.assignments.services.upward import (
 
 __all__ = [
     "MAX_TEXT",
+    "ExplanationSpec",
     "TaskSpec",
     "assignment_accept",
     "assignment_confirm",
     "assignment_create",
     "assignment_delegate",
+    "assignment_explain",
     "assignment_pause",
     "assignment_reassign",
     "assignment_refuse",
@@ -64,6 +71,7 @@ __all__ = [
     "comment_add",
     "delegation_report",
     "directive_register",
+    "explanation_return",
     "extension_advise",
     "extension_decide",
     "extension_request",

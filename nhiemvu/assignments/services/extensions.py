@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from nhiemvu.assignments import workflow
+from nhiemvu.assignments import explanations, workflow
 from nhiemvu.assignments.models import (
     Assignment,
     DeadlineKind,
+    ExplanationTrigger,
     Extension,
     ExtensionKind,
     ExtensionStatus,
@@ -25,6 +26,7 @@ from nhiemvu.assignments.services.common import (
     _step_happened,
     _text,
 )
+from nhiemvu.assignments.services.explanations import ExplanationSpec, explain_with
 from nhiemvu.conf import setting
 from nhiemvu.lib import workdays
 
@@ -36,9 +38,15 @@ def _if_pending(extension: Extension) -> Extension | None:
 
 @transaction.atomic
 def extension_request(
-    *, actor: Any, task: Assignment, proposed_deadline: dt.date, reason: str
+    *,
+    actor: Any,
+    task: Assignment,
+    proposed_deadline: dt.date,
+    reason: str,
+    explanation: ExplanationSpec | None = None,
 ) -> Extension:
-    """Ask to move the deadline (or, for a task without one, propose a completion date)."""
+    """Ask to move the deadline (or, for a task without one, propose a completion date). Asked
+    after the deadline (where the province allows it), with the explanation of the delay."""
     task = _locked(task)
     pending = Extension.objects.filter(assignment=task, status=ExtensionStatus.PENDING).first()
     step = workflow.check("extend", actor, task, pending)
@@ -57,6 +65,8 @@ def extension_request(
             )
     if proposed_deadline <= today:
         raise ValidationError({"proposed_deadline": _("The proposed date must be in the future.")})
+    if explanations.required(ExplanationTrigger.LATE_EXTENSION, deadline=task.deadline, day=today):
+        explain_with(task, actor, explanation, ExplanationTrigger.LATE_EXTENSION)
     if proposed_deadline.year > today.year + EXTENSION_YEARS_AHEAD:
         raise ValidationError(
             {"proposed_deadline": _("The proposed date is implausibly far away.")}

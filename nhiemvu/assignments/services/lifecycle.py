@@ -13,12 +13,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from nhiemvu.assignments import workflow
+from nhiemvu.assignments import explanations, workflow
 from nhiemvu.assignments.models import (
     Assignment,
     AssignmentEvent,
     Coordination,
     EventKind,
+    ExplanationTrigger,
     LeadChange,
     LeadChangeReason,
     WorkState,
@@ -34,6 +35,7 @@ from nhiemvu.assignments.services.common import (
     _step_happened,
     _text,
 )
+from nhiemvu.assignments.services.explanations import ExplanationSpec, explain_with
 from nhiemvu.assignments.status import stamp_late
 from nhiemvu.conf import setting
 from nhiemvu.directives.signing import report_signature_problem
@@ -166,12 +168,22 @@ def assignment_report_completion(
     output_date: dt.date,
     text: str = "",
     files: Iterable[UploadedFile] = (),
+    explanation: ExplanationSpec | None = None,
 ) -> Assignment:
-    """The lead agency reports the work done, with its output document; awaits confirmation."""
+    """The lead agency reports the work done, with its output document; awaits confirmation.
+    Dated after the deadline, it comes with the explanation of the delay (issue 18)."""
     task = _locked(task)
     step = workflow.check("complete", actor, task)
     output_ref = _output_document(task, output_ref, output_date)
     text = _text(text, field_name="text", required=False, label=_("The note"))
+    late = explanations.required(
+        ExplanationTrigger.LATE_COMPLETION,
+        deadline=task.deadline,
+        day=workdays.today(),
+        output_date=output_date,
+    )
+    if late:
+        explain_with(task, actor, explanation, ExplanationTrigger.LATE_COMPLETION)
     task.state = step.leads_to
     task.completion_date = output_date
     task.completion_ref = output_ref

@@ -28,6 +28,14 @@ from nhiemvu.test import TODAY, BaseTestCase, make_org, register, travel
 D = dt.date
 
 
+def explained(code: str = "khoi-luong-lon") -> services.ExplanationSpec:
+    from nhiemvu.assignments.models import DelayCause
+
+    return services.ExplanationSpec(
+        cause=DelayCause.objects.get(code=code), text="Khối lượng lớn", remedy="Phân công lại"
+    )
+
+
 class RegisterTest(BaseTestCase):
     def test_it_registers_a_document_with_its_tasks_and_audits_it(self) -> None:
         directive = register(
@@ -188,11 +196,21 @@ class LifecycleTest(BaseTestCase):
 
     def test_completion_reported_after_the_deadline_is_stamped_late(self) -> None:
         with travel(D(2026, 4, 6)):
+            # Late: the report needs the explanation of the delay (issue 18).
+            with self.assertRaises(ValidationError) as raised:
+                services.assignment_report_completion(
+                    actor=self.p.lead_head,
+                    task=self.task,
+                    output_ref="20/BC-SKHCN",
+                    output_date=D(2026, 4, 2),
+                )
+            self.assertIn("cause", raised.exception.message_dict)
             services.assignment_report_completion(
                 actor=self.p.lead_head,
                 task=self.task,
                 output_ref="20/BC-SKHCN",
                 output_date=D(2026, 4, 2),
+                explanation=explained(),
             )
             # Confirmed a week later: lateness is decided by the output document's date.
             services.assignment_confirm(actor=self.p.office, task=self.task)

@@ -44,6 +44,8 @@ BODIES: dict[str, dict[str, str]] = {
     "comment": {"text": "Ý kiến"},
     "delegate": {"assignee": "lead", "division": "Phòng Quản lý", "internal_deadline": ""},
     "report_inside": {"text": "Đã xong dự thảo", "percent": "50"},
+    "explain": {"cause": "khong-ro-nguyen-nhan", "explanation": "Chậm tham mưu"},
+    "return_explanation": {"reason": "Chưa rõ nguyên nhân"},
 }
 
 
@@ -64,6 +66,7 @@ class WorkflowTableTest(BaseTestCase):
             "reassign": p.office,
             "comment": p.coord_officer,
             "delegate": p.lead_head,
+            "return_explanation": p.office,
         }.get(name, p.lead_officer)
 
     def _put_in(

@@ -24,6 +24,15 @@ D = dt.date
 Q1 = periods.parse("2026-Q1")  # 15/12/2025 – 14/3/2026
 
 
+def late_reason() -> services.ExplanationSpec:
+    """A late completion comes with its explanation (issue 18)."""
+    from nhiemvu.assignments.models import DelayCause
+
+    return services.ExplanationSpec(
+        cause=DelayCause.objects.get(code="khoi-luong-lon"), text="Khối lượng lớn"
+    )
+
+
 class ReportTest(BaseTestCase):
     tasks: dict[str, Assignment]
 
@@ -60,6 +69,7 @@ class ReportTest(BaseTestCase):
                 task=tasks["Trễ hạn"],
                 output_ref="2/BC",
                 output_date=D(2026, 2, 25),
+                explanation=late_reason(),
             )
             services.assignment_confirm(actor=p.office, task=tasks["Trễ hạn"])
         cls.tasks = tasks
@@ -101,6 +111,7 @@ class ReportTest(BaseTestCase):
                 task=late_task,
                 output_ref="3/BC",
                 output_date=D(2026, 3, 20),
+                explanation=late_reason(),
             )
             services.assignment_confirm(actor=self.p.office, task=late_task)
             ext = services.extension_request(

@@ -75,9 +75,21 @@ class DemoTest(TestCase):
         upward = pending.deadline
         assert upward is not None
         self.assertTrue(all(s.deadline and s.deadline <= upward for s in pending.subtasks.all()))
+        # Delays explained (issue 18): the quarter's report says why, in the agencies' words.
+        from nhiemvu.accounts.models import User
+        from nhiemvu.lib import periods
+        from nhiemvu.reports.selectors import delay_causes
+
+        chairman = User.objects.get(username="chutich")
+        with time_machine.travel(at(dt.date(2026, 11, 26)), tick=False):
+            causes = delay_causes(chairman, periods.parse("2026-Q4"))
+        explained = [row for row in causes.by_cause if row.key]
+        self.assertGreaterEqual(len(explained), 3)
+        self.assertTrue(causes.quotes and causes.held_up)
         # New work went to today's organisations only.
         recent = Assignment.objects.filter(assigned_on__gte=dt.date(2025, 7, 1))
         self.assertFalse(recent.filter(original_lead__kind="district").exists())
+        self.assertFalse(recent.filter(original_lead__valid_to__isnull=False).exists())
         labels = set(status.annotate(Assignment.objects.all()).values_list("st_label", flat=True))
         for label in (
             status.Label.WITHIN,
