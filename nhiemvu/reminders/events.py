@@ -53,6 +53,8 @@ RULE_OF_EVENT = {
     EventKind.REASSIGNED: RuleCode.EVENT_REASSIGNED,
     EventKind.TRANSFERRED: RuleCode.EVENT_REASSIGNED,
     EventKind.RETURNED: RuleCode.EVENT_RETURNED,
+    # A returned explanation asks the agency for another (issue 18): told like a returned report.
+    EventKind.EXPLANATION_RETURNED: RuleCode.EVENT_RETURNED,
     EventKind.CONFIRMED: RuleCode.EVENT_CONFIRMED,
     EventKind.EXTENSION_REQUESTED: RuleCode.EVENT_EXTENSION,
     EventKind.EXTENSION_ADVISED: RuleCode.EVENT_EXTENSION,
@@ -113,6 +115,10 @@ def recipients_and_title(task: Assignment, event: AssignmentEvent) -> tuple[set[
         return _agency([task.lead_id]), _("Your report was returned for rework: %(task)s") % {
             "task": summary
         }
+    if kind == EventKind.EXPLANATION_RETURNED:
+        return _agency([task.lead_id]), _(
+            "Your explanation of the delay was returned: explain again: %(task)s"
+        ) % {"task": summary}
     if kind == EventKind.CONFIRMED:
         return _agency([task.lead_id]), _("Completion confirmed: %(task)s") % {"task": summary}
     if kind == EventKind.REFUSED:

@@ -102,6 +102,12 @@ class ExplainTest(BaseTestCase):
                 actor=self.p.office, task=self.task, reason="Chưa nêu biện pháp"
             )
             self.assertTrue(report_selectors.lessons(self.p.chairman)["unexplained"])
+            # The agency is told, in the app (and by e-mail per its preferences).
+            from nhiemvu.reminders.models import Notification
+
+            told = Notification.objects.filter(user=self.p.lead_officer).order_by("id").last()
+            assert told is not None
+            self.assertIn("giải trình", told.title.lower())
             self.assertFalse(explanations.is_explained(self.reload(), D(2026, 4, 9)))
             self.assertTrue(explanations.is_explained(self.reload(), D(2026, 4, 8)))
             # The explanation form is offered again on the task page.
