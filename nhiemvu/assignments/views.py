@@ -108,8 +108,14 @@ def _detail_context(request: HttpRequest, task: Assignment) -> dict[str, Any]:
         "coordinators": task.coordinators.all(),
         "pending_extension": pending,
         "actions": actions,
+        # Each action's form its own element ids: several forms on the page share field names
+        # (a reason, the explanation's agency picker) and a label or picker must find its own.
         "forms": {
-            name: a.form(initial={"extension": pending.code} if pending else None, task=task)
+            name: a.form(
+                initial={"extension": pending.code} if pending else None,
+                task=task,
+                auto_id=f"id_{name}_%s",
+            )
             for name, a in actions.items()
         },
         **_upward_context(user, task),
@@ -169,7 +175,7 @@ def task_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
         raise Http404
     if not permitted(action, request.user, task):
         raise PermissionDenied
-    form = spec.form(request.POST, request.FILES, task=task)
+    form = spec.form(request.POST, request.FILES, task=task, auto_id=f"id_{action}_%s")
     if form.is_valid():
         try:
             spec.run(request.user, task, form.cleaned_data, request)
