@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from nhiemvu.assignments import status
-from nhiemvu.assignments.models import Assignment, ExtensionStatus
+from nhiemvu.assignments import explanations, status
+from nhiemvu.assignments.models import Assignment, Explanation, ExplanationState, ExtensionStatus
 from nhiemvu.lib import workdays
 from nhiemvu.lib.links import code_url
 from nhiemvu.orgs.models import Membership, Organisation, Role
@@ -178,12 +178,15 @@ class Planner:
         every = (self.rules.get(RuleCode.OVERDUE) or [0])[0]
         head_after = (self.rules.get(RuleCode.ESCALATE_HEAD) or [0])[0]
         office_after = (self.rules.get(RuleCode.ESCALATE_OFFICE) or [0])[0]
-        repeat, head, office = [], [], []
+        explain_after = explanations.overdue_days()
+        repeat, head, office, explain = [], [], [], []
         for deadline in deadlines:
             # Working days in (deadline, today].
             days_late = len(days) - bisect.bisect_right(days, deadline)
             if days_late < 1:
                 continue
+            if explain_after and days_late == explain_after:
+                explain.append(deadline)
             if every and (days_late - 1) % every == 0:
                 repeat.append(deadline)
             if head_after and days_late == head_after:
@@ -196,6 +199,19 @@ class Planner:
                 RuleCode.OVERDUE,
                 f"{{deadline}}:{self.today:%Y%m%d}",
                 _("Overdue"),
+            )
+        if explain:
+            # The day an explanation becomes due (issue 18): asked once, of tasks with none in
+            # force (the urging letter and the task page ask again until one is given).
+            self._tasks(
+                late.filter(deadline__in=explain).exclude(
+                    pk__in=Explanation.objects.filter(state=ExplanationState.SUBMITTED).values(
+                        "assignment_id"
+                    )
+                ),
+                RuleCode.OVERDUE,
+                "{deadline}:giai-trinh",
+                _("Overdue %(n)s working days: please explain the delay") % {"n": explain_after},
             )
         if head:
             self._tasks(

@@ -114,6 +114,23 @@ class ExplainTest(BaseTestCase):
             self.login(self.p.lead_officer)
             self.assertContains(self.client.get(f"/nhiem-vu/{self.task.code}/"), "Giải trình")
 
+    def test_the_reminders_ask_once_on_the_day_it_becomes_due(self) -> None:
+        from nhiemvu.reminders.schedule import plan
+        from nhiemvu.test import at
+
+        # Due 31/3; five working days later (1, 2, 3, 6, 7 April) is 7/4/2026.
+        def asked(day: D) -> list[str]:
+            with travel(day, 8):
+                return [d.title for d in plan(at(day, 8)) if d.key.endswith("giai-trinh")]
+
+        self.assertEqual(asked(D(2026, 4, 6)), [])
+        (title,) = asked(D(2026, 4, 7))
+        self.assertIn("giải trình", title)
+        with travel(D(2026, 4, 7)):
+            services.assignment_explain(actor=self.p.lead_officer, task=self.task, spec=spec())
+        self.assertEqual(asked(D(2026, 4, 7)), [])  # explained: not asked
+        self.assertEqual(asked(D(2026, 4, 8)), [])  # the day has passed: the page still asks
+
     def test_a_late_extension_request_needs_an_explanation(self) -> None:
         from django.conf import settings as django_settings
         from django.test import override_settings

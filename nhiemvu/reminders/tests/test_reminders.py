@@ -98,7 +98,9 @@ class YearTest(TestCase):
         self.assertIn((D(2026, 2, 23), RuleCode.BEFORE), tet)  # 1: across the Tết week
         self.assertIn((D(2026, 2, 24), RuleCode.ON_DAY), tet)
         overdue = [d for d, rule in tet if rule == RuleCode.OVERDUE]
-        self.assertEqual(overdue[:3], [D(2026, 2, 25), D(2026, 3, 2), D(2026, 3, 5)])
+        # Every 3 working days overdue, and on 3/3 (5 working days late) the explanation of the
+        # delay is asked (issue 18), the day the head is told.
+        self.assertEqual(overdue[:4], [D(2026, 2, 25), D(2026, 3, 2), D(2026, 3, 3), D(2026, 3, 5)])
         self.assertIn((D(2026, 3, 3), RuleCode.ESCALATE_HEAD), tet)  # 5 working days late
         self.assertIn((D(2026, 3, 10), RuleCode.ESCALATE_OFFICE), tet)  # 10
         self.assertNotIn(D(2026, 2, 16), [d for d, _ in tet])  # Tết: quiet
