@@ -179,7 +179,7 @@ class ExplainTest(BaseTestCase):
             parsed = periods.parse(period)
             made = {
                 fmt: report_services.report_file(user=self.p.chairman, period=parsed, fmt=fmt)
-                for fmt in ("json", "docx")
+                for fmt in ("json", "docx", "xlsx", "pdf")
             }
         self.assertEqual(
             [(c["cause"], c["late"], c["overdue"]) for c in body["by_cause"]],
@@ -191,6 +191,16 @@ class ExplainTest(BaseTestCase):
         text = "\n".join(p.text for p in docx.Document(io.BytesIO(made["docx"].content)).paragraphs)
         self.assertIn("Nguyên nhân chậm và bài học kinh nghiệm", text)
         self.assertIn("“Vướng thủ tục”", text)
+        import openpyxl
+        from pypdf import PdfReader
+
+        sheet = openpyxl.load_workbook(io.BytesIO(made["xlsx"].content))["Nguyên nhân chậm"]
+        rows = [r for r in sheet.iter_rows(values_only=True) if r[0]]
+        self.assertIn(("Chờ ý kiến, số liệu của cơ quan khác", 1, 0, 1), [r[:4] for r in rows])
+        pdf = " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(made["pdf"].content)).pages
+        )
+        self.assertIn("Nguyên nhân chậm và bài học kinh nghiệm", pdf)
 
 
 class CausesAsOfTest(HypothesisTestCase):
