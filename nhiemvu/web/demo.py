@@ -321,6 +321,7 @@ def load_reference() -> Demo:
                 valid_from=JULY_2025,
                 parent=orgs_by_code["ubnd-tinh"],
             )
+    tasks.delay_causes_ensure()
     users = {}
     for username, full_name, org_code, role, title in USERS:
         user = orgs.user_upsert(

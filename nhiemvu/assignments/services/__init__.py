@@ -14,6 +14,7 @@ from nhiemvu.assignments.services.delegation import assignment_delegate, delegat
 from nhiemvu.assignments.services.explanations import (
     ExplanationSpec,
     assignment_explain,
+    delay_causes_ensure,
     explanation_return,
 )
 from nhiemvu.assignments.services.extensions import (
@@ -69,6 +70,7 @@ __all__ = [
     "assignment_resume",
     "assignment_return",
     "comment_add",
+    "delay_causes_ensure",
     "delegation_report",
     "directive_register",
     "explanation_return",

@@ -29,6 +29,26 @@ from nhiemvu.assignments.services.common import (
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.models import Organisation
 
+# The list a new installation starts with (migration 0011 seeds the same); administrators edit it.
+DEFAULT_CAUSES = [
+    ("cho-co-quan-khac", "Chờ ý kiến, số liệu của cơ quan khác", True),
+    ("vuong-mac-phap-ly", "Vướng mắc pháp lý, thủ tục", False),
+    ("chua-bo-tri-von", "Chưa được bố trí kinh phí, vốn", False),
+    ("giai-phong-mat-bang", "Vướng mắc giải phóng mặt bằng", False),
+    ("thay-doi-pham-vi", "Nội dung, phạm vi nhiệm vụ thay đổi", False),
+    ("khoi-luong-lon", "Khối lượng công việc lớn, thiếu nhân lực", False),
+    ("khong-ro-nguyen-nhan", "Chưa rõ nguyên nhân, chủ quan", False),
+]
+
+
+def delay_causes_ensure() -> None:
+    """The default causes, where missing (a database emptied and loaded again, a test flush);
+    an administrator's edits are kept."""
+    for position, (code, name, names_org) in enumerate(DEFAULT_CAUSES, 1):
+        DelayCause.objects.get_or_create(
+            code=code, defaults={"name": name, "names_org": names_org, "position": position}
+        )
+
 
 @dataclass
 class ExplanationSpec:
