@@ -14,7 +14,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm
 
 from nhiemvu.assignments import rollup, status
-from nhiemvu.assignments.models import Assignment, WorkState
+from nhiemvu.assignments.models import Assignment
 from nhiemvu.lib import docxlayout as layout
 from nhiemvu.lib import spreadsheets, workdays
 
@@ -70,9 +70,8 @@ def lines_of(upper: Assignment, today: dt.date) -> list[Line]:
 
 def _stage_text(upper: Assignment) -> str:
     """The roll-up stage in Vietnamese, whatever the reader's language: the file goes upward."""
-    states = list(Assignment.objects.filter(upper=upper).values_list("state", flat=True))
     with translation.override("vi"):
-        return str(rollup.stage(states, reported=upper.state == WorkState.DONE).label)
+        return str(rollup.stage_of(upper).label)
 
 
 def to_docx(upper: Assignment, *, today: dt.date | None = None) -> bytes:

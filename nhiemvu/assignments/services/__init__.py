@@ -9,6 +9,7 @@ never act twice.
 The package is split by workflow; callers import from here.
 """
 
+from nhiemvu.assignments.rollup import stage_of
 from nhiemvu.assignments.services.common import MAX_TEXT
 from nhiemvu.assignments.services.delegation import assignment_delegate, delegation_report
 from nhiemvu.assignments.services.explanations import (
@@ -49,7 +50,6 @@ from nhiemvu.assignments.services.transfers import (
 )
 from nhiemvu.assignments.services.upward import (
     received_report_upward,
-    stage_of,
     subtask_create,
 )
 

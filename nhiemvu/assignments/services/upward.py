@@ -63,11 +63,6 @@ def subtask_create(*, actor: Any, upper: Assignment, spec: TaskSpec) -> list[Ass
     return created
 
 
-def stage_of(upper: Assignment) -> rollup.Stage:
-    states = list(Assignment.objects.filter(upper=upper).values_list("state", flat=True))
-    return rollup.stage(states, reported=upper.state == WorkState.DONE)
-
-
 @transaction.atomic
 def received_report_upward(
     *, actor: Any, task: Assignment, ref: str, report_date: dt.date, text: str = ""
@@ -78,7 +73,7 @@ def received_report_upward(
     task = _locked(task)
     if not task.received:
         raise ValidationError(_("Only a task received from above is reported upward."))
-    current = stage_of(task)
+    current = rollup.stage_of(task)
     if current != rollup.Stage.READY:
         raise ValidationError(
             {
