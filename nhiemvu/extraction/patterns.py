@@ -1,0 +1,269 @@
+"""The reader's vocabulary: the verbs, phrases and shapes it looks for, in one place.
+
+Each pattern is named for what it finds; the readers (drafts.py, fields.py) and the learned
+scorer's features (candidates.py) all ask these, so a phrase is defined once.
+"""
+
+from __future__ import annotations
+
+import re
+
+ACTION_VERBS = (
+    "chủ trì",
+    "phối hợp",
+    "hoàn thiện",
+    "hoàn thành",
+    "chỉ đạo",
+    "khẩn trương",
+    "tổ chức",
+    "triển khai",
+    "rà soát",
+    "kiểm tra",
+    "báo cáo",
+    "tham mưu",
+    "nghiên cứu",
+    "xây dựng",
+    "đôn đốc",
+    "theo dõi",
+    "tiếp tục",
+    "tăng cường",
+    "chủ động",
+    "thực hiện",
+    "xử lý",
+    "trình",
+    "ban hành",
+    "đề xuất",
+    "có trách nhiệm",
+    "cử",
+    "bố trí",
+    "nghiêm túc",
+    "làm việc",
+    "hướng dẫn",
+    "giải quyết",
+    "cung cấp",
+    "tập trung",
+    "quan tâm",
+    "bảo đảm",
+    "đảm bảo",
+    "chấn chỉnh",
+    "rút kinh nghiệm",
+    "sớm",
+    "khẩn cấp",
+    "tuyên truyền",
+    "phổ biến",
+    "kiện toàn",
+    "rà soát",
+    "tổng hợp",
+    "giám sát",
+    "thanh tra",
+    "điều tra",
+    "lập",
+    "đẩy mạnh",
+    "đẩy nhanh",
+    "quyết liệt",
+    "duy trì",
+    "phát huy",
+    "đồng ý",
+    "cập nhật",
+    "công khai",
+    "đăng tải",
+    "thống kê",
+    "vận động",
+    "thẩm định",
+    "tham gia",
+    "gửi",
+    "giải trình",
+    "tiếp nhận",
+    # Found in texts the rules had not seen (dev2): duties are written with many more verbs.
+    "chịu trách nhiệm",
+    "phân công",
+    "quán triệt",
+    "phê duyệt",
+    "nâng cao",
+    "khắc phục",
+    "bám sát",
+    "huy động",
+    "ưu tiên",
+    "hỗ trợ",
+    "ngăn chặn",
+    "tạm dừng",
+    "tích cực",
+    "hoàn chỉnh",
+    "sửa đổi",
+    "bổ sung",
+    "sắp xếp",
+    "chuẩn bị",
+    "đánh giá",
+    "sơ kết",
+    "tổng kết",
+    "quản lý",
+    "lựa chọn",
+    "xác định",
+    "phối hợp chặt chẽ",
+    "đề cao",
+    "bảo vệ",
+    "phòng, chống",
+    "phòng chống",
+    "kiểm soát",
+    "giám sát",
+    "phân bổ",
+    "giải ngân",
+    "bàn giao",
+    "thu hồi",
+    "di dời",
+    "tiếp thu",
+    "rà soát lại",
+    "thường xuyên",
+    "kịp thời",
+    "cụ thể hóa",
+)
+_VERB_RE = "|".join(
+    sorted((re.escape(v).replace(r"\ ", r"\s*") for v in set(ACTION_VERBS)), key=len, reverse=True)
+)
+VERB_START = re.compile(rf"(?:{_VERB_RE})(?![\wđ])", re.IGNORECASE)
+# Connectives and framing that may precede the working part of a sentence.
+# Matched at a position (``.match(text, pos)``), so no "^": it would only hold at a line start.
+LEADING = re.compile(
+    r"(?:(?:Theo\s+đó|Đồng\s+thời|Ngoài\s+ra|Bên\s+cạnh\s+đó|Mặt\s+khác|Trong\s+đó|Cụ\s+thể|"
+    r"Về\s+việc\s+này|Sau\s+khi\s+xem\s+xét|Trên\s+cơ\s+sở[^,]{0,80}|Căn\s+cứ[^,]{0,120}|"
+    r"Để[^,]{0,160}|Nhằm[^,]{0,160}|Trước\s+tình\s+hình[^,]{0,120}|Thực\s+hiện[^,;]{0,200})\s*[,:;]\s*)+",
+    re.IGNORECASE,
+)
+TRIGGER = re.compile(
+    r"(?<![Đđ]ược\s)(?<!nhiệm\s)(?<!vụ\s)(?P<verb>[Gg]iao|GIAO|[Yy]êu\s*cầu|YÊU\s*CẦU|[Đđ]ề\s*nghị|ĐỀ\s*NGHỊ)"
+    r"(?P<colon>\s*:)?\s+(?:cho\s+)?"
+)
+COORDINATE = re.compile(
+    r"\s*[,;]?\s*(?:chủ\s*trì\s*,?\s*)?(?:và\s+)?(?:phối\s*hợp\s*chặt\s*chẽ|phối\s*hợp|cùng)\s*(?:với\s+)?",
+    re.IGNORECASE,
+)
+# A sentence that reports a document was issued: its "về việc …" is the document's subject.
+ISSUED = re.compile(
+    r"(?:đã|vừa)\s+(?:ký\s+)?(?:ban\s*hành|có|gửi)\s+(?:văn\s*bản|công\s*văn|quyết\s*định|chỉ\s*thị|"
+    r"kế\s*hoạch|thông\s*báo|công\s*điện|nghị\s*quyết)(?:\s+số)?[^.;]{0,120}?\bvề\s*việc\b"
+    # "UBND tỉnh đã có Công văn số 12/UBND-VX giao …": an earlier document, told as background
+    # ("vừa có văn bản đề nghị …" relays the document itself and is read).
+    r"|\bđã\s+(?:ký\s+)?(?:ban\s*hành|có)\s+(?:văn\s*bản|công\s*văn|quyết\s*định|chỉ\s*thị|kế\s*hoạch|"
+    r"thông\s*báo|công\s*điện)\s+số\s*\d",
+    re.IGNORECASE,
+)
+# "giao các đơn vị triển khai thực hiện một số nhiệm vụ sau:": the tasks are the items below.
+INTRO_BODY = re.compile(
+    r"\s*(?:,\s*)?(?:(?:triển\s*khai|thực\s*hiện|tập\s*trung|khẩn\s*trương|quan\s*tâm|chỉ\s*đạo)\s*,?\s*)*"
+    r"(?:tốt\s+)?(?:một\s*số|các|những)?\s*(?:nhiệm\s*vụ|nội\s*dung|công\s*việc|việc|giải\s*pháp|"
+    r"yêu\s*cầu)[^.:]{0,80}?(?:sau|như\s*sau|sau\s*đây)\s*:\s*$",
+    re.IGNORECASE,
+)
+DAY_OF_PERIOD = re.compile(
+    r"(?:trước|chậm\s*nhất(?:\s*là)?|vào|đến)\s*ngày\s*(\d{1,2})(?!\s*[/.\-]\s*\d)(?!\s*tháng)",
+    re.IGNORECASE,
+)
+LEADS_AGAIN = re.compile(r"\s*chủ\s*trì\s*,?\s*(?:và\s+)?phối\s*hợp", re.IGNORECASE)
+# "… theo chức năng, nhiệm vụ được giao có trách nhiệm phối hợp chặt chẽ với Sở Y tế …"
+COORDINATE_LATE = re.compile(
+    r"[^.;:]{0,120}?\b(?:có\s*trách\s*nhiệm|chịu\s*trách\s*nhiệm)\s+"
+    r"(?:phối\s*hợp\s*chặt\s*chẽ|phối\s*hợp)\s*(?:với\s+)?",
+    re.IGNORECASE,
+)
+LEAD_TAIL = re.compile(r"^\s*(?:,\s*)?chủ\s*trì\s*(?:,\s*)?", re.IGNORECASE)
+CONTINGENT = re.compile(
+    r"(?:\bnếu\b|\bkhi\s+có\b|\btrường\s+hợp\b|trong\s+quá\s+trình)[^.;]{0,200}?kịp\s*thời\s+báo\s*cáo"
+    r"|\bkịp\s*thời\s+báo\s*cáo\b[^.;]{0,40}\bnếu\b"
+    r"|\bkịp\s*thời\s+báo\s*cáo\b[^.;]{0,80}(?:khó\s*khăn|vướng\s*mắc)",
+    re.IGNORECASE,
+)
+CONTINUATION = re.compile(
+    r"^(?:Yêu\s*cầu\s+(?:hoàn\s*thiện|gửi|hoàn\s*thành)|Báo\s*cáo\b[^.]{0,60}\bgửi|"
+    r"Kết\s*quả(?:\s*thực\s*hiện)?\s*,?\s*(?:báo\s*cáo|gửi)|Văn\s*bản[^.]{0,40}gửi|Thời\s*hạn|"
+    r"Hoàn\s*thành\s+trước|Gửi\s+kèm|Sản\s*phẩm|Thời\s*gian\s*(?:thực\s*hiện|hoàn\s*thành))",
+    re.IGNORECASE,
+)
+NOT_TASK_START = re.compile(
+    r"^(?:Chịu\s*trách\s*nhiệm\s*trước|Trong\s*báo\s*cáo|Xem\s*chi\s*tiết|Tài\s*liệu|Nơi\s*nhận|"
+    r"Văn\s*phòng\s*(?:Chính\s*phủ|UBND|Ủy\s*ban)[^.]{0,40}(?:thông\s*báo|xin)|Đề\s*nghị\s*các\s*đồng\s*chí)",
+    re.IGNORECASE,
+)
+# A decision ("Đồng ý chủ trương …", "Chấp thuận …") settles a proposal; whether it gives the
+# proposer work is the office's call: proposed, with low confidence, not ticked.
+DECISION = re.compile(
+    r"(?:\d{1,2}\.\s*|[-+•]\s*)?(?:Đồng\s*ý|Thống\s*nhất\s+(?:chủ\s*trương|với\s*đề\s*xuất)|Chấp\s*thuận)\b",
+    re.IGNORECASE,
+)
+INTRO = re.compile(r"(?:như\s*sau|sau\s*đây|yêu\s*cầu|chỉ\s*đạo|giao|gồm)\s*:\s*$", re.IGNORECASE)
+DIRECTS = re.compile(r"(?:đồng\s*thời\s*,?\s*)?chỉ\s*đạo\s+", re.IGNORECASE)
+CLOSING = re.compile(
+    r"^(?:Nơi\s*nhận|TM\.|KT\.|TL\.|TUQ\.|Q\.\s|\|?\s*KT\.|Văn\s*phòng\s*Chính\s*phủ\s*(?:xin\s*)?thông\s*báo)",
+    re.IGNORECASE,
+)
+# Subjects that give rather than receive work in the documents we read.
+ASSIGNER = re.compile(
+    r"^(?:(?:Chủ\s*tịch|Phó\s*Chủ\s*tịch|Lãnh\s*đạo|Thường\s*trực)\s*)?(?:UBND|Ủy\s*ban\s*nhân\s*dân|"
+    r"Uỷ\s*ban\s*nhân\s*dân)\s*(?:tỉnh|thành\s*phố)\s*$|^(?:Phó\s*)?Thủ\s*tướng|^Chính\s*phủ$|"
+    r"^Văn\s*phòng\s*Chính\s*phủ$",
+    re.IGNORECASE,
+)
+
+DELIVERABLES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "báo cáo",
+        re.compile(
+            r"(?<!trước khi tổng hợp, )(?<![Tt]heo )(?<![Tt]ại )(?<!chế độ )\bbáo\s*cáo\b(?!\s*số)"
+            r"(?!\s*của)(?!\s*trực\s*tuyến)|tổng\s*hợp\s*(?:,\s*)?(?:kết\s*quả|tình\s*hình)",
+            re.I,
+        ),
+    ),
+    (
+        "tờ trình",
+        re.compile(
+            r"\btờ\s*trình\b(?!\s*số)|\btrình\s+(?:UBND|Ủy\s*ban|Uỷ\s*ban|Thủ\s*tướng|Chủ\s*tịch|HĐND|Hội\s*đồng|cấp\s*có\s*thẩm\s*quyền)",
+            re.I,
+        ),
+    ),
+    (
+        "kế hoạch",
+        re.compile(
+            r"(?:xây\s*dựng|ban\s*hành|lập|dự\s*thảo|hoàn\s*thiện|phê\s*duyệt)\s+(?:các\s+)?kế\s*hoạch|"
+            r"kế\s*hoạch\s+triển\s*khai",
+            re.I,
+        ),
+    ),
+    ("đề án", re.compile(r"(?:xây\s*dựng|trình|hoàn\s*thiện|lập)\s+(?:các\s+)?đề\s*án", re.I)),
+    (
+        "dự thảo",
+        re.compile(
+            r"(?:xây\s*dựng|hoàn\s*thiện|tham\s*mưu|soạn\s*thảo)\s+(?:các\s+)?dự\s*thảo", re.I
+        ),
+    ),
+    ("phương án", re.compile(r"(?:xây\s*dựng|đề\s*xuất|trình|lập)\s+(?:các\s+)?phương\s*án", re.I)),
+    (
+        "đề xuất",
+        re.compile(
+            r"(?<!tham mưu, )\bđề\s*xuất\s+(?:ý\s*kiến|cụ\s*thể|giải\s*pháp|phương\s*án|UBND|"
+            r"Ủy\s*ban|việc|danh\s*mục|các)"
+            r"|(?:nghiên\s*cứu|rà\s*soát)\s*,\s*đề\s*xuất\b",
+            re.I,
+        ),
+    ),
+    ("văn bản", re.compile(r"(?:có|ban\s*hành|bằng)\s+văn\s*bản|văn\s*bản\s+tham\s*mưu", re.I)),
+    (
+        # "tham mưu UBND tỉnh ban hành Quy chế …": the draft of that act is the work product.
+        "dự thảo",
+        re.compile(
+            r"tham\s*mưu\s+(?:cho\s+)?(?:UBND|Ủy\s*ban|Uỷ\s*ban|Chủ\s*tịch|HĐND|cấp\s*có\s*thẩm\s*quyền)"
+            r"[^.;]{0,40}?ban\s*hành\s+(?:các\s+)?(?:quy\s*chế|quy\s*định|quyết\s*định|chỉ\s*thị|"
+            r"kế\s*hoạch|nghị\s*quyết|chương\s*trình|đề\s*án|cơ\s*chế|chính\s*sách)",
+            re.I,
+        ),
+    ),
+    (
+        "chương trình",
+        re.compile(
+            r"(?:xây\s*dựng|trình|ban\s*hành|hoàn\s*thiện)\s+(?:các\s+)?[“\"]?chương\s*trình", re.I
+        ),
+    ),
+    ("thông cáo báo chí", re.compile(r"thông\s*cáo\s*báo\s*chí", re.I)),
+    ("danh sách", re.compile(r"(?:lập|tổng\s*hợp|gửi|rà\s*soát)\s+danh\s*sách", re.I)),
+    ("ý kiến", re.compile(r"(?:tham\s*gia|cho|góp)\s+ý\s*kiến|góp\s*ý", re.I)),
+]
+# Advice ("tham mưu") yields a document only when a date is set for it.
+WEAK_DELIVERABLE = re.compile(r"\btham\s*mưu\b(?!\s*giao\s*việc)(?!,\s*đề\s*xuất\s+Chủ)", re.I)

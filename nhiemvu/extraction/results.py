@@ -1,0 +1,116 @@
+"""What the reader proposes: tasks with their agencies and fields, and the whole reading."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from nhiemvu.extraction.header import Header
+
+
+@dataclass
+class Agency:
+    text: str
+    group: bool = False
+    resolved: list[dict[str, str]] = field(default_factory=list)
+    ambiguous: list[dict[str, str]] = field(default_factory=list)
+
+
+# Words left dangling once a deadline phrase is cut from a summary ("…, hoàn thành trước").
+_DANGLING = re.compile(
+    r"(?:[\s,;:–(-]|\b(?:và|hoàn\s*thành|xong|trước|chậm\s*nhất|thời\s*hạn|trong|đến)\b)+$",
+    re.I,
+)
+
+
+DANGLING_CHARS = 60
+
+
+def proposed_summary(action: str, deadline_text: str | None) -> str:
+    """A task's one-line summary as proposed for review: the work, starting with a capital,
+    without the deadline phrase (the deadline has its own field)."""
+    text = action.strip()
+    if deadline_text:
+        at = text.lower().find(deadline_text.lower())
+        if at > 0:
+            text = text[:at]
+        elif text.endswith("…"):
+            # The action was cut mid-phrase: drop a tail that is the deadline's beginning.
+            words = text[:-1].split()
+            for size in range(min(len(words), 8), 0, -1):
+                tail = " ".join(words[-size:])
+                if deadline_text.lower().startswith(tail.lower()):
+                    text = " ".join(words[:-size])
+                    break
+        # Only the end can dangle: the pattern runs on the last words, so its cost is bounded.
+        head, tail = text[:-DANGLING_CHARS], text[-DANGLING_CHARS:]
+        text = (head + _DANGLING.sub("", tail)).strip() or action.strip()
+    return text[:1].upper() + text[1:]
+
+
+@dataclass
+class Task:
+    evidence: str
+    span: tuple[int, int]
+    lead: list[Agency]
+    coordinate: list[Agency]
+    action: str
+    deliverable: str | None
+    deadline: dt.date | None
+    deadline_time: dt.time | None
+    deadline_text: str | None
+    deadline_how: str | None
+    recurrence: str | None
+    recurrence_day: int | None = None  # the day of each period a recurring report is due
+    bound: bool = True  # False for "đề nghị": a request, not an assignment
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        """The one-line summary proposed for review (the deadline has its own field)."""
+        return proposed_summary(self.action, self.deadline_text)
+
+    @property
+    def confident(self) -> bool:
+        """Whether the reader would register it: an assignment ("giao", or "đề nghị" to the
+        issuer's own agencies) with a lead agency found, not a decision. Others are proposed
+        unticked for the office to judge."""
+        return self.bound and bool(self.lead) and "decision" not in self.warnings
+
+    def as_prediction(self) -> dict[str, Any]:
+        """The shape extraction/scoring.py (and the shared corpus scorer) reads."""
+        return {
+            "evidence": self.evidence,
+            "span": list(self.span),
+            "assignees_lead": [a.text for a in self.lead],
+            "assignees_coordinate": [a.text for a in self.coordinate],
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "recurrence": _score_recurrence(self.recurrence),
+            "deliverable": self.deliverable,
+            "warnings": list(self.warnings),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["deadline"] = self.deadline.isoformat() if self.deadline else None
+        data["deadline_time"] = self.deadline_time.strftime("%H:%M") if self.deadline_time else None
+        data["span"] = list(self.span)
+        return data
+
+
+def _score_recurrence(value: str | None) -> str | None:
+    return "other" if value == "half_yearly" else value
+
+
+@dataclass
+class Extraction:
+    header: Header
+    tasks: list[Task]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"header": self.header.as_dict(), "tasks": [t.as_dict() for t in self.tasks]}
+
+
+# --- the reading ----------------------------------------------------------------------------
