@@ -100,6 +100,12 @@ Percent = Annotated[
 Code = Annotated[str, StringConstraints(max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
 
 
+# An organisation as a row of another object names it (a task's lead, a document's issuer).
+class OrgRef(Schema):
+    code: str
+    name: str
+
+
 # A stored PDF's digital signatures (lib/signatures.py), as every API that lists files gives them.
 class SignatureOut(Schema):
     state: str = Field(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from nhiemvu.assignments import forms as f
 from nhiemvu.assignments import services, workflow
 from nhiemvu.assignments.models import Assignment, Extension, ExtensionStatus
+from nhiemvu.forms import StyledForm
 
 
 @dataclass
@@ -27,7 +28,7 @@ class Action:
     """A button on the task page: who may see it, its form, and the service it calls."""
 
     label: Any
-    form: type[f.StyledForm]
+    form: type[StyledForm]
     run: Callable[[Any, Assignment, dict[str, Any], HttpRequest], object]
     danger: bool = False
 

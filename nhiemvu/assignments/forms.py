@@ -3,73 +3,17 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.accounts.models import User
 from nhiemvu.assignments.models import DelayCause, DeliverableKind
 from nhiemvu.assignments.status import LABEL_ALIASES, LABEL_NAMES, OPEN_FILTER
+from nhiemvu.forms import DATE_FORMATS, DATE_WIDGET, StyledForm, VnDateField, org_picker
 from nhiemvu.orgs import picker
 from nhiemvu.orgs.models import Organisation, ReorgKind, Role
 
 # Rows per page a list offers (web); the API takes any limit from 1 to 200.
 PAGE_SIZES = (50, 100, 200)
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, so templates can render fields plainly."""
-
-    def __init__(self, *args: Any, task: Any = None, **kwargs: Any) -> None:
-        # ``task``: the task an action form is for (forms that list its agency's people).
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            elif not isinstance(widget, forms.HiddenInput):
-                widget.attrs.setdefault("class", "form-control")
-
-
-# Dates are typed and shown day first, whatever the browser's language: a native date input
-# shows mm/dd/yyyy in an English browser, and "02/12" would become 12 February. A text input
-# read on the server (d/m/Y, also d-m-Y, d.m.Y, and ISO for scripts) gives one reading to all.
-DATE_WIDGET = forms.DateInput(
-    attrs={
-        "placeholder": "dd/mm/yyyy",
-        "inputmode": "numeric",
-        "autocomplete": "off",
-        # No character classes: browsers compile `pattern` with the "v" flag, where "/" and "-"
-        # inside [...] must be escaped and an invalid pattern is silently ignored.
-        "pattern": r"\d{1,2}(\/|\.|-)\d{1,2}(\/|\.|-)\d{4}|\d{4}-\d{2}-\d{2}",
-        "class": "form-control date-dmy",
-    },
-    format="%d/%m/%Y",
-)
-DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
-
-
-def org_picker(*, multiple: bool = False) -> forms.Select:
-    """The searchable organisation picker (static/js/orgpicker.js) on a select of codes."""
-    widget = forms.SelectMultiple if multiple else forms.Select
-    return widget(
-        attrs={
-            "data-org-picker": reverse_lazy("organisation_search"),
-            "data-placeholder": _("Type part of a name or an abbreviation (e.g. STC)"),
-            "data-remove-label": _("Remove"),
-        }
-    )
-
-
-class VnDateField(forms.DateField):
-    """A date typed day first (dd/mm/yyyy), with a message that says how to type it."""
-
-    widget = DATE_WIDGET
-    input_formats = DATE_FORMATS
-    default_error_messages = {
-        "invalid": _("Type the date day first, as dd/mm/yyyy (for example 02/12/2026)."),
-    }
 
 
 class ReasonForm(StyledForm):

@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 # The field types every app's API shares live in nhiemvu/apicommon.py (re-exported here).
-from nhiemvu.apicommon import Clean, Code, IsoDate, Percent, SignatureOut
+from nhiemvu.apicommon import Clean, Code, IsoDate, OrgRef, Percent, SignatureOut
 
 # Spelled out for the schema; tests/test_api.py checks they match the Python enums.
 StatusLabel = Literal[
@@ -38,11 +38,6 @@ Deliverable = Literal[
     "khac",
 ]
 Sort = Literal["deadline", "-deadline", "-assigned_on", "assigned_on"]
-
-
-class OrgRef(Schema):
-    code: str
-    name: str
 
 
 class TaskOut(Schema):

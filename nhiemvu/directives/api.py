@@ -15,9 +15,17 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from nhiemvu import keyset
-from nhiemvu.apicommon import ERRORS, SignatureOut, cursor_page, signatures_out
+from nhiemvu.apicommon import (
+    ERRORS,
+    Clean,
+    Code,
+    IsoDate,
+    OrgRef,
+    SignatureOut,
+    cursor_page,
+    signatures_out,
+)
 from nhiemvu.assignments import selectors as task_selectors
-from nhiemvu.assignments.schemas import Clean, Code, IsoDate, OrgRef
 from nhiemvu.directives import importing, selectors
 from nhiemvu.directives.downloads import stored_file_response
 from nhiemvu.directives.models import Directive, Reading

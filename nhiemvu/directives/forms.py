@@ -7,15 +7,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nhiemvu.assignments.forms import (
+from nhiemvu.assignments.models import DeliverableKind, Recurrence
+from nhiemvu.directives.models import Authority, Urgency
+from nhiemvu.forms import (
     DATE_FORMATS,
     DATE_WIDGET,
     StyledForm,
     VnDateField,
     org_picker,
 )
-from nhiemvu.assignments.models import DeliverableKind, Recurrence
-from nhiemvu.directives.models import Authority, Urgency
 from nhiemvu.orgs.models import Organisation, Role
 
 MAX_TEXT = 200_000

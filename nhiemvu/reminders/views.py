@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 
 from nhiemvu.accounts.models import User
 from nhiemvu.assignments import status
-from nhiemvu.assignments.forms import DATE_FORMATS, DATE_WIDGET, StyledForm, VnDateField
 from nhiemvu.assignments.models import Assignment
 from nhiemvu.directives.signing import office_key
+from nhiemvu.forms import DATE_FORMATS, DATE_WIDGET, StyledForm, VnDateField
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.models import Organisation
 from nhiemvu.orgs.rules import scope_of

@@ -15,9 +15,9 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from nhiemvu.assignments.forms import DATE_FORMATS, DATE_WIDGET, StyledForm, VnDateField
 from nhiemvu.assignments.selectors import task_for
 from nhiemvu.conf import setting
+from nhiemvu.forms import DATE_FORMATS, DATE_WIDGET, StyledForm, VnDateField
 from nhiemvu.lib import periods, workdays
 from nhiemvu.lib.codes import new_code
 from nhiemvu.lib.uploads import UploadError, sniff
