@@ -174,8 +174,9 @@ else:
                 ),
             },
             # Tests run on a file too: an in-memory shared-cache database locks whole tables
-            # and ignores the busy timeout, which is not how the real system behaves.
-            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
+            # and ignores the busy timeout, which is not how the real system behaves. One file
+            # per test process, so that two test runs in one checkout never share a database.
+            "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 

@@ -5,9 +5,10 @@ outbox messages and the task's timeline entry. A second scheduler racing for the
 fails on the unique key and rolls back: nothing is doubled. A crash before the commit leaves
 nothing, and the next run plans the reminder again: nothing is lost.
 
-send_one(): claims one due message with a conditional UPDATE (a lease), sends it, marks it sent.
-A sender killed after claiming leaves a lease that expires; the message is then sent by the next
-run. Each message has a random Message-ID stored with it (unique across installations and
+send_batch(): claims due messages with a conditional UPDATE (a lease), then for each one renews
+its own lease, sends it and marks it sent at once. A sender killed after claiming leaves leases
+that expire; those messages are then sent by the next run, and only the one in flight at the
+kill can go out twice. Each message has a random Message-ID stored with it (unique across installations and
 restores), so the rare resend after a crash between the SMTP
 server's acceptance and our commit is recognisable as the same message by mail systems.
 """
@@ -357,16 +358,24 @@ def _claim(now: dt.datetime) -> Outbox | None:
 
 def send_batch(now: dt.datetime | None = None, size: int = SEND_BATCH) -> int:
     """Send up to ``size`` due messages over one mail connection; returns how many were claimed
-    (sent or not). The sent ones are marked in one UPDATE; a failed one is retried later."""
+    (sent or not). A failed one is retried later.
+
+    Each message is marked sent the moment the server accepts it, not at the end of the batch:
+    a sender killed between two messages re-sends at most the one in flight (issue 28: marking
+    the batch at its end re-sent every message already delivered). Before each message the
+    sender renews its lease on that message alone, and only while the lease is still its own: a
+    batch that outlives its lease (a slow mail server, a scheduler whose clock runs ahead) skips
+    a message another sender has claimed since instead of sending it a second time."""
     now = now or workdays.now()
     claimed = _claim_batch(now, size)
     if not claimed:
         return 0
-    sent: list[int] = []
     try:
         connection = mailers.create_connection("default")
         with connection:
             for message in claimed:
+                if not _renew_lease(message, now):
+                    continue  # the lease lapsed and another sender holds this message now
                 email = EmailMultiAlternatives(
                     subject=message.subject,
                     body=message.text,
@@ -381,17 +390,34 @@ def send_batch(now: dt.datetime | None = None, size: int = SEND_BATCH) -> int:
                 except Exception as exc:  # any transport error: record it, retry later
                     _failed(message, exc, now)
                 else:
-                    sent.append(message.pk)
+                    Outbox.objects.filter(pk=message.pk, sent_at__isnull=True).update(
+                        sent_at=now, claimed_until=None, last_error=""
+                    )
+                    message.sent_at = now
     except Exception as exc:  # the connection itself failed: every unsent one retries
         for message in claimed:
-            if message.pk not in sent:
+            if message.sent_at is None:
                 _failed(message, exc, now)
-    Outbox.objects.filter(pk__in=sent).update(sent_at=now, claimed_until=None, last_error="")
     return len(claimed)
 
 
+def _renew_lease(message: Outbox, now: dt.datetime) -> bool:
+    """Extend this message's lease from the later of the run's instant and the clock, if the
+    lease is still the one this sender took; False when another sender has claimed it since."""
+    renewed = max(now, timezone.now()) + LEASE
+    held = Outbox.objects.filter(
+        pk=message.pk, sent_at__isnull=True, claimed_until=message.claimed_until
+    ).update(claimed_until=renewed)
+    if held:
+        message.claimed_until = renewed
+    return held == 1
+
+
 def _failed(message: Outbox, exc: BaseException, now: dt.datetime) -> None:
-    Outbox.objects.filter(pk=message.pk, sent_at__isnull=True).update(
+    # Only while the lease is ours: a message another sender took over is theirs to record.
+    Outbox.objects.filter(
+        pk=message.pk, sent_at__isnull=True, claimed_until=message.claimed_until
+    ).update(
         last_error=f"{type(exc).__name__}: {exc}"[:2000],
         claimed_until=None,
         next_attempt_at=now + backoff(message.attempts),
