@@ -56,11 +56,12 @@ class OutboxTest(TestCase):
                 raise Killed  # …and the sender dies before it can note that
             return sent
 
-        with mock.patch("django.utils.timezone.now", return_value=WHEN), mock.patch.object(
-            EmailBackend, "send_messages", accept_then_die_on_the_third
+        with (
+            mock.patch("django.utils.timezone.now", return_value=WHEN),
+            mock.patch.object(EmailBackend, "send_messages", accept_then_die_on_the_third),
+            self.assertRaises(Killed),
         ):
-            with self.assertRaises(Killed):
-                services.send_batch(WHEN)
+            services.send_batch(WHEN)
         self.assertEqual(Outbox.objects.filter(sent_at__isnull=False).count(), 2)
 
         later = WHEN + services.LEASE + dt.timedelta(minutes=1)
@@ -92,9 +93,10 @@ class OutboxTest(TestCase):
                 services.send_outbox(clock["now"])
             return sent
 
-        with mock.patch(
-            "django.utils.timezone.now", side_effect=lambda: clock["now"]
-        ), mock.patch.object(EmailBackend, "send_messages", slow_server):
+        with (
+            mock.patch("django.utils.timezone.now", side_effect=lambda: clock["now"]),
+            mock.patch.object(EmailBackend, "send_messages", slow_server),
+        ):
             services.send_batch(WHEN)
 
         counts = delivered()
