@@ -441,6 +441,12 @@ class AssignmentAttachment(StoredFile):
         verbose_name_plural = _("attachments")
 
 
+class DelegationEnd(models.TextChoices):
+    REPLACED = "replaced", _("Passed to someone else")
+    REASSIGN = "reassign", _("The office reassigned the task to another agency")
+    TRANSFER = "transfer", _("The task was transferred in a reorganisation")
+
+
 class Delegation(models.Model):
     """Inside the lead agency: its head passes the task to one of its people (a division's
     officer), with an internal deadline before the province's. The agency sees it; the province
@@ -448,6 +454,11 @@ class Delegation(models.Model):
     reports to the province through its lead (DOMAIN.md §3)."""
 
     assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="delegations")
+    # The agency that passed the task on: its inside stays its own for ever, whoever leads the
+    # task later (rules.sees_inside asks this, never the task's lead of today).
+    org = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
@@ -460,6 +471,10 @@ class Delegation(models.Model):
     delegated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     delegated_at = models.DateTimeField()
     active = models.BooleanField(default=True)
+    # Why and when it stopped being the agency's current hand-over: replaced by another, or
+    # the task left the agency (a change of lead ends it in the same transaction).
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_because = models.CharField(max_length=20, choices=DelegationEnd.choices, blank=True)
 
     class Meta:
         verbose_name = _("internal assignment")

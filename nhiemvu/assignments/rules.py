@@ -135,14 +135,16 @@ def delegated_to(user: Any, qs: QuerySet[Assignment] | None = None) -> QuerySet[
 
 
 @rules.predicate
-def sees_inside(user: Any, task: Assignment) -> bool:
-    """What happens inside the lead agency is the agency's: its officers and head see it."""
-    return task.lead_id in scope_of(user).lead_org_ids
+def sees_inside(user: Any, delegation: Delegation) -> bool:
+    """What happens inside an agency is that agency's, for ever: the officers and head of the
+    organisation that passed the task on read it, whoever leads the task now (issue 24: the
+    next lead never reads the previous agency's hand-over, note or internal reports)."""
+    return delegation.org_id in scope_of(user).lead_org_ids
 
 
-def inside_visible(user: Any, qs: QuerySet[Assignment] | None = None) -> QuerySet[Assignment]:
-    qs = Assignment.objects.all() if qs is None else qs
-    return qs.filter(lead_id__in=scope_of(user).lead_org_ids)
+def inside_visible(user: Any, qs: QuerySet[Delegation] | None = None) -> QuerySet[Delegation]:
+    qs = Delegation.objects.all() if qs is None else qs
+    return qs.filter(org_id__in=scope_of(user).lead_org_ids)
 
 
 # --- comment: everyone who sees the task, except read-only viewers --------------------------
@@ -186,5 +188,9 @@ PAIRS = {
     "comment": (can_comment, commentable),
     "delegate": (can_delegate, delegable),
     "hold_delegation": (holds_delegation, delegated_to),
+}
+
+# The same for the hand-overs inside agencies (predicate on one Delegation, filter of Delegations).
+DELEGATION_PAIRS = {
     "see_inside": (sees_inside, inside_visible),
 }

@@ -202,14 +202,21 @@ def files_of(task: Assignment) -> list[dict[str, Any]]:
 
 
 def inside_of(user: Any, task: Assignment) -> dict[str, Any] | None:
-    """What happened to the task inside its lead agency, for that agency's people only (the
-    province never reads it): who holds it now, the internal deadline, the reports to the head,
-    and earlier hand-overs."""
-    if not perms.sees_inside(user, task):
+    """What happened to the task inside an agency, for that agency's people only (the province
+    and any later lead never read it, rules.sees_inside): who holds it now, the internal
+    deadline, the reports to the head, and earlier hand-overs with why each ended. The current
+    lead's people get the part even when nothing was passed on (``leads``)."""
+    handovers = list(
+        perms.inside_visible(user, task.delegations.all()).select_related(
+            "assignee", "delegated_by"
+        )
+    )
+    leads = perms.can_act_as_lead(user, task)
+    if not handovers and not leads:
         return None
-    handovers = list(task.delegations.select_related("assignee", "delegated_by"))
     current = next((d for d in handovers if d.active), None)
     return {
+        "leads": leads,
         "current": current,
         "reports": list(current.reports.select_related("author")) if current else [],
         "earlier": [d for d in handovers if not d.active],

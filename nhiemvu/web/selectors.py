@@ -12,8 +12,9 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 
+from nhiemvu.assignments import rules as perms
 from nhiemvu.assignments import status
-from nhiemvu.assignments.models import Extension, ExtensionStatus, WorkState
+from nhiemvu.assignments.models import Delegation, Extension, ExtensionStatus, WorkState
 from nhiemvu.assignments.status import Label, label_q
 from nhiemvu.reminders.models import ReminderLog, RuleCode
 
@@ -59,7 +60,9 @@ def _page_number(value: str | int | None, pages: int) -> int:
 def passed_on_to(user: Any, tasks: QuerySet[Any]) -> list[Any]:
     """Tasks the agency's head passed on to this person, with the internal deadline, soonest
     first (inside the agency only)."""
-    held = tasks.filter(delegations__assignee=user, delegations__active=True).annotate(
+    # Through the inside rule: a hand-over of an agency the person no longer acts for is not theirs.
+    mine = perms.inside_visible(user, Delegation.objects.filter(assignee=user, active=True))
+    held = tasks.filter(delegations__in=mine).annotate(
         internal_deadline=F("delegations__internal_deadline"),
         division=F("delegations__division"),
     )

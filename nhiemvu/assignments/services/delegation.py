@@ -1,7 +1,11 @@
 """Inside the lead agency: the head passes a task on to one of its people with an internal
 deadline, and that person reports back to the head. The province sees none of it (no timeline
 entry, no change of status); the agency still reports to the province through the usual steps.
-Each write is audited like every other."""
+Each write is audited like every other.
+
+The inside belongs to the agency that wrote it: a change of lead (reassign, a reorganisation's
+transfer plan) ends the agency's hand-over in the same transaction (delegation_end_with_lead),
+kept in that agency's inside history, and the next lead never reads it (rules.sees_inside)."""
 
 from __future__ import annotations
 
@@ -14,8 +18,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from nhiemvu.assignments import workflow
-from nhiemvu.assignments.models import Assignment, Delegation, InternalReport
-from nhiemvu.assignments.services.common import _locked, _text
+from nhiemvu.assignments.models import (
+    Assignment,
+    Delegation,
+    DelegationEnd,
+    InternalReport,
+    LeadChangeReason,
+)
+from nhiemvu.assignments.services.common import AUDIT_EXCERPT_CHARS, _locked, _text
 from nhiemvu.assignments.signals import internal_reported, task_delegated
 from nhiemvu.audit.services import record
 from nhiemvu.lib import workdays
@@ -67,9 +77,12 @@ def assignment_delegate(
                 }
             )
     note = _text(note, field_name="note", required=False, label=_("The instructions"))
-    Delegation.objects.filter(assignment=task, active=True).update(active=False)
+    Delegation.objects.filter(assignment=task, active=True).update(
+        active=False, ended_at=workdays.now(), ended_because=DelegationEnd.REPLACED
+    )
     delegation = Delegation.objects.create(
         assignment=task,
+        org=task.lead,
         assignee=person,
         division=clean_line(division)[:DIVISION_CHARS],
         internal_deadline=internal_deadline,
@@ -106,7 +119,39 @@ def delegation_report(
         delegation=delegation, author=actor, at=workdays.now(), text=text, percent=percent
     )
     record(
-        actor=actor, action=step.audit, target=task, after={"text": text[:500], "percent": percent}
+        actor=actor,
+        action=step.audit,
+        target=task,
+        after={"text": text[:AUDIT_EXCERPT_CHARS], "percent": percent},
     )
     internal_reported.send(sender=Assignment, task=task, delegation=delegation, report=report)
     return report
+
+
+# A change of lead's reason → why the agency's hand-over ended.
+_ENDED_BY_LEAD_CHANGE = {
+    LeadChangeReason.REASSIGN: DelegationEnd.REASSIGN,
+    LeadChangeReason.TRANSFER: DelegationEnd.TRANSFER,
+}
+
+
+def delegation_end_with_lead(*, actor: Any, task: Assignment, reason: str) -> Delegation | None:
+    """The task leaves its lead agency (``reason``: a LeadChangeReason): the agency's hand-over
+    ends now, in the caller's transaction, and stays in that agency's inside history (its
+    people read why it ended; the next lead reads none of it). Called by every service that
+    changes a task's lead, before the new lead is saved."""
+    delegation = Delegation.objects.select_for_update().filter(assignment=task, active=True).first()
+    if delegation is None:
+        return None
+    delegation.active = False
+    delegation.ended_at = workdays.now()
+    delegation.ended_because = _ENDED_BY_LEAD_CHANGE[LeadChangeReason(reason)]
+    delegation.save(update_fields=["active", "ended_at", "ended_because"])
+    record(
+        actor=actor,
+        action="assignment.delegation_end",
+        target=task,
+        before={"assignee": delegation.assignee.get_username(), "agency": delegation.org.code},
+        after={"ended_because": delegation.ended_because},
+    )
+    return delegation

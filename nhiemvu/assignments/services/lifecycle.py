@@ -35,6 +35,7 @@ from nhiemvu.assignments.services.common import (
     _step_happened,
     _text,
 )
+from nhiemvu.assignments.services.delegation import delegation_end_with_lead
 from nhiemvu.assignments.services.explanations import ExplanationSpec, explain_with
 from nhiemvu.assignments.status import stamp_late
 from nhiemvu.conf import setting
@@ -102,6 +103,8 @@ def assignment_reassign(
     _check_org_active(lead, "lead")
     reason = _text(reason, field_name="reason", required=False, label=_("The reason"))
     before = {"lead": task.lead.code, "state": task.state}
+    # The inside of the agency that led it ends with its lead (issue 24).
+    delegation_end_with_lead(actor=actor, task=task, reason=LeadChangeReason.REASSIGN)
     LeadChange.objects.create(
         assignment=task,
         on=workdays.today(),

@@ -32,6 +32,7 @@ from nhiemvu.assignments.models import (
     WorkState,
 )
 from nhiemvu.assignments.services.common import _actor_org, _deny, _event
+from nhiemvu.assignments.services.delegation import delegation_end_with_lead
 from nhiemvu.assignments.signals import task_event
 from nhiemvu.audit.services import record
 from nhiemvu.lib import workdays
@@ -43,16 +44,15 @@ from nhiemvu.orgs.models import (
     ReorgSide,
     ReorgState,
 )
-from nhiemvu.orgs.rules import scope_of
+from nhiemvu.orgs.rules import allows, can_reorganise
 from nhiemvu.orgs.services import reorganisation_mark_applied
 
 # The kinds that end organisations and so move their work; a renaming or a move keeps it.
 MOVES_WORK = frozenset({ReorgKind.MERGE, ReorgKind.SPLIT, ReorgKind.DISSOLVE})
 
 
-def _require_office(actor: Any) -> None:
-    scope = scope_of(actor)
-    if not (scope.is_office or scope.is_admin):
+def _require_reorganiser(actor: Any) -> None:
+    if not allows(actor, can_reorganise):
         raise _deny(_("Only the Provincial Office or an administrator transfers tasks."))
 
 
@@ -98,7 +98,7 @@ def transfer_plan_build(*, actor: Any, reorg: Reorganisation) -> int:
     """Bring the plan up to date with the work open now: lines for new tasks get their default
     holder, lines for tasks no longer open go, the office's choices on the others stay.
     Returns how many lines the plan has."""
-    _require_office(actor)
+    _require_reorganiser(actor)
     reorg = _draft(reorg)
     if reorg.kind not in MOVES_WORK:
         return 0
@@ -155,7 +155,7 @@ def transfer_plan_set(
 ) -> int:
     """Give these plan lines a new holder (one line, or many at once). A coordinating line may be
     emptied (the coordination ends); a leading line never: every open task keeps one lead."""
-    _require_office(actor)
+    _require_reorganiser(actor)
     reorg = _draft(reorg)
     sources, _targets = _sides(reorg)
     lines = TransferItem.objects.filter(reorganisation=reorg, pk__in=list(items))
@@ -192,7 +192,7 @@ def transfer_plan_set(
 def reorganisation_apply(*, actor: Any, reorg: Reorganisation) -> dict[str, int]:
     """Apply the reviewed plan, all or nothing: refused (nothing changed) when the plan no longer
     matches the open work, a task has no new holder, or the date has not come."""
-    _require_office(actor)
+    _require_reorganiser(actor)
     reorg = _draft(reorg)
     today = workdays.today()
     if today < reorg.effective_date:
@@ -239,6 +239,8 @@ def reorganisation_apply(*, actor: Any, reorg: Reorganisation) -> dict[str, int]
             if item.role != TransferRole.LEAD or item.to_org is None:
                 continue
             task = tasks[item.assignment_id]
+            # The inside of the agency that led it ends with its lead (issue 24).
+            delegation_end_with_lead(actor=actor, task=task, reason=LeadChangeReason.TRANSFER)
             task.lead = item.to_org
             task.save(update_fields=["lead", "updated_at"])
             Coordination.objects.filter(assignment=task, org=item.to_org).delete()

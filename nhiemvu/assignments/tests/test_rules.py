@@ -6,8 +6,9 @@ import datetime as dt
 
 from nhiemvu.assignments import rules as perms
 from nhiemvu.assignments import services
-from nhiemvu.assignments.models import Assignment
-from nhiemvu.test import BaseTestCase, register, travel
+from nhiemvu.assignments.models import Assignment, Delegation
+from nhiemvu.orgs.models import Role
+from nhiemvu.test import BaseTestCase, make_user, register, travel
 
 D = dt.date
 
@@ -62,3 +63,31 @@ class RulesAgreementTest(BaseTestCase):
         self.assertEqual(perms.visible(self.p.outsider).count(), 2)  # agency C leads two
         self.assertEqual(perms.visible(self.p.office).count(), 5)
         self.assertFalse(perms.can_view(self.p.outsider, self.task))
+
+
+class InsideRuleAgreementTest(BaseTestCase):
+    """Who sees a hand-over inside an agency: the predicate and the filter agree for every
+    persona, on a hand-over of the agency that leads and one of an agency that no longer does."""
+
+    def test_predicate_and_filter_agree_on_every_handover(self) -> None:
+        services.assignment_delegate(
+            actor=self.p.lead_head, task=self.task, assignee=self.p.lead_officer, note="A"
+        )
+        services.assignment_reassign(actor=self.p.office, task=self.task, lead=self.p.agency_b)
+        head_b = make_user("head-tc", self.p.agency_b, Role.HEAD)
+        services.assignment_delegate(
+            actor=head_b, task=self.reload(), assignee=self.p.coord_officer, note="B"
+        )
+        handovers = list(Delegation.objects.all())
+        self.assertEqual(len(handovers), 2)
+        people = {**self.p.personas(), "head_b": head_b}
+        for permission, (predicate, list_filter) in perms.DELEGATION_PAIRS.items():
+            for name, user in people.items():
+                with self.subTest(permission=permission, persona=name):
+                    by_filter = set(list_filter(user).values_list("pk", flat=True))
+                    by_predicate = {d.pk for d in handovers if predicate(user, d)}
+                    self.assertEqual(by_filter, by_predicate)
+        seen = {n: {d.note for d in perms.inside_visible(u)} for n, u in people.items()}
+        self.assertEqual(seen["lead_head"], {"A"})  # its own, after the task left it
+        self.assertEqual(seen["coord_officer"], {"B"})  # the next lead: never A's
+        self.assertEqual(seen["office"], set())  # the province reads no agency's inside
