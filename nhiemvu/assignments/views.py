@@ -48,7 +48,7 @@ from nhiemvu.lib import spreadsheets, workdays
 from nhiemvu.lib.spreadsheets import csv_cell
 from nhiemvu.orgs import services as org_services
 from nhiemvu.orgs.models import Organisation, Reorganisation
-from nhiemvu.orgs.rules import scope_of
+from nhiemvu.orgs.rules import can_reorganise, is_office, scope_of
 from nhiemvu.orgs.selectors import lineage
 
 
@@ -137,7 +137,7 @@ def _upward_context(user: Any, task: Assignment) -> dict[str, Any]:
         .order_by("deadline", "id")
     )
     label_rows(subtasks)
-    office = scope_of(user).is_office
+    office = is_office(user)
     return {
         "subtasks": subtasks,
         "stage": services.stage_of(task),
@@ -340,8 +340,7 @@ PLAN_PAGE = 200  # plan lines per page: a dissolved district can hand over hundr
 
 
 def _require_reorganiser(request: HttpRequest) -> None:
-    scope = scope_of(request.user)
-    if not (scope.is_office or scope.is_admin):
+    if not can_reorganise(request.user):
         raise PermissionDenied
 
 
@@ -474,7 +473,7 @@ def _received_for(request: HttpRequest, code: str) -> Assignment:
     task = selectors.task_for(request.user, code)
     if not task.received:
         raise Http404
-    if not scope_of(request.user).is_office:
+    if not is_office(request.user):
         raise PermissionDenied
     return task
 

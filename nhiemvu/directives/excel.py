@@ -1,7 +1,11 @@
-"""Import of task lists kept in Excel: template, column mapping, per-row validation in
-Vietnamese, preview, then all-or-nothing registration through the services. Re-importing the
-same file creates nothing twice: a document already registered is reused, a task already in it
-(same lead, same content) is skipped."""
+"""Import of task lists kept in Excel (intake, beside the document import): template, column
+mapping, per-row validation in Vietnamese, preview, then all-or-nothing registration through the
+services. Re-importing the same file creates nothing twice: a document already registered is
+reused, a task already in it (same lead, same content) is skipped.
+
+Each row's document is issued by the province in force on its date (orgs.selectors.province_on),
+and its organisations are named exactly (orgs.matching, ``EXACT``: a name, short name, alias or
+code; a near miss is suggested, never taken)."""
 
 from __future__ import annotations
 
@@ -20,8 +24,9 @@ from nhiemvu.directives.models import Directive
 from nhiemvu.directives.services import DirectiveSpec, directive_create
 from nhiemvu.lib import deliverables, docref, spreadsheets
 from nhiemvu.lib.vntext import clean_line, fold
-from nhiemvu.orgs.models import Organisation, OrgKind
-from nhiemvu.orgs.selectors import find_organisation
+from nhiemvu.orgs import matching
+from nhiemvu.orgs.models import Organisation
+from nhiemvu.orgs.selectors import province_on
 
 FIELDS: list[tuple[str, str, bool]] = [
     # key, header in the template, required
@@ -144,19 +149,17 @@ def _date(value: Any) -> dt.date | None:
     raise ValueError(text)
 
 
-def _organisation(name: str, names: dict[str, Organisation]) -> tuple[Organisation | None, str]:
-    found = find_organisation(name)
+def _organisation(name: str, known: matching.Directory) -> tuple[Organisation | None, str]:
+    found = known.find(name, matching.Strictness.EXACT)
     if found:
         return found, ""
-    close = process.extract(fold(name), list(names), scorer=fuzz.WRatio, limit=3)
-    hint = ", ".join(names[k].name for k, score, _ in close if score >= 60)
-    return None, hint
+    return None, ", ".join(known.suggest(name))
 
 
 def validate(
     headers: list[str], rows: list[list[Any]], mapping: dict[str, int | None]
 ) -> list[ParsedRow]:
-    names = {fold(o.name): o for o in Organisation.objects.all()}
+    known = matching.Directory.load()  # read once for every row
     missing = [title for key, title, required in FIELDS if required and mapping.get(key) is None]
     if missing:
         raise ImportError_(_("Choose the column for: %(fields)s.") % {"fields": ", ".join(missing)})
@@ -194,7 +197,7 @@ def validate(
         if item.values["doc_date"] is None and not any("dd/mm" in e for e in item.errors):
             item.errors.append(_("Missing: %(field)s.") % {"field": "Ngày văn bản"})
         if item.values["lead"]:
-            org, hint = _organisation(item.values["lead"], names)
+            org, hint = _organisation(item.values["lead"], known)
             item.values["lead_org"] = org
             if org is None:
                 item.errors.append(
@@ -203,7 +206,7 @@ def validate(
                 )
         coordinators = []
         for name in [n.strip() for n in item.values["coordinators"].split(";") if n.strip()]:
-            org, hint = _organisation(name, names)
+            org, hint = _organisation(name, known)
             if org is None:
                 item.errors.append(
                     _("Unknown organisation “%(name)s”.") % {"name": name}
@@ -231,13 +234,18 @@ def commit(*, actor: Any, rows: list[ParsedRow]) -> tuple[int, int]:
     """Register everything or nothing. Returns (tasks created, rows already present)."""
     if any(r.errors for r in rows):
         raise ImportError_(_("Correct the rows with errors first: nothing was imported."))
-    province = Organisation.objects.filter(kind=OrgKind.PROVINCE).order_by("id").first()
-    if province is None:
-        raise ImportError_(_("The province itself is missing from the organisations."))
     created = skipped = 0
     directives: dict[tuple[str, dt.date], Directive] = {}
     for row in rows:
         values = row.values
+        # The issuer is the province in force on the document's date, and "already
+        # registered?" is asked under that issuer (not under the first province row).
+        province = province_on(values["doc_date"])
+        if province is None:
+            raise ImportError_(
+                _("Row %(row)s: no province is in force on %(day)s among the organisations.")
+                % {"row": row.number, "day": f"{values['doc_date']:%d/%m/%Y}"}
+            )
         ref = docref.parse(values["ref"])
         key = (str(ref), values["doc_date"])
         directive = (

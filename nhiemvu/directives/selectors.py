@@ -14,9 +14,10 @@ from nhiemvu.assignments.models import Assignment, DeliverableKind, Recurrence
 from nhiemvu.directives.models import Authority, Directive, Reading, Urgency
 from nhiemvu.lib import deliverables, workdays
 from nhiemvu.lib.vntext import office_title
-from nhiemvu.orgs.models import LeaderTitle, Membership, Organisation, OrgKind, Role
-from nhiemvu.orgs.rules import scope_of
-from nhiemvu.orgs.selectors import active_organisations, directory, find_organisation
+from nhiemvu.orgs import matching
+from nhiemvu.orgs.models import LeaderTitle, Membership, Organisation, Role
+from nhiemvu.orgs.rules import is_office, scope_of
+from nhiemvu.orgs.selectors import directory, province_on
 
 
 def visible_directives(user: Any) -> QuerySet[Directive]:
@@ -38,7 +39,7 @@ def directive_for(user: Any, code: str) -> Directive:
 def reading_for(user: Any, code: str) -> Reading:
     """A long file being read: only the office registers documents, so only the office sees
     them (any of its officers: a colleague may take over the review)."""
-    if not scope_of(user).is_office:
+    if not is_office(user):
         raise Http404
     reading = Reading.objects.select_related("directive").filter(code=code).first()
     if reading is None:
@@ -72,15 +73,12 @@ def _leader_for(title: str | None) -> Any:
 
 def _issuer_for(name: str | None, on: dt.date | None) -> Organisation | None:
     if name:
-        found = find_organisation(name)
+        found = matching.find(name, strictness=matching.Strictness.EXACT)
         if found:
             return found
     # Unnamed: the province's People's Committee in force on the document's date (Bình Định's
-    # before 1/7/2025, today's Gia Lai after), not whichever was created first.
-    provinces = active_organisations(on or workdays.today()).filter(kind=OrgKind.PROVINCE)
-    return provinces.order_by("id").first() or (
-        Organisation.objects.filter(kind=OrgKind.PROVINCE).order_by("id").first()
-    )
+    # before 1/7/2025, today's Gia Lai after); none then, and the office chooses.
+    return province_on(on or workdays.today())
 
 
 def propose(text: str, doc_date: dt.date | None) -> Proposal:

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,13 +14,16 @@ from django.utils.translation import gettext as _
 
 from nhiemvu.assignments import selectors as task_selectors
 from nhiemvu.assignments.services import TaskSpec, directive_register
-from nhiemvu.directives import importing, selectors
+from nhiemvu.directives import excel, importing, selectors
 from nhiemvu.directives.downloads import stored_file_response
 from nhiemvu.directives.forms import HeaderForm, ReadForm, TaskFormSet
 from nhiemvu.directives.models import Reading, ReadingStatus
 from nhiemvu.directives.services import DirectiveSpec
 from nhiemvu.extraction.files import FileError
-from nhiemvu.orgs.rules import scope_of
+from nhiemvu.lib.codes import new_code
+from nhiemvu.lib.inputs import whole_number
+from nhiemvu.lib.uploads import UploadError, sniff
+from nhiemvu.orgs.rules import is_office
 
 
 @login_required
@@ -49,7 +55,7 @@ def directive_import(request: HttpRequest) -> HttpResponse:
 
     Nothing is created until the officer saves the reviewed form; a rejected save shows every
     field as typed with the errors beside it."""
-    if not scope_of(request.user).is_office:
+    if not is_office(request.user):
         raise PermissionDenied
     if request.method == "POST" and request.POST.get("step") == "save":
         return _import_save(request)
@@ -172,4 +178,98 @@ def _import_save(request: HttpRequest) -> HttpResponse:
             "proposal": None,
         },
         status=400,
+    )
+
+
+# --- import of a task list from Excel (intake, like the document import above) -------------
+
+
+def _imports_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _office_only(request: HttpRequest) -> None:
+    if not is_office(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    _office_only(request)
+    response = HttpResponse(
+        excel.template(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-nhiem-vu.xlsx"'
+    return response
+
+
+@login_required
+def import_excel(request: HttpRequest) -> HttpResponse:
+    """Upload → map columns → preview with each row's errors → commit all or nothing."""
+    _office_only(request)
+    context: dict[str, Any] = {"fields": excel.FIELDS}
+    if request.method != "POST":
+        return render(request, "directives/excel_import.html", context)
+    step = request.POST.get("step")
+    headers: list[str] | None = None  # until the workbook has been read
+    try:
+        if step == "upload":
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise excel.ImportError_(_("Choose the Excel file."))
+            try:
+                sniff(upload, upload.name or "", upload.size or 0, settings.MAX_UPLOAD_BYTES)
+            except UploadError as exc:
+                raise excel.ImportError_(str(exc)) from exc
+            data = upload.read()
+            token = f"{request.user.pk}-{new_code(16)}"
+            (_imports_dir() / f"{token}.xlsx").write_bytes(data)
+            headers, rows = excel.read_rows(data)
+            mapping = excel.guess_mapping(headers)
+        else:
+            token = request.POST.get("token", "")
+            if not re.fullmatch(rf"{request.user.pk}-[a-z0-9]{{16}}", token):
+                raise PermissionDenied
+            path = _imports_dir() / f"{token}.xlsx"
+            if not path.exists():
+                raise excel.ImportError_(_("The uploaded file has expired: upload it again."))
+            headers, rows = excel.read_rows(path.read_bytes())
+            # A column of the file, or not chosen (a required one is then asked for again).
+            mapping = {
+                key: whole_number(request.POST.get(f"map-{key}"), maximum=max(len(headers) - 1, 0))
+                for key, _t, _r in excel.FIELDS
+            }
+        parsed = excel.validate(headers, rows, mapping)
+        if step == "commit":
+            created, skipped = excel.commit(actor=request.user, rows=parsed)
+            (_imports_dir() / f"{token}.xlsx").unlink(missing_ok=True)
+            messages.success(
+                request,
+                _("Imported %(created)s task(s); %(skipped)s already present.")
+                % {"created": created, "skipped": skipped},
+            )
+            return redirect("task_list")
+    except excel.ImportError_ as exc:
+        context["error"] = str(exc)
+        if headers is None:
+            return render(request, "directives/excel_import.html", context, status=400)
+        parsed = []
+    except ValidationError as exc:
+        context["error"] = " ".join(exc.messages)
+        parsed = excel.validate(headers or [], rows, mapping)
+    context.update(
+        token=token,
+        headers=list(enumerate(headers or [])),
+        mapping=mapping,
+        rows=parsed,
+        bad=sum(1 for r in parsed if r.errors),
+    )
+    return render(
+        request,
+        "directives/excel_import.html",
+        context,
+        status=400 if context.get("error") or context["bad"] else 200,
     )

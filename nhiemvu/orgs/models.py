@@ -54,6 +54,24 @@ class Organisation(models.Model):
         verbose_name=_("successor"),
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    # Who the organisation is outside this system: the codes a digital certificate carries (its
+    # organizationIdentifier, or "MST:"/"MNS:" in its UID) and other systems send. A signature
+    # counts as the agency's only by such an identity or a registered name (orgs.matching).
+    electronic_id = models.CharField(
+        _("electronic identifier"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The organisation's electronic identifier code for document exchange "
+            "(Decision 20/2020/QĐ-TTg), e.g. 000.00.12.H21."
+        ),
+    )
+    tax_code = models.CharField(
+        _("tax or budget code"),
+        max_length=20,
+        blank=True,
+        help_text=_("The tax code (MST) or budget relationship code (MNS) in its certificates."),
+    )
     search_text = models.TextField(editable=False, default="")
 
     class Meta:
@@ -68,13 +86,25 @@ class Organisation(models.Model):
                 | Q(valid_to__gte=models.F("valid_from")),
                 name="org_validity_order",
             ),
+            models.UniqueConstraint(
+                fields=["electronic_id"],
+                condition=~Q(electronic_id=""),
+                name="org_electronic_id_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["tax_code"], condition=~Q(tax_code=""), name="org_tax_code_unique"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.search_text = fold(f"{self.name} {self.short_name} {self.code}")
+        self.electronic_id = " ".join(self.electronic_id.split())
+        self.tax_code = " ".join(self.tax_code.split())
+        self.search_text = fold(
+            f"{self.name} {self.short_name} {self.code} {self.electronic_id} {self.tax_code}"
+        )
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def is_active_on(self, day: dt.date) -> bool:
@@ -211,6 +241,12 @@ class Role(models.TextChoices):
     HEAD = "head", _("Agency head")
     VIEWER = "viewer", _("Viewer")
     ADMIN = "admin", _("Administrator")
+
+
+# The roles that act for an agency (accept, report, are reminded, may be passed a task); a
+# viewer only reads. Scope.lead_org_ids, the reminders' recipients, delegation and its form ask
+# this one tuple (orgs.rules.acts_for / orgs.selectors.acting_memberships).
+ACTING_ROLES: tuple[Role, ...] = (Role.OFFICER, Role.HEAD)
 
 
 # Roles whose holders see the whole province; the others see their organisation's tasks.

@@ -1,16 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from nhiemvu.lib.orgkinds import kinds_for_group
-from nhiemvu.lib.vntext import fold
 from nhiemvu.orgs.models import (
     CalendarOverride,
     OrgAlias,
     Organisation,
+    OrgKind,
     Reorganisation,
     ReorgKind,
     ReorgState,
@@ -22,13 +23,50 @@ def calendar_overrides() -> dict[dt.date, bool]:
     return dict(CalendarOverride.objects.values_list("date", "is_working"))
 
 
+# --- organisations in time: one rule, the predicate `Organisation.is_active_on(day)` and this
+# filter (tests/test_orgs_in_time.py holds them together and every consumer to them) -----------
+
+
+def in_force_q(day: dt.date) -> Q:
+    """Organisations in force on ``day``: begun on or before it, not ended before it (an open
+    end either side is "always"). The filter twin of ``Organisation.is_active_on``."""
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+
+
 def active_organisations(on: dt.date | None = None) -> QuerySet[Organisation]:
+    """Every organisation, or those in force on ``on``."""
     qs = Organisation.objects.all()
-    if on is not None:
-        qs = qs.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
-        )
-    return qs
+    return qs if on is None else qs.filter(in_force_q(on))
+
+
+def provinces_on(day: dt.date) -> QuerySet[Organisation]:
+    """The provincial People's Committees in force on ``day``, the one `province_on` picks
+    first: the latest begun (a province formed by a merger over one that, by a data error,
+    was left without its end date), then the newest row."""
+    return (
+        active_organisations(day)
+        .filter(kind=OrgKind.PROVINCE)
+        .order_by(F("valid_from").desc(nulls_last=True), "-id")
+    )
+
+
+def province_on(day: dt.date) -> Organisation | None:
+    """The province (its People's Committee) in force on ``day``: the issuer of what the
+    province sends that day (urging letters, a document read or imported without a named
+    issuer). Never "the first province row": in 2026 UBND tỉnh Gia Lai, not UBND tỉnh Bình
+    Định which ceased on 30/6/2025. None when no province was in force that day."""
+    return provinces_on(day).first()
+
+
+def province_from(orgs: Iterable[Organisation], day: dt.date) -> Organisation | None:
+    """`province_on` over organisations already read: its pure twin, for the agreement test
+    (like assignments.holders.holder_from)."""
+    candidates = [o for o in orgs if o.kind == OrgKind.PROVINCE and o.is_active_on(day)]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda o: (o.valid_from is not None, o.valid_from or day, o.pk))
 
 
 def resolve_group(phrase: str, *, on: dt.date | None = None) -> QuerySet[Organisation] | None:
@@ -37,20 +75,6 @@ def resolve_group(phrase: str, *, on: dt.date | None = None) -> QuerySet[Organis
     if kinds is None:
         return None
     return active_organisations(on).filter(kind__in=kinds).order_by("kind", "name")
-
-
-def find_organisation(name: str) -> Organisation | None:
-    """Exact match on code, name, short name or alias, diacritics and case ignored."""
-    folded = fold(name)
-    if not folded:
-        return None
-    alias = OrgAlias.objects.filter(folded=folded).select_related("org").first()
-    if alias:
-        return alias.org
-    for org in Organisation.objects.filter(search_text__contains=folded)[:50]:
-        if folded in {fold(org.name), fold(org.short_name), fold(org.code)}:
-            return org
-    return None
 
 
 def directory() -> list[dict[str, Any]]:

@@ -30,14 +30,12 @@ from nhiemvu.orgs.models import (
     TrustRoot,
     role_allowed,
 )
-from nhiemvu.orgs.rules import forget_scope, scope_of
+from nhiemvu.orgs.rules import allows, can_reorganise, forget_scope, is_admin
 
 
 def _require_admin(actor: Any) -> None:
-    # `actor=None` is the system itself (the demo loader, migrations), never a web request.
-    if actor is None:
-        return
-    if not (scope_of(actor).is_admin or getattr(actor, "is_superuser", False)):
+    # `actor=None` is the system itself (orgs.rules: who counts, decided once).
+    if not allows(actor, is_admin):
         raise PermissionDenied(_("Only an administrator manages reference data."))
 
 
@@ -189,11 +187,8 @@ LEGAL_BASIS_CHARS = 255
 SPLIT_RULE_WORDS = 50  # words per rule, rules per split: a mapping a person edits, not a corpus
 
 
-def _require_office_or_admin(actor: Any) -> None:
-    if actor is None:
-        return
-    scope = scope_of(actor)
-    if not (scope.is_office or scope.is_admin or getattr(actor, "is_superuser", False)):
+def _require_reorganiser(actor: Any) -> None:
+    if not allows(actor, can_reorganise):
         raise PermissionDenied(
             _("Only the Provincial Office or an administrator records a reorganisation.")
         )
@@ -239,7 +234,7 @@ def reorganisation_record(
     """Record a merger, split, renaming, dissolution or move as a draft: nothing changes until
     the office has reviewed its transfer plan and applied it (assignments' reorganisation_apply).
     """
-    _require_office_or_admin(actor)
+    _require_reorganiser(actor)
     targets = list(targets or [])
     sources = list(dict.fromkeys(sources))
     targets = list(dict.fromkeys(targets))
@@ -342,7 +337,7 @@ def reorganisation_record(
 @transaction.atomic
 def reorganisation_delete(*, actor: Any, reorg: Reorganisation) -> None:
     """Withdraw a reorganisation recorded by mistake, before it is applied."""
-    _require_office_or_admin(actor)
+    _require_reorganiser(actor)
     reorg = Reorganisation.objects.select_for_update().get(pk=reorg.pk)
     if reorg.state != ReorgState.DRAFT:
         raise ValidationError(_("An applied reorganisation is history: it cannot be deleted."))

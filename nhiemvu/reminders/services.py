@@ -469,17 +469,22 @@ def urging_letter_register(*, actor: Any, org: Any, ref: str, doc_date: dt.date)
     from django.utils.translation import gettext as _
 
     from nhiemvu.directives.services import DirectiveSpec, directive_create
-    from nhiemvu.orgs.models import Organisation, OrgKind
-    from nhiemvu.orgs.rules import scope_of
+    from nhiemvu.orgs.rules import is_office
+    from nhiemvu.orgs.selectors import province_on
     from nhiemvu.reminders.letters import tasks_to_urge
 
-    if not scope_of(actor).is_office:
+    if not is_office(actor):
         raise PermissionDenied(_("Only the Provincial Office sends urging letters."))
-    issuer = Organisation.objects.filter(kind=OrgKind.PROVINCE).order_by("id").first()
+    # The province in force on the letter's date (UBND tỉnh Gia Lai in 2026), not the first
+    # province row (UBND tỉnh Bình Định, ceased 30/6/2025).
+    issuer = province_on(doc_date)
     if issuer is None:
         from django.core.exceptions import ValidationError
 
-        raise ValidationError(_("The province itself is missing from the organisations."))
+        raise ValidationError(
+            _("No province is in force on %(day)s among the organisations.")
+            % {"day": f"{doc_date:%d/%m/%Y}"}
+        )
     lines = [
         f"- {t.summary} ({t.directive.ref}, hạn {t.deadline:%d/%m/%Y})"
         for t in tasks_to_urge(org, doc_date)

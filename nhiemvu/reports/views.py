@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -19,11 +16,9 @@ from nhiemvu.assignments.selectors import task_for
 from nhiemvu.conf import setting
 from nhiemvu.forms import DATE_FORMATS, DATE_WIDGET, StyledForm, VnDateField
 from nhiemvu.lib import periods, workdays
-from nhiemvu.lib.codes import new_code
-from nhiemvu.lib.uploads import UploadError, sniff
 from nhiemvu.orgs.models import Membership, OrgKind, Role
 from nhiemvu.orgs.rules import scope_of
-from nhiemvu.reports import exporters, importer, selectors, services, upward
+from nhiemvu.reports import exporters, selectors, services, upward
 from nhiemvu.reports.models import GeneratedReport
 
 
@@ -187,101 +182,6 @@ def report_download(request: HttpRequest) -> HttpResponse:
     period = made.summary.period.key.replace("..", "_")
     response["Content-Disposition"] = f'attachment; filename="bao-cao-{period}.{made.ext}"'
     return response
-
-
-# --- import from Excel ---------------------------------------------------------------------
-
-
-def _imports_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _office_only(request: HttpRequest) -> None:
-    if not scope_of(request.user).is_office:
-        raise PermissionDenied
-
-
-@login_required
-def import_template(request: HttpRequest) -> HttpResponse:
-    _office_only(request)
-    response = HttpResponse(
-        importer.template(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-nhiem-vu.xlsx"'
-    return response
-
-
-@login_required
-def import_excel(request: HttpRequest) -> HttpResponse:
-    """Upload → map columns → preview with each row's errors → commit all or nothing."""
-    _office_only(request)
-    context: dict[str, Any] = {"fields": importer.FIELDS}
-    if request.method != "POST":
-        return render(request, "reports/import.html", context)
-    step = request.POST.get("step")
-    headers: list[str] | None = None  # until the workbook has been read
-    try:
-        if step == "upload":
-            upload = request.FILES.get("file")
-            if upload is None:
-                raise importer.ImportError_(_("Choose the Excel file."))
-            try:
-                sniff(upload, upload.name or "", upload.size or 0, settings.MAX_UPLOAD_BYTES)
-            except UploadError as exc:
-                raise importer.ImportError_(str(exc)) from exc
-            data = upload.read()
-            token = f"{request.user.pk}-{new_code(16)}"
-            (_imports_dir() / f"{token}.xlsx").write_bytes(data)
-            headers, rows = importer.read_rows(data)
-            mapping = importer.guess_mapping(headers)
-        else:
-            token = request.POST.get("token", "")
-            if not re.fullmatch(rf"{request.user.pk}-[a-z0-9]{{16}}", token):
-                raise PermissionDenied
-            path = _imports_dir() / f"{token}.xlsx"
-            if not path.exists():
-                raise importer.ImportError_(_("The uploaded file has expired: upload it again."))
-            headers, rows = importer.read_rows(path.read_bytes())
-            mapping = {
-                key: int(request.POST[f"map-{key}"])
-                if request.POST.get(f"map-{key}", "").isdigit()
-                else None
-                for key, _t, _r in importer.FIELDS
-            }
-        parsed = importer.validate(headers, rows, mapping)
-        if step == "commit":
-            created, skipped = importer.commit(actor=request.user, rows=parsed)
-            (_imports_dir() / f"{token}.xlsx").unlink(missing_ok=True)
-            messages.success(
-                request,
-                _("Imported %(created)s task(s); %(skipped)s already present.")
-                % {"created": created, "skipped": skipped},
-            )
-            return redirect("task_list")
-    except importer.ImportError_ as exc:
-        context["error"] = str(exc)
-        if headers is None:
-            return render(request, "reports/import.html", context, status=400)
-        parsed = []
-    except ValidationError as exc:
-        context["error"] = " ".join(exc.messages)
-        parsed = importer.validate(headers or [], rows, mapping)
-    context.update(
-        token=token,
-        headers=list(enumerate(headers or [])),
-        mapping=mapping,
-        rows=parsed,
-        bad=sum(1 for r in parsed if r.errors),
-    )
-    return render(
-        request,
-        "reports/import.html",
-        context,
-        status=400 if context.get("error") or context["bad"] else 200,
-    )
 
 
 # --- report files made in the worker -------------------------------------------------------

@@ -64,8 +64,8 @@ urlpatterns = [
     path("bao-cao/tai-ve/", report_views.report_download, name="report_download"),
     path("bao-cao/tep/", report_views.report_files, name="report_files"),
     path("bao-cao/tep/<str:code>/", report_views.report_file_download, name="report_file"),
-    path("bao-cao/nhap-excel/", report_views.import_excel, name="import_excel"),
-    path("bao-cao/nhap-excel/mau.xlsx", report_views.import_template, name="import_template"),
+    path("bao-cao/nhap-excel/", directive_views.import_excel, name="import_excel"),
+    path("bao-cao/nhap-excel/mau.xlsx", directive_views.import_template, name="import_template"),
     path("van-ban/nhap/", directive_views.directive_import, name="directive_import"),
     path(
         "van-ban/dang-doc/<slug:code>/", directive_views.directive_reading, name="directive_reading"

@@ -13,11 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from nhiemvu.assignments.models import Assignment
 from nhiemvu.directives.models import Directive
-from nhiemvu.reports import importer
+from nhiemvu.directives import excel
 from nhiemvu.test import BaseTestCase
 
 URL = "/bao-cao/nhap-excel/"
-HEADERS = [title for _key, title, _required in importer.FIELDS]
+HEADERS = [title for _key, title, _required in excel.FIELDS]
 
 
 def workbook(rows: list[list[Any]]) -> bytes:
@@ -74,7 +74,7 @@ class ExcelImportTest(BaseTestCase):
         html = response.content.decode()
         token = re.search(r'name="token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
         data = {"token": token, "step": "commit"}
-        for key, _t, _r in importer.FIELDS:
+        for key, _t, _r in excel.FIELDS:
             chosen = re.search(rf'name="map-{key}".*?<option value="(\d+)" selected', html, re.S)
             data[f"map-{key}"] = chosen.group(1) if chosen else ""
         return self.client.post(URL, data)
