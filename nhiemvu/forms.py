@@ -13,6 +13,8 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from nhiemvu.lib.inputs import whole_number
+
 
 class StyledForm(forms.Form):
     """Bootstrap classes on every widget, so templates can render fields plainly."""
@@ -68,3 +70,20 @@ class VnDateField(forms.DateField):
     default_error_messages = {
         "invalid": _("Type the date day first, as dd/mm/yyyy (for example 02/12/2026)."),
     }
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number typed with the digits 0-9 (lib.inputs.whole_number): Django's IntegerField
+    also takes "٣" or "３" and any size, which a column or a date computation may not hold."""
+
+    default_error_messages = {
+        "invalid": _("Type a whole number with the digits 0-9."),
+    }
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        number = whole_number(value if isinstance(value, int) else str(value))
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number

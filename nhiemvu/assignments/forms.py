@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from nhiemvu.accounts.models import User
 from nhiemvu.assignments.models import DelayCause, DeliverableKind
 from nhiemvu.assignments.status import LABEL_ALIASES, LABEL_NAMES, OPEN_FILTER
-from nhiemvu.forms import DATE_FORMATS, DATE_WIDGET, StyledForm, VnDateField, org_picker
+from nhiemvu.forms import (
+    DATE_FORMATS,
+    DATE_WIDGET,
+    StyledForm,
+    VnDateField,
+    WholeNumberField,
+    org_picker,
+)
 from nhiemvu.orgs import picker
 from nhiemvu.orgs.models import Organisation, ReorgKind, Role
 
@@ -32,9 +39,7 @@ class ProgressForm(StyledForm):
     text = forms.CharField(
         label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000
     )
-    percent = forms.IntegerField(
-        label=_("Percent done"), min_value=0, max_value=100, required=False
-    )
+    percent = WholeNumberField(label=_("Percent done"), min_value=0, max_value=100, required=False)
     file = forms.FileField(label=_("Attachment (PDF, DOCX)"), required=False)
 
 
@@ -76,9 +81,7 @@ class InternalReportForm(StyledForm):
     text = forms.CharField(
         label=_("Report to the head"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000
     )
-    percent = forms.IntegerField(
-        label=_("Percent done"), min_value=0, max_value=100, required=False
-    )
+    percent = WholeNumberField(label=_("Percent done"), min_value=0, max_value=100, required=False)
 
 
 class ExplanationFields(StyledForm):

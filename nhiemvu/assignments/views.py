@@ -45,6 +45,7 @@ from nhiemvu.assignments.status import (
 from nhiemvu.directives.downloads import stored_file_response
 from nhiemvu.directives.signing import report_signature_problem
 from nhiemvu.lib import spreadsheets, workdays
+from nhiemvu.lib.inputs import PAGE_MAX, whole_number
 from nhiemvu.lib.spreadsheets import csv_cell
 from nhiemvu.orgs import services as org_services
 from nhiemvu.orgs.models import Organisation, Reorganisation
@@ -443,10 +444,8 @@ def reorganisation_detail(request: HttpRequest, code: str) -> HttpResponse:
     lines = items.select_related("assignment", "from_org", "to_org").order_by(
         "role", "from_org__name", "assignment__deadline", "id"
     )
-    try:
-        number = max(1, int(request.GET.get("trang", "1")))
-    except ValueError:
-        number = 1
+    # A page beyond the plan shows no line; one no number is the first.
+    number = whole_number(request.GET.get("trang"), minimum=1, maximum=PAGE_MAX) or 1
     page = lines[(number - 1) * PLAN_PAGE : number * PLAN_PAGE]
     total = items.count()
     return render(

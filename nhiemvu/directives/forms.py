@@ -14,6 +14,7 @@ from nhiemvu.forms import (
     DATE_WIDGET,
     StyledForm,
     VnDateField,
+    WholeNumberField,
     org_picker,
 )
 from nhiemvu.orgs.models import Organisation, Role
@@ -123,7 +124,7 @@ class TaskForm(StyledForm):
     recurrence = forms.ChoiceField(
         label=_("Recurrence"), required=False, choices=[("", "—"), *Recurrence.choices]
     )
-    recurrence_day = forms.IntegerField(
+    recurrence_day = WholeNumberField(
         label=_("Due on day (of each period)"),
         required=False,
         min_value=1,

@@ -20,6 +20,7 @@ from nhiemvu.assignments.models import Assignment
 from nhiemvu.directives.signing import office_key
 from nhiemvu.forms import DATE_FORMATS, DATE_WIDGET, StyledForm, VnDateField
 from nhiemvu.lib import workdays
+from nhiemvu.lib.inputs import whole_number, whole_numbers
 from nhiemvu.orgs.models import Organisation
 from nhiemvu.orgs.rules import scope_of
 from nhiemvu.reminders import services
@@ -32,17 +33,26 @@ def _me(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
+def _notifications(request: HttpRequest, *, status_code: int = 200) -> HttpResponse:
+    qs = Notification.objects.filter(user_id=_me(request).pk).order_by("-created_at", "-id")
+    page = Paginator(qs, 50).get_page(whole_number(request.GET.get("page")))
+    return render(request, "reminders/notifications.html", {"page": page}, status=status_code)
+
+
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    qs = Notification.objects.filter(user_id=_me(request).pk).order_by("-created_at", "-id")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "reminders/notifications.html", {"page": page})
+    return _notifications(request)
 
 
 @login_required
 @require_POST
 def notification_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+    """Mark the notifications sent (``id``, repeated) as read, or all when none is sent. One id
+    that is not a notification number (a Unicode digit, too large) refuses the whole request."""
+    ids = whole_numbers(request.POST.getlist("id"))
+    if ids is None:
+        messages.error(request, _("That is not a notification: nothing was marked as read."))
+        return _notifications(request, status_code=400)
     services.notifications_mark_read(user=_me(request), ids=ids or None)
     return redirect("notifications")
 

@@ -16,6 +16,7 @@ from nhiemvu.assignments import rules as perms
 from nhiemvu.assignments import status
 from nhiemvu.assignments.models import Delegation, Extension, ExtensionStatus, WorkState
 from nhiemvu.assignments.status import Label, label_q
+from nhiemvu.lib.inputs import whole_number
 from nhiemvu.reminders.models import ReminderLog, RuleCode
 
 SECTION_ROWS = 20  # rows shown per home section (each heading gives the full count)
@@ -50,11 +51,8 @@ class OtherPage:
 
 
 def _page_number(value: str | int | None, pages: int) -> int:
-    try:
-        number = int(value or 1)
-    except (TypeError, ValueError):
-        number = 1
-    return min(max(number, 1), max(pages, 1))
+    number = whole_number(value, minimum=1) or 1
+    return min(number, max(pages, 1))
 
 
 def passed_on_to(user: Any, tasks: QuerySet[Any]) -> list[Any]:
