@@ -16,20 +16,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyHeader, HttpBearer
 
 from nhiemvu.accounts.models import ApiKey, KeyScope
 from nhiemvu.accounts.services import apikey_find, apikey_hit
-from nhiemvu.apicommon import ApiError
+from nhiemvu.apicommon import ApiError, BearerKey, HeaderKey, install_key_lookup
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -66,16 +71,7 @@ def _key_for(request: HttpRequest, token: str | None) -> ApiKey | None:
     return key
 
 
-class BearerKey(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
-        return _key_for(request, token)
-
-
-class HeaderKey(APIKeyHeader):
-    param_name = "X-API-Key"
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> ApiKey | None:
-        return _key_for(request, key)
+install_key_lookup(_key_for)
 
 
 api = NinjaAPI(
@@ -169,7 +165,9 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return error(request, 403, "forbidden", _("This key may not do that."))
+    # The workflow and the services say who may (in Vietnamese); a bare denial says no more.
+    message = str(exc) if exc.args and str(exc) else _("This key may not do that.")
+    return error(request, 403, "forbidden", message)
 
 
 @api.exception_handler(AuthenticationError)
@@ -180,6 +178,22 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
         "unauthenticated",
         _("Missing or invalid API key: send “Authorization: Bearer nv_…” or “X-API-Key: nv_…”."),
     )
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(BadRequest)
+def _malformed(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A body the parser cannot read (a multipart without its boundary, a form not in UTF-8) is
+    # the client's mistake: the API's body, and no traceback in the error log.
+    return error(request, 400, "bad_request", _("The request is malformed."))
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # Django's own limits on a body (its size in memory, the number of fields or files).
+    if isinstance(exc, RequestDataTooBig):
+        return error(request, 413, "too_large", _("The request is too large."))
+    return error(request, 400, "bad_request", _("The request is malformed."))
 
 
 @api.exception_handler(HttpError)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
+from ninja.security import APIKeyHeader, HttpBearer
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 
 class Error(Schema):
@@ -26,12 +29,70 @@ class Error(Schema):
 
 # The error responses every authenticated endpoint may give (documented on each operation).
 ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
+# An operation that takes a body may also be refused for its size before it is read (413).
+WRITE_ERRORS: dict[int, Any] = {**ERRORS, 413: Error}
+# A step of the workflow may also find the task in a state where it cannot be taken (409).
+STEP_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 409: Error}
 
 
 class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, **headers: str) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.headers = status, code, message, headers
+
+
+# --- the key, then checks before the body is read ----------------------------------------
+
+# ``check(request, **path)``: raises PermissionDenied, Http404 or ApiError, or returns None.
+Check = Callable[..., None]
+# How a presented key is found (accounts), installed by the root: the kit imports no app.
+_find_key: list[Callable[[HttpRequest, str | None], Any]] = []
+
+
+def install_key_lookup(find: Callable[[HttpRequest, str | None], Any]) -> None:
+    _find_key[:] = [find]
+
+
+def _authenticated(request: HttpRequest, token: str | None, check: Check | None) -> Any:
+    if not _find_key:  # closed, never open, if the root did not install the lookup
+        raise RuntimeError("nhiemvu.api did not install the API key lookup")
+    key = _find_key[0](request, token)
+    if key is not None and check is not None:
+        match = request.resolver_match
+        check(request, **(match.kwargs if match else {}))
+    return key
+
+
+class BearerKey(HttpBearer):
+    """``Authorization: Bearer nv_…``; with ``check``, that check runs as soon as the key is
+    known, before ninja reads the body."""
+
+    def __init__(self, check: Check | None = None) -> None:
+        super().__init__()
+        self.check = check
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return _authenticated(request, token, self.check)
+
+
+class HeaderKey(APIKeyHeader):
+    """``X-API-Key: nv_…``, the same key."""
+
+    param_name = "X-API-Key"
+
+    def __init__(self, check: Check | None = None) -> None:
+        super().__init__()
+        self.check = check
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return _authenticated(request, key, self.check)
+
+
+def checked_first(check: Check) -> list[Any]:
+    """The ``auth`` of an operation whose permission (and state) is decided before its body is
+    read: a key that may not take the step gets its 403 (a task in the wrong state its 409)
+    whatever the body holds, and no body is parsed for a request refused anyway."""
+    return [BearerKey(check), HeaderKey(check)]
 
 
 def cursor_page(qs: Any, order: Any, *, size: int, after: str, before: str) -> dict[str, Any]:
@@ -81,19 +142,6 @@ IsoDate = Annotated[
         json_schema_extra={"pattern": DATE_PATTERN},
         description="YYYY-MM-DD, years 1900-2200",
     ),
-]
-
-
-def _blank_none(value: object) -> object:
-    # A multipart form has no null: an empty field means "not given".
-    return None if value == "" else value
-
-
-# A percentage that may be left out; in a form an empty field is the same as no field.
-Percent = Annotated[
-    Annotated[int, Field(ge=0, le=100)] | None,
-    BeforeValidator(_blank_none),
-    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 100}),
 ]
 
 

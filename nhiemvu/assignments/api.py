@@ -6,21 +6,32 @@ predicate, the same form (so the same Vietnamese messages), the same service.
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from nhiemvu.apicommon import ERRORS, ApiError, cursor_page, signatures_out
+from nhiemvu import apiforms
+from nhiemvu.apicommon import (
+    ERRORS,
+    STEP_ERRORS,
+    WRITE_ERRORS,
+    ApiError,
+    checked_first,
+    cursor_page,
+    signatures_out,
+)
+from nhiemvu.assignments import rules, selectors, services, workflow
 from nhiemvu.assignments import schemas as s
-from nhiemvu.assignments import selectors, services
-from nhiemvu.assignments.actions import ACTIONS, offered, pending_request, permitted
-from nhiemvu.assignments.models import Assignment
+from nhiemvu.assignments.actions import ACTIONS, offered, pending_request
+from nhiemvu.assignments.models import Assignment, Extension, ExtensionStatus
 from nhiemvu.assignments.rollup import Stage
 from nhiemvu.assignments.services import TaskSpec, assignment_create
 from nhiemvu.assignments.status import LABEL_ALIASES, LABEL_NAMES, label_rows
@@ -207,10 +218,22 @@ def task_detail(request: HttpRequest, code: str) -> Any:
     return _detail(request, code)
 
 
-@router.post("", response={201: s.TaskDetail, **ERRORS}, summary="Add a task to a document")
+def _may_register(request: HttpRequest, **path: Any) -> None:
+    # Who asks, before what they sent: a key that may not register tasks learns nothing about
+    # the documents or organisations its body names.
+    if not rules.can_manage(request.user):
+        raise PermissionDenied(_("Only the Provincial Office registers tasks."))
+
+
+@router.post(
+    "",
+    response={201: s.TaskDetail, **WRITE_ERRORS},
+    summary="Add a task to a document",
+    auth=checked_first(_may_register),
+)
 def task_create(request: HttpRequest, payload: s.TaskIn) -> Any:
-    """Only for keys acting as the office (as in the browser). A deliverable without a
-    deadline needs ``no_deadline_reason`` and stays flagged."""
+    """Only for keys acting as the office (as in the browser): any other key gets 403 whatever
+    the body. A deliverable without a deadline needs ``no_deadline_reason`` and stays flagged."""
     directive = directive_for(request.user, payload.directive)
     codes = [payload.lead, *payload.coordinators]
     orgs = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
@@ -237,97 +260,148 @@ def task_create(request: HttpRequest, payload: s.TaskIn) -> Any:
     return Status(201, _detail(request, created[0].code))
 
 
-def _act(request: HttpRequest, code: str, name: str, data: dict[str, Any]) -> dict[str, Any]:
+# --- the workflow's steps, one route each, made from the table --------------------------------
+#
+# Every step of ``workflow.TRANSITIONS`` that has a form and a service in ``actions.ACTIONS`` is
+# a POST /tasks/{code}/<step> (…/extensions/{extension}/<step> for a step on an extension
+# request), its body the step's form read by ``apiforms`` (the browser's fields, limits and
+# messages), and a multipart twin …/<step>/upload when the form takes a file. Routes are made
+# when this module is imported, from the table as it is then: a step added to the table (with its
+# action) is in the API without an edit here; tests/test_api_steps.py fails if one is not.
+#
+# The order of the answers: the key (401), who may take the step on this task (404 for a task
+# the key cannot see, 403), whether the task is in a state for it (409, with the workflow's
+# reason), then the body (422 for its shape, 400 for the form's and the service's rules).
+
+# A form field the path names instead of the body.
+PATH_FIELDS = ("extension",)
+_BODIES: dict[type[Any], type[Schema] | None] = {}
+
+
+def _body(form: type[Any]) -> type[Schema] | None:
+    if form not in _BODIES:
+        name = form.__name__.removesuffix("Form")
+        _BODIES[form] = apiforms.schema_from_form(form, name, Schema, skip=PATH_FIELDS)
+    return _BODIES[form]
+
+
+def _extension_of(task: Assignment, code: str) -> Extension:
+    extension = Extension.objects.filter(assignment=task, code=code).first()
+    if extension is None:
+        raise Http404
+    if extension.status != ExtensionStatus.PENDING:
+        raise ApiError(409, "wrong_state", _("This request has already been decided."))
+    return extension
+
+
+def _step_check(name: str) -> Any:
+    transition = workflow.TRANSITIONS[name]
+
+    def check(request: HttpRequest, code: str = "", extension: str = "", **path: Any) -> None:
+        task = selectors.task_for(request.user, code)
+        pending = pending_request(task)
+        if not transition.may(request.user, task, pending):
+            raise PermissionDenied(str(transition.denied))
+        if extension:
+            pending = _extension_of(task, extension)
+        refusal = transition.refusal(task, pending)
+        if refusal is not None:
+            raise ApiError(409, "wrong_state", str(refusal))
+
+    return check
+
+
+def _act(request: HttpRequest, name: str, code: str, data: dict[str, Any]) -> dict[str, Any]:
     task: Assignment = selectors.task_for(request.user, code)
     action = ACTIONS[name]
-    if not permitted(name, request.user, task):
-        raise PermissionDenied
     form = action.form({k: ("" if v is None else v) for k, v in data.items()}, task=task)
     if not form.is_valid():
         raise DjangoValidationError({k: list(v) for k, v in form.errors.items()})
-    action.run(request.user, task, form.cleaned_data, request)
+    try:
+        action.run(request.user, task, form.cleaned_data, request)
+    except DjangoValidationError:
+        # Another request changed the task since the check: its state, not this body, is why.
+        task.refresh_from_db()
+        refusal = workflow.TRANSITIONS[name].refusal(task, pending_request(task))
+        if refusal is not None:
+            raise ApiError(409, "wrong_state", str(refusal)) from None
+        raise
     return _detail(request, code)
 
 
-def _route(name: str, schema: type[Schema] | None, summary: str) -> None:
-    """One POST /tasks/{code}/<name> endpoint per action, each with its documented body."""
+def _describe(name: str) -> tuple[str, str]:
+    transition = workflow.TRANSITIONS[name]
+    states = ", ".join(sorted(transition.states))
+    return str(ACTIONS[name].label), (
+        f"{transition.denied} Allowed in the states: {states}"
+        + (f"; {transition.unmet}" if transition.unmet else "")
+        + ". In another state: 409 with the reason."
+    )
+
+
+def _view(name: str, params: list[tuple[str, Any, Any]]) -> Any:
+    """A view taking the request and ``params`` (name, type, default), as ninja reads them."""
+
+    def view(request: HttpRequest, **values: Any) -> Any:
+        payload = values.pop("payload", None)
+        data = payload.dict() if payload is not None else {}
+        if values.get("extension"):
+            data["extension"] = values["extension"]
+        return _act(request, name, values["code"], data)
+
+    view.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+        + [
+            inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default)
+            for key, kind, default in params
+        ]
+    )
+    return view
+
+
+def _route(name: str) -> None:
+    form = ACTIONS[name].form
+    schema = _body(form)
+    path_params: list[tuple[str, Any, Any]] = [("code", str, inspect.Parameter.empty)]
     path = f"/{{code}}/{name}"
-    responses = {200: s.TaskDetail, **ERRORS}
-    if schema is None:
-
-        def bare(request: HttpRequest, code: str) -> Any:
-            return _act(request, code, name, {})
-
-        endpoint: Any = bare
-    else:
-
-        def with_body(request: HttpRequest, code: str, payload: Any) -> Any:
-            return _act(request, code, name, payload.dict())
-
-        # The body's schema is chosen per action: give ninja the real class, not a string
-        # (this module's annotations are postponed).
-        with_body.__annotations__["payload"] = schema
-        endpoint = with_body
-
-    endpoint.__name__ = f"task_{name}"
-    router.post(path, response=responses, summary=summary, operation_id=f"task_{name}")(endpoint)
-    if name in WITH_FILE and schema is not None:
-        # The same action as multipart form fields plus the file, as the browser sends it
-        # (the output document of a completion, a progress report's annex).
-        def upload(request: HttpRequest, code: str, payload: Any, file: Any = None) -> Any:
-            return _act(request, code, name, payload.dict())
-
-        upload.__annotations__["payload"] = Form[schema]  # type: ignore[misc, valid-type]
-        upload.__annotations__["file"] = File[UploadedFile]
-        upload.__name__ = f"task_{name}_upload"
-        router.post(
-            f"{path}/upload",
-            response=responses,
-            summary=f"{summary}, with a file (PDF, DOCX)",
-            operation_id=f"task_{name}_upload",
-        )(upload)
-
-
-# Actions whose browser form takes a file: each has a multipart twin at …/<action>/upload.
-WITH_FILE = {"progress", "complete", "comment"}
-
-
-_route("accept", None, "Accept the task (lead agency)")
-_route("refuse", s.Reason, "Refuse the task, with the reason (lead agency)")
-_route("progress", s.Progress, "Report progress (lead agency)")
-_route("complete", s.Completion, "Report completion with the output document (lead agency)")
-_route("extend", s.ExtensionIn, "Ask for a later deadline (lead agency)")
-_route("confirm", s.Note, "Confirm the reported completion (office, working group)")
-_route("return", s.Reason, "Return the report for rework (office, working group)")
-_route("comment", s.Comment, "Comment on the task")
-_route("delegate", s.Delegate, "Pass the task on inside the lead agency (its head)")
-_route(
-    "report_inside", s.InternalReport, "Report to the agency's head (the person it was passed to)"
-)
-_route("pause", s.Reason, "Pause the task (office)")
-_route("resume", s.Note, "Resume a paused task (office)")
-_route("reassign", s.Reassign, "Give the task to another lead agency (office)")
-
-
-@router.post(
-    "/{code}/extensions/{extension}/advise",
-    response={200: s.TaskDetail, **ERRORS},
-    summary="The office's advice on an extension request",
-)
-def extension_advise(request: HttpRequest, code: str, extension: str, payload: s.Advice) -> Any:
-    return _act(request, code, "advise", {"extension": extension, "advice": payload.advice})
-
-
-@router.post(
-    "/{code}/extensions/{extension}/decision",
-    response={200: s.TaskDetail, **ERRORS},
-    summary="Approve or deny an extension request (the assigning leader)",
-)
-def extension_decide(request: HttpRequest, code: str, extension: str, payload: s.Decision) -> Any:
-    data = {
-        "extension": extension,
-        "approve": "yes" if payload.approve else "no",
-        "note": payload.note,
-        "new_deadline": payload.new_deadline,
+    if "extension" in form.base_fields:
+        path_params.append(("extension", str, inspect.Parameter.empty))
+        path = f"/{{code}}/extensions/{{extension}}/{name}"
+    summary, description = _describe(name)
+    options = {
+        "response": {200: s.TaskDetail, **STEP_ERRORS},
+        "summary": summary,
+        "description": description,
+        "auth": checked_first(_step_check(name)),
     }
-    return _act(request, code, "decide", data)
+    body: list[tuple[str, Any, Any]] = []
+    if schema is not None:
+        # A body whose fields are all optional may be left out (``{}`` is the same).
+        body = [("payload", schema, None if _optional(schema) else inspect.Parameter.empty)]
+    _register(path, _view(name, path_params + body), f"task_{name}", options)
+    if schema is not None and apiforms.has_file(form):
+        # The same step as multipart form fields plus the file, as the browser sends it.
+        parts = [("payload", Form[schema], inspect.Parameter.empty)]  # type: ignore[misc, valid-type]
+        parts.append(("file", File[UploadedFile], None))  # type: ignore[misc]
+        upload = {**options, "summary": f"{summary}, with a file (PDF, DOCX)"}
+        _register(f"{path}/upload", _view(name, path_params + parts), f"task_{name}_upload", upload)
+
+
+def _optional(schema: type[Schema]) -> bool:
+    return not any(f.is_required() for f in schema.model_fields.values())
+
+
+def _register(path: str, view: Any, operation_id: str, options: dict[str, Any]) -> None:
+    view.__name__ = operation_id
+    router.post(path, operation_id=operation_id, **options)(view)
+
+
+def routed_steps() -> list[str]:
+    """The workflow's steps that have a form and a service: each gets its route."""
+    return [name for name in workflow.TRANSITIONS if name in ACTIONS]
+
+
+# The documentation is in English, as the rest of the schema (labels are translated lazily).
+with translation.override("en"):
+    for _step in routed_steps():
+        _route(_step)

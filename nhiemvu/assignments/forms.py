@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 from typing import Any, cast
 
 from django import forms
@@ -136,11 +137,16 @@ class ExtensionForm(ExplanationFields):
     )
 
 
+def _required(field: forms.Field) -> forms.Field:
+    required = copy.deepcopy(field)
+    required.required = True
+    return required
+
+
 class ExplainForm(ExplanationFields):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["cause"].required = True
-        self.fields["explanation"].required = True
+    # Required on the class, not in __init__: the API's body schema reads the form's class.
+    cause = _required(ExplanationFields.base_fields["cause"])
+    explanation = _required(ExplanationFields.base_fields["explanation"])
 
 
 class DecisionForm(StyledForm):

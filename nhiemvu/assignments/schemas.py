@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 # The field types every app's API shares live in nhiemvu/apicommon.py (re-exported here).
-from nhiemvu.apicommon import Clean, Code, IsoDate, OrgRef, Percent, SignatureOut
+from nhiemvu.apicommon import Clean, Code, IsoDate, OrgRef, SignatureOut
 
 # Spelled out for the schema; tests/test_api.py checks they match the Python enums.
 StatusLabel = Literal[
@@ -144,60 +144,5 @@ class TaskIn(Schema):
     no_deadline_reason: Clean = Field(default="", max_length=2000)
 
 
-class Reason(Schema):
-    reason: Clean = Field(max_length=5000, min_length=1)
-
-
-class Note(Schema):
-    note: Clean = Field(default="", max_length=5000)
-
-
-class Progress(Schema):
-    text: Clean = Field(max_length=20000, min_length=1)
-    percent: Percent = None
-
-
-class Completion(Schema):
-    output_ref: Clean = Field(
-        max_length=120, min_length=1, description="number and symbol of the output"
-    )
-    output_date: IsoDate
-    text: Clean = Field(default="", max_length=20000)
-
-
-class ExtensionIn(Schema):
-    proposed_deadline: IsoDate
-    reason: Clean = Field(max_length=5000, min_length=1)
-
-
-class Decision(Schema):
-    approve: bool
-    note: Clean = Field(default="", max_length=5000)
-    new_deadline: IsoDate | None = None
-
-
-class Advice(Schema):
-    advice: Clean = Field(max_length=5000, min_length=1)
-
-
-class Comment(Schema):
-    text: Clean = Field(max_length=20000, min_length=1)
-
-
-class Reassign(Schema):
-    lead: Code = Field(description="the new lead organisation's code")
-    reason: Clean = Field(default="", max_length=5000)
-
-
-class Delegate(Schema):
-    assignee: Code = Field(description="user name of a person of the lead agency")
-    division: Clean = Field(default="", max_length=200)
-    internal_deadline: IsoDate | None = Field(
-        default=None, description="inside the agency only; on or before the task's deadline"
-    )
-    note: Clean = Field(default="", max_length=20000)
-
-
-class InternalReport(Schema):
-    text: Clean = Field(max_length=20000)
-    percent: Percent = None
+# The bodies of the workflow's steps are not written here: each is read from the step's form
+# (nhiemvu/apiforms.py, assignments/api.py).

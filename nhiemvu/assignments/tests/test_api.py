@@ -206,7 +206,7 @@ class TaskApiTest(ApiTestCase):
         # Deciding belongs to a leader, who has no API key: a system cannot approve it.
         decided = self.call(
             "post",
-            f"/tasks/{code}/extensions/{extension['code']}/decision",
+            f"/tasks/{code}/extensions/{extension['code']}/decide",
             self.office_key,
             data={"approve": True},
         )

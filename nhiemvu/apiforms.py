@@ -1,0 +1,127 @@
+"""An API body made from a Django form: the fields, their types, which are required and every
+limit the form enforces, read from the form's class (never written again by hand).
+
+A step of the task workflow is validated by its form in the browser and in the API alike
+(``assignments/actions.py``); the API's OpenAPI schema is this module's reading of that form, so
+a field added to a form is in the API the same day, and a request the schema allows is one the
+form accepts, as far as a schema can say (whether a named organisation exists, or a date range
+ends after it starts, is for the form to answer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
+
+from django import forms
+from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema, create_model
+
+from nhiemvu.apicommon import Clean, Code, IsoDate
+
+# A text field the form leaves unbounded still has a bound in the API: the largest text any
+# form takes (a task's content). The schema is then stricter than the form, never looser.
+TEXT_CAP = 20_000
+# Names of people (Django's user name: letters, digits and @.+-_).
+USERNAME = Annotated[str, StringConstraints(max_length=150, pattern=r"^[\w.@+-]+$")]
+# The form strips spaces before it checks "required": a required text must have a letter.
+NOT_BLANK = r"\S"
+# More codes than this in one list is no request a person makes (coordinating agencies).
+LIST_CAP = 100
+
+
+def _blank_none(value: object) -> object:
+    # A multipart form has no null: an empty field means "not given".
+    return None if value == "" else value
+
+
+def _yes_no(value: object) -> object:
+    # A yes/no choice also taken as a JSON boolean (true is "yes").
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def _text(field: forms.CharField) -> Any:
+    limits: dict[str, Any] = {"max_length": field.max_length or TEXT_CAP}
+    if field.required:
+        limits.update(min_length=1, pattern=NOT_BLANK)
+    # The constraints beside Clean's own check, not around it: nested, the pattern is lost.
+    return Annotated[str, StringConstraints(**limits), *Clean.__metadata__]
+
+
+def _integer(field: forms.IntegerField) -> Any:
+    bounds = {k: v for k, v in (("ge", field.min_value), ("le", field.max_value)) if v is not None}
+    if field.required:
+        return Annotated[int, Field(**bounds)]
+    schema: dict[str, Any] = {"type": "integer"}
+    schema.update({"minimum" if k == "ge" else "maximum": v for k, v in bounds.items()})
+    return Annotated[
+        Annotated[int, Field(**bounds)] | None,
+        BeforeValidator(_blank_none),
+        WithJsonSchema(schema),
+    ]
+
+
+def _choice(field: forms.ChoiceField) -> Any:
+    values = tuple(str(k) for k, _label in field.choices if k != "")
+    if not values:  # chosen per task (the agency's people): a user name
+        return USERNAME
+    kind: Any = Literal[values]  # type: ignore[valid-type]
+    if set(values) == {"yes", "no"}:
+        return Annotated[kind, BeforeValidator(_yes_no)]
+    return kind
+
+
+def field_type(field: forms.Field) -> Any:
+    """The API type of one form field, with the form's own limits."""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return Annotated[list[Code], Field(max_length=LIST_CAP)]
+    if isinstance(field, forms.ModelChoiceField):
+        return Code  # chosen by its code (to_field_name), as the browser's picker sends it
+    if isinstance(field, forms.DateField):
+        return IsoDate
+    if isinstance(field, forms.IntegerField):
+        return _integer(field)
+    if isinstance(field, forms.BooleanField):
+        return bool
+    if isinstance(field, forms.ChoiceField):
+        return _choice(field)
+    if isinstance(field, forms.CharField):
+        return _text(field)
+    raise TypeError(f"no API type for {type(field).__name__}")
+
+
+def body_fields(form: type[forms.Form], skip: Iterable[str] = ()) -> dict[str, forms.Field]:
+    """The fields a request body carries: all but files (sent as multipart parts) and those
+    the path names (an extension request's code)."""
+    return {
+        name: field
+        for name, field in form.base_fields.items()
+        if name not in set(skip) and not isinstance(field, forms.FileField)
+    }
+
+
+def schema_from_form(
+    form: type[forms.Form], name: str, base: type[Any], skip: Iterable[str] = ()
+) -> type[Any] | None:
+    """A ninja Schema with the form's fields (None when the form has none to send)."""
+    fields: dict[str, Any] = {}
+    for key, field in body_fields(form, skip).items():
+        kind = field_type(field)
+        description = str(field.label or "") if field.label else None
+        if field.required and not isinstance(field, forms.BooleanField):
+            fields[key] = (kind, Field(description=description))
+        else:
+            default: Any = [] if isinstance(field, forms.ModelMultipleChoiceField) else None
+            if isinstance(field, forms.CharField) and not isinstance(field, forms.ChoiceField):
+                default = ""
+            if default is None:
+                kind = kind | None
+            fields[key] = (kind, Field(default=default, description=description))
+    if not fields:
+        return None
+    return create_model(name, __base__=base, **fields)  # type: ignore[call-overload, no-any-return]
+
+
+def has_file(form: type[forms.Form]) -> bool:
+    return any(isinstance(f, forms.FileField) for f in form.base_fields.values())
