@@ -1,5 +1,5 @@
 """Command line: python -m nhiemvu.extraction FILE.{txt,docx,pdf} [--json] | --jsonl FILE |
---score LABELLED.jsonl [--details]."""
+--score LABELLED.jsonl [--details] [--rules-only] | --train | --crossval [--folds 5]."""
 
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
-def predict(record: dict[str, Any]) -> list[dict[str, Any]]:
+def predict(record: dict[str, Any], rules_only: bool = False) -> list[dict[str, Any]]:
     """The tasks the reader proposes and keeps ticked for one labelled record."""
     from nhiemvu.extraction import extract
 
-    result = extract(record.get("text") or "", _date(record.get("doc_date")))
+    result = extract(record.get("text") or "", _date(record.get("doc_date")), rules_only=rules_only)
     return [t.as_prediction() for t in result.tasks if t.confident]
 
 
@@ -41,6 +41,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--date", help="the document date (YYYY-MM-DD) when the text lacks one")
     parser.add_argument("--score", help="labelled records: read each and score the proposals")
     parser.add_argument("--details", action="store_true", help="with --score: list each miss")
+    parser.add_argument(
+        "--rules-only", action="store_true", help="read with the rules alone, without the model"
+    )
+    parser.add_argument(
+        "--train", action="store_true", help="rebuild model.json from the labelled corpus"
+    )
+    parser.add_argument(
+        "--crossval",
+        action="store_true",
+        help="grouped k-fold scores (by issuer and website) beside the fit",
+    )
+    parser.add_argument("--folds", type=int, default=5, help="with --crossval: number of folds")
     args = parser.parse_args(argv)
     import django
 
@@ -54,12 +66,26 @@ def main(argv: list[str] | None = None) -> int:
     from nhiemvu.extraction.files import FileError, read_file
 
     out = sys.stdout
+    if args.train or args.crossval:
+        from nhiemvu.extraction import learning, model
+
+        records = learning.load_corpus()
+        if args.crossval:
+            out.write(learning.report(records, max(2, args.folds)) + "\n")
+        if args.train:
+            trained = learning.fit(records)
+            model.save(trained)
+            out.write(
+                f"model {trained.version}: {len(trained.weights)} weights from "
+                f"{trained.trained_on} written to {model.MODEL_PATH}\n"
+            )
+        return 0
     if args.score:
         from nhiemvu.extraction.scoring import score
 
         with open(args.score, encoding="utf-8") as handle:
             records = [json.loads(line) for line in handle if line.strip()]
-        predictions = {r["id"]: predict(r) for r in records}
+        predictions = {r["id"]: predict(r, args.rules_only) for r in records}
         scored = score(records, predictions, details=args.details)
         out.write(scored.report() + "\n")
         figures = " ".join(f"{k}={v:.3f}" for k, v in scored.summary().items())

@@ -7,7 +7,7 @@ fills in the rest.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nhiemvu.extraction import agencies as ag
 from nhiemvu.extraction.deadlines import find_deadlines
@@ -44,9 +44,10 @@ class Draft:
     contingent: bool = False
     sentence_index: int = 0
     inherited: bool = False
+    found_by_rules: bool = True  # False for a sentence the learned scorer added
 
 
-def _strip_leading(text: str, pos: int) -> int:
+def strip_leading(text: str, pos: int) -> int:
     hit = LEADING.match(text, pos)
     return hit.end() if hit else pos
 
@@ -95,7 +96,7 @@ def _assignment(
     return None
 
 
-def _coordinators(
+def coordinators(
     text: str, pos: int, end: int, gazetteer: ag.Gazetteer
 ) -> tuple[list[ag.Mention], int]:
     tail = LEAD_TAIL.match(text, pos)
@@ -107,7 +108,22 @@ def _coordinators(
     return found, (list_end if found else at)
 
 
-def find_drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[Draft]:
+@dataclass
+class Notes:
+    """What the rules decided about the sentences they drafted nothing from, for the learned
+    scorer (candidates.py): the ones they know are not tasks (a news title, a document's
+    subject, an intro or heading line, the closing formula, the signature block), and the
+    agencies a list item in each sentence would belong to."""
+
+    rejected: set[int] = field(default_factory=set)
+    context: dict[int, list[ag.Mention]] = field(default_factory=dict)
+    closing_at: int | None = None  # the first sentence of the signature block
+
+
+def find_drafts(
+    text: str, header: Header, gazetteer: ag.Gazetteer, notes: Notes | None = None
+) -> list[Draft]:
+    notes = notes if notes is not None else Notes()
     drafts: list[Draft] = []
     context: list[ag.Mention] = []
     intro_open = False  # after "… như sau:" or "yêu cầu:", list items are tasks
@@ -118,18 +134,21 @@ def find_drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[Draf
     for index, s in enumerate(body):
         if s.start < header.body_start:
             continue
+        notes.context[index] = context or header.addressees
         if CLOSING.match(s.text.lstrip("| ")):
+            notes.closing_at = index
             break
-        if ISSUED.search(s.text) or (index == first and _is_title(s, text)):
+        if ISSUED.search(s.text) or (index == first and is_title(s, text)):
+            notes.rejected.add(index)
             continue  # "UBND tỉnh vừa ban hành văn bản số … về việc …"; a news item's title
-        pos = _strip_leading(text, s.body_start)
+        pos = strip_leading(text, s.body_start)
         spans = clauses(s)
         made = False
         c_index = -1
         while c_index + 1 < len(spans):
             c_index += 1
             c_start, c_end = spans[c_index]
-            c_pos = max(c_start, pos) if c_index == 0 else _strip_leading(text, c_start)
+            c_pos = max(c_start, pos) if c_index == 0 else strip_leading(text, c_start)
             if c_pos >= c_end:
                 continue
             explicit = _assignment(text, c_pos, c_end, gazetteer)
@@ -193,7 +212,7 @@ def find_drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[Draf
                 # addressees unless the clause names them.
                 intro_open = True
                 after = explicit[1]
-                inner = _subject(text, _strip_leading(text, after), gazetteer)
+                inner = _subject(text, strip_leading(text, after), gazetteer)
                 lead = inner[0] if inner else (context or header.addressees)
                 body_at = inner[1] if inner else after
                 if text[after:c_end].strip():
@@ -214,8 +233,8 @@ def find_drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[Draf
             if explicit or subject:
                 found, list_end = (explicit[0], explicit[1]) if explicit else subject  # type: ignore[misc]
                 bound = explicit[2] if explicit else True
-                coord, body_at = _coordinators(text, list_end, s.end, gazetteer)
-                lead = _resolve_anaphor(found, context, header)
+                coord, body_at = coordinators(text, list_end, s.end, gazetteer)
+                lead = resolve_anaphor(found, context, header)
                 # An agency list may run over ";" ("các sở, ngành; UBND các huyện …").
                 while c_index + 1 < len(spans) and body_at > c_end:
                     c_index += 1
@@ -226,12 +245,14 @@ def find_drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[Draf
                     # "2. Giao Sở Tài chính:", "giao các đơn vị thực hiện một số nhiệm vụ sau:":
                     # the items below are the tasks, and theirs.
                     context, intro_open = lead, True
+                    notes.rejected.add(index)
                     continue
                 if explicit and _generic_body(text[body_at:c_end]):
                     # "yêu cầu Sở X (nghiêm túc) triển khai thực hiện": a closing formula that
                     # assigns nothing beyond what the document already says; its "nếu có khó
                     # khăn … kịp thời báo cáo" is part of the formula too.
                     closing = index
+                    notes.rejected.add(index)
                     continue
                 drafts.append(
                     Draft(
@@ -257,7 +278,7 @@ def find_drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[Draf
                     Draft(
                         c_start if c_index else s.start,
                         c_end,
-                        _resolve_anaphor(local, context, header) if local else list(lead),
+                        resolve_anaphor(local, context, header) if local else list(lead),
                         [],
                         True,
                         c_pos,
@@ -315,7 +336,7 @@ def find_drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[Draf
             ):
                 lead = context or header.addressees
                 # "- Phối hợp với Cơ quan X tổng hợp …": the item names its coordinators.
-                coord, body_at = _coordinators(text, c_pos, c_end, gazetteer)
+                coord, body_at = coordinators(text, c_pos, c_end, gazetteer)
                 drafts.append(
                     Draft(
                         s.start,
@@ -335,8 +356,10 @@ def find_drafts(text: str, header: Header, gazetteer: ag.Gazetteer) -> list[Draf
         elif s.ends_with == ":" and (heading := _heading(text, s, gazetteer)):
             # "1. Các sở, ban, ngành cấp tỉnh (…):": the items below are theirs.
             context, intro_open = heading, True
+            notes.rejected.add(index)
             continue
         if s.ends_with == ":" and INTRO.search(s.text):
+            notes.rejected.add(index)
             intro_open = True
             if not context:
                 context = list(header.addressees)
@@ -352,7 +375,7 @@ def _heading(text: str, sentence: Sentence, gazetteer: ag.Gazetteer) -> list[ag.
     return []
 
 
-def _is_title(sentence: Sentence, text: str) -> bool:
+def is_title(sentence: Sentence, text: str) -> bool:
     """A news item's title: the text's first line, with no closing punctuation, and more after."""
     return (
         sentence.line_start
@@ -430,7 +453,7 @@ def _after_recurrence(clause: str) -> str:
     return clause[hit.end() :] if hit else clause
 
 
-def _resolve_anaphor(
+def resolve_anaphor(
     found: list[ag.Mention], context: list[ag.Mention], header: Header
 ) -> list[ag.Mention]:
     """ "các đơn vị" stands for the agencies already named, or for the addressees."""

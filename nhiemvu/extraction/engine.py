@@ -21,9 +21,11 @@ import datetime as dt
 from typing import Any
 
 from nhiemvu.extraction import agencies as ag
-from nhiemvu.extraction.drafts import find_drafts
+from nhiemvu.extraction.candidates import candidates, lead_of
+from nhiemvu.extraction.drafts import Draft, Notes, find_drafts
 from nhiemvu.extraction.fields import finish, share_sentence_deadlines, warn
-from nhiemvu.extraction.header import parse_header
+from nhiemvu.extraction.header import Header, parse_header
+from nhiemvu.extraction.model import Model, stored
 from nhiemvu.extraction.resolve import Directory
 from nhiemvu.extraction.results import Agency, Extraction, Task, proposed_summary
 from nhiemvu.extraction.text import prepare
@@ -40,9 +42,14 @@ def extract(
     text: str,
     doc_date: dt.date | None = None,
     directory: list[dict[str, Any]] | None = None,
+    *,
+    model: Model | None = None,
+    rules_only: bool = False,
 ) -> Extraction:
     """Read a directive and propose its tasks. Never raises on odd input; returns no task for a
-    text that assigns nothing."""
+    text that assigns nothing. The rules draft the tasks; the learned scorer (the given model,
+    else the repository's model.json) weighs them and adds the sentences they passed over;
+    `rules_only` reads as the rules alone would (the measure the model is compared with)."""
     prepared = prepare(text or "")
     header = parse_header(prepared)
     doc_date = doc_date or header.doc_date
@@ -55,12 +62,63 @@ def extract(
     names += [a for d in directory or [] for a in d.get("aliases", [])]
     gazetteer = ag.Gazetteer(names)
     resolver = Directory(directory) if directory else None
-    drafts = find_drafts(prepared.norm, header, gazetteer)
+    notes = Notes()
+    drafts = find_drafts(prepared.norm, header, gazetteer, notes)
+    scorer = None if rules_only else (model or stored())
+    scores: dict[int, float] = {}
+    if scorer is not None:
+        drafts, scores = _weighed(prepared.norm, drafts, header, gazetteer, notes, scorer)
     # Standing duties to report ("nếu có khó khăn … kịp thời báo cáo") are few: collected once,
     # so a text of thousands of tasks is not read once per pair of tasks.
     nested = [d for d in drafts if d.contingent]
     tasks = [finish(prepared, d, nested, doc_date, header, resolver) for d in drafts]
     share_sentence_deadlines(tasks, drafts)
-    for task in tasks:
+    for task, draft in zip(tasks, drafts, strict=True):
+        if scorer is not None:
+            task.score = round(scores[id(draft)], 3)
+            task.accepted = task.score >= (
+                scorer.veto if draft.found_by_rules else scorer.threshold
+            )
         warn(task, doc_date)
-    return Extraction(header, tasks)
+    return Extraction(header, tasks, scorer.version if scorer else None)
+
+
+def _weighed(
+    text: str,
+    drafts: list[Draft],
+    header: Header,
+    gazetteer: ag.Gazetteer,
+    notes: Notes,
+    scorer: Model,
+) -> tuple[list[Draft], dict[int, float]]:
+    """The rules' drafts, each with the model's probability, and the sentences the rules passed
+    over that the model takes for tasks, as drafts of their own (in the order of the text)."""
+    kept: list[Draft] = []
+    scores: dict[int, float] = {}
+    previous: list[ag.Mention] = []  # the agencies of the last task or heading
+    for candidate in candidates(text, drafts, header, gazetteer, notes):
+        probability = scorer.probability(candidate.features)
+        draft = candidate.draft
+        if draft is None:
+            if probability < scorer.threshold:
+                continue
+            context = notes.context.get(candidate.sentence_index)
+            lead, coordinate, body_at = lead_of(
+                text, candidate, previous, header, gazetteer, context
+            )
+            draft = Draft(
+                candidate.start,
+                candidate.end,
+                lead,
+                coordinate,
+                True,
+                body_at,
+                sentence_index=candidate.sentence_index,
+                inherited=True,
+                found_by_rules=False,
+            )
+        kept.append(draft)
+        scores[id(draft)] = probability
+        if draft.bound and draft.lead:
+            previous = draft.lead
+    return kept, scores

@@ -68,7 +68,7 @@ def finish(
         # "trước ngày 15-12" in a text with no date: the year is unknown; the office types it.
         warnings.append("deadline_year_unknown")
         deadline = None
-    deliverable = _deliverable(body, has_deadline=bool(deadline))
+    deliverable = deliverable_of(body, has_deadline=bool(deadline))
     lead = [_agency(hit, resolver) for hit in d.lead]
     coordinate = [_agency(hit, resolver) for hit in d.coordinate]
     action = _action(body)
@@ -112,7 +112,7 @@ def share_sentence_deadlines(tasks: list[Task], drafts: list[Draft]) -> None:
                 break
 
 
-def _deliverable(body: str, *, has_deadline: bool) -> str | None:
+def deliverable_of(body: str, *, has_deadline: bool) -> str | None:
     """The work product the text asks for first (earliest in the text)."""
     first: tuple[int, str] | None = None
     for name, pattern in DELIVERABLES:

@@ -267,3 +267,25 @@ DELIVERABLES: list[tuple[str, re.Pattern[str]]] = [
 ]
 # Advice ("tham mưu") yields a document only when a date is set for it.
 WEAK_DELIVERABLE = re.compile(r"\btham\s*mưu\b(?!\s*giao\s*việc)(?!,\s*đề\s*xuất\s+Chủ)", re.I)
+
+# --- what the learned scorer also looks for (candidates.py) ----------------------------------
+# Subject-first duties without "giao": "Các địa phương cần rà soát …", "Bộ Nội vụ sẽ tổng hợp".
+MODALS = {
+    "can": re.compile(r"\bcần(?:\s+phải)?\b", re.I),
+    "phai": re.compile(r"\bphải\b", re.I),
+    "se": re.compile(r"\bsẽ\b", re.I),
+    "trach_nhiem": re.compile(r"\b(?:có|chịu)\s+trách\s+nhiệm\b", re.I),
+}
+# Assigning verbs other than giao / yêu cầu / đề nghị.
+OTHER_ASSIGNING = re.compile(
+    r"\b(?:lưu\s*ý|chỉ\s*đạo|phân\s*công|quán\s*triệt|nhấn\s*mạnh|đề\s*nghị|giao\s*nhiệm\s*vụ)\b",
+    re.I,
+)
+ARTICLE = re.compile(r"^\s*Điều\s+\d+", re.I)
+# "Điều 3. Chánh Văn phòng …, Thủ trưởng các cơ quan … chịu trách nhiệm thi hành Quyết định này."
+BOILERPLATE = re.compile(
+    r"(?:thi\s*hành|hiệu\s*lực)[^.;]{0,40}(?:Quyết\s*định|Chỉ\s*thị|văn\s*bản)\s*này|"
+    r"có\s*hiệu\s*lực\s*(?:thi\s*hành\s*)?(?:kể\s*)?từ",
+    re.I,
+)
+NEWS_RELAY = re.compile(r"\b(?:vừa|đã)\s+(?:ký|ban\s*hành|có)\b", re.I)

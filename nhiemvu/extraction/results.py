@@ -66,6 +66,10 @@ class Task:
     recurrence_day: int | None = None  # the day of each period a recurring report is due
     bound: bool = True  # False for "đề nghị": a request, not an assignment
     warnings: list[str] = field(default_factory=list)
+    # The learned scorer's probability that this is a task, and its verdict (model.py); None
+    # and True when the rules read alone.
+    score: float | None = None
+    accepted: bool = True
 
     @property
     def summary(self) -> str:
@@ -74,10 +78,10 @@ class Task:
 
     @property
     def confident(self) -> bool:
-        """Whether the reader would register it: an assignment ("giao", or "đề nghị" to the
-        issuer's own agencies) with a lead agency found, not a decision. Others are proposed
-        unticked for the office to judge."""
-        return self.bound and bool(self.lead) and "decision" not in self.warnings
+        """Whether the reader would register it: the learned scorer takes it for a task, and
+        it is an assignment ("giao", or "đề nghị" to the issuer's own agencies) with a lead
+        agency found, not a decision. Others are proposed unticked for the office to judge."""
+        return self.accepted and self.bound and bool(self.lead) and "decision" not in self.warnings
 
     def as_prediction(self) -> dict[str, Any]:
         """The shape extraction/scoring.py (and the shared corpus scorer) reads."""
@@ -108,9 +112,11 @@ def _score_recurrence(value: str | None) -> str | None:
 class Extraction:
     header: Header
     tasks: list[Task]
+    model_version: str | None = None  # the learned scorer that weighed the proposals, if any
 
     def as_dict(self) -> dict[str, Any]:
-        return {"header": self.header.as_dict(), "tasks": [t.as_dict() for t in self.tasks]}
-
-
-# --- the reading ----------------------------------------------------------------------------
+        return {
+            "header": self.header.as_dict(),
+            "tasks": [t.as_dict() for t in self.tasks],
+            "model_version": self.model_version,
+        }

@@ -80,7 +80,7 @@ def same_agencies(gold: list[str], found: list[str]) -> bool:
     )
 
 
-def _span(text: str, task: dict[str, Any]) -> tuple[int, int] | None:
+def span_of(text: str, task: dict[str, Any]) -> tuple[int, int] | None:
     span = task.get("span")
     if isinstance(span, (list, tuple)) and len(span) == 2 and 0 <= span[0] < span[1] <= len(text):
         return int(span[0]), int(span[1])
@@ -169,8 +169,8 @@ def score(
         found = predictions.get(record["id"], [])
         result.gold += len(gold)
         result.found += len(found)
-        gold_spans = [_span(text, t) for t in gold]
-        found_spans = [_span(text, t) for t in found]
+        gold_spans = [span_of(text, t) for t in gold]
+        found_spans = [span_of(text, t) for t in found]
         pairs = []
         for gi, gs in enumerate(gold_spans):
             for fi, fs in enumerate(found_spans):

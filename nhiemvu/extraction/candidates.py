@@ -1,0 +1,290 @@
+"""Candidates for the learned scorer: every span of a directive that could be a task, described
+by features a model weighs (issue 26 item 3).
+
+The candidates are the rules' drafts (drafts.py) and every other sentence or list item of the
+body that no draft covers: high recall, cheap. Each is described by
+- the rules' own verdict and detectors as they are (an explicit assignment, an agency as
+  subject, the modal words "cần/phải/sẽ/có trách nhiệm", other assigning verbs, a deadline or a
+  recurrence, a work product),
+- its position (a list item under an intro, an article "Điều N" of a decision, a heading or
+  addressee line, a news summary or title, after the signature block),
+- the words themselves: hashed unigrams and the first words' bigrams of the folded text.
+Feature names are strings; model.py hashes them, so the same function serves training and
+reading and the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass, field
+
+from nhiemvu.extraction import agencies as ag
+from nhiemvu.extraction.deadlines import find_deadlines, find_recurrence
+from nhiemvu.extraction.drafts import (
+    Draft,
+    Notes,
+    coordinators,
+    is_title,
+    resolve_anaphor,
+    strip_leading,
+)
+from nhiemvu.extraction.fields import deliverable_of
+from nhiemvu.extraction.header import Header
+from nhiemvu.extraction.patterns import (
+    ARTICLE,
+    ASSIGNER,
+    BOILERPLATE,
+    CLOSING,
+    CONTINGENT,
+    CONTINUATION,
+    DECISION,
+    INTRO,
+    ISSUED,
+    MODALS,
+    NEWS_RELAY,
+    NOT_TASK_START,
+    OTHER_ASSIGNING,
+    TRIGGER,
+    VERB_START,
+)
+from nhiemvu.extraction.segment import LIST_MARKER, Sentence, sentences
+
+_WORD = re.compile(r"[a-z0-9]+")
+_MARKS = {"-", "+", "•", "*", "–"}
+UNIGRAM_WORDS = 40
+BIGRAM_WORDS = 12
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    sentence_index: int
+    draft: Draft | None  # the rules' draft, or None for a sentence the rules passed over
+    features: list[str] = field(default_factory=list)
+
+
+def fold_words(text: str) -> list[str]:
+    """The words of text without marks, đ → d, lower case (lib.vntext.fold's result, cheaper:
+    it runs on every sentence of every text read)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    plain = unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode()
+    return _WORD.findall(plain.lower())
+
+
+def _marker_kind(marker: str) -> str:
+    mark = marker.strip()
+    if not mark:
+        return "none"
+    if mark[:1] in _MARKS:
+        return "dash"
+    if mark.lower().startswith("điều"):
+        return "article"
+    if mark[:1].isdigit():
+        return "number"
+    if re.match(r"[IVX]+\.", mark):
+        return "roman"
+    return "letter"
+
+
+def _length(words: int) -> str:
+    for bound in (4, 8, 15, 30, 60):
+        if words < bound:
+            return str(bound)
+    return "more"
+
+
+def describe(
+    text: str,
+    start: int,
+    end: int,
+    sentence: Sentence,
+    draft: Draft | None,
+    state: dict[str, object],
+    header: Header,
+    gazetteer: ag.Gazetteer,
+) -> list[str]:
+    """The features of text[start:end] (a draft or a sentence) in its place in the text."""
+    body_at = strip_leading(text, max(start, sentence.body_start))
+    chunk = text[start:end]
+    body = text[body_at:end]
+    out = [f"source:{'rule' if draft else 'sentence'}"]
+    if draft is not None:
+        out.append(f"rule:bound:{draft.bound}")
+        out.append(f"rule:lead:{bool(draft.lead)}")
+        out.append(f"rule:confident:{draft.bound and bool(draft.lead)}")
+        if draft.inherited:
+            out.append("rule:inherited")
+        if draft.contingent:
+            out.append("rule:contingent")
+        if draft.coordinate:
+            out.append("rule:coordinate")
+    trigger = TRIGGER.search(chunk)
+    if trigger:
+        out.append(f"trigger:{fold_words(trigger.group('verb'))[0]}")
+    if OTHER_ASSIGNING.search(chunk):
+        out.append("assigning_other")
+    for name, pattern in MODALS.items():
+        if pattern.search(chunk):
+            out.append(f"modal:{name}")
+    if VERB_START.match(body):
+        out.append("verb_first")
+    found, after = ag.mentions_list(text, body_at, gazetteer)
+    if found:
+        out.append("agency_first")
+        if any(ASSIGNER.search(hit.text) for hit in found):
+            out.append("agency_first:assigner")
+        if any(hit.group for hit in found):
+            out.append("agency_first:group")
+        if VERB_START.match(text, after) or any(
+            p.match(text[after:end].lstrip(" ,")) for p in MODALS.values()
+        ):
+            out.append("agency_then_verb")
+        if re.fullmatch(r"\s*(?:\([^)]{0,300}\))?\s*:", text[after:end]):
+            out.append("heading_line")
+    deadlines = find_deadlines(body, None)
+    if deadlines:
+        out.append("deadline")
+        if deadlines[0].span[0] < 20:
+            out.append("deadline_first")
+    if find_recurrence(body):
+        out.append("recurrence")
+    product = deliverable_of(body, has_deadline=bool(deadlines))
+    if product:
+        out.append("deliverable")
+    if CONTINGENT.search(chunk):
+        out.append("contingent")
+    if CONTINUATION.match(body):
+        out.append("continuation")
+    if NOT_TASK_START.match(body):
+        out.append("not_task_start")
+    if DECISION.match(body):
+        out.append("decision")
+    if ISSUED.search(chunk):
+        out.append("issued")
+    if NEWS_RELAY.search(chunk):
+        out.append("news_relay")
+    if BOILERPLATE.search(chunk):
+        out.append("boilerplate")
+    if header.addressees:
+        out.append("has_addressees")
+    # Position.
+    out.append(f"marker:{_marker_kind(sentence.marker)}")
+    if sentence.line_start:
+        out.append("line_start")
+    out.append(f"ends:{sentence.ends_with if sentence.ends_with in '.;:!?' else 'none'}")
+    out.append(f"length:{_length(len(body.split()))}")
+    for key in ("under_intro", "intro_agencies", "in_article", "after_closing", "first", "title"):
+        if state.get(key):
+            out.append(f"pos:{key}")
+    if state.get("under_intro") and sentence.marker:
+        out.append("pos:item_under_intro")
+    # The words.
+    words = fold_words(body)
+    out += [f"w:{w}" for w in words[:UNIGRAM_WORDS]]
+    head = words[:BIGRAM_WORDS]
+    out += [f"b:{a}_{b}" for a, b in itertools.pairwise(head)]
+    if head:
+        out.append(f"first:{head[0]}")
+    if len(head) > 1:
+        out.append(f"first2:{head[0]}_{head[1]}")
+    return out
+
+
+def candidates(
+    text: str, drafts: list[Draft], header: Header, gazetteer: ag.Gazetteer, notes: Notes
+) -> list[Candidate]:
+    """The rules' drafts and every body sentence no draft covers and the rules did not reject
+    (notes), each with its features, in the order of the text."""
+    out: list[Candidate] = []
+    body = sentences(text)
+    by_sentence: dict[int, list[Draft]] = {}
+    for draft in drafts:
+        by_sentence.setdefault(draft.sentence_index, []).append(draft)
+    covered_until = -1
+    state: dict[str, object] = {}
+    first = True
+    for index, s in enumerate(body):
+        if s.start < header.body_start:
+            continue
+        state["first"] = first
+        state["title"] = first and is_title(s, text)
+        first = False
+        if notes.closing_at is not None and index >= notes.closing_at:
+            break  # the signature block and what follows it: the rules read no further either
+        if CLOSING.match(s.text.lstrip("| ")):
+            state["after_closing"] = True
+        if ARTICLE.match(s.text):
+            state["in_article"] = True
+        if s.line_start and not s.marker and not ARTICLE.match(s.text):
+            state["under_intro"] = state.get("under_intro") and s.ends_with == ":"
+        own = by_sentence.get(index, [])
+        for draft in own:
+            out.append(
+                Candidate(
+                    draft.start,
+                    draft.end,
+                    index,
+                    draft,
+                    describe(text, draft.start, draft.end, s, draft, state, header, gazetteer),
+                )
+            )
+            covered_until = max(covered_until, draft.end)
+        if not own and s.end > covered_until and index not in notes.rejected:
+            out.append(
+                Candidate(
+                    s.start,
+                    s.end,
+                    index,
+                    None,
+                    describe(text, s.start, s.end, s, None, state, header, gazetteer),
+                )
+            )
+        if s.ends_with == ":":
+            found, _ = ag.mentions_list(text, strip_leading(text, s.body_start), gazetteer)
+            state["under_intro"] = bool(INTRO.search(s.text) or found or TRIGGER.search(s.text))
+            state["intro_agencies"] = bool(found)
+    return out
+
+
+def hashed(features: list[str], size: int) -> list[int]:
+    """The features' indices in a weight table of the given size (crc32: stable across runs
+    and machines, unlike hash())."""
+    return sorted({zlib.crc32(f.encode()) % size for f in features})
+
+
+def lead_of(
+    text: str,
+    candidate: Candidate,
+    previous: list[ag.Mention],
+    header: Header,
+    gazetteer: ag.Gazetteer,
+    context: list[ag.Mention] | None = None,
+) -> tuple[list[ag.Mention], list[ag.Mention], int]:
+    """Who a sentence the rules passed over asks, its coordinators and where its work begins:
+    the agencies it opens with ("Các địa phương cần rà soát …"), else those after an assigning
+    verb ("lưu ý UBND các huyện …"), else the agencies of the heading or intro above it (the
+    rules' context), else those of the task before it, else the addressees."""
+    start = strip_leading(text, candidate.start + len(_marker_at(text, candidate.start)))
+    found, after = ag.mentions_list(text, start, gazetteer)
+    if found and not any(ASSIGNER.search(hit.text) for hit in found):
+        lead = resolve_anaphor(found, previous, header)
+        coord, body_at = coordinators(text, after, candidate.end, gazetteer)
+        return lead, coord, body_at
+    verb = OTHER_ASSIGNING.search(text, start, candidate.end) or TRIGGER.search(
+        text, start, candidate.end
+    )
+    if verb:
+        found, after = ag.mentions_list(text, verb.end(), gazetteer)
+        if found:
+            return resolve_anaphor(found, previous, header), [], after
+    return list(context or previous or header.addressees), [], start
+
+
+def _marker_at(text: str, pos: int) -> str:
+    # The pattern is anchored at a string's start: match a short slice, not the text at pos.
+    hit = LIST_MARKER.match(text[pos : pos + 24])
+    return hit.group(0) if hit else ""

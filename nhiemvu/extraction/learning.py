@@ -1,0 +1,240 @@
+"""Training the learned scorer on the labelled corpus, and measuring it honestly (issue 26).
+
+    python -m nhiemvu.extraction --train              # rebuild model.json from the corpus
+    python -m nhiemvu.extraction --crossval [--folds 5]
+
+The corpus is every *.jsonl under tests/corpus/ (new files are picked up as they are added). The
+cross-validation is grouped: texts of one issuer or one website are never split between the part
+a model is trained on and the part it is scored on, so a fold measures texts from somewhere the
+model has not seen, as the province's own texts will be. The fit (trained and scored on all) is
+printed beside it; the gap between the two is how much the model learnt the examples rather than
+the task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from nhiemvu.extraction import agencies as ag
+from nhiemvu.extraction.candidates import candidates
+from nhiemvu.extraction.drafts import Notes, find_drafts
+from nhiemvu.extraction.engine import extract
+from nhiemvu.extraction.header import parse_header
+from nhiemvu.extraction.model import Model, train
+from nhiemvu.extraction.scoring import Score, score, span_of
+from nhiemvu.extraction.text import prepare
+from nhiemvu.lib.vntext import fold
+
+CORPUS = Path(__file__).resolve().parent / "tests" / "corpus"
+FOLDS = 5
+NEWEST_FROM = 2025  # "the newest kind of texts": 2025–2026 cables and letters to xã/phường
+
+Record = dict[str, Any]
+
+
+def load_corpus(folder: Path = CORPUS) -> list[Record]:
+    """Every labelled record of every *.jsonl in the folder, in file then line order."""
+    records: list[Record] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                if isinstance(record.get("text"), str) and isinstance(record.get("tasks"), list):
+                    records.append(record)
+    return records
+
+
+def doc_date(record: Record) -> dt.date | None:
+    value = record.get("doc_date")
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+# --- examples -------------------------------------------------------------------------------
+
+
+def _overlaps(first: tuple[int, int], second: tuple[int, int]) -> bool:
+    """The scorer's matching rule: overlap of at least half of the shorter span."""
+    inter = max(0, min(first[1], second[1]) - max(first[0], second[0]))
+    shorter = min(first[1] - first[0], second[1] - second[0])
+    return shorter > 0 and inter / shorter >= 0.5
+
+
+def examples(record: Record) -> list[tuple[list[str], bool]]:
+    """The candidates of one labelled text, each with whether a labelled task matches it."""
+    prepared = prepare(record["text"])
+    header = parse_header(prepared)
+    gazetteer = ag.Gazetteer([])
+    notes = Notes()
+    drafts = find_drafts(prepared.norm, header, gazetteer, notes)
+    gold = [s for s in (span_of(record["text"], t) for t in record["tasks"]) if s]
+    out = []
+    for candidate in candidates(prepared.norm, drafts, header, gazetteer, notes):
+        span = prepared.span(candidate.start, candidate.end)
+        out.append((candidate.features, any(_overlaps(span, g) for g in gold)))
+    return out
+
+
+def fit(records: list[Record]) -> Model:
+    rows = [row for record in records for row in examples(record)]
+    return train(
+        rows,
+        trained_on={
+            "texts": len(records),
+            "tasks": sum(len(r["tasks"]) for r in records),
+            "candidates": len(rows),
+        },
+    )
+
+
+# --- groups and folds -----------------------------------------------------------------------
+
+
+def _issuer(record: Record) -> str | None:
+    key = record.get("issuer_key")
+    if key:
+        return f"issuer:{key}"
+    name = record.get("issuer")
+    if not name:
+        return None
+    # "Chủ tịch UBND tỉnh X" and "Ủy ban nhân dân tỉnh X" are one issuer.
+    folded = fold(str(name)).replace("uy ban nhan dan", "ubnd")
+    folded = re.sub(r"^(?:pho\s+)?(?:chu\s+tich|thu\s+tuong)\s+", "", folded)
+    return f"issuer:{folded}"
+
+
+def _site(record: Record) -> str | None:
+    site = record.get("site")
+    if not site:
+        url = str(record.get("source_url") or "")
+        host = urlsplit(url).netloc if "://" in url else url.split()[0] if url.split() else ""
+        site = host
+    site = re.sub(r"^www\.", "", str(site).lower()).split(":")[0]
+    return f"site:{site}" if site else None
+
+
+def groups(records: list[Record]) -> list[list[int]]:
+    """Indices of records that must stay together: joined by a shared issuer or website
+    (union-find over both keys), in the order of their first record."""
+    parent = list(range(len(records)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_with: dict[str, int] = {}
+    for index, record in enumerate(records):
+        for key in (_issuer(record), _site(record)):
+            if key is None:
+                continue
+            if key in first_with:
+                parent[root(index)] = root(first_with[key])
+            else:
+                first_with[key] = index
+    joined: dict[int, list[int]] = {}
+    for index in range(len(records)):
+        joined.setdefault(root(index), []).append(index)
+    return list(joined.values())
+
+
+def folds(records: list[Record], k: int = FOLDS) -> list[list[int]]:
+    """k folds of whole groups, balanced by number of texts: the largest group first into the
+    fold with fewest texts (ties to the lower fold). No randomness: the same corpus gives the
+    same folds."""
+    out: list[list[int]] = [[] for _ in range(k)]
+    for group in sorted(groups(records), key=lambda g: (-len(g), g[0])):
+        smallest = min(range(k), key=lambda f: (len(out[f]), f))
+        out[smallest].extend(group)
+    return [sorted(f) for f in out if f]
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+Reader = Callable[[Record], list[dict[str, Any]]]
+
+
+def reader(model: Model | None) -> Reader:
+    """Predictions for one record: the rules alone (model None) or weighed by the model."""
+
+    def read(record: Record) -> list[dict[str, Any]]:
+        result = extract(record["text"], doc_date(record), model=model, rules_only=model is None)
+        return [t.as_prediction() for t in result.tasks if t.confident]
+
+    return read
+
+
+def scored(records: Iterable[Record], predictions: dict[str, list[dict[str, Any]]]) -> Score:
+    return score(list(records), predictions)
+
+
+def crossvalidate(
+    records: list[Record], k: int = FOLDS
+) -> tuple[dict[str, list[dict[str, Any]]], list[list[int]]]:
+    """Each record's predictions by a model trained on the other folds."""
+    predictions: dict[str, list[dict[str, Any]]] = {}
+    parts = folds(records, k)
+    for part in parts:
+        held = set(part)
+        model = fit([r for i, r in enumerate(records) if i not in held])
+        read = reader(model)
+        for i in part:
+            predictions[records[i]["id"]] = read(records[i])
+    return predictions, parts
+
+
+def newest(records: list[Record]) -> list[Record]:
+    return [r for r in records if (d := doc_date(r)) is not None and d.year >= NEWEST_FROM]
+
+
+MEASURES = ("f1", "precision", "recall", "lead", "deadline", "flag_recall")
+
+
+def _line(name: str, figures: dict[str, float]) -> str:
+    return f"{name:<34}" + " ".join(f"{figures[m]:>11.3f}" for m in MEASURES)
+
+
+def report(records: list[Record], k: int = FOLDS) -> str:
+    """The table --crossval prints: rules alone, the model's fit and its grouped
+    cross-validated score, on all texts and on the newest kind."""
+    rules = {r["id"]: reader(None)(r) for r in records}
+    model = fit(records)
+    fitted = {r["id"]: reader(model)(r) for r in records}
+    crossed, parts = crossvalidate(records, k)
+    latest = newest(records)
+    lines = [
+        f"corpus: {len(records)} texts, {sum(len(r['tasks']) for r in records)} tasks, "
+        f"{len(groups(records))} issuer/site groups in {len(parts)} folds "
+        f"({', '.join(str(len(p)) for p in parts)} texts)",
+        f"{'':<34}" + " ".join(f"{m:>11}" for m in MEASURES),
+    ]
+    rows: list[tuple[str, list[Record], dict[str, list[dict[str, Any]]]]] = [
+        ("rules alone (nothing trained)", records, rules),
+        ("model: fit (trained on all)", records, fitted),
+        ("model: grouped cross-validated", records, crossed),
+    ]
+    if latest:
+        rows += [
+            (f"newest ({len(latest)} texts): rules", latest, rules),
+            (f"newest ({len(latest)} texts): fit", latest, fitted),
+            (f"newest ({len(latest)} texts): cross-val", latest, crossed),
+        ]
+    summaries = {name: scored(subset, preds).summary() for name, subset, preds in rows}
+    lines += [_line(name, figures) for name, figures in summaries.items()]
+    fit_f1 = summaries["model: fit (trained on all)"]["f1"]
+    cv_f1 = summaries["model: grouped cross-validated"]["f1"]
+    lines.append(f"gap fit − cross-validated F1: {fit_f1 - cv_f1:+.3f}")
+    figures = " ".join(
+        f"{m}={summaries['model: grouped cross-validated'][m]:.3f}" for m in MEASURES
+    )
+    lines.append(f"CROSSVAL {figures} gap_f1={fit_f1 - cv_f1:.3f}")
+    return "\n".join(lines)

@@ -1,0 +1,135 @@
+"""The learned scorer: logistic regression over the candidates' features (candidates.py).
+
+Reading is pure Python over stored weights (a sum of a few dozen numbers per candidate), so the
+reader stays fast and needs no library. Training is pure Python too: deterministic full-batch
+gradient descent (AdaGrad steps, L2 penalty), no random numbers, so one command rebuilds the same
+file from the same corpus:
+
+    python -m nhiemvu.extraction --train        # writes nhiemvu/extraction/model.json
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from nhiemvu.extraction.candidates import hashed
+
+MODEL_PATH = Path(__file__).resolve().parent / "model.json"
+SIZE = 2**14  # hashed feature slots: few collisions for a few thousand distinct features
+EPOCHS = 300
+L2 = 0.01
+STEP = 0.5
+# A task is proposed when the model gives it at least this probability. Missing a task costs
+# the office more than one extra line to untick, so the bar is below one half.
+THRESHOLD = 0.6
+# The rules' own drafts are dropped only below this: an explicit "giao Sở X …" the model has few
+# examples like stays a task; the model mostly adds what the rules pass over.
+VETO = 0.1
+
+
+@dataclass
+class Model:
+    weights: dict[int, float]
+    bias: float
+    size: int = SIZE
+    threshold: float = THRESHOLD
+    veto: float = VETO
+    trained_on: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        """A short fingerprint of the weights: the review screen can name what proposed."""
+        digest = hashlib.sha256(json.dumps(self.as_dict(), sort_keys=True).encode()).hexdigest()
+        return digest[:10]
+
+    def probability(self, features: list[str]) -> float:
+        total = self.bias + sum(self.weights.get(i, 0.0) for i in hashed(features, self.size))
+        return _sigmoid(total)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "size": self.size,
+            "threshold": self.threshold,
+            "veto": self.veto,
+            "bias": round(self.bias, 6),
+            "trained_on": self.trained_on,
+            "weights": {str(i): round(w, 6) for i, w in sorted(self.weights.items())},
+        }
+
+
+def _sigmoid(value: float) -> float:
+    if value >= 0:
+        return 1.0 / (1.0 + math.exp(-value))
+    exp = math.exp(value)
+    return exp / (1.0 + exp)
+
+
+def train(
+    examples: list[tuple[list[str], bool]],
+    *,
+    epochs: int = EPOCHS,
+    l2: float = L2,
+    size: int = SIZE,
+    trained_on: dict[str, int] | None = None,
+) -> Model:
+    """Fit the weights to (features, is a task) examples. Deterministic: the same examples in
+    the same order give the same weights."""
+    rows = [(hashed(features, size), 1.0 if label else 0.0) for features, label in examples]
+    positives = sum(label for _, label in rows)
+    negatives = len(rows) - positives
+    # Tasks are rarer than other sentences: weigh the classes alike so the rarer is not ignored.
+    weight = {
+        1.0: len(rows) / (2 * positives) if positives else 1.0,
+        0.0: len(rows) / (2 * negatives) if negatives else 1.0,
+    }
+    weights = [0.0] * size
+    squared = [1e-8] * size
+    bias, bias_squared = 0.0, 1e-8
+    count = max(1, len(rows))
+    for _epoch in range(epochs):
+        gradient: dict[int, float] = {}
+        bias_gradient = 0.0
+        for indices, label in rows:
+            p = _sigmoid(bias + sum(weights[i] for i in indices))
+            error = (p - label) * weight[label] / count
+            bias_gradient += error
+            for i in indices:
+                gradient[i] = gradient.get(i, 0.0) + error
+        for i, g in gradient.items():
+            g += l2 * weights[i] / count
+            squared[i] += g * g
+            weights[i] -= STEP * g / math.sqrt(squared[i])
+        bias_squared += bias_gradient * bias_gradient
+        bias -= STEP * bias_gradient / math.sqrt(bias_squared)
+    kept = {i: w for i, w in enumerate(weights) if abs(w) >= 1e-4}
+    return Model(kept, bias, size, THRESHOLD, VETO, dict(trained_on or {}))
+
+
+def save(model: Model, path: Path = MODEL_PATH) -> None:
+    path.write_text(json.dumps(model.as_dict(), sort_keys=True) + "\n", encoding="utf-8")
+    stored.cache_clear()
+
+
+def from_dict(data: dict[str, Any]) -> Model:
+    return Model(
+        {int(i): float(w) for i, w in data["weights"].items()},
+        float(data["bias"]),
+        int(data["size"]),
+        float(data["threshold"]),
+        float(data.get("veto", VETO)),
+        {str(k): int(v) for k, v in data.get("trained_on", {}).items()},
+    )
+
+
+@cache
+def stored() -> Model | None:
+    """The model in the repository, read once; None before the first --train."""
+    if not MODEL_PATH.exists():
+        return None
+    return from_dict(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
