@@ -10,16 +10,44 @@ or in a loop (a service, any number of them: every step is idempotent).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from django.core.management.base import CommandError
+from django.db import transaction
 from django.utils import timezone
 
 from nhiemvu.assignments.services import occurrences_create
 from nhiemvu.lib import workdays
 from nhiemvu.reminders import services as reminders
 from nhiemvu.reminders.models import RuleCode
-from nhiemvu.reminders.schedule import Due
+from nhiemvu.reminders.schedule import Due, pending
 from nhiemvu.reports.services import scheduled_reports_run
 from nhiemvu.webhooks.services import run_once as webhooks_run
+
+
+def parse_now(value: str | None) -> dt.datetime | None:
+    """A command's ``--now`` as an aware instant (a command-line error, in Vietnamese, when it
+    is not one); ``None`` when not given. Shared by ``scheduler`` and ``remind``."""
+    try:
+        return workdays.parse_instant(value)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+@contextmanager
+def preview(now: dt.datetime | None = None) -> Iterator[list[Due]]:
+    """What a step at ``now`` would deliver, changing nothing (``remind --dry-run``).
+
+    The step's own preparation (this period's reports of recurring tasks) runs too, so the list
+    is what a real step would see; all of it inside a transaction rolled back on leaving the
+    block, which is why the caller reads the rows (task codes included) inside it.
+    """
+    now = now or workdays.now()
+    with transaction.atomic():
+        occurrences_create(today=timezone.localdate(now))
+        yield pending(now)
+        transaction.set_rollback(True)
 
 
 def run_once(now: dt.datetime | None = None) -> dict[str, int]:

@@ -4,8 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from nhiemvu.orgs.models import Organisation
-
 
 class AuditEvent(models.Model):
     """One state change: who (and for which organisation), what, on which object, before/after.
@@ -23,8 +21,10 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name=_("actor"),
     )
+    # A string reference: the record of changes sits below the organisations that use it (orgs'
+    # services write audit rows), so it imports none of them.
     actor_org = models.ForeignKey(
-        Organisation,
+        "orgs.Organisation",
         models.PROTECT,
         null=True,
         blank=True,

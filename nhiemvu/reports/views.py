@@ -18,7 +18,8 @@ from nhiemvu.forms import DATE_FORMATS, DATE_WIDGET, StyledForm, VnDateField
 from nhiemvu.lib import periods, workdays
 from nhiemvu.orgs.models import Membership, OrgKind, Role
 from nhiemvu.orgs.rules import scope_of
-from nhiemvu.reports import exporters, selectors, services, upward
+from nhiemvu.reports import selectors, services, upward
+from nhiemvu.reports.exporters.lines import summary_lines
 from nhiemvu.reports.models import GeneratedReport
 
 
@@ -143,7 +144,7 @@ def report(request: HttpRequest) -> HttpResponse:
         lists = selectors.special_lists(request.user, period, as_of)
         context.update(figures)
         context.update(
-            lines=exporters.summary_lines(summary),
+            lines=summary_lines(summary),
             ranking=selectors.ranking(list(summary.rows)),
             buckets=selectors.age_buckets(figures["overdue"]),
             chart={

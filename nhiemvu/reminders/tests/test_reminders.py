@@ -11,7 +11,7 @@ from unittest import mock
 
 from django.conf import settings
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TestCase, TransactionTestCase
 
@@ -282,6 +282,29 @@ class DeliveryTest(TestCase):
         # This period's report of the recurring task is listed though not yet created …
         self.assertTrue(any("31/UBND-KT" in line and "tháng 03/2026" in line for line in lines))
         self.assertEqual(Assignment.objects.count(), tasks_before)  # … and still is not.
+
+    def test_it_delivers_through_the_scheduler_s_step_and_its_mail_goes_out(self) -> None:
+        # `remind` without --dry-run is a scheduler step: what it delivers by e-mail is sent in
+        # the same step (it used to wait in the outbox for the next `scheduler` run).
+        out = io.StringIO()
+        call_command("remind", "--now", "2026-03-13T08:00", stdout=out)
+        self.assertIn("delivered: ", out.getvalue())
+        self.assertTrue(
+            [m for m in mail.outbox if m.to == ["lead_officer@example.gov.vn"]],
+            "the lead officer's reminder was not sent",
+        )
+        self.assertFalse(Outbox.objects.filter(sent_at__isnull=True).exists())
+        # A scheduler step at the same instant finds it all done.
+        self.assertEqual(scheduler.run_once(self.when)["delivered"], 0)
+
+    def test_both_commands_refuse_a_now_they_cannot_read_alike(self) -> None:
+        messages = []
+        for command in (["remind", "--dry-run"], ["scheduler", "--once"]):
+            with self.assertRaises(CommandError) as refused:
+                call_command(*command, "--now", "13/3/2026 8 giờ", stdout=io.StringIO())
+            messages.append(str(refused.exception))
+        self.assertEqual(messages[0], messages[1])
+        self.assertFalse(ReminderLog.objects.exists())
 
     def test_the_bell_counts_unread_and_marks_read(self) -> None:
         scheduler.run_once(self.when)

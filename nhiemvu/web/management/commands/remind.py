@@ -1,22 +1,21 @@
-"""What would be sent: `remind --dry-run --now 2026-03-11T08:00 --format jsonl` changes nothing."""
+"""What would be sent: `remind --dry-run --now 2026-03-11T08:00 --format jsonl` changes nothing.
+
+Without ``--dry-run`` it is one scheduler step (``scheduler --once``). It lives beside the
+``scheduler`` command, not in ``reminders``: a step at an instant is the project scheduler's
+(nhiemvu/scheduler.py), which calls each app's own part; no app schedules another's.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
+from nhiemvu import scheduler
 from nhiemvu.assignments.models import Assignment
-from nhiemvu.assignments.services import occurrences_create
-from nhiemvu.lib import workdays
 from nhiemvu.orgs.models import Organisation
-from nhiemvu.reminders.schedule import pending
-from nhiemvu.reminders.services import remind
 
 
 class Command(BaseCommand):
@@ -28,18 +27,15 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["jsonl", "text"], default="text")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        now = _now(options["now"]) or workdays.now()
+        now = scheduler.parse_now(options["now"])
         if not options["dry_run"]:
-            occurrences_create(today=timezone.localdate(now))
-            delivered, _already = remind(now)
-            self.stdout.write(f"delivered: {delivered}")
+            result = scheduler.run_once(now)
+            self.stdout.write(f"delivered: {result['delivered']}")
             return
-        # A dry run sees what a real run would: this period's reports of recurring tasks are
-        # created inside a transaction that is rolled back, so nothing changes.
-        with transaction.atomic():
-            occurrences_create(today=timezone.localdate(now))
-            self._print(pending(now), options["format"])
-            transaction.set_rollback(True)
+        # Printed inside the preview: its rows (this period's reports of recurring tasks
+        # among them) are rolled back when it ends.
+        with scheduler.preview(now) as due:
+            self._print(due, options["format"])
 
     def _print(self, due: list[Any], fmt: str) -> None:
         tasks = dict(
@@ -73,10 +69,3 @@ class Command(BaseCommand):
                     f"{row['rule']:16} {row['task'] or row['organisation'] or ''}"
                     f"  {', '.join(row['recipients'])}  {row['title']}"
                 )
-
-
-def _now(value: str | None) -> dt.datetime | None:
-    try:
-        return workdays.parse_instant(value)
-    except ValueError as exc:
-        raise CommandError(str(exc)) from exc

@@ -17,7 +17,8 @@ from django.conf import settings
 from django.core.management import get_commands
 from django.core.management.base import BaseCommand
 
-from nhiemvu.web.demo import DEMO_PASSWORD, USERS
+from nhiemvu.web.demo.organisations import USERS
+from nhiemvu.web.demo.steps import DEMO_PASSWORD
 
 
 class Command(BaseCommand):

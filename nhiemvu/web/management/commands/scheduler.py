@@ -6,24 +6,14 @@ e-mail outbox. `--now` runs a step as of another instant (testing, catching up a
 
 from __future__ import annotations
 
-import datetime as dt
 import signal
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from nhiemvu.lib import workdays
-from nhiemvu.scheduler import run_once
-
-
-def parse_now(value: str | None) -> dt.datetime | None:
-    """``--now`` as an aware instant (a command-line error, in Vietnamese, when it is not one)."""
-    try:
-        return workdays.parse_instant(value)
-    except ValueError as exc:
-        raise CommandError(str(exc)) from exc
+from nhiemvu.scheduler import parse_now, run_once
 
 
 class Command(BaseCommand):
