@@ -12,13 +12,22 @@ Measured with bench/peer.py (100,000 tasks, 2 cores, the task list under wrk -c8
   connection that has sent nothing yet instead of holding a worker on it.
 
 The timeout ends a request that runs away (the heavy work — long files, report files — is done
-by the worker, not in a request). Every value can be changed from the environment.
+by the worker, not in a request). gunicorn's own timeout cannot: a gthread worker tells the
+arbiter it is alive from its main thread, which keeps looping while a request thread is stuck
+(a signed PDF held one for 137 s under a 60 s timeout, issue 24). So each worker watches its
+request threads itself (``pre_request``/``post_request`` below and a watchdog thread): a request
+running past ``timeout`` ends the worker process (``os._exit``), the arbiter starts a new one,
+and the client's connection closes. The requests sharing that process end with it, as under the
+``sync`` worker's timeout. Every value can be changed from the environment.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
+from typing import Any
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -27,6 +36,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 # 0: a connection closes after its response (see above); a proxy in front keeps its own.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
+# A process accepts a connection only when it has a free thread (without keep-alive a connection
+# is one request): a process whose threads are all busy leaves the next request in the listen
+# queue for a process that can answer it, instead of queueing it behind its own (/healthz stayed
+# under 1 s while 8 uploads ran, nhiemvu/tests/test_hostile_files.py).
+worker_connections = threads
 graceful_timeout = 30
 # Bounds on what a client may send before Django sees it.
 limit_request_line = 8190
@@ -37,3 +51,46 @@ max_requests = 2000
 max_requests_jitter = 200
 # "-" is standard output; an empty value turns the access log off (benchmarks).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+
+
+# --- the per-request watchdog (see the docstring) -------------------------------------------
+
+# thread id -> (monotonic start, "METHOD /path"); each entry is written and removed by its own
+# request thread, read by the watchdog (dict operations are atomic under the GIL).
+_running: dict[int, tuple[float, str]] = {}
+
+
+def pre_request(worker: Any, req: Any) -> None:
+    _running[threading.get_ident()] = (time.monotonic(), f"{req.method} {req.path}")
+
+
+def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
+    _running.pop(threading.get_ident(), None)
+
+
+def post_worker_init(worker: Any) -> None:
+    # Each web process checks signatures in children of its own fork server (lib/signatures).
+    from nhiemvu.lib import signatures
+
+    signatures.start_checker()
+    if worker.cfg.timeout > 0:
+        threading.Thread(target=_watch, args=(worker,), name="watchdog", daemon=True).start()
+
+
+def _watch(worker: Any) -> None:
+    limit = worker.cfg.timeout
+    while True:
+        time.sleep(min(1.0, limit / 4))
+        now = time.monotonic()
+        for started, what in list(_running.values()):
+            if now - started > limit:
+                worker.log.critical(
+                    "Request %s ran %.0f s, past the %s s timeout: worker %s ends",
+                    what,
+                    now - started,
+                    limit,
+                    worker.pid,
+                )
+                # os._exit, not sys.exit: a stuck thread would keep the interpreter from
+                # finishing, and pure-Python work cannot be interrupted in a thread.
+                os._exit(1)

@@ -158,7 +158,9 @@ class OrgRef(Schema):
 class SignatureOut(Schema):
     state: str = Field(
         description="valid, changed (after signing), broken (not intact), untrusted (issuer "
-        "not among the province's trusted CAs), expired, revoked, unreadable"
+        "not among the province's trusted CAs), expired, revoked, unreadable, too_complex "
+        "(not checked: the file or signature exceeds the server's bounds on certificates, "
+        "signature fields, updates or time)"
     )
     signer: str
     organisation: str

@@ -334,6 +334,15 @@ NHIEMVU: dict[str, Any] = {
     # Digital signatures (issue 17). Whether the server may ask a CA (OCSP/CRL) if a certificate
     # was revoked: off by default, as provincial servers are often offline ("not checked").
     "SIGNATURE_FETCH_REVOCATION": env_bool("NHIEMVU_SIGNATURE_FETCH_REVOCATION", False),
+    # What checking one uploaded PDF's signatures may cost (issue 24; lib/signatures.Budget): past
+    # any bound the verdict is "could not be checked (too complex)" and the upload is kept.
+    "SIGNATURE_MAX_CERTS": env_int("NHIEMVU_SIGNATURE_MAX_CERTS", 10),
+    "SIGNATURE_MAX_CERT_BYTES": env_int("NHIEMVU_SIGNATURE_MAX_CERT_BYTES", 64 * 1024),
+    "SIGNATURE_MAX_SAME_NAME": env_int("NHIEMVU_SIGNATURE_MAX_SAME_NAME", 3),
+    "SIGNATURE_MAX_FIELDS": env_int("NHIEMVU_SIGNATURE_MAX_FIELDS", 10),
+    "SIGNATURE_MAX_REVISIONS": env_int("NHIEMVU_SIGNATURE_MAX_REVISIONS", 50),
+    "SIGNATURE_MAX_OBJECTS": env_int("NHIEMVU_SIGNATURE_MAX_OBJECTS", 2000),
+    "SIGNATURE_TIMEOUT_SECONDS": env_int("NHIEMVU_SIGNATURE_TIMEOUT_SECONDS", 5),
     # A completion report unsigned, or signed by another organisation than the lead agency:
     # "warn" the person confirming it (default) or "refuse" the confirmation.
     "UNSIGNED_REPORT_POLICY": env_str("NHIEMVU_UNSIGNED_REPORT_POLICY", "warn"),

@@ -20,7 +20,7 @@ from nhiemvu.lib import docref, signatures, workdays
 from nhiemvu.lib.uploads import PDF, UploadError, sniff
 from nhiemvu.lib.vntext import clean_line, fold, normalize
 from nhiemvu.orgs.models import Organisation
-from nhiemvu.orgs.rules import scope_of
+from nhiemvu.orgs.rules import allows, is_office, scope_of
 from nhiemvu.orgs.selectors import trust_roots
 
 
@@ -40,7 +40,7 @@ class DirectiveSpec:
 
 
 def require_office(actor: Any) -> None:
-    if not scope_of(actor).is_office:
+    if not allows(actor, is_office):
         raise PermissionDenied(_("Only the Provincial Office registers directive documents."))
 
 
@@ -112,11 +112,27 @@ def _org_of(actor: Any) -> Organisation | None:
     return Organisation.objects.filter(pk=org_id).first() if org_id else None
 
 
+def signature_budget() -> signatures.Budget:
+    """The bounds on checking one file's signatures, from the settings (README)."""
+    return signatures.Budget(
+        max_certs=setting("SIGNATURE_MAX_CERTS"),
+        max_cert_bytes=setting("SIGNATURE_MAX_CERT_BYTES"),
+        max_same_name=setting("SIGNATURE_MAX_SAME_NAME"),
+        max_fields=setting("SIGNATURE_MAX_FIELDS"),
+        max_revisions=setting("SIGNATURE_MAX_REVISIONS"),
+        max_objects=setting("SIGNATURE_MAX_OBJECTS"),
+        timeout=setting("SIGNATURE_TIMEOUT_SECONDS"),
+    )
+
+
 def signature_fields(data: bytes) -> dict[str, Any]:
     """A PDF's digital signatures as the stored file keeps them (issue 17): each verdict, the
     first one's state (what a clerk reads first), or why they could not be read."""
     result = signatures.verify(
-        data, trust_roots(), fetch_revocation=bool(setting("SIGNATURE_FETCH_REVOCATION"))
+        data,
+        trust_roots(),
+        fetch_revocation=bool(setting("SIGNATURE_FETCH_REVOCATION")),
+        budget=signature_budget(),
     )
     return {
         "signatures": [v.as_dict() for v in result.signatures],

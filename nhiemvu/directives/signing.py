@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.lib.signatures import State
-from nhiemvu.lib.vntext import fold
+from nhiemvu.orgs.matching import names_org
 
 STATE_LABELS = {
     State.VALID: _("valid"),
@@ -22,8 +22,10 @@ STATE_LABELS = {
     State.EXPIRED: _("certificate not valid when signed"),
     State.REVOKED: _("certificate revoked"),
     State.UNREADABLE: _("signature unreadable"),
+    State.TOO_COMPLEX: _("could not be checked (the file is too complex)"),
 }
-STATE_COLOURS = {State.VALID: "success", State.UNTRUSTED: "warning"}
+# Not checked is not proven bad: a warning, like an unknown issuer.
+STATE_COLOURS = {State.VALID: "success", State.UNTRUSTED: "warning", State.TOO_COMPLEX: "warning"}
 
 
 def signed_at(verdict: dict[str, Any]) -> dt.datetime | None:
@@ -33,14 +35,16 @@ def signed_at(verdict: dict[str, Any]) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value).astimezone(ZoneInfo(settings.TIME_ZONE))
 
 
-def _same_org(certificate_org: str, org: Any) -> bool:
-    """Whether a certificate's organisation names the agency: its name, short name or an
-    alias, diacritics and case aside ("SỞ TÀI CHÍNH TỈNH GIA LAI" names "Sở Tài chính")."""
-    got = fold(certificate_org)
-    if not got:
-        return False
-    names = [org.name, org.short_name, *(a.alias for a in org.aliases.all())]
-    return any(fold(n) and (fold(n) in got or got in fold(n)) for n in names)
+def signed_by(verdict: dict[str, Any], org: Any) -> bool:
+    """Whether a signature's certificate is the agency's: one of its O/OU values is one of the
+    agency's registered names (official or short name, an alias) or one of its codes is the
+    agency's code, electronic identifier or tax code; orgs.matching's EXACT identity, never a
+    part of a name ("SỞ" or "TÀI CHÍNH" is not Sở Tài chính). A certificate that writes the
+    agency otherwise ("SỞ TÀI CHÍNH TỈNH GIA LAI") counts once that name is registered as the
+    agency's alias. Verdicts stored before the values were kept apart carry only the joined
+    `organisation`, compared whole."""
+    names = verdict.get("organisation_names") or [verdict.get("organisation") or ""]
+    return names_org(names, org, codes=verdict.get("organisation_codes") or [])
 
 
 def report_signature_problem(files: Iterable[Any], lead: Any) -> str:
@@ -56,7 +60,7 @@ def report_signature_problem(files: Iterable[Any], lead: Any) -> str:
         return str(_("The completion report's signature is not valid: %(state)s.")) % {
             "state": STATE_LABELS.get(verdicts[0].get("state", ""), verdicts[0].get("state"))
         }
-    if not any(_same_org(v.get("organisation", ""), lead) for v in valid):
+    if not any(signed_by(v, lead) for v in valid):
         return str(
             _("The completion report is signed by %(org)s, not by the lead agency %(lead)s.")
         ) % {"org": valid[0].get("organisation") or valid[0].get("signer"), "lead": lead.name}

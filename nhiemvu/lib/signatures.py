@@ -23,15 +23,32 @@ import asyncio
 import concurrent.futures
 import datetime as dt
 import io
+import itertools
 import logging
+import multiprocessing
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 log = logging.getLogger(__name__)
 
-# Bounds: a PDF with hundreds of signature fields is not a report; read the first ones only.
-MAX_SIGNATURES = 10
+
+@dataclass(frozen=True)
+class Budget:
+    """How much work one file's signatures may cost (issue 24). A 13 KB file whose signature
+    carried 8 certificates of one name held a worker for minutes (the path search tries every
+    ordering); 3,000 signature fields took 26 s, 400 incremental updates 21 s. Past a bound the
+    verdict is "too complex", never a longer wait. The defaults pass every real signature seen:
+    a signer, one or two intermediates and a root, a few signatures, a few updates."""
+
+    max_certs: int = 10  # certificates taken from one signature's CMS, after de-duplication
+    max_cert_bytes: int = 64 * 1024  # their total DER size (a certificate is 1-2 KB)
+    max_same_name: int = 3  # certificates sharing one subject name (a CA renewed with a new key)
+    max_fields: int = 10  # filled signature fields read; the rest are not opened
+    max_revisions: int = 50  # incremental updates the difference analysis walks
+    max_objects: int = 2000  # objects written by the updates after the first revision
+    timeout: float = 5.0  # seconds of wall clock for the whole file, enforced by killing
 
 
 class State:
@@ -42,6 +59,8 @@ class State:
     EXPIRED = "expired"  # the certificate was not valid at signing time
     REVOKED = "revoked"
     UNREADABLE = "unreadable"  # the signature could not be read at all
+    # Not checked: the file or the signature exceeds the Budget (max 12 characters: the column).
+    TOO_COMPLEX = "too_complex"
 
 
 @dataclass
@@ -50,6 +69,11 @@ class Verdict:
     signer: str = ""
     organisation: str = ""
     signed_at: str | None = None  # ISO 8601, as stored in JSON
+    # The certificate's organisation value by value (each O and OU) and its codes (the
+    # organizationIdentifier, the UID's "MST:…"/"MNS:…"): what orgs.matching compares to an
+    # agency's names and codes, by identity (never a substring of the joined `organisation`).
+    organisation_names: list[str] = field(default_factory=list)
+    organisation_codes: list[str] = field(default_factory=list)
     intact: bool = False
     whole_file: bool = False
     changed_after: bool = False
@@ -102,6 +126,19 @@ def _names(cert: Any) -> tuple[str, str]:
     return str(name), str(org)
 
 
+def _organisation_identity(cert: Any) -> tuple[list[str], list[str]]:
+    """Each O and OU value of a certificate's subject, and its organisation codes
+    (organizationIdentifier, and every UID: the Vietnamese CAs write "MST:<tax code>" there)."""
+    subject = cert.subject.native
+
+    def values(key: str) -> list[str]:
+        value = subject.get(key) or []
+        return [str(v) for v in (value if isinstance(value, list) else [value]) if v]
+
+    names = values("organization_name") + values("organizational_unit_name")
+    return names, values("organization_identifier") + values("user_id")
+
+
 def _valid_on(cert: Any, moment: dt.datetime | None) -> bool:
     if moment is None:
         return False
@@ -128,22 +165,162 @@ def _off_loop[T](function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return pool.submit(function, *args, **kwargs).result()
 
 
-def verify(data: bytes, trust_roots: Sequence[bytes], *, fetch_revocation: bool = False) -> Result:
-    """The signatures of a PDF and how each stands. Never raises: a malformed file or signature
-    gives its verdict ("unreadable") or the result's error."""
-    return _off_loop(_verify, data, trust_roots, fetch_revocation=fetch_revocation)
+def verify(
+    data: bytes,
+    trust_roots: Sequence[bytes],
+    *,
+    fetch_revocation: bool = False,
+    budget: Budget | None = None,
+) -> Result:
+    """The signatures of a PDF and how each stands, within ``budget``. Never raises: a malformed
+    file or signature gives its verdict ("unreadable") or the result's error; a file past the
+    budget gives "too complex".
+
+    The work runs in a child process killed at ``budget.timeout``: pyHanko's path search and
+    difference analysis are pure-Python loops that no thread can interrupt, and a request
+    thread stuck in them held a web worker for minutes. The child is forked from a server
+    process that has pyHanko imported already (multiprocessing's "forkserver", started once per
+    web process): a clean single-threaded parent, so no lock held by another request thread is
+    inherited, and a start measured in milliseconds (bench/signatures.py)."""
+    budget = budget or Budget()
+    receive, send = _CONTEXT.Pipe(duplex=False)
+    child = _CONTEXT.Process(
+        target=_child,
+        args=(send, data, list(trust_roots), fetch_revocation, budget),
+        name="nhiemvu-signatures",
+    )
+    try:
+        child.start()
+        send.close()
+        if receive.poll(budget.timeout):
+            result: Result = receive.recv()
+        else:
+            log.warning("signature check stopped after %s s", budget.timeout)
+            result = _too_complex(f"timeout {budget.timeout:g} s")
+    except EOFError:  # the child died without an answer (out of memory, a crash in C)
+        result = Result(error="the signature check ended without an answer")
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
+    return result
 
 
-def _verify(data: bytes, trust_roots: Sequence[bytes], *, fetch_revocation: bool) -> Result:
+def _child(send: Any, data: bytes, roots: list[bytes], fetch: bool, budget: Budget) -> None:
+    # pyHanko logs every failed path with a traceback: the verdict carries the fact instead.
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
+    try:
+        result = _verify(data, roots, fetch_revocation=fetch, budget=budget)
+    except Exception as exc:  # _verify never raises by design; the parent must still hear
+        result = Result(error=f"{type(exc).__name__}: {exc}"[:300])
+    send.send(result)
+    send.close()
+
+
+# The modules the child needs, imported once in the fork server rather than in every child.
+# "__main__" first: a child whose server has not imported the parent's main script imports it
+# itself (multiprocessing's "prepare"); with Django set up at a script's top level that cost
+# 7 s a child. Every entry point (manage.py, gunicorn, pytest) guards its main code.
+_PRELOAD = [
+    "__main__",
+    "nhiemvu.lib.signatures",
+    "pyhanko.pdf_utils.reader",
+    "pyhanko.sign.fields",
+    "pyhanko.sign.validation",
+    "pyhanko_certvalidator",
+]
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(_PRELOAD)
+
+
+def start_checker() -> None:
+    """Start the fork server now (a web process at boot) rather than on the first upload, which
+    would wait the seconds its imports take. Idempotent; returns before the imports finish."""
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+
+
+def _too_complex(why: str, signer: str = "", organisation: str = "") -> Result:
+    return Result([_too_complex_verdict(why, signer, organisation)])
+
+
+def _too_complex_verdict(why: str, signer: str = "", organisation: str = "") -> Verdict:
+    return Verdict(State.TOO_COMPLEX, signer=signer, organisation=organisation, detail=why)
+
+
+def _fields(reader: Any, budget: Budget) -> list[tuple[str, Any]]:
+    """The first ``max_fields`` filled signature fields, one per signature dictionary: the
+    fields after them are never opened (3,000 fields all read cost 26 s)."""
+    from pyhanko.sign.fields import SigSeedSubFilter, enumerate_sig_fields
+
+    known = {member.value for member in SigSeedSubFilter}
+    seen: set[Any] = set()
+    out = []
+    for name, value, sig_field in itertools.islice(
+        enumerate_sig_fields(reader, filled_status=True), budget.max_fields
+    ):
+        ref = getattr(value, "reference", None) or id(value)
+        if ref in seen:  # many fields may point to one signature: check it once
+            continue
+        seen.add(ref)
+        # As pyHanko's own listing: a signature of an unknown kind is not one it can check.
+        if value.get_object().get("/SubFilter") in known:
+            out.append((name, sig_field))
+    return out
+
+
+def _file_too_complex(reader: Any, budget: Budget) -> str:
+    """Why the file's updates are past the budget (the difference analysis walks every update
+    and every object it writes), or ""."""
+    xrefs = reader.xrefs
+    revisions = xrefs.total_revisions
+    if revisions > budget.max_revisions:
+        return f"{revisions} updates > {budget.max_revisions}"
+    objects = 0
+    for revision in range(1, revisions):
+        objects += len(xrefs.explicit_refs_in_revision(revision))
+        if objects > budget.max_objects:
+            return f"> {budget.max_objects} objects in updates"
+    return ""
+
+
+def _certificates_too_many(sig: Any, budget: Budget) -> str:
+    """Why the certificates a signature carries are past the budget, or "". Counted once per
+    distinct (subject, key); certificates sharing a name are what make the path search try
+    every ordering, so a name may appear only a few times."""
+    distinct = {}
+    for cert in sig.other_embedded_certs:
+        distinct[(cert.subject.dump(), cert.public_key.dump())] = cert
+    if len(distinct) > budget.max_certs:
+        return f"{len(distinct)} certificates > {budget.max_certs}"
+    size = sum(len(cert.dump()) for cert in distinct.values())
+    if size > budget.max_cert_bytes:
+        return f"{size} bytes of certificates > {budget.max_cert_bytes}"
+    names = Counter(subject for subject, _key in distinct)
+    if names and max(names.values()) > budget.max_same_name:
+        return f"{max(names.values())} certificates of one name > {budget.max_same_name}"
+    return ""
+
+
+def _verify(
+    data: bytes, trust_roots: Sequence[bytes], *, fetch_revocation: bool, budget: Budget
+) -> Result:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
     from pyhanko.sign.validation.settings import KeyUsageConstraints
     from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
-        embedded = list(reader.embedded_signatures)[:MAX_SIGNATURES]
+        fields = _fields(reader, budget)
+        embedded = [EmbeddedPdfSignature(reader, f, name) for name, f in fields]
+        embedded.sort(key=lambda e: e.signed_revision)  # signing order, as pyHanko lists them
+        why = _file_too_complex(reader, budget) if embedded else ""
     except Exception as exc:  # any parse error is a fact about the file, not a crash
         return Result(error=f"{type(exc).__name__}: {exc}"[:300])
     roots = _certificates(trust_roots)
@@ -156,6 +333,11 @@ def _verify(data: bytes, trust_roots: Sequence[bytes], *, fetch_revocation: bool
         try:
             cert = sig.signer_cert
             signer, organisation = _names(cert)
+            organisation_names, organisation_codes = _organisation_identity(cert)
+            too_many = why or _certificates_too_many(sig, budget)
+            if too_many:
+                verdicts.append(_too_complex_verdict(too_many, signer, organisation))
+                continue
             moment = sig.self_reported_timestamp
             context = ValidationContext(
                 trust_roots=roots,
@@ -196,6 +378,8 @@ def _verify(data: bytes, trust_roots: Sequence[bytes], *, fetch_revocation: bool
                 state=state,
                 signer=signer,
                 organisation=organisation,
+                organisation_names=organisation_names,
+                organisation_codes=organisation_codes,
                 signed_at=moment.isoformat() if moment else None,
                 intact=intact,
                 whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,

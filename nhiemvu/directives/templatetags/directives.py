@@ -62,6 +62,7 @@ def signature_info(stored: Any) -> str:
     from django.utils.translation import gettext
 
     from nhiemvu.directives.signing import STATE_COLOURS, STATE_LABELS, signed_at
+    from nhiemvu.lib.signatures import State
 
     if getattr(stored, "content_type", "") != "application/pdf":
         return ""
@@ -79,6 +80,10 @@ def signature_info(stored: Any) -> str:
     for verdict in stored.signatures:
         when = signed_at(verdict)
         state = verdict.get("state", "")
+        if state == State.TOO_COMPLEX and not verdict.get("signer"):
+            # Stopped before a signer was read (the time limit): nothing to name but the fact.
+            rows.append(("warning", state, gettext("Digital signatures"), STATE_LABELS[state], ""))
+            continue
         unchecked = verdict.get("revocation") == "not_checked"
         note = gettext("revocation not checked") if unchecked else ""
         rows.append(
