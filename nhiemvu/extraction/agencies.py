@@ -11,80 +11,13 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from nhiemvu.extraction.agency_names import STANDARD_NAMES
 from nhiemvu.lib.orgkinds import kinds_for_group
 from nhiemvu.lib.vntext import fold
 
 UPPER = "A-ZÀ-ÝĂÂĐÊÔƠƯẠ-Ỹ"
 _CAP = rf"[{UPPER}]"
 _LOW = "a-zà-ỹđ"
-
-STANDARD_NAMES = [
-    # Provincial departments and agencies (Nghị định 24/2014, 107/2020, 45/2025/NĐ-CP)
-    "Văn phòng Ủy ban nhân dân tỉnh",
-    "Văn phòng UBND tỉnh",
-    "Sở Nội vụ",
-    "Sở Tư pháp",
-    "Sở Kế hoạch và Đầu tư",
-    "Sở Tài chính",
-    "Sở Công Thương",
-    "Sở Nông nghiệp và Phát triển nông thôn",
-    "Sở Nông nghiệp và Môi trường",
-    "Sở Giao thông vận tải",
-    "Sở Xây dựng",
-    "Sở Tài nguyên và Môi trường",
-    "Sở Thông tin và Truyền thông",
-    "Sở Lao động - Thương binh và Xã hội",
-    "Sở Văn hóa, Thể thao và Du lịch",
-    "Sở Văn hóa và Thể thao",
-    "Sở Du lịch",
-    "Sở Khoa học và Công nghệ",
-    "Sở Giáo dục và Đào tạo",
-    "Sở Y tế",
-    "Sở Ngoại vụ",
-    "Sở Dân tộc và Tôn giáo",
-    "Thanh tra tỉnh",
-    "Ban Dân tộc",
-    "Công an tỉnh",
-    "Bộ Chỉ huy Quân sự tỉnh",
-    "Bộ Chỉ huy Bộ đội Biên phòng tỉnh",
-    "Kho bạc Nhà nước tỉnh",
-    "Cục Thuế tỉnh",
-    "Bảo hiểm xã hội tỉnh",
-    "Cục Thống kê tỉnh",
-    "Cục Hải quan",
-    "Ngân hàng Nhà nước chi nhánh tỉnh",
-    "Đài Phát thanh và Truyền hình tỉnh",
-    "Ban Quản lý Khu kinh tế",
-    "Tổ công tác của Chủ tịch UBND tỉnh",
-    "Tổ công tác của Chủ tịch Ủy ban nhân dân tỉnh",
-    "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
-    # Ministries and central bodies
-    "Bộ Quốc phòng",
-    "Bộ Công an",
-    "Bộ Ngoại giao",
-    "Bộ Nội vụ",
-    "Bộ Tư pháp",
-    "Bộ Kế hoạch và Đầu tư",
-    "Bộ Tài chính",
-    "Bộ Công Thương",
-    "Bộ Nông nghiệp và Phát triển nông thôn",
-    "Bộ Nông nghiệp và Môi trường",
-    "Bộ Giao thông vận tải",
-    "Bộ Xây dựng",
-    "Bộ Tài nguyên và Môi trường",
-    "Bộ Thông tin và Truyền thông",
-    "Bộ Lao động - Thương binh và Xã hội",
-    "Bộ Văn hóa, Thể thao và Du lịch",
-    "Bộ Khoa học và Công nghệ",
-    "Bộ Giáo dục và Đào tạo",
-    "Bộ Y tế",
-    "Bộ Dân tộc và Tôn giáo",
-    "Ngân hàng Nhà nước Việt Nam",
-    "Thanh tra Chính phủ",
-    "Ủy ban Dân tộc",
-    "Văn phòng Chính phủ",
-    "Kiểm toán Nhà nước",
-]
 
 # Words that end a name: the verbs and connectors that follow an agency in a directive.
 STOP_WORDS = {

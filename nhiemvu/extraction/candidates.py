@@ -265,22 +265,24 @@ def lead_of(
     context: list[ag.Mention] | None = None,
 ) -> tuple[list[ag.Mention], list[ag.Mention], int]:
     """Who a sentence the rules passed over asks, its coordinators and where its work begins:
-    the agencies it opens with ("Các địa phương cần rà soát …"), else those after an assigning
-    verb ("lưu ý UBND các huyện …"), else the agencies of the heading or intro above it (the
-    rules' context), else those of the task before it, else the addressees."""
+    the agencies an assigning verb near its start names ("lưu ý UBND các huyện …"), else those
+    it opens with ("Các địa phương cần rà soát …"), else the agencies of the heading or intro
+    above it (the rules' context), else those of the task before it, else the addressees."""
     start = strip_leading(text, candidate.start + len(_marker_at(text, candidate.start)))
+    # "Sở GD&ĐT yêu cầu các phòng GD&ĐT …", "Thủ tướng lưu ý UBND các tỉnh …": whoever the
+    # assigning verb near the start names is asked, not the sentence's subject.
+    near = min(candidate.end, start + 120)
+    verb = TRIGGER.search(text, start, near) or OTHER_ASSIGNING.search(text, start, near)
+    if verb:
+        found, after = ag.mentions_list(text, verb.end(), gazetteer)
+        if found:
+            coord, body_at = coordinators(text, after, candidate.end, gazetteer)
+            return resolve_anaphor(found, previous, header), coord, body_at
     found, after = ag.mentions_list(text, start, gazetteer)
     if found and not any(ASSIGNER.search(hit.text) for hit in found):
         lead = resolve_anaphor(found, previous, header)
         coord, body_at = coordinators(text, after, candidate.end, gazetteer)
         return lead, coord, body_at
-    verb = OTHER_ASSIGNING.search(text, start, candidate.end) or TRIGGER.search(
-        text, start, candidate.end
-    )
-    if verb:
-        found, after = ag.mentions_list(text, verb.end(), gazetteer)
-        if found:
-            return resolve_anaphor(found, previous, header), [], after
     return list(context or previous or header.addressees), [], start
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from nhiemvu.assignments import reorganisation_views
 from nhiemvu.assignments import views as task_views
 from nhiemvu.directives import views as directive_views
 from nhiemvu.orgs import views as org_views
@@ -13,10 +14,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("co-quan/tim/", org_views.organisation_search, name="organisation_search"),
-    path("co-quan/sap-xep/", task_views.reorganisation_list, name="reorganisations"),
+    path("co-quan/sap-xep/", reorganisation_views.reorganisation_list, name="reorganisations"),
     path(
         "co-quan/sap-xep/<str:code>/",
-        task_views.reorganisation_detail,
+        reorganisation_views.reorganisation_detail,
         name="reorganisation_detail",
     ),
     path("co-quan/<slug:code>/", task_views.organisation_detail, name="organisation_detail"),

@@ -1,0 +1,112 @@
+"""The learned scorer over the rules and its honest measure (issue 26 items 2 and 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from nhiemvu.extraction import extract, learning
+from nhiemvu.extraction.candidates import hashed
+from nhiemvu.extraction.model import MODEL_PATH, SIZE, Model, stored
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+DAY = dt.date(2026, 3, 2)
+
+
+def _record(n: int, issuer: str, url: str, **extra: object) -> dict[str, object]:
+    text = f"Giao Sở Nội vụ rà soát biên chế số {n}, báo cáo UBND tỉnh trước ngày 15/4/2026."
+    return {
+        "id": f"t{n}",
+        "issuer": issuer,
+        "source_url": url,
+        "doc_date": "2026-03-02",
+        "text": text,
+        "tasks": [{"evidence": text, "assignees_lead": ["Sở Nội vụ"], "deadline": "2026-04-15"}],
+        **extra,
+    }
+
+
+def _model(weights: dict[str, float], bias: float = -4.0) -> Model:
+    """A model that gives the named features these weights (the rest nothing)."""
+    table: dict[int, float] = {}
+    for name, weight in weights.items():
+        (index,) = hashed([name], SIZE)
+        table[index] = weight
+    return Model(table, bias)
+
+
+def test_it_never_splits_an_issuer_or_a_website_between_training_and_scoring() -> None:
+    records = [
+        _record(1, "UBND tỉnh Gia Lai", "https://gialai.gov.vn/a"),
+        _record(2, "Chủ tịch UBND tỉnh Gia Lai", "https://baogialai.vn/b"),  # same issuer
+        _record(3, "Thủ tướng Chính phủ", "https://www.baogialai.vn/c"),  # same website
+        _record(4, "Văn phòng Chính phủ", "https://vpcp.gov.vn/d"),
+        _record(5, "Bộ Nội vụ", "https://moha.gov.vn/e", issuer_key="bo-noi-vu"),
+        _record(6, "Bộ Nội vụ (Vụ Tổ chức)", "https://x.vn/f", issuer_key="bo-noi-vu"),
+    ]
+    parts = learning.folds(records, 3)
+    fold_of = {i: n for n, part in enumerate(parts) for i in part}
+    assert fold_of[0] == fold_of[1] == fold_of[2]  # joined through the issuer, then the site
+    assert fold_of[4] == fold_of[5]
+    assert sorted(i for part in parts for i in part) == list(range(6))
+    assert len({fold_of[0], fold_of[3], fold_of[4]}) > 1  # and the groups are spread
+    assert learning.folds(records, 3) == parts  # the same corpus, the same folds
+
+
+def test_it_rebuilds_the_same_model_from_the_same_texts() -> None:
+    records = [json.loads(line) for line in (CORPUS / "dev.jsonl").read_text().splitlines()][:6]
+    first, second = learning.fit(records), learning.fit(records)
+    assert first.weights and first.version == second.version
+
+
+def test_it_proposes_a_duty_without_an_assigning_verb_when_the_model_takes_it_for_one() -> None:
+    text = (
+        "Về công tác phòng chống thiên tai trong mùa mưa bão năm 2026.\n"
+        "Các địa phương cần rà soát các khu dân cư ven sông, báo cáo UBND tỉnh trước ngày "
+        "30/4/2026."
+    )
+    assert not [t for t in extract(text, DAY, rules_only=True).tasks if t.confident]
+    read = extract(text, DAY, model=_model({"modal:can": 8.0}))
+    (task,) = [t for t in read.tasks if t.confident]
+    assert [a.text for a in task.lead] == ["Các địa phương"]
+    assert task.deadline == dt.date(2026, 4, 30) and task.deliverable == "báo cáo"
+    assert task.evidence.startswith("Các địa phương cần rà soát")
+
+
+def test_it_keeps_what_the_rules_reject_out_of_the_model_s_reach() -> None:
+    text = (
+        "Giao Sở Nội vụ rà soát biên chế, báo cáo UBND tỉnh trước ngày 15/4/2026.\n"
+        "Yêu cầu Thủ trưởng các sở, ban, ngành khẩn trương triển khai thực hiện./."
+    )
+    eager = _model({"source:sentence": 20.0, "source:rule": 20.0})
+    found = [t for t in extract(text, DAY, model=eager).tasks if t.confident]
+    assert [[a.text for a in t.lead] for t in found] == [["Sở Nội vụ"]]  # the closing formula
+
+
+def test_a_rule_draft_the_model_scores_near_zero_is_proposed_unticked() -> None:
+    text = "Giao Sở Nội vụ rà soát biên chế, báo cáo UBND tỉnh trước ngày 15/4/2026."
+    (task,) = extract(text, DAY, model=_model({}, bias=-10.0)).tasks
+    assert task.score is not None and task.score < 0.1 and not task.confident
+    (kept,) = extract(text, DAY, model=_model({}, bias=-1.0)).tasks  # above the veto: kept
+    assert kept.confident
+
+
+def test_the_stored_model_is_small_and_names_itself() -> None:
+    assert MODEL_PATH.stat().st_size < 1_000_000
+    model = stored()
+    assert model is not None and model.trained_on["texts"] >= 39
+    result = extract("Giao Sở Tài chính thẩm định dự toán năm 2026.", DAY)
+    assert result.model_version == model.version
+    assert result.as_dict()["model_version"] == model.version
+
+
+def test_the_cross_validated_report_puts_the_fit_beside_it(tmp_path: Path) -> None:
+    lines = (CORPUS / "dev2.jsonl").read_text().splitlines()[:6]
+    (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    records = learning.load_corpus(tmp_path)
+    table = learning.report(records, 2)
+    assert "model: fit (trained on all)" in table
+    assert "model: grouped cross-validated" in table
+    assert "rules alone" in table and "gap fit − cross-validated F1" in table
+    assert table.splitlines()[-1].startswith("CROSSVAL f1=")
