@@ -19,6 +19,7 @@ from nhiemvu.forms import (
 )
 from nhiemvu.orgs import picker
 from nhiemvu.orgs.models import Organisation, ReorgKind, Role
+from nhiemvu.orgs.selectors import acting_memberships
 
 # Rows per page a list offers (web); the API takes any limit from 1 to 200.
 PAGE_SIZES = (50, 100, 200)
@@ -62,9 +63,7 @@ class DelegateForm(StyledForm):
         super().__init__(*args, **kwargs)
         people = (
             User.objects.filter(
-                memberships__org_id=getattr(task, "lead_id", None),
-                memberships__role__in=[Role.OFFICER, Role.HEAD],
-                is_active=True,
+                pk__in=acting_memberships([getattr(task, "lead_id", None)]).values("user_id")
             )
             .distinct()
             .order_by("full_name", "username")

@@ -12,7 +12,8 @@ import rules
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from nhiemvu.assignments.models import Assignment, Coordination, Delegation
-from nhiemvu.orgs.rules import scope_of
+from nhiemvu.orgs.models import LeaderTitle
+from nhiemvu.orgs.rules import is_office, scope_of
 
 # --- view: province roles see everything; agencies what they lead or coordinate -------------
 
@@ -74,12 +75,12 @@ def confirmable(user: Any, qs: QuerySet[Assignment] | None = None) -> QuerySet[A
 
 @rules.predicate
 def can_manage(user: Any, task: Assignment | None = None) -> bool:
-    return scope_of(user).is_office
+    return is_office(user)
 
 
 def manageable(user: Any, qs: QuerySet[Assignment] | None = None) -> QuerySet[Assignment]:
     qs = Assignment.objects.all() if qs is None else qs
-    return qs if scope_of(user).is_office else qs.none()
+    return qs if is_office(user) else qs.none()
 
 
 # --- decide extensions: the assigning leader's side -----------------------------------------
@@ -92,7 +93,7 @@ def can_decide_extension(user: Any, task: Assignment) -> bool:
     scope = scope_of(user)
     if not scope.is_leader:
         return False
-    if "chu_tich" in scope.leader_titles or task.assigned_by_id is None:
+    if LeaderTitle.CHAIRMAN in scope.leader_titles or task.assigned_by_id is None:
         return True
     return bool(task.assigned_by_id == user.pk)
 
@@ -102,7 +103,7 @@ def extension_decidable(user: Any, qs: QuerySet[Assignment] | None = None) -> Qu
     scope = scope_of(user)
     if not scope.is_leader:
         return qs.none()
-    if "chu_tich" in scope.leader_titles:
+    if LeaderTitle.CHAIRMAN in scope.leader_titles:
         return qs
     return qs.filter(Q(assigned_by__isnull=True) | Q(assigned_by=user.pk))
 

@@ -4,7 +4,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from nhiemvu.audit.adminaudit import AuditedAdmin
 from nhiemvu.lib import workdays
@@ -17,7 +21,12 @@ from nhiemvu.orgs.models import (
     TrustRoot,
     role_allowed,
 )
-from nhiemvu.orgs.services import calendar_override_set, read_certificate, trust_root_add
+from nhiemvu.orgs.services import (
+    CERTIFICATE_BYTES,
+    calendar_override_set,
+    read_certificate,
+    trust_root_add,
+)
 
 
 class AliasInline(admin.TabularInline):
@@ -28,11 +37,49 @@ class AliasInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdmin):
+    """Reference data. An organisation ends (its end date, its successor) only by a recorded
+    reorganisation, whose transfer plan moves its open tasks first: ended here, its tasks would
+    keep a holder that no longer exists. So those two fields are read here, not edited."""
+
     list_display = ["code", "name", "short_name", "kind", "valid_from", "valid_to", "successor"]
     list_filter = ["kind"]
     search_fields = ["code", "name", "short_name", "search_text"]
-    autocomplete_fields = ["parent", "successor"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["ended"]
     inlines = [AliasInline]
+
+    def get_fields(self, request: Any, obj: Any = None) -> list[str]:
+        return [
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "electronic_id",
+            "tax_code",
+            "email",
+            "valid_from",
+            "ended",
+        ]
+
+    @admin.display(description=_lazy("Ceased on / successor"))
+    def ended(self, obj: Organisation | None) -> str:
+        url = reverse("reorganisations")
+        if obj is None or obj.valid_to is None:
+            state = gettext("In force.")
+        else:
+            state = gettext("Ceased on %(day)s.") % {"day": f"{obj.valid_to:%d/%m/%Y}"}
+            if obj.successor_id:
+                state += " " + gettext("Successor: %(org)s.") % {"org": obj.successor}
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            state,
+            url,
+            gettext(
+                "An organisation ends, merges, splits or is renamed through a reorganisation, "
+                "which moves its open tasks."
+            ),
+        )
 
 
 class MembershipForm(forms.ModelForm):
@@ -92,7 +139,7 @@ class TrustRootForm(forms.ModelForm):
     def clean_upload(self) -> bytes:
         from django.core.exceptions import ValidationError
 
-        data: bytes = self.cleaned_data["upload"].read(64 * 1024 + 1)
+        data: bytes = self.cleaned_data["upload"].read(CERTIFICATE_BYTES + 1)
         try:
             read_certificate(data)
         except ValidationError as exc:

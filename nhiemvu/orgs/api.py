@@ -13,7 +13,7 @@ from pydantic import Field
 from nhiemvu.apicommon import ERRORS, ApiError, IsoDate
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.models import Organisation, ReorgSide
-from nhiemvu.orgs.selectors import lineage
+from nhiemvu.orgs.selectors import in_force_q, lineage
 
 router = Router(tags=["organisations"])
 
@@ -82,8 +82,7 @@ def organisation_list(request: HttpRequest, filters: Query[OrgFilters]) -> Any:
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.active_on:
-        day = filters.active_on
-        qs = qs.exclude(valid_from__gt=day).exclude(valid_to__lt=day)
+        qs = qs.filter(in_force_q(filters.active_on))
     if filters.after:
         qs = qs.filter(code__gt=filters.after)
     rows = list(qs[: filters.limit + 1])

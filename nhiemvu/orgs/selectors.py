@@ -8,7 +8,9 @@ from django.db.models import F, Q, QuerySet
 
 from nhiemvu.lib.orgkinds import kinds_for_group
 from nhiemvu.orgs.models import (
+    ACTING_ROLES,
     CalendarOverride,
+    Membership,
     OrgAlias,
     Organisation,
     OrgKind,
@@ -75,6 +77,16 @@ def resolve_group(phrase: str, *, on: dt.date | None = None) -> QuerySet[Organis
     if kinds is None:
         return None
     return active_organisations(on).filter(kind__in=kinds).order_by("kind", "name")
+
+
+def acting_memberships(org_ids: Iterable[int | None]) -> QuerySet[Membership]:
+    """The memberships of active people who act for these agencies (ACTING_ROLES): who is
+    reminded, told, and may be passed a task. The filter twin of orgs.rules.acts_for."""
+    return Membership.objects.filter(
+        org_id__in=[o for o in org_ids if o is not None],
+        role__in=ACTING_ROLES,
+        user__is_active=True,
+    )
 
 
 def directory() -> list[dict[str, Any]]:

@@ -27,11 +27,11 @@ from nhiemvu.assignments.models import (
     Extension,
     ExtensionStatus,
 )
-from nhiemvu.orgs.models import Membership, Organisation, Role
+from nhiemvu.orgs.models import ACTING_ROLES, Membership, Organisation, Role
 from nhiemvu.reminders.models import RuleCode
 from nhiemvu.reminders.schedule import Due, agency_people, role_people, task_url
 
-AGENCY_ROLES = (Role.OFFICER, Role.HEAD)
+AGENCY_ROLES = ACTING_ROLES
 
 _muted: ContextVar[bool] = ContextVar("nhiemvu_events_muted", default=False)
 

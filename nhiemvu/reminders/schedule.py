@@ -24,7 +24,7 @@ from nhiemvu.assignments import explanations, status
 from nhiemvu.assignments.models import Assignment, Explanation, ExplanationState, ExtensionStatus
 from nhiemvu.lib import workdays
 from nhiemvu.lib.links import code_url
-from nhiemvu.orgs.models import Membership, Organisation, Role
+from nhiemvu.orgs.models import ACTING_ROLES, Membership, Organisation, Role
 from nhiemvu.reminders.models import DEFAULT_RULES, ReminderLog, ReminderRule, RuleCode
 
 
@@ -101,7 +101,7 @@ class Planner:
         rule: str,
         period: str,
         title: str,
-        roles: tuple[str, ...] = (Role.OFFICER, Role.HEAD),
+        roles: tuple[str, ...] = ACTING_ROLES,
         office: bool = False,
     ) -> None:
         rows = list(qs.values_list("id", "code", "lead_id", "summary", "deadline"))
@@ -243,7 +243,7 @@ class Planner:
             return
         qs = no_deadline.filter(assigned_on__in=list(due_on))
         rows = list(qs.values_list("id", "code", "lead_id", "summary", "assigned_on"))
-        people = agency_people({r[2] for r in rows}, (Role.OFFICER, Role.HEAD))
+        people = agency_people({r[2] for r in rows}, ACTING_ROLES)
         for task_id, code, lead_id, summary, assigned in rows:
             cycle = due_on[assigned]
             self.out.append(
@@ -285,7 +285,7 @@ class Planner:
         counts: dict[int, int] = defaultdict(int)
         for lead_id in open_tasks.values_list("lead_id", flat=True).order_by():
             counts[lead_id] += 1
-        people = agency_people(set(counts), (Role.OFFICER, Role.HEAD))
+        people = agency_people(set(counts), ACTING_ROLES)
         codes = dict(Organisation.objects.filter(id__in=counts).values_list("id", "code"))
         for org_id, n in sorted(counts.items()):
             self.out.append(

@@ -469,11 +469,11 @@ def urging_letter_register(*, actor: Any, org: Any, ref: str, doc_date: dt.date)
     from django.utils.translation import gettext as _
 
     from nhiemvu.directives.services import DirectiveSpec, directive_create
-    from nhiemvu.orgs.rules import is_office
+    from nhiemvu.orgs.rules import allows, is_office
     from nhiemvu.orgs.selectors import province_on
     from nhiemvu.reminders.letters import tasks_to_urge
 
-    if not is_office(actor):
+    if not allows(actor, is_office):
         raise PermissionDenied(_("Only the Provincial Office sends urging letters."))
     # The province in force on the letter's date (UBND tỉnh Gia Lai in 2026), not the first
     # province row (UBND tỉnh Bình Định, ceased 30/6/2025).

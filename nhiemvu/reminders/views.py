@@ -22,7 +22,7 @@ from nhiemvu.forms import DATE_FORMATS, DATE_WIDGET, StyledForm, VnDateField
 from nhiemvu.lib import workdays
 from nhiemvu.lib.inputs import whole_number, whole_numbers
 from nhiemvu.orgs.models import Organisation
-from nhiemvu.orgs.rules import scope_of
+from nhiemvu.orgs.rules import is_office
 from nhiemvu.reminders import services
 from nhiemvu.reminders.letters import urging_letter, urging_letter_pdf
 from nhiemvu.reminders.models import DeliveryMode, Notification, NotificationPreference, RuleCode
@@ -87,7 +87,7 @@ class RegisterLetterForm(StyledForm):
 
 
 def _office(request: HttpRequest) -> None:
-    if not scope_of(request.user).is_office:
+    if not is_office(request.user):
         raise PermissionDenied
 
 

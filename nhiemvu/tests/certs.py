@@ -16,10 +16,21 @@ from cryptography.x509.oid import NameOID
 PASSPHRASE = b"mat-khau-thu"
 
 
-def _name(cn: str, org: str = "") -> x509.Name:
+def _name(
+    cn: str, org: str = "", *, units: tuple[str, ...] = (), codes: tuple[str, ...] = ()
+) -> x509.Name:
+    """A subject: C, O, each OU, each code (an ``"MST:…"`` code as the UID the Vietnamese CAs
+    write, any other as organizationIdentifier), then CN."""
     parts = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
     if org:
         parts.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, org))
+    parts += [x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit) for unit in units]
+    parts += [
+        x509.NameAttribute(
+            NameOID.USER_ID if code.startswith("MST:") else NameOID.ORGANIZATION_IDENTIFIER, code
+        )
+        for code in codes
+    ]
     parts.append(x509.NameAttribute(NameOID.COMMON_NAME, cn))
     return x509.Name(parts)
 
@@ -82,14 +93,23 @@ class Chain:
     root: Issued
     intermediate: Issued
 
-    def signer(self, cn: str, org: str, *, expired: bool = False) -> Issued:
+    def signer(
+        self,
+        cn: str,
+        org: str,
+        *,
+        expired: bool = False,
+        units: tuple[str, ...] = (),
+        codes: tuple[str, ...] = (),
+    ) -> Issued:
         now = dt.datetime.now(dt.UTC)
         if expired:
             start, end = now - dt.timedelta(days=400), now - dt.timedelta(days=30)
         else:
             # Wide enough for the tests that travel back to early 2026.
             start, end = now - dt.timedelta(days=3 * 365), now + dt.timedelta(days=365)
-        return _issue(_name(cn, org), self.intermediate, ca=False, not_before=start, not_after=end)
+        subject = _name(cn, org, units=units, codes=codes)
+        return _issue(subject, self.intermediate, ca=False, not_before=start, not_after=end)
 
     def pkcs12(self, who: Issued) -> bytes:
         return pkcs12.serialize_key_and_certificates(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from nhiemvu.assignments import selectors
 from nhiemvu.assignments.status import Label, label_q
 from nhiemvu.lib import workdays
-from nhiemvu.orgs.rules import scope_of
+from nhiemvu.orgs.rules import is_office, scope_of
 from nhiemvu.reminders.models import RuleCode
 from nhiemvu.reports import selectors as report_selectors
 from nhiemvu.web import selectors as home_selectors
@@ -73,7 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["top_rows"] = list(
             zip(board["top"]["labels"], board["top"]["codes"], board["top"]["counts"], strict=True)
         )
-    if scope.is_office:
+    if is_office(request.user):
         context.update(home_selectors.office_inbox(tasks, today, _no_deadline_months()))
     return render(request, "web/home.html", context)
 

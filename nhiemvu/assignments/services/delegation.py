@@ -30,7 +30,7 @@ from nhiemvu.assignments.signals import internal_reported, task_delegated
 from nhiemvu.audit.services import record
 from nhiemvu.lib import workdays
 from nhiemvu.lib.vntext import clean_line
-from nhiemvu.orgs.models import Membership, Role
+from nhiemvu.orgs.selectors import acting_memberships
 
 DIVISION_CHARS = 200
 
@@ -52,9 +52,7 @@ def assignment_delegate(
     person = User.objects.filter(pk=getattr(assignee, "pk", assignee), is_active=True).first()
     works_there = (
         person is not None
-        and Membership.objects.filter(
-            user=person, org_id=task.lead_id, role__in=[Role.OFFICER, Role.HEAD]
-        ).exists()
+        and acting_memberships([task.lead_id]).filter(user=person).exists()
     )
     if person is None or not works_there:
         raise ValidationError(

@@ -41,7 +41,7 @@ from nhiemvu.lib.deliverables import needs_deadline_reason
 from nhiemvu.lib.orgkinds import UPPER
 from nhiemvu.lib.vntext import clean_line, fold, normalize
 from nhiemvu.orgs.models import Organisation, OrgKind
-from nhiemvu.orgs.rules import scope_of
+from nhiemvu.orgs.rules import allows, is_office
 
 
 @dataclass
@@ -242,7 +242,7 @@ def assignment_create(
 
     With ``upper``: sub-tasks of a received task, assigned on ``assigned_on`` (the day the
     office splits it), not on the document's date."""
-    if not scope_of(actor).is_office:
+    if not allows(actor, is_office):
         raise _deny(_("Only the Provincial Office registers tasks."))
     fields = _validated_task_fields(spec, directive)
     assigned_by = spec.assigned_by or directive.assigned_by

@@ -23,11 +23,11 @@ from nhiemvu.assignments.services.common import (
 from nhiemvu.assignments.services.registration import TaskSpec, assignment_create
 from nhiemvu.assignments.status import stamp_late
 from nhiemvu.lib import workdays
-from nhiemvu.orgs.rules import scope_of
+from nhiemvu.orgs.rules import allows, is_office
 
 
 def _require_office(actor: Any) -> None:
-    if not scope_of(actor).is_office:
+    if not allows(actor, is_office):
         raise _deny(_("Only the Provincial Office splits and reports tasks received from above."))
 
 
