@@ -27,13 +27,13 @@ def _record(n: int, issuer: str, url: str, **extra: object) -> dict[str, object]
     }
 
 
-def _model(weights: dict[str, float], bias: float = -4.0) -> Model:
+def _model(weights: dict[str, float], bias: float = -4.0, veto: float = 0.0) -> Model:
     """A model that gives the named features these weights (the rest nothing)."""
     table: dict[int, float] = {}
     for name, weight in weights.items():
         (index,) = hashed([name], SIZE)
         table[index] = weight
-    return Model(table, bias)
+    return Model(table, bias, veto=veto)
 
 
 def test_it_never_splits_an_issuer_or_a_website_between_training_and_scoring() -> None:
@@ -84,12 +84,14 @@ def test_it_keeps_what_the_rules_reject_out_of_the_model_s_reach() -> None:
     assert [[a.text for a in t.lead] for t in found] == [["Sở Nội vụ"]]  # the closing formula
 
 
-def test_a_rule_draft_the_model_scores_near_zero_is_proposed_unticked() -> None:
+def test_the_rules_drafts_stay_ticked_unless_a_veto_is_set() -> None:
     text = "Giao Sở Nội vụ rà soát biên chế, báo cáo UBND tỉnh trước ngày 15/4/2026."
-    (task,) = extract(text, DAY, model=_model({}, bias=-10.0)).tasks
-    assert task.score is not None and task.score < 0.1 and not task.confident
-    (kept,) = extract(text, DAY, model=_model({}, bias=-1.0)).tasks  # above the veto: kept
-    assert kept.confident
+    (kept,) = extract(text, DAY, model=_model({}, bias=-10.0)).tasks
+    assert kept.score is not None and kept.score < 0.01 and kept.confident
+    (task,) = extract(text, DAY, model=_model({}, bias=-10.0, veto=0.1)).tasks
+    assert not task.confident  # proposed, unticked
+    (above,) = extract(text, DAY, model=_model({}, bias=-1.0, veto=0.1)).tasks
+    assert above.confident
 
 
 def test_the_stored_model_is_small_and_names_itself() -> None:
