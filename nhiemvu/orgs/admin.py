@@ -68,9 +68,9 @@ class OrganisationAdmin(AuditedAdmin):
         if obj is None or obj.valid_to is None:
             state = gettext("In force.")
         else:
-            state = gettext("Ceased on %(day)s.") % {"day": f"{obj.valid_to:%d/%m/%Y}"}
+            state = gettext("Ceased on %(d)s.") % {"d": f"{obj.valid_to:%d/%m/%Y}"}
             if obj.successor_id:
-                state += " " + gettext("Successor: %(org)s.") % {"org": obj.successor}
+                state += f" {gettext('Successor:')} {obj.successor}"
         return format_html(
             '{} <a href="{}">{}</a>',
             state,
