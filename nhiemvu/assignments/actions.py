@@ -21,6 +21,7 @@ from nhiemvu.assignments import forms as f
 from nhiemvu.assignments import services, workflow
 from nhiemvu.assignments.models import Assignment, Extension, ExtensionStatus
 from nhiemvu.forms import StyledForm
+from nhiemvu.lib.deliverables import kind_of
 
 
 @dataclass
@@ -196,6 +197,33 @@ ACTIONS: dict[str, Action] = {
         f.InternalReportForm,
         lambda actor, task, data, request: services.delegation_report(
             actor=actor, task=task, text=data["text"], percent=data["percent"]
+        ),
+    ),
+    "split": Action(
+        gettext_lazy("Assign a sub-task"),
+        f.SubtaskForm,
+        lambda actor, task, data, request: services.subtask_create(
+            actor=actor,
+            upper=task,
+            spec=services.TaskSpec(
+                content=data["content"],
+                lead=data["lead"],
+                coordinators=list(data["coordinators"]),
+                deadline=data["deadline"],
+                deliverable_kind=kind_of(data["deliverable_text"]),
+                deliverable_text=data["deliverable_text"],
+            ),
+        ),
+    ),
+    "report_upward": Action(
+        gettext_lazy("Record the report upward"),
+        f.UpwardReportForm,
+        lambda actor, task, data, request: services.received_report_upward(
+            actor=actor,
+            task=task,
+            ref=data["ref"],
+            report_date=data["report_date"],
+            text=data["text"],
         ),
     ),
     "comment": Action(

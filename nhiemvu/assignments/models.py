@@ -610,11 +610,6 @@ class ExplanationTrigger(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
 
 
-class ExplanationState(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    RETURNED = "returned", _("Returned as insufficient")
-
-
 class Explanation(models.Model):
     """The lead agency's explanation (giải trình) of a delay: its cause, the other agency when
     it waited for one, its own words and what it will do differently. The one in force on a date
@@ -629,14 +624,13 @@ class Explanation(models.Model):
     )
     text = models.TextField(_("explanation"))
     remedy = models.TextField(_("what will be done differently"), blank=True)
-    state = models.CharField(
-        max_length=10, choices=ExplanationState.choices, default=ExplanationState.SUBMITTED
-    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     author_org = models.ForeignKey(Organisation, models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField()
     submitted_on = models.DateField()
     return_reason = models.TextField(blank=True)
+    # Returned as insufficient on this day (the one record of it: no separate state column, so
+    # "in force" has one meaning, assignments/explanations.py).
     returned_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -652,3 +646,7 @@ class Explanation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment_id}: {self.cause_id}"
+
+    @property
+    def returned(self) -> bool:
+        return self.returned_on is not None

@@ -12,7 +12,7 @@ import rules
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from nhiemvu.assignments.models import Assignment, Coordination, Delegation
-from nhiemvu.orgs.models import LeaderTitle
+from nhiemvu.orgs.models import LeaderTitle, Membership, Role
 from nhiemvu.orgs.rules import is_office, scope_of
 
 # --- view: province roles see everything; agencies what they lead or coordinate -------------
@@ -106,6 +106,20 @@ def extension_decidable(user: Any, qs: QuerySet[Assignment] | None = None) -> Qu
     if LeaderTitle.CHAIRMAN in scope.leader_titles:
         return qs
     return qs.filter(Q(assigned_by__isnull=True) | Q(assigned_by=user.pk))
+
+
+def extension_deciders(task: Assignment) -> QuerySet[Any]:
+    """The same rule the other way round: the ids of the people who may decide this task's
+    extension (active leaders; the one who assigned it and the Chairman, or every leader when
+    no assigning leader is recorded). An extension request and the office's advice are told
+    to them (reminders/events.py); tests/test_rules.py checks they are exactly the people
+    ``can_decide_extension`` admits."""
+    leaders = Membership.objects.filter(role=Role.LEADER, user__is_active=True)
+    if task.assigned_by_id is not None:
+        leaders = leaders.filter(
+            Q(leader_title=LeaderTitle.CHAIRMAN) | Q(user_id=task.assigned_by_id)
+        )
+    return leaders.order_by("user_id").values_list("user_id", flat=True).distinct()
 
 
 # --- inside the lead agency: its head passes the task on; the one it was passed to reports ---

@@ -46,7 +46,7 @@ from nhiemvu.directives.signing import report_signature_problem
 from nhiemvu.lib import spreadsheets, workdays
 from nhiemvu.lib.spreadsheets import csv_cell
 from nhiemvu.orgs.models import Organisation
-from nhiemvu.orgs.rules import is_office, scope_of
+from nhiemvu.orgs.rules import scope_of
 from nhiemvu.orgs.selectors import lineage
 
 
@@ -135,15 +135,9 @@ def _upward_context(user: Any, task: Assignment) -> dict[str, Any]:
         .order_by("deadline", "id")
     )
     label_rows(subtasks)
-    office = is_office(user)
-    return {
-        "subtasks": subtasks,
-        "stage": services.stage_of(task),
-        "subtask_form": f.SubtaskForm() if office else None,
-        "upward_form": f.UpwardReportForm(initial={"report_date": workdays.today()})
-        if office
-        else None,
-    }
+    # Splitting and reporting upward are the workflow's steps ("split", "report_upward"),
+    # offered with the task's other actions.
+    return {"subtasks": subtasks, "stage": services.stage_of(task)}
 
 
 @login_required
@@ -335,76 +329,16 @@ def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
 # --- work from above (issue 16) ---------------------------------------------------------------
 
 
-def _received_for(request: HttpRequest, code: str) -> Assignment:
-    task = selectors.task_for(request.user, code)
-    if not task.received:
-        raise Http404
-    if not is_office(request.user):
-        raise PermissionDenied
-    return task
-
-
-def _upward_step(
-    request: HttpRequest,
-    code: str,
-    form_class: type[Any],
-    run: Any,
-    form_key: str,
-    done: str,
-) -> HttpResponse:
-    """Validate → service → back to the received task's page, or the page again with the
-    errors beside the form (a sub-task to assign, the report upward)."""
-    upper = _received_for(request, code)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            run(upper, form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("task_detail", code=upper.code)
-    context = _detail_context(request, upper)
-    context[form_key] = form
-    return render(request, "assignments/task_detail.html", context, status=400)
-
-
 @login_required
 @require_POST
 def subtask_add(request: HttpRequest, code: str) -> HttpResponse:
-    """The office gives part of a received task to an agency, with an internal deadline."""
-
-    def run(upper: Assignment, data: dict[str, Any]) -> None:
-        services.subtask_create(
-            actor=request.user,
-            upper=upper,
-            spec=services.TaskSpec(
-                content=data["content"],
-                lead=data["lead"],
-                coordinators=list(data["coordinators"]),
-                deadline=data["deadline"],
-                deliverable_kind="bao_cao" if data["deliverable_text"] else "",
-                deliverable_text=data["deliverable_text"],
-            ),
-        )
-
-    return _upward_step(request, code, f.SubtaskForm, run, "subtask_form", _("Sub-task assigned."))
+    """The office gives part of a received task to an agency: the workflow's ``split`` step
+    (this address kept for links and bookmarks; the task page posts to the step's own)."""
+    return task_action(request, code, "split")
 
 
 @login_required
 @require_POST
 def report_upward(request: HttpRequest, code: str) -> HttpResponse:
-    """The office records the province's report upward, once every sub-task is confirmed."""
-
-    def run(upper: Assignment, data: dict[str, Any]) -> None:
-        services.received_report_upward(
-            actor=request.user,
-            task=upper,
-            ref=data["ref"],
-            report_date=data["report_date"],
-            text=data["text"],
-        )
-
-    return _upward_step(
-        request, code, f.UpwardReportForm, run, "upward_form", _("Reported upward.")
-    )
+    """The office records the province's report upward: the workflow's ``report_upward``."""
+    return task_action(request, code, "report_upward")

@@ -9,7 +9,11 @@ Everything that decides "may this be done now" asks this table:
 - the services call :func:`check` before they change anything (and take the target state, the
   event and the audit action from the transition),
 - the task page's buttons and the API's "actions you may take now" list :func:`available`,
-- the home pages' one-click buttons ask :func:`allowed_in` (template filter ``allows``).
+- the home pages' one-click buttons ask the same, row by row, with the row's pending extension
+  request (template tag ``quick_steps``);
+- a task received from above takes its own steps here too: split into sub-tasks and report
+  upward (the office; the latter once every sub-task is confirmed, rollup.py).
+The conditions ask the rules' homes: status.py (overdue), explanations.py (in force), rollup.py.
 A test walks every (transition, state) pair through the services and checks they agree.
 """
 
@@ -23,11 +27,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from nhiemvu.assignments import explanations, rollup, status
 from nhiemvu.assignments import rules as perms
 from nhiemvu.assignments.models import (
     Assignment,
     EventKind,
-    ExplanationState,
     Extension,
     ExtensionKind,
     WorkState,
@@ -36,7 +40,9 @@ from nhiemvu.lib import workdays
 
 # The steps a task received from above takes itself; the rest happen on its sub-tasks, and its
 # completion is the office's report upward (rollup.py, services/upward.py).
-RECEIVED_STEPS = frozenset({"pause", "resume", "comment"})
+RECEIVED_STEPS = frozenset({"pause", "resume", "comment", "split", "report_upward"})
+# The steps only a received task takes: split into sub-tasks, report upward (issue 16).
+RECEIVED_ONLY = frozenset({"split", "report_upward"})
 
 # The state a resumed task goes back to is the one it was paused in (kept on the pause event).
 STATE_BEFORE_PAUSE = "<state before pause>"
@@ -60,12 +66,40 @@ def _pending_request(task: Assignment, pending: Extension | None) -> bool:
     return pending is not None
 
 
-def _past_deadline(task: Assignment, pending: Extension | None) -> bool:
-    return task.deadline is not None and task.deadline < workdays.today()
+def _overdue_unexplained(task: Assignment, pending: Extension | None) -> bool:
+    """``explain``: overdue by status's rule (a report dated in time is within) and no
+    explanation in force (one stands at a time; the office returns it to ask for another)."""
+    today = workdays.today()
+    return status.is_open_overdue(task, today) and not explanations.is_explained(task, today)
+
+
+def _why_not_explain(task: Assignment, pending: Extension | None) -> Promise:
+    if explanations.is_explained(task, workdays.today()):
+        return _(
+            "The delay is already explained; the office returns an insufficient explanation "
+            "to ask for another."
+        )
+    return _("The task is not past its deadline.")
 
 
 def _explanation_in_force(task: Assignment, pending: Extension | None) -> bool:
-    return task.explanations.filter(state=ExplanationState.SUBMITTED).exists()
+    return explanations.is_explained(task, workdays.today())
+
+
+def _ready_to_report_upward(task: Assignment, pending: Extension | None) -> bool:
+    """Every sub-task confirmed complete (rollup.py, the rule of the received task's stage)."""
+    return rollup.stage_of(task) == rollup.Stage.READY
+
+
+def _why_not_report_upward(task: Assignment, pending: Extension | None) -> Promise:
+    return {
+        rollup.Stage.NOT_SPLIT: _("Split the task into sub-tasks first."),
+        rollup.Stage.IN_PROGRESS: _(
+            "Some sub-tasks are not confirmed complete yet: report upward when all are."
+        ),
+        rollup.Stage.REPORTED: _("This task has already been reported upward."),
+        rollup.Stage.READY: _("This task has already been reported upward."),
+    }[rollup.stage_of(task)]
 
 
 def _has_completion_report(task: Assignment, pending: Extension | None) -> bool:
@@ -93,13 +127,15 @@ class Transition:
     name: str
     states: frozenset[str]
     may: Permission
-    event: str  # the timeline entry; "" for steps inside the agency (not on the timeline)
+    event: str  # the timeline entry; "" for none on this task (inside the agency; a split)
     audit: str
     denied: Promise  # why the actor may not
     wrong_state: Promise  # why not in this state
     target: str | None = None  # None: the work state does not change
     condition: Condition | None = None
     unmet: Promise | None = None  # why not, when the condition fails
+    # Why not, when the condition fails for more than one reason (a function of the task).
+    why: Callable[[Assignment, Extension | None], Promise] | None = None
     # A clearer word for some states than ``wrong_state`` ("already confirmed").
     in_state: Mapping[str, Promise] = field(default_factory=dict)
     # The decision has two outcomes; the event and audit action of a denial.
@@ -115,6 +151,8 @@ class Transition:
     def allowed_in(self, task: Assignment, pending: Extension | None = None) -> bool:
         if task.received and self.name not in RECEIVED_STEPS:
             return False
+        if not task.received and self.name in RECEIVED_ONLY:
+            return False
         if task.state not in self.states:
             return False
         return self.condition is None or self.condition(task, pending)
@@ -126,11 +164,15 @@ class Transition:
                 "A task received from above follows its sub-tasks: split it, and report it "
                 "upward when every sub-task is confirmed."
             )
+        if not task.received and self.name in RECEIVED_ONLY:
+            return _("Only a task received from above is split into sub-tasks or reported upward.")
         if task.state in self.in_state:
             return self.in_state[task.state]
         if task.state not in self.states:
             return self.wrong_state
         if self.condition is not None and not self.condition(task, pending):
+            if self.why is not None:
+                return self.why(task, pending)
             return self.unmet or self.wrong_state
         return None
 
@@ -294,8 +336,8 @@ TRANSITIONS: dict[str, Transition] = {
             "assignment.explain",
             denied=_("Only the lead agency explains a delay of this task."),
             wrong_state=_("Only a task not yet completed is explained here."),
-            condition=_past_deadline,
-            unmet=_("The task is not past its deadline."),
+            condition=_overdue_unexplained,
+            why=_why_not_explain,
         ),
         Transition(
             "return_explanation",
@@ -307,6 +349,30 @@ TRANSITIONS: dict[str, Transition] = {
             wrong_state=_("There is no explanation to return."),
             condition=_explanation_in_force,
             unmet=_("There is no explanation to return."),
+        ),
+        # Work from above (issue 16): the office splits a received task into sub-tasks (each
+        # registered, and audited, as a task of its own: nothing on the received task's
+        # timeline) and reports it upward once every sub-task is confirmed complete.
+        Transition(
+            "split",
+            ANY_STATE - {WorkState.DONE},
+            _task_only(perms.can_manage),
+            "",
+            "assignment.create",
+            denied=_("Only the Provincial Office splits and reports tasks received from above."),
+            wrong_state=_("This task has already been reported upward."),
+        ),
+        Transition(
+            "report_upward",
+            ANY_STATE - {WorkState.DONE},
+            _task_only(perms.can_manage),
+            EventKind.CONFIRMED,
+            "assignment.report_upward",
+            target=WorkState.DONE,
+            denied=_("Only the Provincial Office splits and reports tasks received from above."),
+            wrong_state=_("This task has already been reported upward."),
+            condition=_ready_to_report_upward,
+            why=_why_not_report_upward,
         ),
         Transition(
             "comment",

@@ -163,15 +163,22 @@ def delay_history(codes: set[str], today: dt.date | None = None) -> dict[str, li
     from the explanations of the last year (one query for all of them)."""
     from django.db.models import Count
 
+    from nhiemvu.assignments import explanations
     from nhiemvu.assignments.models import Explanation
     from nhiemvu.lib import workdays
 
     if not codes:
         return {}
-    since = (today or workdays.today()) - dt.timedelta(days=RECENT_DAYS)
+    today = today or workdays.today()
+    since = today - dt.timedelta(days=RECENT_DAYS)
+    # Each task's explanation in force today (explanations.in_force_q): a returned one no
+    # longer speaks for the task, and an older one does not stand in for it.
     rows = (
-        Explanation.objects.filter(assignment__lead__code__in=codes, submitted_on__gte=since)
-        .exclude(state="returned")
+        Explanation.objects.filter(
+            explanations.in_force_q(today),
+            assignment__lead__code__in=codes,
+            submitted_on__gte=since,
+        )
         .values_list(
             "assignment__lead__code", "assignment__lead__name", "cause__name", "other_org__name"
         )

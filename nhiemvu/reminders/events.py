@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from nhiemvu.assignments import rules as perms
 from nhiemvu.assignments.models import (
     Assignment,
     AssignmentEvent,
@@ -27,7 +28,7 @@ from nhiemvu.assignments.models import (
     Extension,
     ExtensionStatus,
 )
-from nhiemvu.orgs.models import ACTING_ROLES, Membership, Organisation, Role
+from nhiemvu.orgs.models import ACTING_ROLES, Organisation, Role
 from nhiemvu.reminders.models import RuleCode
 from nhiemvu.reminders.schedule import Due, agency_people, role_people, task_url
 
@@ -75,14 +76,9 @@ def _office() -> set[int]:
 
 
 def _deciders(task: Assignment) -> set[int]:
-    """Who decides an extension of this task: the leader who assigned it, else the Chairman."""
-    if task.assigned_by_id:
-        return {task.assigned_by_id}
-    return set(
-        Membership.objects.filter(
-            role=Role.LEADER, leader_title="chu_tich", user__is_active=True
-        ).values_list("user_id", flat=True)
-    )
+    """Who may decide an extension of this task: the rule's own list (assignments/rules.py),
+    so a task without an assigning leader tells every leader who may decide it."""
+    return set(perms.extension_deciders(task))
 
 
 def _extension(event: AssignmentEvent) -> Extension | None:

@@ -15,12 +15,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm
 
 from nhiemvu.assignments import explanations, status
-from nhiemvu.assignments.models import (
-    Assignment,
-    Explanation,
-    ExplanationState,
-    ExplanationTrigger,
-)
+from nhiemvu.assignments.models import Assignment
 from nhiemvu.directives.signing import office_block, sign_issued
 from nhiemvu.lib import docxlayout as layout
 from nhiemvu.lib import signatures, workdays
@@ -107,18 +102,22 @@ def urging_letter(
 
 
 def _rows(tasks: list[Assignment], today: dt.date) -> list[list[str]]:
-    # Overdue past the threshold with no explanation in force: the letter asks for one (issue 18).
-    explained = set(
-        Explanation.objects.filter(
-            assignment__in=[t.pk for t in tasks], state=ExplanationState.SUBMITTED
-        ).values_list("assignment_id", flat=True)
+    # Overdue or due soon as the dashboard says (status.classify: a task due Friday is overdue
+    # on Saturday); an explanation asked where one is due (explanations.due_q, issue 18).
+    due = set(
+        Assignment.objects.filter(explanations.due_q(today), pk__in=[t.pk for t in tasks])
+        .order_by()
+        .values_list("pk", flat=True)
     )
     rows = []
     for number, task in enumerate(tasks, 1):
-        days = workdays.working_days_between(task.deadline, today) if task.deadline else 0
-        state = f"Quá hạn {days} ngày làm việc" if days > 0 else "Sắp đến hạn"
-        due = explanations.required(ExplanationTrigger.OVERDUE, deadline=task.deadline, day=today)
-        if due and task.pk not in explained:
+        if status.is_open_overdue(task, today):
+            days = workdays.working_days_between(task.deadline, today) if task.deadline else 0
+            # The day after a Friday deadline is overdue with no working day gone yet.
+            state = f"Quá hạn {days} ngày làm việc" if days > 0 else "Quá hạn"
+        else:
+            state = "Sắp đến hạn"
+        if task.pk in due:
             state += "; đề nghị giải trình"
         deadline = f"{task.deadline:%d/%m/%Y}" if task.deadline else ""
         rows.append([str(number), task.summary, task.directive.ref, deadline, state])

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from nhiemvu.assignments import explanations, status
-from nhiemvu.assignments.models import Assignment, Explanation, ExplanationState, ExtensionStatus
+from nhiemvu.assignments.models import Assignment, ExtensionStatus
 from nhiemvu.lib import workdays
 from nhiemvu.lib.links import code_url
 from nhiemvu.orgs.models import ACTING_ROLES, Membership, Organisation, Role
@@ -204,11 +204,7 @@ class Planner:
             # The day an explanation becomes due (issue 18): asked once, of tasks with none in
             # force (the urging letter and the task page ask again until one is given).
             self._tasks(
-                late.filter(deadline__in=explain).exclude(
-                    pk__in=Explanation.objects.filter(state=ExplanationState.SUBMITTED).values(
-                        "assignment_id"
-                    )
-                ),
+                late.filter(explanations.due_q(self.today), deadline__in=explain),
                 RuleCode.OVERDUE,
                 "{deadline}:giai-trinh",
                 _("Overdue %(n)s working days: please explain the delay") % {"n": explain_after},

@@ -610,7 +610,7 @@ def lessons(user: Any, today: dt.date | None = None) -> dict[str, Any]:
     (from the explanations themselves: a small table), and the agencies whose tasks are past
     the explanation threshold with none in force (the owed-work index)."""
     from nhiemvu.assignments import explanations
-    from nhiemvu.assignments.models import Explanation, ExplanationState
+    from nhiemvu.assignments.models import Explanation
 
     today = today or workdays.today()
     quarter = periods.containing(today, "quarter", rule=periods.CALENDAR)
@@ -628,14 +628,9 @@ def lessons(user: Any, today: dt.date | None = None) -> dict[str, Any]:
         return dict(rows)
 
     now, then = top(quarter), top(before)
-    threshold = workdays.add_working_days(today, -explanations.overdue_days())
+    # The tasks that owe an explanation today: the rule's own filter (explanations.due_q).
     unexplained = (
-        visible.filter(status.open_overdue_q(today), deadline__lte=threshold)
-        .exclude(
-            pk__in=Explanation.objects.filter(state=ExplanationState.SUBMITTED).values(
-                "assignment_id"
-            )
-        )
+        visible.filter(explanations.due_q(today))
         .order_by()
         .values_list("lead__code", "lead__name")
         .annotate(n=Count("*"))

@@ -10,13 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from nhiemvu.assignments import workflow
+from nhiemvu.assignments import explanations, workflow
 from nhiemvu.assignments.models import (
     Assignment,
     DelayCause,
     EventKind,
     Explanation,
-    ExplanationState,
     ExplanationTrigger,
 )
 from nhiemvu.assignments.services.common import (
@@ -148,18 +147,15 @@ def explanation_return(*, actor: Any, task: Assignment, reason: str) -> Explanat
     task = _locked(task)
     step = workflow.check("return_explanation", actor, task)
     reason = _text(reason, field_name="reason", required=True, label=_("The reason"))
-    explanation = (
-        task.explanations.select_for_update()
-        .filter(state=ExplanationState.SUBMITTED)
-        .order_by("-submitted_at", "-id")
-        .first()
-    )
+    today = workdays.today()
+    # The one in force today (the rule's, not "the latest not returned": an older explanation
+    # never stands in for a returned newer one). The task row is locked, so none is added now.
+    explanation = explanations.explanation_in_force(task, today)
     if explanation is None:
         raise ValidationError(_("There is no explanation to return."))
-    explanation.state = ExplanationState.RETURNED
     explanation.return_reason = reason
-    explanation.returned_on = workdays.today()
-    explanation.save(update_fields=["state", "return_reason", "returned_on"])
+    explanation.returned_on = today
+    explanation.save(update_fields=["return_reason", "returned_on"])
     _step_happened(
         task,
         step,

@@ -11,36 +11,27 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from nhiemvu.assignments import rollup
-from nhiemvu.assignments.models import Assignment, EventKind, WorkState
+from nhiemvu.assignments import workflow
+from nhiemvu.assignments.models import Assignment
 from nhiemvu.assignments.services.common import (
-    _deny,
-    _happened,
     _locked,
     _output_document,
+    _step_happened,
     _text,
 )
 from nhiemvu.assignments.services.registration import TaskSpec, assignment_create
 from nhiemvu.assignments.status import stamp_late
 from nhiemvu.lib import workdays
-from nhiemvu.orgs.rules import allows, is_office
-
-
-def _require_office(actor: Any) -> None:
-    if not allows(actor, is_office):
-        raise _deny(_("Only the Provincial Office splits and reports tasks received from above."))
 
 
 @transaction.atomic
 def subtask_create(*, actor: Any, upper: Assignment, spec: TaskSpec) -> list[Assignment]:
     """Give part of a received task to an agency (or a group of them, one task each), with an
     internal deadline no later than the one the province must meet."""
-    _require_office(actor)
     upper = _locked(upper)
-    if not upper.received:
-        raise ValidationError(_("Only a task received from above is split into sub-tasks."))
-    if upper.state == WorkState.DONE:
-        raise ValidationError(_("This task has already been reported upward."))
+    # Who, on which task, in which state: the workflow table (the office; a received task not
+    # yet reported upward).
+    workflow.check("split", actor, upper)
     if spec.deadline is None:
         raise ValidationError({"deadline": _("A sub-task needs its internal deadline.")})
     if upper.deadline is not None and spec.deadline > upper.deadline:
@@ -69,25 +60,13 @@ def received_report_upward(
 ) -> Assignment:
     """Record the province's report upward on a received task: refused until every sub-task is
     confirmed complete. On time when dated by the upward deadline (DOMAIN.md §4)."""
-    _require_office(actor)
     task = _locked(task)
-    if not task.received:
-        raise ValidationError(_("Only a task received from above is reported upward."))
-    current = rollup.stage_of(task)
-    if current != rollup.Stage.READY:
-        raise ValidationError(
-            {
-                rollup.Stage.NOT_SPLIT: _("Split the task into sub-tasks first."),
-                rollup.Stage.IN_PROGRESS: _(
-                    "Some sub-tasks are not confirmed complete yet: report upward when all are."
-                ),
-                rollup.Stage.REPORTED: _("This task has already been reported upward."),
-            }[current]
-        )
+    # The office; every sub-task confirmed complete (the table's condition, rollup.py).
+    step = workflow.check("report_upward", actor, task)
     ref = _output_document(task, ref, report_date, ref_field="ref", date_field="report_date")
     today = workdays.today()
     text = _text(text, field_name="text", required=False, label=_("The note"))
-    task.state = WorkState.DONE
+    task.state = step.leads_to
     task.completion_date = report_date
     task.completion_ref = ref
     task.confirmed_on = today
@@ -98,12 +77,11 @@ def received_report_upward(
         original_deadline=task.original_deadline,
     )
     task.save()
-    _happened(
+    _step_happened(
         task,
+        step,
         actor=actor,
-        kind=EventKind.CONFIRMED,
-        action="assignment.report_upward",
-        state_after=WorkState.DONE,
+        state_after=task.state,
         text=text or _("Reported upward: %(ref)s") % {"ref": ref},
         doc_date=report_date,
         after={"ref": ref, "date": report_date, "late": task.completed_late},

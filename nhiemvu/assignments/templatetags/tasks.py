@@ -5,7 +5,9 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 
+from nhiemvu.assignments import rules as perms
 from nhiemvu.assignments import workflow
+from nhiemvu.assignments.models import Extension, ExtensionStatus
 from nhiemvu.assignments.status import LABEL_COLOURS, LABEL_NAMES
 from nhiemvu.lib.links import code_url
 from nhiemvu.lib.vntext import fold
@@ -42,11 +44,42 @@ def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key)
 
 
-@register.filter
-def allows(task: Any, step: str) -> bool:
-    """Whether the workflow allows this step in the task's state ({% if t|allows:"complete" %}):
-    the home pages' one-click buttons ask the same table as the task page and the services."""
-    return workflow.allowed_in(step, task)
+# The home pages' one-click buttons, in their order.
+QUICK_STEPS = ("progress", "complete", "extend")
+
+
+def _pending_requests(context: Any, user: Any) -> dict[int, Extension]:
+    """The extension requests awaiting decision on the tasks this person's agencies lead: one
+    small query per page (kept on the request), whatever the number of rows."""
+    request = context.get("request")
+    store = request.__dict__ if request is not None else context.render_context
+    if "_nhiemvu_pending" not in store:
+        store["_nhiemvu_pending"] = {
+            e.assignment_id: e
+            for e in Extension.objects.filter(
+                status=ExtensionStatus.PENDING, assignment__in=perms.led(user)
+            )
+        }
+    return store["_nhiemvu_pending"]
+
+
+@register.simple_tag(takes_context=True)
+def quick_steps(context: Any, task: Any) -> list[str]:
+    """The one-click steps this person may take on this row now ({% quick_steps t as steps %}):
+    the question the task page asks (``workflow.available``: the state, the pending extension
+    request, who may press from rules.py), so the home page never offers "Extension" on a task
+    whose request awaits a decision."""
+    request = context.get("request")
+    user = request.user if request is not None else context.get("user")
+    if user is None:
+        return []
+    pending = _pending_requests(context, user).get(task.pk)
+    steps = []
+    for name in QUICK_STEPS:
+        step = workflow.TRANSITIONS[name]
+        if step.allowed_in(task, pending) and step.may(user, task, pending):
+            steps.append(name)
+    return steps
 
 
 @register.filter

@@ -20,7 +20,6 @@ from nhiemvu.assignments.models import (
     Assignment,
     DelayCause,
     Explanation,
-    ExplanationState,
     ExplanationTrigger,
 )
 from nhiemvu.lib import periods, workdays
@@ -242,7 +241,6 @@ class CausesAsOfTest(HypothesisTestCase):
                 submitted_at=workdays.now(),
                 submitted_on=submitted,
                 returned_on=returned,
-                state=ExplanationState.RETURNED if returned else ExplanationState.SUBMITTED,
             )
             rows.append((submitted, made.pk, returned, causes[which].pk))
         for day_offset in range(0, 56, 5):
@@ -255,3 +253,76 @@ class CausesAsOfTest(HypothesisTestCase):
             )
             self.assertEqual(sql, explanations.in_force(rows, day), (day, rows))
         Explanation.objects.all().delete()
+
+
+def test_due_is_one_rule_on_every_day_and_deadline() -> None:
+    """Appendix B of the 2026-12-06 review: 1,140 (day, deadline) pairs of March–April 2026,
+    N = 5, where the report's threshold and the rule disagreed on 34 (each with a weekend).
+    The filter's cutoff and the predicate now agree on every one, holidays included."""
+    calendar = workdays.Calendar(overrides={})
+    pairs = disagree = 0
+    for day_offset in range(60):
+        day = D(2026, 3, 1) + dt.timedelta(days=day_offset)
+        cutoff = explanations.overdue_cutoff(day, after_days=5, calendar=calendar)
+        for back in range(1, 20):
+            deadline = day - dt.timedelta(days=back)
+            pairs += 1
+            by_rule = explanations.overdue_long_enough(
+                deadline, day, after_days=5, calendar=calendar
+            )
+            assert by_rule == (calendar.working_days_between(deadline, day) >= 5)
+            disagree += by_rule != (deadline < cutoff)
+    assert (pairs, disagree) == (1140, 0)
+
+
+class DelayCauseAdminTest(BaseTestCase):
+    """The README sends administrators to /quan-tri/assignments/delaycause/: there they add,
+    rename and take causes out of use, audited; a cause already given is never deleted."""
+
+    def test_the_administrator_edits_the_causes_and_each_edit_is_audited(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        from nhiemvu.audit.models import AuditEvent
+
+        root = get_user_model().objects.create_superuser("root", "root@example.invalid", "x")
+        self.client.force_login(root)
+        listing = self.client.get("/quan-tri/assignments/delaycause/")
+        self.assertContains(listing, "Vướng mắc pháp lý, thủ tục")
+        added = self.client.post(
+            "/quan-tri/assignments/delaycause/add/",
+            {"code": "thien-tai", "name": "Thiên tai, dịch bệnh", "position": "8", "active": "on"},
+        )
+        self.assertEqual(added.status_code, 302, added.content[-2000:])
+        (create,) = AuditEvent.objects.filter(action="delaycause.admin_create", actor=root)
+        self.assertEqual(create.after["name"], "Thiên tai, dịch bệnh")
+        # A cause given in an explanation: renamed and taken out of use, never deleted.
+        used = DelayCause.objects.get(code="vuong-mac-phap-ly")
+        with travel(D(2026, 4, 8)):
+            services.assignment_explain(actor=self.p.lead_officer, task=self.task, spec=spec())
+        changed = self.client.post(
+            f"/quan-tri/assignments/delaycause/{used.pk}/change/",
+            {"name": "Vướng mắc thủ tục pháp lý", "position": "2"},  # "active" unticked
+        )
+        self.assertEqual(changed.status_code, 302, changed.content[-2000:])
+        (change,) = AuditEvent.objects.filter(action="delaycause.admin_change", actor=root)
+        self.assertEqual(change.before["name"], "Vướng mắc pháp lý, thủ tục")
+        self.assertEqual(
+            (change.after["name"], change.after["active"]), ("Vướng mắc thủ tục pháp lý", False)
+        )
+        used.refresh_from_db()
+        self.assertEqual((used.code, used.active), ("vuong-mac-phap-ly", False))
+        delete = self.client.post(
+            f"/quan-tri/assignments/delaycause/{used.pk}/delete/", {"post": "yes"}
+        )
+        self.assertEqual(delete.status_code, 403)
+        self.assertTrue(DelayCause.objects.filter(pk=used.pk).exists())
+        # The agency is offered the new cause, not the one out of use.
+        from django.forms import ModelChoiceField
+
+        from nhiemvu.assignments.forms import ExplainForm
+
+        field = ExplainForm().fields["cause"]
+        assert isinstance(field, ModelChoiceField) and field.queryset is not None
+        offered = set(field.queryset.values_list("code", flat=True))
+        self.assertIn("thien-tai", offered)
+        self.assertNotIn("vuong-mac-phap-ly", offered)

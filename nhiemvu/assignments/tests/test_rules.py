@@ -57,6 +57,22 @@ class RulesAgreementTest(BaseTestCase):
                     by_predicate = {t.pk for t in tasks if predicate(user, t)}
                     self.assertEqual(by_filter, by_predicate)
 
+    def test_who_is_told_of_an_extension_is_who_may_decide_it(self) -> None:
+        # A former Vice-Chairman (inactive) neither decides nor is told.
+        gone = make_user("gone", self.p.province, Role.LEADER, "pho_chu_tich")
+        gone.is_active = False
+        gone.save()
+        people = {**self.p.personas(), "gone": gone}
+        Assignment.objects.filter(content="No leader recorded").update(assigned_by=None)
+        for task in Assignment.objects.all():
+            told = set(perms.extension_deciders(task))
+            may = {u.pk for u in people.values() if perms.can_decide_extension(u, task)}
+            self.assertEqual(told, may, task.summary)
+        unassigned = Assignment.objects.get(assigned_by__isnull=True)
+        self.assertEqual(
+            set(perms.extension_deciders(unassigned)), {self.p.chairman.pk, self.p.vice_chairman.pk}
+        )
+
     def test_the_outsider_sees_nothing_and_the_coordinator_sees_its_task(self) -> None:
         self.assertEqual(perms.visible(self.p.lead_officer).count(), 2)  # leads 1, coordinates 1
         self.assertEqual(perms.visible(self.p.coord_officer).count(), 2)  # coordinates 1, leads 1

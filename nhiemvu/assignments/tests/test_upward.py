@@ -5,13 +5,14 @@ is confirmed."""
 from __future__ import annotations
 
 from datetime import date as D
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from nhiemvu.assignments import rollup, services, status
+from nhiemvu.assignments import rollup, services, status, workflow
 from nhiemvu.assignments.models import Assignment, WorkState
 from nhiemvu.directives.services import DirectiveSpec
 from nhiemvu.orgs.models import Organisation, OrgKind
@@ -260,6 +261,45 @@ class UpwardPagesTest(BaseTestCase):
         cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
         self.assertIn("Sở Khoa học và Công nghệ", cells)
         self.assertIn("Đã hoàn thành đúng hạn", cells)
+
+    def test_the_workflow_table_decides_the_received_steps_on_the_page(self) -> None:
+        # At each stage the office's page offers "split" and "report upward" exactly as the
+        # table allows; the agency is offered neither; an ordinary task never offers them.
+        def offered(user: Any) -> set[str]:
+            self.login(user)
+            page = self.client.get(f"/nhiem-vu/{self.upper.code}/").content.decode()
+            found = {n for n in ("split", "report_upward") if f'id="action-{n}"' in page}
+            upper = Assignment.objects.get(pk=self.upper.pk)
+            self.assertEqual(found, {n for n in workflow.available(user, upper) if n in found})
+            return found
+
+        self.assertEqual(offered(self.p.office), {"split"})  # not split yet
+        child = sub(self.p, self.upper, self.p.agency_a)
+        self.assertEqual(offered(self.p.office), {"split"})  # a sub-task in progress
+        self.assertEqual(offered(self.p.lead_officer), set())
+        finish(self.p, child, self.p.lead_officer)
+        self.assertEqual(offered(self.p.office), {"split", "report_upward"})  # ready
+        self.login(self.p.office)
+        reported = self.client.post(
+            f"/nhiem-vu/{self.upper.code}/report_upward/",
+            {"ref": "95/BC-UBND", "report_date": "11/03/2026"},
+        )
+        self.assertEqual(reported.status_code, 302)
+        self.assertEqual(offered(self.p.office), set())  # reported: nothing more
+        upper = Assignment.objects.get(pk=self.upper.pk)
+        event = upper.events.order_by("-id").first()
+        assert event is not None
+        step = workflow.TRANSITIONS["report_upward"]
+        self.assertEqual((upper.state, event.kind), (step.target, step.event))
+        self.login(self.p.office)
+        ordinary = self.client.get(f"/nhiem-vu/{self.task.code}/").content.decode()
+        self.assertNotIn('id="action-split"', ordinary)
+        with self.assertRaisesMessage(ValidationError, "cấp trên giao"):
+            services.subtask_create(
+                actor=self.p.office,
+                upper=self.task,
+                spec=services.TaskSpec(content="x", lead=self.p.agency_a, deadline=UPWARD),
+            )
 
     def test_agencies_cannot_split_report_or_download(self) -> None:
         self.login(self.p.lead_officer)

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template import Context, Template
 from django.test import RequestFactory
 
 from nhiemvu.assignments import workflow
@@ -46,6 +45,8 @@ BODIES: dict[str, dict[str, str]] = {
     "report_inside": {"text": "Đã xong dự thảo", "percent": "50"},
     "explain": {"cause": "khong-ro-nguyen-nhan", "explanation": "Chậm tham mưu"},
     "return_explanation": {"reason": "Chưa rõ nguyên nhân"},
+    "split": {"content": "Rà soát", "lead": "so-khcn", "deadline": "20/03/2026"},
+    "report_upward": {"ref": "95/BC-UBND", "report_date": "10/03/2026"},
 }
 
 
@@ -67,6 +68,8 @@ class WorkflowTableTest(BaseTestCase):
             "comment": p.coord_officer,
             "delegate": p.lead_head,
             "return_explanation": p.office,
+            "split": p.office,
+            "report_upward": p.office,
         }.get(name, p.lead_officer)
 
     def _put_in(
@@ -94,6 +97,7 @@ class WorkflowTableTest(BaseTestCase):
         if delegated:
             Delegation.objects.create(
                 assignment=task,
+                org=task.lead,
                 assignee=self.p.lead_officer,
                 delegated_by=self.p.lead_head,
                 delegated_at=workdays.now(),
@@ -160,10 +164,20 @@ class WorkflowTableTest(BaseTestCase):
                                 self.assertEqual(last.kind, step.event, where)
                             else:  # inside the agency: not on the province's timeline
                                 self.assertEqual(after.events.count(), events, where)
-                            self.assertEqual(AuditEvent.objects.count(), audits + 1, where)
-                            audit = AuditEvent.objects.order_by("-id").first()
-                            assert audit is not None
-                            self.assertEqual(audit.action, step.audit, where)
+                            # The step's own audit row; a reassignment also ends the hand-over
+                            # inside the old lead agency, audited on its own (issue 24).
+                            written = list(
+                                AuditEvent.objects.order_by("id")[audits:].values_list(
+                                    "action", flat=True
+                                )
+                            )
+                            self.assertEqual(
+                                [a for a in written if a != "assignment.delegation_end"],
+                                [step.audit],
+                                where,
+                            )
+                            if "assignment.delegation_end" in written:
+                                self.assertEqual(name, "reassign", where)
                         tried += 1
                         raise _Rollback
                 except _Rollback:
@@ -197,15 +211,25 @@ class WorkflowTableTest(BaseTestCase):
                     self.assertEqual(shown, name in expected, (state, name, str(action.label)))
                 transaction.set_rollback(True)
 
-    def test_one_click_buttons_follow_the_table(self) -> None:
-        template = Template(
-            '{% load tasks %}{% include "assignments/_rows.html" with tasks=tasks quick=quick %}'
-        )
-        for state in WorkState.values:
+    def test_one_click_buttons_follow_the_task_page(self) -> None:
+        # The agency's home offers a one-click button exactly when the task page offers that
+        # step to the same person: in every state, with an extension request awaiting
+        # decision or not (no "Extension" button while one waits).
+        seen = set()
+        for state, waiting in itertools.product(WorkState.values, (False, True)):
             with transaction.atomic():
-                task = self._put_in(state, True, False)
-                html = template.render(Context({"tasks": [task], "quick": [task.lead_id]}))
-                for name in ("progress", "complete", "extend"):
-                    shown = f"?thao-tac={name}#action-{name}" in html
-                    self.assertEqual(shown, workflow.allowed_in(name, task), (state, name))
+                task = self._put_in(state, True, waiting, delegated=False)
+                self.login(self.p.lead_officer)
+                home = self.client.get("/").content.decode()
+                page = self.client.get(f"/nhiem-vu/{task.code}/").content.decode()
+                if f"/nhiem-vu/{task.code}/" in home:
+                    for name in ("progress", "complete", "extend"):
+                        shown = f"?thao-tac={name}#action-{name}" in home
+                        offered_here = f'id="action-{name}"' in page
+                        self.assertEqual(shown, offered_here, (state, waiting, name))
+                        seen.add((name, waiting, shown))
                 transaction.set_rollback(True)
+        # Both outcomes were met, the pending request's "no Extension" among them.
+        self.assertIn(("extend", True, False), seen)
+        self.assertIn(("extend", False, True), seen)
+        self.assertIn(("complete", True, True), seen)

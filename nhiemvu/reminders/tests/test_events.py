@@ -58,6 +58,37 @@ class EventNotificationTest(BaseTestCase):
         # The one who returned it is not told of their own action.
         self.assertFalse(told(self.p.working_group, RuleCode.EVENT_RETURNED))
 
+    def test_an_extension_of_a_task_no_leader_assigned_reaches_every_leader_who_may_decide(
+        self,
+    ) -> None:
+        with travel(dt.date(2026, 3, 3)):
+            register(
+                self.p,
+                ref="501/UBND-KT",
+                assigned_by=None,
+                tasks=[
+                    services.TaskSpec(
+                        content="Không ghi lãnh đạo giao",
+                        lead=self.p.agency_a,
+                        deadline=dt.date(2026, 4, 1),
+                    )
+                ],
+            )
+        task = Assignment.objects.get(directive__ref="501/UBND-KT")
+        Assignment.objects.filter(pk=task.pk).update(assigned_by=None)
+        services.extension_request(
+            actor=self.p.lead_officer,
+            task=self.reload(task),
+            proposed_deadline=dt.date(2026, 4, 30),
+            reason="Chờ số liệu",
+        )
+        # Either leader may decide it (rules.can_decide_extension), so both are told.
+        self.assertTrue(told(self.p.chairman, RuleCode.EVENT_EXTENSION))
+        self.assertTrue(told(self.p.vice_chairman, RuleCode.EVENT_EXTENSION))
+        services.extension_decide(
+            actor=self.p.vice_chairman, extension=task.extensions.get(), approve=True
+        )
+
     def test_confirmation_extension_and_refusal_reach_who_must_know(self) -> None:
         extension = services.extension_request(
             actor=self.p.lead_officer,
