@@ -22,7 +22,7 @@ from nhiemvu.assignments import services
 from nhiemvu.assignments.models import Assignment
 from nhiemvu.directives.models import Directive
 from nhiemvu.directives.services import DirectiveSpec
-from nhiemvu.orgs.models import Membership, Organisation, OrgKind, Role
+from nhiemvu.orgs.models import LeaderTitle, Membership, Organisation, OrgKind, Role
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PASSWORD = "test-password-123"
@@ -58,8 +58,10 @@ class Province:
         self.agency_a = make_org("so-khcn", "Sở Khoa học và Công nghệ", short_name="Sở KH&CN")
         self.agency_b = make_org("so-tc", "Sở Tài chính")
         self.agency_c = make_org("tay-son", "UBND huyện Tây Sơn", OrgKind.DISTRICT)
-        self.chairman = make_user("chairman", self.province, Role.LEADER, "chu_tich")
-        self.vice_chairman = make_user("vice", self.province, Role.LEADER, "pho_chu_tich")
+        self.chairman = make_user("chairman", self.province, Role.LEADER, LeaderTitle.CHAIRMAN)
+        self.vice_chairman = make_user(
+            "vice", self.province, Role.LEADER, LeaderTitle.VICE_CHAIRMAN
+        )
         self.office = make_user("office", self.office_org, Role.OFFICE)
         self.working_group = make_user("wg", self.wg_org, Role.WORKING_GROUP)
         self.lead_officer = make_user("lead", self.agency_a, Role.OFFICER)

@@ -48,7 +48,7 @@ class OrganisationAdmin(AuditedAdmin):
     readonly_fields = ["ended"]
     inlines = [AliasInline]
 
-    def get_fields(self, request: Any, obj: Any = None) -> list[str]:
+    def get_fields(self, request: Any, obj: Any = None) -> Any:
         return [
             "code",
             "name",

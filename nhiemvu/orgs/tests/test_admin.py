@@ -4,6 +4,8 @@ plan moves its open tasks (issue 25). Its codes are edited there and shown on it
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 
 from nhiemvu.orgs.models import Organisation
@@ -40,7 +42,7 @@ class OrganisationAdminTest(BaseTestCase):
         org.refresh_from_db()
         self.assertIsNone(org.valid_to)
         self.assertIsNone(org.successor)
-        self.assertTrue(org.is_active_on(self.task.deadline))
+        self.assertTrue(org.is_active_on(dt.date(2026, 12, 31)))
 
     def test_it_records_the_codes_and_the_organisation_page_shows_them(self) -> None:
         org = self.p.agency_b

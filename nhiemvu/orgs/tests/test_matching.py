@@ -73,7 +73,7 @@ class MatchingTest(BaseTestCase):
 
     def test_the_import_names_a_lead_by_its_short_name_written_otherwise(self) -> None:
         headers = [title for _key, title, _required in excel.FIELDS]
-        mapping = {key: i for i, (key, _t, _r) in enumerate(excel.FIELDS)}
+        mapping: dict[str, int | None] = {key: i for i, (key, _t, _r) in enumerate(excel.FIELDS)}
         row = ["1/UBND-KT", "02/03/2026", "Về việc", "Việc", "SỞ KH-CN", "", "", "31/03/2026", ""]
         (parsed,) = excel.validate(headers, [row], mapping)
         self.assertEqual(parsed.values["lead_org"], self.p.agency_a)
@@ -103,6 +103,8 @@ def _spellings(name: str) -> list[str]:
 
 
 class AgreementTest(HypothesisTestCase):
+    p: Province
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.p = Province()
@@ -144,7 +146,7 @@ class AgreementTest(HypothesisTestCase):
         texts = [s for org, _keys in made for s in _spellings(org.name)]
         texts += [WORDS[i % len(WORDS)] for i in picks]
         headers = [title for _key, title, _required in excel.FIELDS]
-        mapping = {key: i for i, (key, _t, _r) in enumerate(excel.FIELDS)}
+        mapping: dict[str, int | None] = {key: i for i, (key, _t, _r) in enumerate(excel.FIELDS)}
         day = dt.date(2026, 3, 2)
         for text in texts:
             truth = {org.pk for org, keys in made if _bare(text) in keys}

@@ -50,6 +50,9 @@ def refused(call: Any) -> bool:
 
 
 class OrgRulesTest(BaseTestCase):
+    superuser: User
+    both: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

@@ -81,6 +81,8 @@ ROW = [
 
 
 class TheProvinceInForceTest(BaseTestCase):
+    gia_lai: Organisation
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -183,6 +185,9 @@ class _Rollback(Exception):
 class AgreementTest(HypothesisTestCase):
     """Every consumer agrees with the home, for every generated history and day."""
 
+    p: Province
+    key: str
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.p = Province()
@@ -211,7 +216,7 @@ class AgreementTest(HypothesisTestCase):
                 self.assertEqual(set(generated.values_list("code", flat=True)), expected, day)
                 api = self.client.get(
                     "/api/v1/organisations",
-                    {"active_on": day.isoformat(), "kind": OrgKind.DEPARTMENT, "limit": 500},
+                    {"active_on": day.isoformat(), "kind": str(OrgKind.DEPARTMENT), "limit": "500"},
                     HTTP_AUTHORIZATION=f"Bearer {self.key}",
                 ).json()
                 listed = {o["code"] for o in api["items"] if o["code"].startswith("gen-")}

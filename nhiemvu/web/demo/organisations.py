@@ -13,7 +13,7 @@ from django.db import transaction
 from nhiemvu.assignments import services as tasks
 from nhiemvu.lib import workdays
 from nhiemvu.orgs import services as orgs
-from nhiemvu.orgs.models import Organisation, OrgKind, ReorgKind, Role
+from nhiemvu.orgs.models import LeaderTitle, Organisation, OrgKind, ReorgKind, Role
 from nhiemvu.web.demo.steps import DEMO_PASSWORD, Demo, at
 
 MARCH_2025 = dt.date(2025, 3, 1)  # the departments merged (Nghị định 45/2025/NĐ-CP)
@@ -232,8 +232,8 @@ REFORMS: list[tuple[dt.date, str, str, list[str], list[str], dict[str, list[str]
 
 # username, full name, organisation, role, leader title
 USERS: list[tuple[str, str, str, str, str]] = [
-    ("chutich", "Nguyễn Phi Long", "ubnd-tinh", Role.LEADER, "chu_tich"),
-    ("phochutich", "Lâm Hải Giang", "ubnd-tinh", Role.LEADER, "pho_chu_tich"),
+    ("chutich", "Nguyễn Phi Long", "ubnd-tinh", Role.LEADER, LeaderTitle.CHAIRMAN),
+    ("phochutich", "Lâm Hải Giang", "ubnd-tinh", Role.LEADER, LeaderTitle.VICE_CHAIRMAN),
     ("vanphong", "Trần Thị Thu Hà", "vp-ubnd", Role.OFFICE, ""),
     ("totcongtac", "Lê Văn Bình", "to-cong-tac", Role.WORKING_GROUP, ""),
     ("khcn", "Phạm Minh Tuấn", "so-khcn", Role.OFFICER, ""),

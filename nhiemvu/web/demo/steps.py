@@ -15,7 +15,8 @@ from nhiemvu.assignments.models import Assignment, DelayCause
 from nhiemvu.directives.models import Directive
 from nhiemvu.lib import docref, workdays
 from nhiemvu.orgs import services as orgs
-from nhiemvu.orgs.models import Membership, Organisation, OrgKind, Role
+from nhiemvu.orgs.models import Organisation, OrgKind, Role
+from nhiemvu.orgs.selectors import acting_memberships
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEMO_PASSWORD = "demo@2026"
@@ -40,11 +41,7 @@ def registered(issuer: Organisation, ref: str, year: int) -> bool:
 
 def lead_user(task: Assignment, demo: Demo) -> Any:
     """An officer of the task's lead agency; the demo lets the office's admin stand in."""
-    membership = (
-        Membership.objects.filter(org=task.lead, role__in=[Role.OFFICER, Role.HEAD])
-        .select_related("user")
-        .first()
-    )
+    membership = acting_memberships([task.lead_id]).select_related("user").first()
     if membership:
         return membership.user
     username = f"demo.{task.lead.code}"
