@@ -8,6 +8,7 @@ import io
 from datetime import date as D
 
 import docx
+from django.urls import reverse
 
 from nhiemvu.assignments import services
 from nhiemvu.assignments.models import Assignment, DelayCause
@@ -24,9 +25,9 @@ class UrgingLetterWordingTest(BaseTestCase):
 
     def test_a_letter_printed_on_saturday_calls_a_task_due_friday_overdue(self) -> None:
         Assignment.objects.filter(pk=self.task.pk).update(deadline=D(2026, 4, 24))  # a Friday
-        self.login(self.p.office)
         with travel(D(2026, 4, 25)):  # Saturday: overdue on the task list too
-            listed = self.client.get("/nhiem-vu/", {"status": "overdue"})
+            self.login(self.p.office)
+            listed = self.client.get(reverse("task_list"), {"status": "overdue"})
         self.assertContains(listed, self.task.summary[:40])
         saturday = self.cells(D(2026, 4, 25))
         self.assertIn("Quá hạn", saturday)
