@@ -4,6 +4,7 @@ is confirmed."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date as D
 from typing import Any
 
@@ -131,6 +132,85 @@ class UpwardTest(BaseTestCase):
         )
         label = status.annotate(Assignment.objects.filter(pk=done.pk)).get().st_label
         self.assertEqual(label, status.Label.DONE_ON_TIME)
+
+    def test_the_services_do_exactly_what_the_table_allows_on_a_received_task(self) -> None:
+        # Every step, at every stage (not split, a sub-task open, all confirmed), open or
+        # paused: the service succeeds exactly when the table allows it, and then leads to the
+        # table's state with the table's timeline event and audit action.
+        from django.db import transaction
+        from django.test import RequestFactory
+
+        from nhiemvu.assignments.actions import ACTIONS
+        from nhiemvu.assignments.models import AssignmentEvent, EventKind
+        from nhiemvu.assignments.tests.test_workflow import BODIES
+        from nhiemvu.audit.models import AuditEvent
+        from nhiemvu.lib import workdays
+
+        class Rollback(Exception):
+            pass
+
+        tried = allowed = 0
+        for stage, paused in itertools.product(("not_split", "open", "ready"), (False, True)):
+            for name, step in workflow.TRANSITIONS.items():
+                where = (name, stage, paused)
+                try:
+                    with transaction.atomic():
+                        if stage != "not_split":
+                            child = sub(self.p, self.upper, self.p.agency_a)
+                            if stage == "ready":
+                                finish(self.p, child, self.p.lead_officer)
+                        if paused:
+                            AssignmentEvent.objects.create(
+                                assignment=self.upper,
+                                kind=EventKind.PAUSED,
+                                at=workdays.now(),
+                                on=workdays.today(),
+                                state_after=WorkState.PAUSED,
+                                data={"resume_to": WorkState.OPEN},
+                            )
+                            Assignment.objects.filter(pk=self.upper.pk).update(
+                                state=WorkState.PAUSED
+                            )
+                        upper = Assignment.objects.get(pk=self.upper.pk)
+                        expected = step.allowed_in(upper)
+                        if name not in workflow.RECEIVED_STEPS:
+                            self.assertFalse(expected, where)
+                            raise Rollback
+                        actor = self.p.office
+                        self.assertTrue(step.may(actor, upper, None), where)
+                        form = ACTIONS[name].form(dict(BODIES[name]), task=upper)
+                        self.assertTrue(form.is_valid(), (where, form.errors))
+                        events, audits = upper.events.count(), AuditEvent.objects.count()
+                        try:
+                            ACTIONS[name].run(
+                                actor, upper, form.cleaned_data, RequestFactory().post("/")
+                            )
+                        except ValidationError as exc:
+                            self.assertFalse(expected, (where, exc.messages))
+                            self.assertIn(str(step.refusal(upper)), exc.messages, where)
+                        else:
+                            self.assertTrue(expected, where)
+                            allowed += 1
+                            after = Assignment.objects.get(pk=self.upper.pk)
+                            if step.target == workflow.STATE_BEFORE_PAUSE:
+                                self.assertEqual(after.state, WorkState.OPEN, where)
+                            elif step.target is not None:
+                                self.assertEqual(after.state, step.target, where)
+                            else:
+                                self.assertEqual(after.state, upper.state, where)
+                            self.assertEqual(
+                                after.events.count(), events + (1 if step.event else 0), where
+                            )
+                            written = AuditEvent.objects.order_by("id")[audits:]
+                            self.assertEqual([a.action for a in written], [step.audit], where)
+                        tried += 1
+                        raise Rollback
+                except Rollback:
+                    pass
+        self.assertEqual(tried, 6 * len(workflow.RECEIVED_STEPS))
+        # split while open or paused at each stage, report upward when ready, pause when
+        # open, resume when paused, comment always.
+        self.assertEqual(allowed, 6 + 2 + 3 + 3 + 6)
 
     def test_overdue_when_the_upward_deadline_passes_whatever_the_sub_tasks(self) -> None:
         a = sub(self.p, self.upper, self.p.agency_a)
