@@ -42,6 +42,11 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
 # under 1 s while 8 uploads ran, nhiemvu/tests/test_hostile_files.py).
 worker_connections = threads
 graceful_timeout = 30
+# The application is loaded once in the arbiter, every view and the API imported (when_ready
+# below), and workers are forked warm from it: a worker that replaces one the watchdog ended, or
+# one recycled after max_requests, answers at once instead of after its imports (a cold worker's
+# first request took 25 s on the loaded 2-core test machine). GUNICORN_PRELOAD=0 turns it off.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 # Bounds on what a client may send before Django sees it.
 limit_request_line = 8190
 limit_request_fields = 100
@@ -68,13 +73,32 @@ def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
     _running.pop(threading.get_ident(), None)
 
 
+def when_ready(server: Any) -> None:
+    if server.cfg.preload_app:
+        from django.urls import get_resolver
+
+        get_resolver().url_patterns  # noqa: B018  (imports every view and the API once)
+
+
 def post_worker_init(worker: Any) -> None:
     # Each web process checks signatures in children of its own fork server (lib/signatures).
+    from django.urls import get_resolver
+
     from nhiemvu.lib import signatures
 
-    signatures.start_checker()
+    # The worker accepts requests once its checker is ready; booting is not being stuck, so
+    # the arbiter hears from it meanwhile (its timeout counts from the last notice).
+    ready = threading.Thread(target=signatures.start_checker, name="checker", daemon=True)
+    ready.start()
+    while ready.is_alive():
+        worker.notify()
+        ready.join(0.5)
+    # Every view and the API imported before the process accepts a request (done already in
+    # the arbiter when the application is preloaded): else its first request pays for them.
+    get_resolver().url_patterns  # noqa: B018
     if worker.cfg.timeout > 0:
         threading.Thread(target=_watch, args=(worker,), name="watchdog", daemon=True).start()
+    worker.log.info("Worker ready (pid: %s)", worker.pid)
 
 
 def _watch(worker: Any) -> None:

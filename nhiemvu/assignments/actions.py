@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from nhiemvu.assignments import forms as f
 from nhiemvu.assignments import services, workflow
 from nhiemvu.assignments.models import Assignment, Extension, ExtensionStatus
+from nhiemvu.directives.services import check_signatures
 from nhiemvu.forms import StyledForm
 from nhiemvu.lib.deliverables import kind_of
 
@@ -35,7 +36,11 @@ class Action:
 
 
 def _files(request: HttpRequest) -> list[Any]:
-    return [request.FILES["file"]] if "file" in request.FILES else []
+    files = [request.FILES["file"]] if "file" in request.FILES else []
+    for upload in files:
+        # Signatures are checked here, before the service's transaction and its locks.
+        check_signatures(upload)
+    return files
 
 
 def _explanation(data: dict[str, Any]) -> services.ExplanationSpec | None:

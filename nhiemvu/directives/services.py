@@ -141,6 +141,35 @@ def signature_fields(data: bytes) -> dict[str, Any]:
     }
 
 
+# Where an upload keeps its checked signatures (check_signatures), so they are read once.
+_CHECKED = "_nhiemvu_signature_fields"
+
+
+def check_signatures(upload: UploadedFile) -> dict[str, Any]:
+    """An uploaded PDF's signature fields (``signature_fields``), read once and kept on the
+    upload; {} for any other file, or one ``store_upload`` will refuse.
+
+    A caller holding a request checks its uploads before the service's transaction
+    (assignments/actions.py): the check may take its whole time limit, and inside the
+    transaction it held the task's row lock, and on SQLite every writer's, meanwhile (eight
+    uploads waited on each other for 24 s)."""
+    cached = getattr(upload, _CHECKED, None)
+    if cached is not None:
+        return cached
+    try:
+        checked = sniff(upload, upload.name or "", upload.size or 0, settings.MAX_UPLOAD_BYTES)
+    except UploadError:
+        return {}  # refused with its message where it is stored
+    fields: dict[str, Any] = {}
+    if checked.content_type == PDF:
+        # Bounded: sniff refused anything over MAX_UPLOAD_BYTES.
+        data = b"".join(upload.chunks())
+        upload.seek(0)
+        fields = signature_fields(data)
+    setattr(upload, _CHECKED, fields)
+    return fields
+
+
 def store_upload(
     model: type[StoredFile], *, actor: Any, upload: UploadedFile, **owner: Any
 ) -> StoredFile:
@@ -150,13 +179,10 @@ def store_upload(
     except UploadError as exc:
         raise ValidationError({"file": str(exc)}) from exc
     digest = hashlib.sha256()
-    pdf = bytearray() if checked.content_type == PDF else None
     for chunk in upload.chunks():
         digest.update(chunk)
-        if pdf is not None:
-            pdf.extend(chunk)  # bounded: sniff refused anything over MAX_UPLOAD_BYTES
     upload.seek(0)
-    signed = signature_fields(bytes(pdf)) if pdf is not None else {}
+    signed = check_signatures(upload)
     stored = model(
         original_name=clean_line(upload.name or "")[:255],
         size=upload.size or 0,
