@@ -99,7 +99,7 @@ def error(
 
 @api.exception_handler(ApiError)
 def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-    response = error(request, exc.status, exc.code, exc.message)
+    response = error(request, exc.status, exc.code, exc.message, fields=exc.fields)
     for name, value in exc.headers.items():
         response[name] = value
     return response

@@ -36,9 +36,17 @@ STEP_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 409: Error}
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, **headers: str) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: dict[str, list[str]] | None = None,
+        **headers: str,
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.headers = status, code, message, headers
+        self.fields = fields or {}
 
 
 # --- the key, then checks before the body is read ----------------------------------------
@@ -130,19 +138,39 @@ def _iso_date(value: object) -> object:
 
 
 # A date as the API accepts it: ISO 8601, within the years the system handles. JSON Schema has
-# no bounds for a "date" string, so the years are also stated as a pattern: a client (or
-# schemathesis) that follows the schema never sends a date the API then refuses.
-DATE_PATTERN = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-IsoDate = Annotated[
-    dt.date,
-    BeforeValidator(_iso_date),
-    Field(
-        ge=dt.date(1900, 1, 1),
-        le=dt.date(2200, 12, 31),
-        json_schema_extra={"pattern": DATE_PATTERN},
-        description="YYYY-MM-DD, years 1900-2200",
-    ),
-]
+# no bounds for a "date" string, so the years and the days of each month are stated as a pattern:
+# a client (or schemathesis) that follows the schema never sends a date the API then refuses.
+_DAYS = (
+    r"(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
+    r"|02-(0[1-9]|1[0-9]|2[0-8])"
+)
+
+
+def _date_type(first: int, last: int, years: str, leap_years: str) -> Any:
+    pattern = rf"^(({years})-({_DAYS})|({leap_years})-02-29)$"
+    return Annotated[
+        dt.date,
+        BeforeValidator(_iso_date),
+        Field(
+            ge=dt.date(first, 1, 1),
+            le=dt.date(last, 12, 31),
+            json_schema_extra={"pattern": pattern},
+            description=f"YYYY-MM-DD, years {first}-{last}",
+        ),
+    ]
+
+
+IsoDate = _date_type(
+    1900,
+    2200,
+    r"19[0-9]{2}|2[01][0-9]{2}|2200",
+    r"19(0[48]|[2468][048]|[13579][26])|20([02468][048]|[13579][26])"
+    r"|21(0[48]|[2468][048]|[13579][26])",
+)
+# The dates the calendar and the report periods handle (lib/periods.py: 1990-2100).
+ReportDate = _date_type(
+    1990, 2100, r"199[0-9]|20[0-9]{2}|2100", r"199[26]|20([02468][048]|[13579][26])"
+)
 
 
 Code = Annotated[str, StringConstraints(max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]

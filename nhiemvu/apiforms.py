@@ -14,7 +14,14 @@ from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from django import forms
-from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema, create_model
+from pydantic import (
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    WithJsonSchema,
+    create_model,
+)
 
 from nhiemvu.apicommon import Clean, Code, IsoDate
 
@@ -51,14 +58,15 @@ def _text(field: forms.CharField) -> Any:
 
 def _integer(field: forms.IntegerField) -> Any:
     bounds = {k: v for k, v in (("ge", field.min_value), ("le", field.max_value)) if v is not None}
-    if field.required:
-        return Annotated[int, Field(**bounds)]
-    schema: dict[str, Any] = {"type": "integer"}
-    schema.update({"minimum" if k == "ge" else "maximum": v for k, v in bounds.items()})
+    return Annotated[int, Field(**bounds)]
+
+
+def _omissible(kind: Any) -> Any:
+    """An optional field that is left out, or sent empty from a multipart form, when not given.
+    JSON's null is taken too, but not advertised: a multipart part has no null (it would be the
+    text "null"), and both bodies share one schema."""
     return Annotated[
-        Annotated[int, Field(**bounds)] | None,
-        BeforeValidator(_blank_none),
-        WithJsonSchema(schema),
+        kind | None, BeforeValidator(_blank_none), WithJsonSchema(TypeAdapter(kind).json_schema())
     ]
 
 
@@ -108,16 +116,17 @@ def schema_from_form(
     fields: dict[str, Any] = {}
     for key, field in body_fields(form, skip).items():
         kind = field_type(field)
-        description = str(field.label or "") if field.label else None
-        if field.required and not isinstance(field, forms.BooleanField):
+        description = str(field.label) if field.label else None
+        if isinstance(field, forms.BooleanField):
+            fields[key] = (kind, Field(default=False, description=description))
+        elif field.required:
             fields[key] = (kind, Field(description=description))
+        elif isinstance(field, forms.ModelMultipleChoiceField):
+            fields[key] = (kind, Field(default=[], description=description))
+        elif isinstance(field, forms.CharField) and not isinstance(field, forms.ChoiceField):
+            fields[key] = (kind, Field(default="", description=description))
         else:
-            default: Any = [] if isinstance(field, forms.ModelMultipleChoiceField) else None
-            if isinstance(field, forms.CharField) and not isinstance(field, forms.ChoiceField):
-                default = ""
-            if default is None:
-                kind = kind | None
-            fields[key] = (kind, Field(default=default, description=description))
+            fields[key] = (_omissible(kind), Field(default=None, description=description))
     if not fields:
         return None
     return create_model(name, __base__=base, **fields)  # type: ignore[call-overload, no-any-return]

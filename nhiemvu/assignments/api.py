@@ -316,7 +316,7 @@ def _act(request: HttpRequest, name: str, code: str, data: dict[str, Any]) -> di
     action = ACTIONS[name]
     form = action.form({k: ("" if v is None else v) for k, v in data.items()}, task=task)
     if not form.is_valid():
-        raise DjangoValidationError({k: list(v) for k, v in form.errors.items()})
+        raise _form_refusal(form)
     try:
         action.run(request.user, task, form.cleaned_data, request)
     except DjangoValidationError:
@@ -327,6 +327,22 @@ def _act(request: HttpRequest, name: str, code: str, data: dict[str, Any]) -> di
             raise ApiError(409, "wrong_state", str(refusal)) from None
         raise
     return _detail(request, code)
+
+
+# A form's refusal of a code that names nothing (an organisation, a cause, a person of the
+# agency): a fact about the data the schema cannot state. Every other refusal by the form is a
+# limit the schema states too (422, as the schema's own checks answer).
+UNKNOWN_CHOICE = {"invalid_choice", "invalid_pk_value", "invalid_list"}
+
+
+def _form_refusal(form: Any) -> ApiError:
+    fields = {k: list(v) for k, v in form.errors.items()}
+    codes = {e.code for errors in form.errors.as_data().values() for e in errors}
+    if codes <= UNKNOWN_CHOICE:
+        return ApiError(
+            400, "unknown", _("Some of the codes sent match nothing registered."), fields=fields
+        )
+    return ApiError(422, "invalid", _("Some fields are not valid."), fields=fields)
 
 
 def _describe(name: str) -> tuple[str, str]:

@@ -17,11 +17,13 @@ from pydantic import Field
 from nhiemvu import keyset
 from nhiemvu.apicommon import (
     ERRORS,
+    WRITE_ERRORS,
     Clean,
     Code,
     IsoDate,
     OrgRef,
     SignatureOut,
+    checked_first,
     cursor_page,
     signatures_out,
 )
@@ -29,6 +31,7 @@ from nhiemvu.assignments import selectors as task_selectors
 from nhiemvu.directives import importing, selectors
 from nhiemvu.directives.downloads import stored_file_response
 from nhiemvu.directives.models import Directive, Reading
+from nhiemvu.directives.services import require_office
 from nhiemvu.lib.vntext import fold
 
 router = Router(tags=["directives"])
@@ -192,10 +195,16 @@ class ImportForm(Schema):
     )
 
 
+def _may_import(request: HttpRequest, **path: Any) -> None:
+    # Before the body is read: a key that may not register documents sends no file to parse.
+    require_office(request.user)
+
+
 @router.post(
     "/import",
-    response={200: ImportResult, 201: ImportResult, 202: ImportResult, **ERRORS},
+    response={200: ImportResult, 201: ImportResult, 202: ImportResult, **WRITE_ERRORS},
     summary="Import a document from a document-management system (idempotent)",
+    auth=checked_first(_may_import),
 )
 def directive_import(
     request: HttpRequest,

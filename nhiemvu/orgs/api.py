@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from nhiemvu.apicommon import ERRORS, ApiError, IsoDate
+from nhiemvu.apicommon import ERRORS, ApiError, IsoDate, ReportDate
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.models import Organisation, ReorgSide
 from nhiemvu.orgs.selectors import in_force_q, lineage
@@ -152,7 +152,7 @@ def calendar(request: HttpRequest, span: Query[CalendarRange]) -> Any:
 
 
 class AddIn(Schema):
-    date: IsoDate
+    date: ReportDate
     working_days: int = Field(ge=-400, le=400)
 
 
@@ -163,6 +163,4 @@ class AddOut(Schema):
 @router.get("/calendar/add", response={200: AddOut, **ERRORS}, summary="A date plus N working days")
 def calendar_add(request: HttpRequest, query: Query[AddIn]) -> Any:
     """How the system counts "within N working days" deadlines (DOMAIN.md §7)."""
-    if not dt.date(1990, 1, 1) <= query.date <= dt.date(2100, 12, 31):
-        raise ApiError(400, "bad_range", _("The date must be between 1990 and 2100."))
     return {"date": workdays.add_working_days(query.date, query.working_days)}

@@ -196,3 +196,33 @@ class ExplanationApiTest(ApiTestCase):
                 "post", f"/tasks/{code}/return_explanation", self.office_key, data={"reason": "x"}
             )
             self.assertEqual(nothing.status_code, 409)
+
+
+class LimitsTest(ApiTestCase):
+    """What the schema states is what the API takes: a request outside it is a 422 before any
+    form or service; a code that names nothing registered (no schema can say) is a 400."""
+
+    def test_a_code_naming_nothing_is_400_and_a_blank_text_is_refused_by_the_schema(self) -> None:
+        unknown = self.call(
+            "post", f"/tasks/{self.task.code}/reassign", self.office_key, data={"lead": "khong-co"}
+        )
+        self.assertEqual((unknown.status_code, unknown.json()["code"]), (400, "unknown"))
+        self.assertEqual(list(unknown.json()["fields"]), ["lead"])
+        blank = self.call(
+            "post", f"/tasks/{self.task.code}/comment", self.lead_key, data={"text": "  "}
+        )
+        self.assertEqual((blank.status_code, blank.json()["code"]), (422, "invalid"))
+        self.assertEqual(self.reload().lead, self.p.agency_a)
+
+    def test_the_calendar_states_the_years_it_counts_in(self) -> None:
+        schema = self.client.get("/api/v1/openapi.json").json()
+        add = next(
+            p
+            for p in schema["paths"]["/api/v1/calendar/add"]["get"]["parameters"]
+            if p["name"] == "date"
+        )
+        self.assertEqual(add["schema"]["description"], "YYYY-MM-DD, years 1990-2100")
+        early = self.call("get", "/calendar/add?date=1950-01-02&working_days=1", self.read_key)
+        self.assertEqual((early.status_code, early.json()["code"]), (422, "invalid"))
+        leap = self.call("get", "/calendar/add?date=2096-02-29&working_days=1", self.read_key)
+        self.assertEqual(leap.json()["date"], "2096-03-01")
