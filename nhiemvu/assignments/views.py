@@ -42,7 +42,7 @@ from nhiemvu.assignments.status import (
     owed_q,
 )
 from nhiemvu.directives.downloads import stored_file_response
-from nhiemvu.directives.signing import report_signature_problem
+from nhiemvu.directives.signing import report_signature_check
 from nhiemvu.lib import spreadsheets, workdays
 from nhiemvu.lib.spreadsheets import csv_cell
 from nhiemvu.orgs.models import Organisation
@@ -118,9 +118,10 @@ def _detail_context(request: HttpRequest, task: Assignment) -> dict[str, Any]:
         },
         **_upward_context(user, task),
         # Before confirming: is the output document the lead agency's own signed PDF?
-        "signature_warning": report_signature_problem(completion_files(task), task.lead)
+        # (kind, sentence): the kinds are told apart on the page (issue 27).
+        "signature_problem": report_signature_check(completion_files(task), task.lead)
         if "confirm" in actions
-        else "",
+        else ("", ""),
     }
 
 

@@ -47,24 +47,70 @@ def signed_by(verdict: dict[str, Any], org: Any) -> bool:
     return names_org(names, org, codes=verdict.get("organisation_codes") or [])
 
 
-def report_signature_problem(files: Iterable[Any], lead: Any) -> str:
-    """Why the lead agency's completion report is not a document it validly signed, or ""."""
+# What an administrator must do when a signature's issuing authority is not trusted (issue 27):
+# a clerk cannot fix it, and without the step the report stays "issuer not recognised".
+UNTRUSTED_ADVICE = _(
+    "The authority that issued the certificate is not among the province's trusted "
+    "certification authorities: an administrator adds its root certificate under Administration "
+    "→ Trusted certification authorities."
+)
+
+
+def verdict_advice(verdict: dict[str, Any]) -> str:
+    """What someone must do about a signature's verdict, or "" when nothing can be done."""
+    return str(UNTRUSTED_ADVICE) if verdict.get("state") == State.UNTRUSTED else ""
+
+
+class Problem:
+    """Why a completion report is not a document the lead agency validly signed, by kind: each
+    kind is said in its own words (a report signed by another organisation is not an invalid
+    signature, and an unknown issuer is something an administrator fixes)."""
+
+    NO_PDF = "no_pdf"
+    UNSIGNED = "unsigned"
+    OTHER_ORG = "other_org"  # readable signatures, none of them the lead agency's
+    UNTRUSTED = "untrusted"  # the lead agency's, intact, its issuer not trusted
+    INVALID = "invalid"  # the lead agency's, but broken, changed, expired, revoked, unreadable
+
+
+def _signer_named(verdict: dict[str, Any]) -> bool:
+    return bool(verdict.get("organisation_names") or verdict.get("organisation"))
+
+
+def report_signature_check(files: Iterable[Any], lead: Any) -> tuple[str, str]:
+    """(Problem kind, the sentence a clerk reads) for the lead agency's completion report, or
+    ("", "") when the agency itself signed it validly."""
     pdfs = [f for f in files if f.content_type == "application/pdf"]
     if not pdfs:
-        return str(_("The completion report has no signed PDF attached."))
+        return Problem.NO_PDF, str(_("The completion report has no signed PDF attached."))
     verdicts = [v for f in pdfs for v in f.signatures]
     if not verdicts:
-        return str(_("The completion report is not digitally signed."))
-    valid = [v for v in verdicts if v.get("state") == State.VALID]
-    if not valid:
-        return str(_("The completion report's signature is not valid: %(state)s.")) % {
-            "state": STATE_LABELS.get(verdicts[0].get("state", ""), verdicts[0].get("state"))
-        }
-    if not any(signed_by(v, lead) for v in valid):
-        return str(
+        return Problem.UNSIGNED, str(_("The completion report is not digitally signed."))
+    own = [v for v in verdicts if signed_by(v, lead)]
+    if any(v.get("state") == State.VALID for v in own):
+        return "", ""
+    named = [v for v in verdicts if _signer_named(v)]
+    if named and not own:
+        other = named[0]
+        return Problem.OTHER_ORG, str(
             _("The completion report is signed by %(org)s, not by the lead agency %(lead)s.")
-        ) % {"org": valid[0].get("organisation") or valid[0].get("signer"), "lead": lead.name}
-    return ""
+        ) % {"org": other.get("organisation") or other.get("signer"), "lead": lead.name}
+    first = (own or verdicts)[0]
+    if first.get("state") == State.UNTRUSTED:
+        return Problem.UNTRUSTED, str(
+            _(
+                "The completion report is signed by %(lead)s, but the signature cannot be "
+                "confirmed as valid yet. %(advice)s"
+            )
+        ) % {"lead": lead.name, "advice": UNTRUSTED_ADVICE}
+    return Problem.INVALID, str(_("The completion report's signature is not valid: %(state)s.")) % {
+        "state": STATE_LABELS.get(first.get("state", ""), first.get("state"))
+    }
+
+
+def report_signature_problem(files: Iterable[Any], lead: Any) -> str:
+    """Why the lead agency's completion report is not a document it validly signed, or ""."""
+    return report_signature_check(files, lead)[1]
 
 
 # --- what the office issues ------------------------------------------------------------------

@@ -263,6 +263,41 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
 }
 
 
+# What the Administrator role may do in the admin site (/quan-tri/), held by one group made by a
+# data migration (accounts 0003) and given to whoever holds the role (orgs.services
+# .admin_access_sync): Django's staff flag alone lets a person in but shows nothing (issue 27).
+# (app label, model, actions); reference data is viewed, added and changed, never deleted
+# (an organisation ends by a reorganisation, a key is revoked); what the system writes itself
+# (the audit trail, the outbox, the reminder log, webhook deliveries, directives) is only read.
+ADMIN_GROUP = "Quản trị viên"
+ADMIN_PERMISSIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("orgs", "organisation", ("view", "add", "change")),
+    ("orgs", "orgalias", ("view", "add", "change", "delete")),  # an alias is a spelling
+    ("orgs", "membership", ("view", "add", "change", "delete")),  # a role is revoked so
+    ("orgs", "calendaroverride", ("view", "add", "change", "delete")),
+    ("orgs", "trustroot", ("view", "add", "change")),
+    ("assignments", "delaycause", ("view", "add", "change")),
+    ("reminders", "reminderrule", ("view", "add", "change")),
+    ("webhooks", "webhook", ("view", "add", "change")),
+    ("accounts", "user", ("view", "add", "change")),
+    ("accounts", "apikey", ("view", "add", "change")),
+    ("audit", "auditevent", ("view",)),
+    ("reminders", "outbox", ("view",)),
+    ("reminders", "reminderlog", ("view",)),
+    ("webhooks", "delivery", ("view",)),
+    ("directives", "directive", ("view",)),
+)
+
+
+def admin_codenames() -> list[tuple[str, str]]:
+    """ADMIN_PERMISSIONS as (app label, codename) pairs."""
+    return [
+        (app, f"{action}_{model}")
+        for app, model, actions in ADMIN_PERMISSIONS
+        for action in actions
+    ]
+
+
 def role_allowed(org: Organisation, role: str) -> bool:
     """Whether a person (or a key) of ``org`` may hold ``role``."""
     return role in ROLES_BY_KIND.get(org.kind, _AGENCY_ROLES)

@@ -8,13 +8,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nhiemvu.audit.services import record
 from nhiemvu.lib import workdays
 from nhiemvu.lib.vntext import clean_line, fold
 from nhiemvu.orgs.models import (
+    ADMIN_GROUP,
     CalendarOverride,
     LeaderTitle,
     Membership,
@@ -157,6 +157,40 @@ def membership_grant(
         )
     forget_scope(user)
     return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor: Any, membership: Membership) -> None:
+    _require_admin(actor)
+    user = membership.user
+    record(
+        actor=actor,
+        action="membership.revoke",
+        target=membership,
+        before={"user": user.username, "org": membership.org.code, "role": membership.role},
+    )
+    membership.delete()  # the admin group follows (admin_access_sync, on every membership write)
+    forget_scope(user)
+
+
+def admin_access_sync(user: Any) -> None:
+    """Whoever holds the Administrator role is staff and in the administrators' group (the
+    permissions the admin site asks, orgs.models.ADMIN_PERMISSIONS); whoever no longer holds it
+    is neither (a superuser stays staff). Run on every membership saved or deleted, by a service,
+    the admin site or a test (orgs.apps), so no path grants the role without the access."""
+    from django.contrib.auth.models import Group
+
+    holds = Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+    group = Group.objects.filter(name=ADMIN_GROUP).first()
+    if group is not None:
+        if holds:
+            user.groups.add(group)
+        else:
+            user.groups.remove(group)
+    staff = holds or bool(user.is_superuser)
+    if user.is_staff != staff:
+        user.is_staff = staff
+        type(user).objects.filter(pk=user.pk).update(is_staff=staff)
 
 
 @transaction.atomic
@@ -384,7 +418,7 @@ def reorganisation_mark_applied(*, actor: Any, reorg: Reorganisation) -> None:
         org.save(update_fields=["parent", "search_text"])
     reorg.state = ReorgState.APPLIED
     reorg.applied_by = actor if getattr(actor, "pk", None) else None
-    reorg.applied_at = timezone.now()
+    reorg.applied_at = workdays.now()  # the one clock (a replayed history stamps its own time)
     reorg.save()
 
 

@@ -112,6 +112,44 @@ class SignedReportTest(BaseTestCase):
             self.client.get(f"/nhiem-vu/{self.task.code}/"), "chưa xác định được nơi cấp"
         )
 
+    def test_an_unknown_issuer_says_what_an_administrator_must_do(self) -> None:
+        stranger = certs.chain("CA lạ")
+        head = stranger.signer("X", "Sở Khoa học và Công nghệ")
+        self.report(
+            signatures.sign_pdf(
+                certs.blank_pdf(), stranger.pkcs12(head), certs.PASSPHRASE, reason="r", location="l"
+            )
+        )
+        self.login(self.p.office)
+        page = self.client.get(f"/nhiem-vu/{self.task.code}/").content.decode()
+        self.assertIn("quản trị viên cần thêm chứng thư gốc", page)
+        self.assertIn('data-problem="untrusted"', page)
+        self.assertIn("do Sở Khoa học và Công nghệ ký, nhưng chưa thể xác nhận", page)
+        self.assertNotIn("không hợp lệ", page)
+        self.assertNotIn("data-trust-root-link", page)  # the office cannot take the step
+        self.login(self.p.admin)
+        page = self.client.get(f"/nhiem-vu/{self.task.code}/").content.decode()
+        self.assertIn('href="/quan-tri/orgs/trustroot/add/" data-trust-root-link', page)
+
+    def test_another_organisation_under_an_unknown_issuer_is_not_called_invalid(self) -> None:
+        stranger = certs.chain("CA lạ")
+        other = stranger.signer("Võ Thị Lan", "Sở Tài chính")
+        self.report(
+            signatures.sign_pdf(
+                certs.blank_pdf(),
+                stranger.pkcs12(other),
+                certs.PASSPHRASE,
+                reason="r",
+                location="l",
+            )
+        )
+        self.login(self.p.working_group)
+        page = self.client.get(f"/nhiem-vu/{self.task.code}/").content.decode()
+        self.assertIn('data-problem="other_org"', page)
+        self.assertIn("Sở Tài chính ký, không phải cơ quan chủ trì", page)
+        self.assertIn('data-signer="other"', page)  # beside the file too
+        self.assertNotIn("không hợp lệ", page)
+
     def test_a_broken_signature_never_fails_the_upload(self) -> None:
         data = signed_report(SKHCN)
         start = data.index(b"/Contents <") + len(b"/Contents <")

@@ -54,14 +54,43 @@ def signature_lines(directive: Any) -> list[str]:
     return [line for line in lines if line]
 
 
-@register.simple_tag
-def signature_info(stored: Any) -> str:
-    """Beside a file: "Ký số bởi Sở Tài chính — Nguyễn Văn A, 12/11/2026 09:14 — hợp lệ", one
-    line per signature; "chưa ký số" for an unsigned PDF; nothing for other files."""
-    from django.utils.html import format_html, format_html_join
+@register.simple_tag(takes_context=True)
+def trust_root_link(context: Any) -> str:
+    """For an administrator, the link to the page where a certificate authority is trusted (the
+    step an unknown issuer waits for); nothing for anyone else, who cannot take it."""
+    from django.urls import reverse
+    from django.utils.html import format_html
     from django.utils.translation import gettext
 
-    from nhiemvu.directives.signing import STATE_COLOURS, STATE_LABELS, signed_at
+    from nhiemvu.orgs.rules import is_admin
+
+    request = context.get("request")
+    if request is None or not is_admin(request.user):
+        return ""
+    return format_html(
+        '<a href="{}" data-trust-root-link>{}</a>',
+        reverse("admin:orgs_trustroot_add"),
+        gettext("Add a trusted certification authority"),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def signature_info(context: Any, stored: Any, lead: Any = None) -> str:
+    """Beside a file: "Ký số bởi Sở Tài chính — Nguyễn Văn A, 12/11/2026 09:14 — hợp lệ", one
+    line per signature; "chưa ký số" for an unsigned PDF; nothing for other files. With the
+    task's ``lead``, a signature by another organisation says so; an unknown issuer says what an
+    administrator must do (issue 27)."""
+    from django.utils.html import format_html, format_html_join
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext
+
+    from nhiemvu.directives.signing import (
+        STATE_COLOURS,
+        STATE_LABELS,
+        signed_at,
+        signed_by,
+        verdict_advice,
+    )
     from nhiemvu.lib.signatures import State
 
     if getattr(stored, "content_type", "") != "application/pdf":
@@ -85,7 +114,25 @@ def signature_info(stored: Any) -> str:
             rows.append(("warning", state, gettext("Digital signatures"), STATE_LABELS[state], ""))
             continue
         unchecked = verdict.get("revocation") == "not_checked"
-        note = gettext("revocation not checked") if unchecked else ""
+        note = (
+            format_html(
+                '<span class="text-body-secondary"> ({})</span>', gettext("revocation not checked")
+            )
+            if unchecked
+            else ""
+        )
+        if lead is not None and not signed_by(verdict, lead):
+            note += format_html(
+                ' <span class="badge text-bg-danger" data-signer="other">{}</span>',
+                gettext("not the lead agency %(lead)s") % {"lead": lead.name},
+            )
+        advice = verdict_advice(verdict)
+        if advice:
+            note += format_html(
+                '<div class="text-body-secondary" data-signature-advice>{} {}</div>',
+                advice,
+                trust_root_link(context),
+            )
         rows.append(
             (
                 STATE_COLOURS.get(state, "danger"),
@@ -97,12 +144,12 @@ def signature_info(stored: Any) -> str:
                     "when": when.strftime("%d/%m/%Y %H:%M") if when else "?",
                 },
                 STATE_LABELS.get(state, state),
-                f" ({note})" if note else "",
+                mark_safe(note),  # built above from escaped parts
             )
         )
     return format_html_join(
         "",
         '<div class="small" data-signature="{1}">{2} — <span class="badge text-bg-{0}">{3}</span>'
-        '<span class="text-body-secondary">{4}</span></div>',
+        "{4}</div>",
         rows,
     )

@@ -282,7 +282,6 @@ def load_reference() -> Demo:
             full_name=full_name,
             email=f"{username}@demo.gialai.gov.vn",
             password=DEMO_PASSWORD,
-            is_staff=role == Role.ADMIN,
         )
         orgs.membership_grant(
             actor=None, user=user, org=orgs_by_code[org_code], role=role, leader_title=title
