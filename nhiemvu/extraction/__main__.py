@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nhiemvu.settings")
@@ -53,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         help="grouped k-fold scores (by issuer and website) beside the fit",
     )
     parser.add_argument("--folds", type=int, default=5, help="with --crossval: number of folds")
+    parser.add_argument(
+        "--corpus", help="with --train/--crossval: a folder of *.jsonl instead of tests/corpus/"
+    )
     args = parser.parse_args(argv)
     import django
 
@@ -69,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.train or args.crossval:
         from nhiemvu.extraction import learning, model
 
-        records = learning.load_corpus()
+        records = learning.load_corpus(Path(args.corpus)) if args.corpus else learning.load_corpus()
         if args.crossval:
             out.write(learning.report(records, max(2, args.folds)) + "\n")
         if args.train:

@@ -104,6 +104,15 @@ STOP_WORDS = {
     "của",
     "bảo",
     "ngay",
+    # Assigning verbs and the words news puts between an agency and them ("UBND xã cũng đề
+    # nghị …", "UBND tỉnh vừa yêu cầu …", "Sở GD&ĐT yêu cầu các phòng …").
+    "yêu",
+    "giao",
+    "lưu",
+    "nhấn",
+    "quán",
+    "cũng",
+    "vừa",
 }
 # Lower-case words of names that are also verbs elsewhere ("Khai thác công trình thủy lợi").
 NAME_COMPOUNDS = {

@@ -28,12 +28,12 @@ from nhiemvu.extraction.drafts import (
     Notes,
     coordinators,
     is_title,
-    resolve_anaphor,
     strip_leading,
 )
 from nhiemvu.extraction.fields import deliverable_of
 from nhiemvu.extraction.header import Header
 from nhiemvu.extraction.patterns import (
+    AFTER_ASSIGNING,
     ARTICLE,
     ASSIGNER,
     BOILERPLATE,
@@ -53,6 +53,8 @@ from nhiemvu.extraction.patterns import (
 from nhiemvu.extraction.segment import LIST_MARKER, Sentence, sentences
 
 _WORD = re.compile(r"[a-z0-9]+")
+# A plural or a proper noun: "các phòng …", "những nơi …", "toàn thể …", "Trưởng thôn …".
+_NOUN_PHRASE = re.compile(rf"(?:[Cc]ác|[Nn]hững|[Tt]oàn\s*thể|[Mm]ỗi|[Tt]ừng|[{ag.UPPER}])")
 _MAY_DATE = re.compile(r"\d|quý|sáu", re.I)
 _MAY_RECUR = re.compile(r"h[aàằ]ng|mỗi|định\s*kỳ|lần|cứ", re.I)
 _MAY_PRODUCT = re.compile(
@@ -293,23 +295,42 @@ def lead_of(
     """Who a sentence the rules passed over asks, its coordinators and where its work begins:
     the agencies an assigning verb near its start names ("lưu ý UBND các huyện …"), else those
     it opens with ("Các địa phương cần rà soát …"), else the agencies of the heading or intro
-    above it (the rules' context), else those of the task before it, else the addressees."""
+    above it (the rules' context), else those of the task before it, else the addressees.
+    A group is kept as written ("các đơn vị"), as the corpus labels it."""
     start = strip_leading(text, candidate.start + len(_marker_at(text, candidate.start)))
     # "Sở GD&ĐT yêu cầu các phòng GD&ĐT …", "Thủ tướng lưu ý UBND các tỉnh …": whoever the
     # assigning verb near the start names is asked, not the sentence's subject.
     near = min(candidate.end, start + 120)
     verb = TRIGGER.search(text, start, near) or OTHER_ASSIGNING.search(text, start, near)
     if verb:
-        found, after = ag.mentions_list(text, verb.end(), gazetteer)
+        skip = AFTER_ASSIGNING.match(text, verb.end())
+        named_at = skip.end() if skip else verb.end()
+        found, after = ag.mentions_list(text, named_at, gazetteer)
         if found:
             coord, body_at = coordinators(text, after, candidate.end, gazetteer)
-            return resolve_anaphor(found, previous, header), coord, body_at
+            return found, coord, body_at
+        named = _named_phrase(text, named_at, candidate.end)
+        if named is not None:
+            return [named], [], named.end
     found, after = ag.mentions_list(text, start, gazetteer)
     if found and not any(ASSIGNER.search(hit.text) for hit in found):
-        lead = resolve_anaphor(found, previous, header)
+        lead = found
         coord, body_at = coordinators(text, after, candidate.end, gazetteer)
         return lead, coord, body_at
     return list(context or previous or header.addressees), [], start
+
+
+def _named_phrase(text: str, pos: int, end: int) -> ag.Mention | None:
+    """Whom an assigning verb names when the agency reader knows no such name ("yêu cầu các
+    phòng GD&ĐT tập trung …", "đề nghị bà con nhân dân …"): the words up to the work's verb,
+    when they read as a noun phrase of a few words."""
+    verb = VERB_START.search(text, pos, min(end, pos + 120))
+    if verb is None:
+        return None
+    phrase = text[pos : verb.start()].strip(" ,")
+    if not phrase or not _NOUN_PHRASE.match(phrase) or len(phrase.split()) > 12:
+        return None
+    return ag.Mention(phrase, pos, pos + len(phrase), group=phrase[:3].lower() == "các")
 
 
 def _marker_at(text: str, pos: int) -> str:

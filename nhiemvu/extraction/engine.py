@@ -76,6 +76,7 @@ def extract(
     for task, draft in zip(tasks, drafts, strict=True):
         if scorer is not None:
             task.score = round(scores[id(draft)], 3)
+            task.added_by_model = not draft.found_by_rules
             task.accepted = task.score >= (
                 scorer.veto if draft.found_by_rules else scorer.threshold
             )

@@ -289,3 +289,8 @@ BOILERPLATE = re.compile(
     re.I,
 )
 NEWS_RELAY = re.compile(r"\b(?:vừa|đã)\s+(?:ký|ban\s*hành|có)\b", re.I)
+# Between an assigning verb and whom it names: "phân công nhiệm vụ cho …", "yêu cầu định kỳ …".
+AFTER_ASSIGNING = re.compile(
+    r"\s*(?:nhiệm\s*vụ\s+)?(?:cho\s+)?(?:(?:định\s*kỳ|thường\s*xuyên|khẩn\s*trương)\s*,?\s*)?",
+    re.I,
+)

@@ -70,6 +70,7 @@ class Task:
     # and True when the rules read alone.
     score: float | None = None
     accepted: bool = True
+    added_by_model: bool = False  # a sentence the rules passed over and the model took
 
     @property
     def summary(self) -> str:

@@ -74,6 +74,17 @@ def test_it_proposes_a_duty_without_an_assigning_verb_when_the_model_takes_it_fo
     assert task.evidence.startswith("Các địa phương cần rà soát")
 
 
+def test_an_added_duty_belongs_to_whom_the_assigning_verb_names_not_to_the_one_asking() -> None:
+    text = (
+        "Về chấn chỉnh việc dạy thêm, học thêm năm học 2025-2026.\n"
+        "Theo đó, Sở GD&ĐT Hà Nội yêu cầu các phòng GD&ĐT tập trung kiểm tra hai nội dung "
+        "đang được xã hội quan tâm."
+    )
+    read = extract(text, DAY, model=_model({"assigning_other": 8.0, "trigger:yeu": 8.0}))
+    (task,) = [t for t in read.tasks if t.confident]
+    assert task.added_by_model and [a.text for a in task.lead] == ["các phòng GD&ĐT"]
+
+
 def test_it_keeps_what_the_rules_reject_out_of_the_model_s_reach() -> None:
     text = (
         "Giao Sở Nội vụ rà soát biên chế, báo cáo UBND tỉnh trước ngày 15/4/2026.\n"
