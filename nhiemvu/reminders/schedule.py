@@ -179,14 +179,12 @@ class Planner:
         head_after = (self.rules.get(RuleCode.ESCALATE_HEAD) or [0])[0]
         office_after = (self.rules.get(RuleCode.ESCALATE_OFFICE) or [0])[0]
         explain_after = explanations.overdue_days()
-        repeat, head, office, explain = [], [], [], []
+        repeat, head, office = [], [], []
         for deadline in deadlines:
             # Working days in (deadline, today].
             days_late = len(days) - bisect.bisect_right(days, deadline)
             if days_late < 1:
                 continue
-            if explain_after and days_late == explain_after:
-                explain.append(deadline)
             if every and (days_late - 1) % every == 0:
                 repeat.append(deadline)
             if head_after and days_late == head_after:
@@ -200,11 +198,16 @@ class Planner:
                 f"{{deadline}}:{self.today:%Y%m%d}",
                 _("Overdue"),
             )
-        if explain:
-            # The day an explanation becomes due (issue 18): asked once, of tasks with none in
-            # force (the urging letter and the task page ask again until one is given).
+        if explain_after:
+            # The day an explanation becomes due (issue 18): due today by the rule
+            # (explanations.due_q: N working days overdue, none in force) and not yet on the
+            # working day before; asked once (the urging letter and the task page ask again
+            # until one is given).
+            before = self.cal.previous_working_day(self.today, include=False)
             self._tasks(
-                late.filter(explanations.due_q(self.today), deadline__in=explain),
+                late.filter(explanations.due_q(self.today)).exclude(
+                    deadline__lt=explanations.overdue_cutoff(before, calendar=self.cal)
+                ),
                 RuleCode.OVERDUE,
                 "{deadline}:giai-trinh",
                 _("Overdue %(n)s working days: please explain the delay") % {"n": explain_after},
