@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -296,6 +297,20 @@ def admin_codenames() -> list[tuple[str, str]]:
         for app, model, actions in ADMIN_PERMISSIONS
         for action in actions
     ]
+
+
+def admin_group(group_model: Any, permission_model: Any) -> Any:
+    """The administrators' group holding ADMIN_PERMISSIONS (those that exist), made if missing:
+    by the data migration (with its historical models) and again after a database was flushed
+    (orgs.services.admin_access_sync)."""
+    group, _created = group_model.objects.get_or_create(name=ADMIN_GROUP)
+    wanted = admin_codenames()
+    query = models.Q(pk__in=[])
+    for app_label, codename in wanted:
+        query |= models.Q(content_type__app_label=app_label, codename=codename)
+    if group.permissions.count() != len(wanted):
+        group.permissions.add(*permission_model.objects.filter(query))
+    return group
 
 
 def role_allowed(org: Organisation, role: str) -> bool:

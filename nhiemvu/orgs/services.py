@@ -28,6 +28,7 @@ from nhiemvu.orgs.models import (
     ReorgState,
     Role,
     TrustRoot,
+    admin_group,
     role_allowed,
 )
 from nhiemvu.orgs.rules import allows, can_reorganise, forget_scope, is_admin
@@ -178,15 +179,13 @@ def admin_access_sync(user: Any) -> None:
     permissions the admin site asks, orgs.models.ADMIN_PERMISSIONS); whoever no longer holds it
     is neither (a superuser stays staff). Run on every membership saved or deleted, by a service,
     the admin site or a test (orgs.apps), so no path grants the role without the access."""
-    from django.contrib.auth.models import Group
+    from django.contrib.auth.models import Group, Permission
 
     holds = Membership.objects.filter(user=user, role=Role.ADMIN).exists()
-    group = Group.objects.filter(name=ADMIN_GROUP).first()
-    if group is not None:
-        if holds:
-            user.groups.add(group)
-        else:
-            user.groups.remove(group)
+    if holds:
+        user.groups.add(admin_group(Group, Permission))
+    else:
+        user.groups.remove(*Group.objects.filter(name=ADMIN_GROUP))
     staff = holds or bool(user.is_superuser)
     if user.is_staff != staff:
         user.is_staff = staff

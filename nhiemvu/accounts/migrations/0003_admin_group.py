@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from nhiemvu.orgs.models import ADMIN_GROUP, admin_codenames
+from nhiemvu.orgs.models import ADMIN_GROUP, admin_group
 
 
 def forwards(apps: Any, schema_editor: Any) -> None:
@@ -24,13 +24,7 @@ def forwards(apps: Any, schema_editor: Any) -> None:
     Permission = apps.get_model("auth", "Permission")
     Membership = apps.get_model("orgs", "Membership")
     User = apps.get_model("accounts", "User")
-    group, _created = Group.objects.get_or_create(name=ADMIN_GROUP)
-    for app_label, codename in admin_codenames():
-        permission = Permission.objects.filter(
-            content_type__app_label=app_label, codename=codename
-        ).first()
-        if permission is not None:
-            group.permissions.add(permission)
+    group = admin_group(Group, Permission)
     holders = Membership.objects.filter(role="admin").values_list("user_id", flat=True)
     for user in User.objects.filter(pk__in=holders):
         user.groups.add(group)
