@@ -57,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--corpus", help="with --train/--crossval: a folder of *.jsonl instead of tests/corpus/"
     )
+    parser.add_argument(
+        "--extra",
+        help="with --train/--crossval: labelled records of the province's own (JSONL), added to "
+        "the corpus; --crossval then scores before and after",
+    )
     args = parser.parse_args(argv)
     import django
 
@@ -74,10 +79,14 @@ def main(argv: list[str] | None = None) -> int:
         from nhiemvu.extraction import learning, model
 
         records = learning.load_corpus(Path(args.corpus)) if args.corpus else learning.load_corpus()
+        extra = learning.load_file(Path(args.extra)) if args.extra else []
         if args.crossval:
-            out.write(learning.report(records, max(2, args.folds)) + "\n")
+            folds = max(2, args.folds)
+            out.write(learning.report(records + extra, folds) + "\n")
+            if extra:
+                out.write(learning.compare(records, extra, folds) + "\n")
         if args.train:
-            trained = learning.fit(records)
+            trained = learning.fit(records + extra)
             model.save(trained)
             out.write(
                 f"model {trained.version}: {len(trained.weights)} weights from "

@@ -40,13 +40,17 @@ Record = dict[str, Any]
 
 def load_corpus(folder: Path = CORPUS) -> list[Record]:
     """Every labelled record of every *.jsonl in the folder, in file then line order."""
+    return [r for path in sorted(folder.glob("*.jsonl")) for r in load_file(path)]
+
+
+def load_file(path: Path) -> list[Record]:
+    """The labelled records of one JSONL file (lines without a text and tasks are skipped)."""
     records: list[Record] = []
-    for path in sorted(folder.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                if isinstance(record.get("text"), str) and isinstance(record.get("tasks"), list):
-                    records.append(record)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            if isinstance(record.get("text"), str) and isinstance(record.get("tasks"), list):
+                records.append(record)
     return records
 
 
@@ -237,4 +241,36 @@ def report(records: list[Record], k: int = FOLDS) -> str:
         f"{m}={summaries['model: grouped cross-validated'][m]:.3f}" for m in MEASURES
     )
     lines.append(f"CROSSVAL {figures} gap_f1={fit_f1 - cv_f1:.3f}")
+    return "\n".join(lines)
+
+
+# --- learning from the province (issue 26 item 4) --------------------------------------------
+
+
+def compare(records: list[Record], extra: list[Record], k: int = FOLDS) -> str:
+    """Whether the province's own examples (directives registered through the review screen,
+    in the corpus's record shape) help: grouped folds over both, each fold scored by a model
+    trained on the corpus alone (before) and on the corpus and the examples (after), the
+    fold's texts never among either's training texts."""
+    everything = records + extra
+    own = {id(r) for r in extra}
+    before: dict[str, list[dict[str, Any]]] = {}
+    after: dict[str, list[dict[str, Any]]] = {}
+    for part in folds(everything, k):
+        held = set(part)
+        training = [r for i, r in enumerate(everything) if i not in held]
+        corpus_only = reader(fit([r for r in training if id(r) not in own]))
+        with_examples = reader(fit(training))
+        for i in part:
+            before[everything[i]["id"]] = corpus_only(everything[i])
+            after[everything[i]["id"]] = with_examples(everything[i])
+    lines = [
+        f"corpus {len(records)} texts, the province's examples {len(extra)} texts",
+        f"{'':<34}" + " ".join(f"{m:>11}" for m in MEASURES),
+    ]
+    for name, subset in (("all texts", everything), ("the province's texts", extra)):
+        if not subset:
+            continue
+        lines.append(_line(f"{name}: before", scored(subset, before).summary()))
+        lines.append(_line(f"{name}: after", scored(subset, after).summary()))
     return "\n".join(lines)

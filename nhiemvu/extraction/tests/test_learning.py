@@ -123,3 +123,13 @@ def test_the_cross_validated_report_puts_the_fit_beside_it(tmp_path: Path) -> No
     assert "model: grouped cross-validated" in table
     assert "rules alone" in table and "gap fit − cross-validated F1" in table
     assert table.splitlines()[-1].startswith("CROSSVAL f1=")
+
+
+def test_the_province_s_own_examples_are_scored_before_and_after_on_held_out_texts() -> None:
+    corpus = learning.load_file(CORPUS / "dev2.jsonl")[:4]
+    own = learning.load_file(CORPUS / "dev.jsonl")[:2]
+    table = learning.compare(corpus, own, 2)
+    assert "corpus 4 texts, the province's examples 2 texts" in table
+    rows = [line.split()[-6:] for line in table.splitlines() if "province's texts:" in line]
+    assert len(rows) == 2  # before and after, each with the six measures
+    assert all(0.0 <= float(v) <= 1.0 for row in rows for v in row)
