@@ -62,7 +62,7 @@ def _key_for(request: HttpRequest, token: str | None) -> ApiKey | None:
             "rate_limited",
             _("Too many requests for this key: at most %(n)s a minute.")
             % {"n": key.rate_per_minute},
-            **{"Retry-After": "60"},
+            headers={"Retry-After": "60"},
         )
     if request.method not in SAFE_METHODS and key.scope != KeyScope.WRITE:
         raise ApiError(403, "read_only_key", _("This key may only read."))

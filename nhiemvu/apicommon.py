@@ -42,10 +42,11 @@ class ApiError(Exception):
         code: str,
         message: str,
         fields: dict[str, list[str]] | None = None,
-        **headers: str,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
-        self.status, self.code, self.message, self.headers = status, code, message, headers
+        self.status, self.code, self.message = status, code, message
+        self.headers = headers or {}
         self.fields = fields or {}
 
 
@@ -125,7 +126,8 @@ def _no_nul(value: str) -> str:
     return value
 
 
-Clean = Annotated[str, AfterValidator(_no_nul)]
+NO_NUL = AfterValidator(_no_nul)
+Clean = Annotated[str, NO_NUL]
 
 
 def _iso_date(value: object) -> object:

@@ -11,19 +11,18 @@ ends after it starts, is for the form to answer).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from django import forms
 from pydantic import (
     BeforeValidator,
     Field,
     StringConstraints,
-    TypeAdapter,
-    WithJsonSchema,
     create_model,
 )
+from pydantic_core import PydanticUseDefault
 
-from nhiemvu.apicommon import Clean, Code, IsoDate
+from nhiemvu.apicommon import NO_NUL, Code, IsoDate
 
 # A text field the form leaves unbounded still has a bound in the API: the largest text any
 # form takes (a task's content). The schema is then stricter than the form, never looser.
@@ -36,9 +35,11 @@ NOT_BLANK = r"\S"
 LIST_CAP = 100
 
 
-def _blank_none(value: object) -> object:
+def _blank_default(value: object) -> object:
     # A multipart form has no null: an empty field means "not given".
-    return None if value == "" else value
+    if value == "":
+        raise PydanticUseDefault
+    return value
 
 
 def _yes_no(value: object) -> object:
@@ -53,28 +54,33 @@ def _text(field: forms.CharField) -> Any:
     if field.required:
         limits.update(min_length=1, pattern=NOT_BLANK)
     # The constraints beside Clean's own check, not around it: nested, the pattern is lost.
-    return Annotated[str, StringConstraints(**limits), *Clean.__metadata__]
+    return Annotated[str, StringConstraints(**limits), NO_NUL]
 
 
 def _integer(field: forms.IntegerField) -> Any:
-    bounds = {k: v for k, v in (("ge", field.min_value), ("le", field.max_value)) if v is not None}
-    return Annotated[int, Field(**bounds)]
+    # None is "no bound" to pydantic as to the form.
+    return Annotated[int, Field(ge=cast(Any, field.min_value), le=cast(Any, field.max_value))]
 
 
 def _omissible(kind: Any) -> Any:
-    """An optional field that is left out, or sent empty from a multipart form, when not given.
-    JSON's null is taken too, but not advertised: a multipart part has no null (it would be the
-    text "null"), and both bodies share one schema."""
-    return Annotated[
-        kind | None, BeforeValidator(_blank_none), WithJsonSchema(TypeAdapter(kind).json_schema())
-    ]
+    """An optional field: left out, or sent empty from a multipart form, when not given. Not
+    null: a multipart part has no null (it would be the text "null"), and both bodies share
+    one schema, which says what is taken."""
+    return Annotated[kind, BeforeValidator(_blank_default)]
+
+
+def _no_null_defaults(schema: dict[str, Any], model: Any = None) -> None:
+    # The default of an optional field (None: "not given") is no value a client may send.
+    for prop in schema.get("properties", {}).values():
+        if "default" in prop and prop["default"] is None:
+            del prop["default"]
 
 
 def _choice(field: forms.ChoiceField) -> Any:
-    values = tuple(str(k) for k, _label in field.choices if k != "")
+    values = tuple(str(k) for k, _label in cast(Iterable[Any], field.choices) if k != "")
     if not values:  # chosen per task (the agency's people): a user name
         return USERNAME
-    kind: Any = Literal[values]  # type: ignore[valid-type]
+    kind: Any = Literal[values]
     if set(values) == {"yes", "no"}:
         return Annotated[kind, BeforeValidator(_yes_no)]
     return kind
@@ -129,7 +135,10 @@ def schema_from_form(
             fields[key] = (_omissible(kind), Field(default=None, description=description))
     if not fields:
         return None
-    return create_model(name, __base__=base, **fields)  # type: ignore[call-overload, no-any-return]
+    model: type[Any] = create_model(name, __base__=base, **fields)
+    model.model_config["json_schema_extra"] = _no_null_defaults
+    model.model_rebuild(force=True)
+    return model
 
 
 def has_file(form: type[forms.Form]) -> bool:

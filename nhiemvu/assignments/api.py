@@ -397,8 +397,10 @@ def _route(name: str) -> None:
     _register(path, _view(name, path_params + body), f"task_{name}", options)
     if schema is not None and apiforms.has_file(form):
         # The same step as multipart form fields plus the file, as the browser sends it.
-        parts = [("payload", Form[schema], inspect.Parameter.empty)]  # type: ignore[misc, valid-type]
-        parts.append(("file", File[UploadedFile], None))  # type: ignore[misc]
+        parts: list[tuple[str, Any, Any]] = [
+            ("payload", Form[schema], inspect.Parameter.empty),  # type: ignore[misc, valid-type]
+            ("file", File[UploadedFile], None),
+        ]
         upload = {**options, "summary": f"{summary}, with a file (PDF, DOCX)"}
         _register(f"{path}/upload", _view(name, path_params + parts), f"task_{name}_upload", upload)
 

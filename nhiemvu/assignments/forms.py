@@ -136,7 +136,7 @@ class ExtensionForm(ExplanationFields):
     )
 
 
-def _required(field: forms.Field) -> forms.Field:
+def _required(field: forms.Field) -> Any:
     required = copy.deepcopy(field)
     required.required = True
     return required

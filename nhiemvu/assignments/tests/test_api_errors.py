@@ -17,8 +17,12 @@ class MalformedBodyTest(ApiTestCase):
         self,
     ) -> None:
         records: list[logging.LogRecord] = []
-        handler = logging.Handler()
-        handler.emit = records.append  # type: ignore[method-assign]
+
+        class Keep(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                records.append(record)
+
+        handler = Keep()
         logger = logging.getLogger("django")
         logger.addHandler(handler)
         self.addCleanup(logger.removeHandler, handler)

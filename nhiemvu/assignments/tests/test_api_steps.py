@@ -5,7 +5,8 @@ route's body is its form — every field, whether it is required, and every limi
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.test import SimpleTestCase
@@ -89,7 +90,7 @@ class StepRoutesTest(SimpleTestCase):
             self.assertEqual(stated.get("minimum"), field.min_value, where)
             self.assertEqual(stated.get("maximum"), field.max_value, where)
         elif isinstance(field, forms.ChoiceField):
-            choices = {str(k) for k, _label in field.choices if k != ""}
+            choices = {str(k) for k, _label in cast(Iterable[Any], field.choices) if k != ""}
             if choices:
                 self.assertEqual(set(stated["enum"]), choices, where)
         elif isinstance(field, forms.CharField):
