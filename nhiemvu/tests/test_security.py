@@ -43,6 +43,8 @@ BODIES: dict[str, dict[str, str]] = {
     "report_inside": {"text": "Đã xong", "percent": "10"},
     "explain": {"cause": "vuong-mac-phap-ly", "explanation": "Vướng thủ tục"},
     "return_explanation": {"reason": "Chưa đạt"},
+    "split": {"content": "Phần việc", "lead": "so-khcn", "deadline": "20/03/2026"},
+    "report_upward": {"ref": "95/BC-UBND", "report_date": "10/03/2026"},
 }
 
 
