@@ -146,11 +146,68 @@ def recipients_and_title(task: Assignment, event: AssignmentEvent) -> tuple[set[
     return set(), ""
 
 
+DETAIL_CHARS = 300  # Notification.detail: one fact, read in the list beside the title
+
+
+def _short(text: str) -> str:
+    """A fact that fits the notice: whitespace folded, cut at a word with an ellipsis."""
+    text = " ".join((text or "").split())
+    if len(text) <= DETAIL_CHARS:
+        return text
+    return text[: DETAIL_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _date(value: Any) -> str:
+    return f"{value:%d/%m/%Y}" if value else ""
+
+
+def detail_of(task: Assignment, event: AssignmentEvent) -> str:
+    """The one fact a person told of ``event`` needs without opening the task (issue 27): why
+    it was returned or refused, the new deadline or the decision, what was asked, what was
+    said. The title says what happened; this says the rest."""
+    kind, text = event.kind, (event.text or "").strip()
+    if kind in (EventKind.RETURNED, EventKind.EXPLANATION_RETURNED, EventKind.REFUSED):
+        return _short(_("Reason: %(text)s") % {"text": text}) if text else ""
+    if kind == EventKind.ASSIGNED:
+        if task.deadline:
+            return _("Deadline %(date)s") % {"date": _date(task.deadline)}
+        return str(_("No deadline"))
+    if kind == EventKind.CONFIRMED:
+        late = (event.data or {}).get("late")
+        return str(_("Completed late") if late else _("Completed on time"))
+    extension = _extension(event)
+    if kind == EventKind.EXTENSION_REQUESTED and extension is not None:
+        return _short(
+            _("Asks for %(date)s: %(reason)s")
+            % {"date": _date(extension.proposed_deadline), "reason": extension.reason}
+        )
+    if kind == EventKind.EXTENSION_APPROVED and extension is not None:
+        return _short(
+            _("New deadline %(date)s") % {"date": _date(extension.new_deadline or task.deadline)}
+            + (f". {text}" if text else "")
+        )
+    if kind == EventKind.EXTENSION_DENIED:
+        fact = _("The deadline stays %(date)s") % {"date": _date(task.deadline)}
+        if text:
+            fact += ". " + _("Reason: %(text)s") % {"text": text}
+        return _short(fact)
+    # The advice, the comment, the reason for moving it (a reorganisation: its legal basis).
+    return _short(text)
+
+
 def _tell(
-    task: Assignment, rule: str, key: str, people: Iterable[int], title: str, body: str, at: Any
+    task: Assignment,
+    rule: str,
+    key: str,
+    people: Iterable[int],
+    title: str,
+    body: str,
+    at: Any,
+    detail: str = "",
 ) -> None:
     """A notice about ``task`` to ``people``, once per ``key`` (the timeline entry, the
-    delegation or the report it is about); the change is already on the timeline."""
+    delegation or the report it is about), with its one fact (``detail``: the bell's list, the
+    e-mail, the digest); the change is already on the timeline."""
     from nhiemvu.reminders.services import deliver
 
     deliver(
@@ -165,6 +222,7 @@ def _tell(
             task_id=task.pk,
             org_id=task.lead_id,
             on_timeline=False,
+            extra={"detail": detail},
         ),
         at,
     )
@@ -180,7 +238,8 @@ def on_task_event(
         people, title = recipients_and_title(task, event)
         people.discard(event.actor_id)  # not told of one's own action
         if people:
-            _tell(task, rule, f"e{event.pk}", people, title, event.text, event.at)
+            detail = detail_of(task, event)
+            _tell(task, rule, f"e{event.pk}", people, title, event.text, event.at, detail)
 
 
 def on_task_delegated(sender: Any, *, task: Assignment, delegation: Any, **kwargs: Any) -> None:
@@ -202,6 +261,7 @@ def on_task_delegated(sender: Any, *, task: Assignment, delegation: Any, **kwarg
             title,
             delegation.note,
             delegation.delegated_at,
+            _short(delegation.note),
         )
 
 
@@ -220,4 +280,5 @@ def on_internal_report(
             _("Report inside the agency on: %(task)s") % {"task": task.summary[:150]},
             report.text,
             report.at,
+            _short(report.text),
         )

@@ -124,6 +124,9 @@ class Notification(models.Model):
     )
     rule = models.CharField(max_length=20, choices=RuleCode.choices)
     title = models.CharField(max_length=300)
+    # The one fact the person needs beside the title (issue 27): why it was returned, the new
+    # deadline, the decision (reminders/events.py detail_of).
+    detail = models.CharField(max_length=300, blank=True, default="")
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()

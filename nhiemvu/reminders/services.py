@@ -56,9 +56,38 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(2 ** max(0, attempts - 1), 240))
 
 
-def _render(due: Due, user: Any, now: dt.datetime) -> tuple[str, str, str]:
+# A digest lists the person's unread notices it has not listed before, from this long back.
+DIGEST_NOTICES_DAYS = 7
+DIGEST_NOTICES = 30
+
+
+def _undigested(user: Any, now: dt.datetime) -> list[Notification]:
+    """The notices a digest e-mail lists (title, its fact, the link): unread, not in an earlier
+    digest, newest first; a person who chose the digest for a kind reads them here."""
+    return list(
+        Notification.objects.filter(
+            user=user,
+            read_at__isnull=True,
+            digested_at__isnull=True,
+            created_at__gte=now - dt.timedelta(days=DIGEST_NOTICES_DAYS),
+            created_at__lte=now,
+        )
+        .exclude(rule__in=DIGEST_RULES)
+        .order_by("-created_at", "-id")[:DIGEST_NOTICES]
+    )
+
+
+def _render(
+    due: Due, user: Any, now: dt.datetime, notices: list[Notification] | None = None
+) -> tuple[str, str, str]:
+    detail = due.extra.get("detail", "")
     context = {
         "due": due,
+        "detail": detail,
+        # The whole text when the fact does not already say it (a long reason, a comment).
+        "more": due.body if due.body and due.body.strip() not in detail else "",
+        "notices": notices or [],
+        "site": settings.SITE_URL.rstrip("/"),
         "user": user,
         "url": f"{settings.SITE_URL.rstrip('/')}{due.url}" if due.url else settings.SITE_URL,
         "counts": digest_counts(user, timezone.localdate(now))
@@ -98,13 +127,18 @@ def deliver(due: Due, now: dt.datetime) -> bool:
                     log=entry,
                     rule=due.rule,
                     title=due.title[:300],
+                    detail=due.extra.get("detail", "")[:300],
                     body=due.body,
                     url=due.url,
                     created_at=now,
                 )
                 digest_only = modes.get(user.pk) == DeliveryMode.DIGEST
                 if user.email and (due.rule in DIGEST_RULES or not digest_only):
-                    subject, text, html = _render(due, user, now)
+                    notices = _undigested(user, now) if due.rule in DIGEST_RULES else []
+                    subject, text, html = _render(due, user, now, notices)
+                    Notification.objects.filter(pk__in=[n.pk for n in notices]).update(
+                        digested_at=now
+                    )
                     Outbox.objects.create(
                         to=user.email,
                         subject=subject,
@@ -446,6 +480,14 @@ def notifications_mark_read(*, user: Any, ids: list[int] | None = None) -> int:
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=workdays.now())
+
+
+def notifications_mark_task_read(*, user: Any, task_id: int | None) -> int:
+    """Mark read every notice about one task (a group of the list); None: the notices about no
+    task (the digests, the monthly requests)."""
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    qs = qs.filter(log__task_id=task_id) if task_id else qs.filter(log__task__isnull=True)
     return qs.update(read_at=workdays.now())
 
 

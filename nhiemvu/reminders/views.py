@@ -7,7 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F, Max, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -33,10 +34,58 @@ def _me(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
+GROUPS_PER_PAGE = 20
+NOTICES_PER_GROUP = 5  # the newest with its fact, and a few earlier ones folded beneath
+
+
 def _notifications(request: HttpRequest, *, status_code: int = 200) -> HttpResponse:
-    qs = Notification.objects.filter(user_id=_me(request).pk).order_by("-created_at", "-id")
-    page = Paginator(qs, 50).get_page(whole_number(request.GET.get("page")))
-    return render(request, "reminders/notifications.html", {"page": page}, status=status_code)
+    """A person's notices grouped by task (issue 27: a wall of long identical titles), the
+    group with the newest notice first; each group shows its newest notices with their fact.
+    Three queries: the groups of the page, their newest notices, their tasks."""
+    mine = Notification.objects.filter(user_id=_me(request).pk)
+    groups = (
+        mine.values("log__task_id")
+        .annotate(
+            last=Max("created_at"),
+            total=Count("id"),
+            unread=Count("id", filter=Q(read_at__isnull=True)),
+        )
+        .order_by("-last", "log__task_id")
+    )
+    page = Paginator(groups, GROUPS_PER_PAGE).get_page(whole_number(request.GET.get("page")))
+    task_ids = [g["log__task_id"] for g in page.object_list]
+    newest = (
+        mine.filter(
+            Q(log__task_id__in=[t for t in task_ids if t is not None])
+            | (Q(log__task__isnull=True) if None in task_ids else Q(pk__in=[]))
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("log__task_id"),
+                order_by=[F("created_at").desc(), F("id").desc()],
+            ),
+            task_id=F("log__task_id"),
+        )
+        .filter(rank__lte=NOTICES_PER_GROUP)
+        .order_by("-created_at", "-id")
+    )
+    notices: dict[int | None, list[Notification]] = {}
+    for notice in newest:
+        notices.setdefault(notice.task_id, []).append(notice)  # type: ignore[attr-defined]
+    tasks = Assignment.objects.filter(pk__in=task_ids).only("code", "summary").in_bulk()
+    rows = [
+        {
+            **group,
+            "task": tasks.get(group["log__task_id"]),
+            "key": group["log__task_id"] or 0,
+            "newest": notices.get(group["log__task_id"], [None])[0],
+            "earlier": notices.get(group["log__task_id"], [])[1:],
+        }
+        for group in page.object_list
+    ]
+    context = {"page": page, "groups": rows}
+    return render(request, "reminders/notifications.html", context, status=status_code)
 
 
 @login_required
@@ -47,8 +96,16 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_read(request: HttpRequest) -> HttpResponse:
-    """Mark the notifications sent (``id``, repeated) as read, or all when none is sent. One id
-    that is not a notification number (a Unicode digit, too large) refuses the whole request."""
+    """Mark the notifications sent (``id``, repeated) as read, or every notice of one task
+    (``task``, its id; 0 for the notices about no task), or all when neither is sent. One id
+    that is not a whole number (a Unicode digit, too large) refuses the whole request."""
+    if "task" in request.POST:
+        task_id = whole_number(request.POST.get("task"))
+        if task_id is None:
+            messages.error(request, _("That is not a task: nothing was marked as read."))
+            return _notifications(request, status_code=400)
+        services.notifications_mark_task_read(user=_me(request), task_id=task_id or None)
+        return redirect("notifications")
     ids = whole_numbers(request.POST.getlist("id"))
     if ids is None:
         messages.error(request, _("That is not a notification: nothing was marked as read."))
