@@ -7,13 +7,14 @@ screens"). It imports no app.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from nhiemvu.lib.inputs import whole_number
+from nhiemvu.lib.inputs import TYPED_DATE_MAX, TYPED_DATE_MIN, whole_number
 
 
 class StyledForm(forms.Form):
@@ -69,7 +70,21 @@ class VnDateField(forms.DateField):
     input_formats = DATE_FORMATS
     default_error_messages = {
         "invalid": _("Type the date day first, as dd/mm/yyyy (for example 02/12/2026)."),
+        "out_of_range": _("Type a date between %(first)s and %(last)s."),
     }
+
+    def to_python(self, value: Any) -> dt.date | None:
+        day: dt.date | None = super().to_python(value)
+        if day is not None and not TYPED_DATE_MIN <= day <= TYPED_DATE_MAX:
+            raise forms.ValidationError(
+                self.error_messages["out_of_range"],
+                code="out_of_range",
+                params={
+                    "first": f"{TYPED_DATE_MIN:%d/%m/%Y}",
+                    "last": f"{TYPED_DATE_MAX:%d/%m/%Y}",
+                },
+            )
+        return day
 
 
 class WholeNumberField(forms.IntegerField):

@@ -11,6 +11,7 @@ which reads through the same function.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 
@@ -19,6 +20,11 @@ ID_MAX = 2**63 - 1
 # A page number no list reaches (a million pages of 200 rows is five times the designed size);
 # a larger one would only make the database count past the end.
 PAGE_MAX = 1_000_000
+# The dates anyone types into a form (the API's IsoDate states the same years): a directive of
+# the last century, a deadline of the next; beyond, the system's date arithmetic (a day before,
+# a year after) leaves what Python's date can hold and answered 500.
+TYPED_DATE_MIN = dt.date(1900, 1, 1)
+TYPED_DATE_MAX = dt.date(2200, 12, 31)
 # Enough digits for ID_MAX and no more: a long string is refused before int() reads it.
 _DIGITS = re.compile(r"[0-9]{1,19}", re.ASCII)
 

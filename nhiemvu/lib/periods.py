@@ -64,6 +64,10 @@ class Period:
         )
 
 
+# The years the calendar and the reports handle (the API's ReportDate states the same).
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
 def _window(year: int, first_month: int, last_month: int, rule: str) -> tuple[dt.date, dt.date]:
     if rule == CALENDAR:
         last_day = pycalendar.monthrange(year, last_month)[1]
@@ -78,7 +82,10 @@ def parse(text: str, *, rule: str = DECREE_09) -> Period:
     if rule not in (DECREE_09, CALENDAR):
         raise PeriodError(_("Unknown period rule “%(rule)s”.") % {"rule": rule})
     value = (text or "").strip().upper()
-    custom_match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", value)
+    # ASCII digits only (re.ASCII): "٢٠٢٦" is not a year anyone types (lib/inputs.py).
+    custom_match = re.fullmatch(
+        r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", value, flags=re.ASCII
+    )
     if custom_match:
         try:
             start = dt.date.fromisoformat(custom_match.group(1))
@@ -86,14 +93,14 @@ def parse(text: str, *, rule: str = DECREE_09) -> Period:
         except ValueError as exc:
             raise PeriodError(_("A date in “%(text)s” is not valid.") % {"text": text}) from exc
         return custom(start, end)
-    matched = re.fullmatch(r"(\d{4})(?:-(Q[1-4]|H[12]|\d{1,2}))?", value)
+    matched = re.fullmatch(r"(\d{4})(?:-(Q[1-4]|H[12]|\d{1,2}))?", value, flags=re.ASCII)
     if not matched:
         raise PeriodError(
             _("“%(text)s” is not a period such as 2022-03, 2022-Q1, 2022-H1 or 2022.")
             % {"text": text}
         )
     year = int(matched.group(1))
-    if not 1990 <= year <= 2100:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         raise PeriodError(_("The year %(year)s is out of range.") % {"year": year})
     part = matched.group(2)
     if part is None:
@@ -125,6 +132,13 @@ def parse(text: str, *, rule: str = DECREE_09) -> Period:
 def custom(start: dt.date, end: dt.date) -> Period:
     if end < start:
         raise PeriodError(_("The end date is before the start date."))
+    # A report reads the days around its period (the day before, the year before): dates at
+    # the ends of the calendar overflowed there (issue 24's fuzz: 31/12/9999 answered 500).
+    if start.year < FIRST_YEAR or end.year > LAST_YEAR:
+        raise PeriodError(
+            _("A period must lie between the years %(first)s and %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
     return Period(
         f"{start.isoformat()}..{end.isoformat()}",
         "custom",
