@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Annotated, Any, Literal, cast
 
 from django import forms
+from django.utils.translation import gettext as _
 from pydantic import (
     BeforeValidator,
     Field,
@@ -57,9 +58,17 @@ def _text(field: forms.CharField) -> Any:
     return Annotated[str, StringConstraints(**limits), NO_NUL]
 
 
+def _not_bool(value: object) -> object:
+    # JSON's true is no number, though pydantic would read it as 1 (schemathesis found it).
+    if isinstance(value, bool):
+        raise ValueError(_("Must be a whole number."))
+    return value
+
+
 def _integer(field: forms.IntegerField) -> Any:
     # None is "no bound" to pydantic as to the form.
-    return Annotated[int, Field(ge=cast(Any, field.min_value), le=cast(Any, field.max_value))]
+    bounds = Field(ge=cast(Any, field.min_value), le=cast(Any, field.max_value))
+    return Annotated[int, BeforeValidator(_not_bool), bounds]
 
 
 def _omissible(kind: Any) -> Any:

@@ -230,3 +230,17 @@ class LimitsTest(ApiTestCase):
         self.assertEqual((early.status_code, early.json()["code"]), (422, "invalid"))
         leap = self.call("get", "/calendar/add?date=2096-02-29&working_days=1", self.read_key)
         self.assertEqual(leap.json()["date"], "2096-03-01")
+
+    def test_a_percentage_is_a_number_not_true_nor_null(self) -> None:
+        # schemathesis found {"percent": false} taken as 0, and null taken though not in the schema.
+        for percent in (True, False, None):
+            answer = self.call(
+                "post",
+                f"/tasks/{self.task.code}/progress",
+                self.lead_key,
+                data={"text": "Đã rà soát", "percent": percent},
+            )
+            self.assertEqual(answer.status_code, 422, percent)
+            self.assertEqual(list(answer.json()["fields"]), ["percent"])
+        self.assertEqual(answer.json()["fields"]["percent"], ["Phải là một số nguyên."])
+        self.assertFalse(self.reload().events.filter(kind="progress").exists())
