@@ -75,9 +75,13 @@ def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
 
 def when_ready(server: Any) -> None:
     if server.cfg.preload_app:
+        import holidays.countries  # noqa: F401
         from django.urls import get_resolver
 
-        get_resolver().url_patterns  # noqa: B018  (imports every view and the API once)
+        # Every view and the API imported once; and the calendar's package, whose first use
+        # imports every country (3.4 s of a cold worker's first API upload, measured with
+        # cProfile on the loaded test machine).
+        get_resolver().url_patterns  # noqa: B018
 
 
 def post_worker_init(worker: Any) -> None:

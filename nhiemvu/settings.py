@@ -275,6 +275,19 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "nhiemvu@localhost")
 
 # Uploads: PDF and DOCX only, checked by content as well as by name.
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# Bounds on what an uploaded file may hold, each checked before the costly step (lib/bounds.py,
+# issue 24): a PDF's pages (counted on its page tree before any page is read), a DOCX/XLSX's
+# parts and unpacked size (on the zip directory), a workbook's sheets, the size of each sheet,
+# and the rows and columns an import reads.
+FILE_BOUNDS = {
+    "PDF_MAX_PAGES": env_int("NHIEMVU_PDF_MAX_PAGES", 300),
+    "ZIP_MAX_PARTS": env_int("NHIEMVU_ZIP_MAX_PARTS", 2000),
+    "ZIP_MAX_UNPACKED_MB": env_int("NHIEMVU_ZIP_MAX_UNPACKED_MB", 100),
+    "XLSX_MAX_SHEETS": env_int("NHIEMVU_XLSX_MAX_SHEETS", 50),
+    "XLSX_MAX_SHEET_MB": env_int("NHIEMVU_XLSX_MAX_SHEET_MB", 20),
+    "XLSX_MAX_ROWS": env_int("NHIEMVU_XLSX_MAX_ROWS", 5000),
+    "XLSX_MAX_COLUMNS": env_int("NHIEMVU_XLSX_MAX_COLUMNS", 40),
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Strict CSP: no inline script or style anywhere, everything served from our own origin.

@@ -36,11 +36,11 @@ class Action:
 
 
 def _files(request: HttpRequest) -> list[Any]:
-    files = [request.FILES["file"]] if "file" in request.FILES else []
-    for upload in files:
-        # Signatures are checked here, before the service's transaction and its locks.
-        check_signatures(upload)
-    return files
+    upload = request.FILES.get("file")
+    if upload is None:
+        return []
+    check_signatures(upload)  # here, before the service's transaction and its locks
+    return [upload]
 
 
 def _explanation(data: dict[str, Any]) -> services.ExplanationSpec | None:

@@ -23,6 +23,7 @@ from nhiemvu.assignments.services import TaskSpec, assignment_create
 from nhiemvu.directives.models import Directive
 from nhiemvu.directives.services import DirectiveSpec, directive_create
 from nhiemvu.lib import deliverables, docref, spreadsheets
+from nhiemvu.lib.bounds import bound
 from nhiemvu.lib.vntext import clean_line, fold
 from nhiemvu.orgs import matching
 from nhiemvu.orgs.models import Organisation
@@ -40,7 +41,7 @@ FIELDS: list[tuple[str, str, bool]] = [
     ("deadline", "Thời hạn (dd/mm/yyyy)", False),
     ("no_deadline_reason", "Lý do không có thời hạn", False),
 ]
-MAX_ROWS = 5000
+MAX_ROWS = bound("XLSX_MAX_ROWS", 5000)
 
 
 class ImportError_(ValueError):
@@ -75,7 +76,7 @@ def template() -> bytes:
     return buffer.getvalue()
 
 
-MAX_COLUMNS = 40
+MAX_COLUMNS = bound("XLSX_MAX_COLUMNS", 40)
 
 
 def read_rows(data: bytes) -> tuple[list[str], list[list[Any]]]:
@@ -236,11 +237,15 @@ def commit(*, actor: Any, rows: list[ParsedRow]) -> tuple[int, int]:
         raise ImportError_(_("Correct the rows with errors first: nothing was imported."))
     created = skipped = 0
     directives: dict[tuple[str, dt.date], Directive] = {}
+    provinces: dict[dt.date, Organisation | None] = {}  # one query per date, not per row
     for row in rows:
         values = row.values
         # The issuer is the province in force on the document's date, and "already
         # registered?" is asked under that issuer (not under the first province row).
-        province = province_on(values["doc_date"])
+        day = values["doc_date"]
+        if day not in provinces:
+            provinces[day] = province_on(day)
+        province = provinces[day]
         if province is None:
             raise ImportError_(
                 _("Row %(row)s: no province is in force on %(day)s among the organisations.")

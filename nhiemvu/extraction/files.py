@@ -19,11 +19,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from nhiemvu.lib.archives import ArchiveError, check_zip
+from nhiemvu.lib.bounds import bound
 
 MAX_BYTES = 20 * 1024 * 1024
 # The longest text read; the API and the paste box allow the same.
 MAX_CHARS = 200_000
-MAX_PAGES = 300
+MAX_PAGES = bound("PDF_MAX_PAGES", 300)
 # What is read while someone waits; more goes to the worker.
 INLINE_BYTES = 2 * 1024 * 1024
 INLINE_PAGES = 40

@@ -14,8 +14,15 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
-MAX_ENTRIES = 2000
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+from nhiemvu.lib.bounds import bound
+
+MAX_ENTRIES = bound("ZIP_MAX_PARTS", 2000)
+MAX_UNPACKED_BYTES = bound("ZIP_MAX_UNPACKED_MB", 100) * 1024 * 1024
+# A workbook: openpyxl parses every sheet's directory entry and, in read-only mode, each cell of
+# a row it reads (columns past the import's are parsed, then dropped) and the whole shared-strings
+# part: the number of sheets and the size of each part are checked here first.
+MAX_SHEETS = bound("XLSX_MAX_SHEETS", 50)
+MAX_SHEET_BYTES = bound("XLSX_MAX_SHEET_MB", 20) * 1024 * 1024
 # Office XML compresses 5-20x; past 100x a part of over a megabyte is a bomb, not a document.
 MAX_RATIO = 100
 RATIO_FLOOR_BYTES = 1024 * 1024
@@ -56,3 +63,18 @@ def check_zip(stream: IO[bytes], name: str) -> dict[str, int]:
         ):
             raise too_big
     return {entry.filename: entry.file_size for entry in entries}
+
+
+def check_workbook(parts: dict[str, int], name: str) -> None:
+    """ArchiveError when a workbook (``check_zip``'s parts) has more sheets than MAX_SHEETS or a
+    sheet or its shared strings over MAX_SHEET_BYTES unpacked."""
+    sheets = [p for p in parts if p.startswith("xl/worksheets/") and p.endswith(".xml")]
+    heavy = [p for p in [*sheets, "xl/sharedStrings.xml"] if parts.get(p, 0) > MAX_SHEET_BYTES]
+    if len(sheets) > MAX_SHEETS or heavy:
+        raise ArchiveError(
+            _(
+                "The workbook “%(name)s” has too many sheets or a sheet too large to read (at "
+                "most %(sheets)s sheets of %(mb)s MB each); keep the sheet with the tasks."
+            )
+            % {"name": name, "sheets": MAX_SHEETS, "mb": MAX_SHEET_BYTES // 1048576}
+        )

@@ -7,7 +7,7 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
-from nhiemvu.lib.archives import ArchiveError, check_zip
+from nhiemvu.lib.archives import ArchiveError, check_workbook, check_zip
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -51,6 +51,10 @@ def sniff(stream: IO[bytes], name: str, size: int, max_bytes: int) -> CheckedUpl
         if lower.endswith(".docx") and "word/document.xml" in names:
             return CheckedUpload(DOCX, "docx")
         if lower.endswith(".xlsx") and "xl/workbook.xml" in names:
+            try:
+                check_workbook(names, name)
+            except ArchiveError as exc:
+                raise UploadError(str(exc)) from exc
             return CheckedUpload(XLSX, "xlsx")
         raise UploadError(
             _("The file “%(name)s” is damaged or not a Word/Excel file.") % {"name": name}
