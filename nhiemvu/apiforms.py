@@ -68,7 +68,8 @@ def _not_bool(value: object) -> object:
 def _integer(field: forms.IntegerField) -> Any:
     # None is "no bound" to pydantic as to the form.
     bounds = Field(ge=cast(Any, field.min_value), le=cast(Any, field.max_value))
-    return Annotated[int, BeforeValidator(_not_bool), bounds]
+    # The bounds before the validator: after it, pydantic's schema would lose them.
+    return Annotated[int, bounds, BeforeValidator(_not_bool)]
 
 
 def _omissible(kind: Any) -> Any:
