@@ -100,7 +100,11 @@ def header(
     )
 
 
-def signature(document: Any, *, recipients: list[str], authority: str, title: str) -> None:
+def signature(
+    document: Any, *, recipients: list[str], authority: str, title: str, name: str = ""
+) -> None:
+    """Decree 30's closing block: "Nơi nhận" on the left; the authority and title on the right,
+    room for the signature under them, then the signer's name (when known)."""
     table = document.add_table(rows=1, cols=2)
     no_borders(table)
     left, right = table.rows[0].cells
@@ -110,3 +114,7 @@ def signature(document: Any, *, recipients: list[str], authority: str, title: st
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     run(right.paragraphs[0], authority, bold=True)
     para(right, title, bold=True, center=True)
+    if name:
+        for _blank in range(3):  # the signature's room
+            para(right, "", center=True)
+        para(right, name, bold=True, center=True)

@@ -10,6 +10,7 @@ from nhiemvu.lib.orgkinds import kinds_for_group
 from nhiemvu.orgs.models import (
     ACTING_ROLES,
     CalendarOverride,
+    LeaderTitle,
     Membership,
     OrgAlias,
     Organisation,
@@ -17,6 +18,7 @@ from nhiemvu.orgs.models import (
     Reorganisation,
     ReorgKind,
     ReorgState,
+    Role,
     TrustRoot,
 )
 
@@ -77,6 +79,24 @@ def resolve_group(phrase: str, *, on: dt.date | None = None) -> QuerySet[Organis
     if kinds is None:
         return None
     return active_organisations(on).filter(kind__in=kinds).order_by("kind", "name")
+
+
+def leader_with_title(title: str) -> Any:
+    """The person who holds a leader's title (LeaderTitle.CHAIRMAN: the Chairman who signs the
+    Committee's reports; a vice-chairman: the first registered), or None."""
+    membership = (
+        Membership.objects.filter(role=Role.LEADER, leader_title=title)
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def chairman_name() -> str:
+    """The name printed under "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH" in what the office issues."""
+    chairman = leader_with_title(LeaderTitle.CHAIRMAN)
+    return chairman.display_name if chairman else ""
 
 
 def acting_memberships(org_ids: Iterable[int | None]) -> QuerySet[Membership]:

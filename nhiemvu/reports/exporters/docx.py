@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 
 from nhiemvu.lib import docxlayout as layout
+from nhiemvu.orgs.selectors import chairman_name
 from nhiemvu.reports.exporters.lines import (
     BREAKDOWN_HEAD,
     CAUSES_HEAD,
@@ -128,6 +129,7 @@ def to_docx(
         recipients=["- Chủ tịch, các PCT UBND tỉnh;", "- Lưu: VT."],
         authority="TM. ỦY BAN NHÂN DÂN",
         title="CHỦ TỊCH",
+        name=chairman_name(),
     )
     buffer = io.BytesIO()
     document.save(buffer)

@@ -120,11 +120,27 @@ def cause_lists(causes: Causes) -> list[tuple[str, list[list[str]]]]:
             "Theo lãnh đạo giao nhiệm vụ",
             [[a, c, f"{n} nhiệm vụ"] for a, c, n in causes.by_leader[:50]],
         ),
-        (
-            "Giải trình và bài học kinh nghiệm của các cơ quan",
-            [
-                [f"{a} ({c})", f"“{t}”", f"Bài học: “{r}”" if r else ""]
-                for c, a, t, r in causes.quotes
-            ],
-        ),
+        ("Giải trình và bài học kinh nghiệm, theo nguyên nhân", lesson_lines(causes)),
+    ]
+
+
+def lesson_lines(causes: Causes) -> list[list[str]]:
+    """The agencies' explanations and lessons grouped by cause, one line per distinct wording
+    with every agency that wrote it named (issue 27: the same sentence once per agency made a
+    page of repeats): [cause, “explanation”, lesson, agencies]."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for cause, agency, text, remedy in causes.quotes:
+        agencies = groups.setdefault((cause, " ".join(text.split()), " ".join(remedy.split())), [])
+        if agency not in agencies:
+            agencies.append(agency)
+    # The causes in the table's order (the most given first); wordings as read within a cause.
+    rank = {row.name: index for index, row in enumerate(causes.by_cause)}
+    ordered = sorted(groups.items(), key=lambda item: rank.get(item[0][0], len(rank)))
+    return [
+        [
+            f"{cause}: “{text}”",
+            f"Bài học: “{remedy}”" if remedy else "",
+            ", ".join(sorted(agencies)),
+        ]
+        for (cause, text, remedy), agencies in ordered
     ]

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 
 from nhiemvu.directives.signing import office_block, sign_issued
 from nhiemvu.lib import signatures
+from nhiemvu.orgs.selectors import chairman_name
 from nhiemvu.reports.exporters.lines import (
     BREAKDOWN_HEAD,
     CAUSES_HEAD,
@@ -58,6 +59,7 @@ def to_pdf(
             "font_dir": FONT_DIR.as_uri(),
             "province": settings.NHIEMVU["PROVINCE_NAME"],
             "signature": office_block(),
+            "signer_name": chairman_name(),
         },
     )
     pdf, box, page = signatures.render_pdf(html, str(FONT_DIR))
