@@ -179,7 +179,7 @@ COUNTED: list[type[Model]] = [
 
 
 def counts() -> tuple[int, ...]:
-    return tuple(m.objects.count() for m in COUNTED)
+    return tuple(m._default_manager.count() for m in COUNTED)
 
 
 # --- forms as the pages show them ------------------------------------------------------------
