@@ -49,7 +49,9 @@ def test_the_office_splits_a_district_and_the_commune_takes_its_task(
     pick_organisation(page, "id_sources", "tay son", "UBND huyện Tây Sơn")
     pick_organisation(page, "id_targets", "xa tay son", "UBND xã Tây Sơn")
     pick_organisation(page, "id_targets", "binh khe", "UBND xã Bình Khê")
-    page.fill("#id_split_rules", "xa-binh-khe: Bình Khê")
+    # The rule's successor is picked like any organisation, not typed as a code (issue 27).
+    pick_organisation(page, "id_rule_1_to", "binh khe", "UBND xã Bình Khê")
+    page.fill("#id_rule_1_words", "Bình Khê")
     page.click("text=Ghi nhận và lập phương án chuyển giao")
     page.wait_for_url(f"{base}/co-quan/sap-xep/**")
     plan = page.locator("#plan-lines").inner_text()

@@ -4,6 +4,7 @@ import copy
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.accounts.models import User
@@ -312,6 +313,7 @@ class TaskFilterForm(StyledForm):
 # --- reorganisations (issue 16) ---------------------------------------------------------------
 
 SPLIT_RULES_CHARS = 5000
+SPLIT_RULE_ROWS = 3  # successors a split names words for; the rest take the plan by hand
 
 
 class ReorganisationForm(StyledForm):
@@ -344,32 +346,52 @@ class ReorganisationForm(StyledForm):
         widget=org_picker(),
         required=False,
     )
-    split_rules = forms.CharField(
-        label=_("Split rules: one line per successor, “code: word, word”"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=SPLIT_RULES_CHARS,
-        required=False,
-        help_text=_("A task whose text contains one of the words goes to that successor."),
-    )
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
     )
 
-    def clean_split_rules(self) -> list[dict[str, Any]]:
-        rules = []
-        for number, line in enumerate(self.cleaned_data.get("split_rules", "").splitlines(), 1):
-            if not line.strip():
-                continue
-            code, sep, words = line.partition(":")
-            if not sep or not code.strip():
-                raise forms.ValidationError(
-                    _("Line %(n)s: write the successor's code, a colon, then the words.")
-                    % {"n": number}
-                )
-            rules.append(
-                {"to": code.strip(), "words": [w.strip() for w in words.split(",") if w.strip()]}
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A split's rules: each a successor picked like any organisation (not typed as an
+        # internal code) and the words that send a task to it (issue 27 item 5).
+        for n in range(1, SPLIT_RULE_ROWS + 1):
+            self.fields[f"rule_{n}_to"] = forms.ModelChoiceField(
+                label=gettext("Split rule %(n)s: the successor") % {"n": n},
+                queryset=Organisation.objects.all(),
+                to_field_name="code",
+                widget=org_picker(),
+                required=False,
             )
-        return rules
+            self.fields[f"rule_{n}_words"] = forms.CharField(
+                label=gettext("Split rule %(n)s: words in the task's text, separated by commas")
+                % {"n": n},
+                max_length=SPLIT_RULES_CHARS,
+                required=False,
+                help_text=_("A task whose text contains one of the words goes to that successor.")
+                if n == 1
+                else "",
+            )
+        # The note last, after the rules.
+        self.fields["note"] = self.fields.pop("note")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        rules = []
+        for n in range(1, SPLIT_RULE_ROWS + 1):
+            to, words = data.get(f"rule_{n}_to"), data.get(f"rule_{n}_words") or ""
+            words_list = [w.strip() for w in words.split(",") if w.strip()]
+            if to is None and not words_list:
+                continue
+            if to is None:
+                self.add_error(f"rule_{n}_to", _("Choose the successor these words send tasks to."))
+            elif not words_list:
+                self.add_error(
+                    f"rule_{n}_words", _("Type the words that send a task to this successor.")
+                )
+            else:
+                rules.append({"to": to.code, "words": words_list})
+        data["split_rules"] = rules
+        return data
 
 
 class PlanLinesForm(StyledForm):
@@ -390,6 +412,17 @@ class PlanLinesForm(StyledForm):
 
 
 # --- work from above (issue 16) ---------------------------------------------------------------
+
+
+class ExternalCodeForm(StyledForm):
+    """The issuer's own code of a received task, typed or corrected by the office."""
+
+    external_code = forms.CharField(
+        label=_("Issuer's task code"),
+        max_length=60,
+        required=False,
+        help_text=_("As the letter from above writes it (e.g. NV-2026-92)."),
+    )
 
 
 class SubtaskForm(StyledForm):

@@ -46,7 +46,7 @@ from nhiemvu.directives.signing import report_signature_check
 from nhiemvu.lib import spreadsheets, workdays
 from nhiemvu.lib.spreadsheets import csv_cell
 from nhiemvu.orgs.models import Organisation
-from nhiemvu.orgs.rules import scope_of
+from nhiemvu.orgs.rules import is_office, scope_of
 from nhiemvu.orgs.selectors import lineage
 
 
@@ -138,7 +138,14 @@ def _upward_context(user: Any, task: Assignment) -> dict[str, Any]:
     label_rows(subtasks)
     # Splitting and reporting upward are the workflow's steps ("split", "report_upward"),
     # offered with the task's other actions.
-    return {"subtasks": subtasks, "stage": services.stage_of(task)}
+    return {
+        "subtasks": subtasks,
+        "stage": services.stage_of(task),
+        # The issuer's code, typed or corrected by the office (services.received_code_set).
+        "code_form": f.ExternalCodeForm(initial={"external_code": task.external_code})
+        if is_office(user)
+        else None,
+    }
 
 
 @login_required
@@ -336,6 +343,29 @@ def subtask_add(request: HttpRequest, code: str) -> HttpResponse:
     """The office gives part of a received task to an agency: the workflow's ``split`` step
     (this address kept for links and bookmarks; the task page posts to the step's own)."""
     return task_action(request, code, "split")
+
+
+@login_required
+@require_POST
+def received_code(request: HttpRequest, code: str) -> HttpResponse:
+    """The office types or corrects the issuer's code of a received task (issue 27 item 3)."""
+    task = selectors.task_for(request.user, code)
+    form = f.ExternalCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.received_code_set(
+                actor=request.user, task=task, code=form.cleaned_data["external_code"]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The issuer's code is saved."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("task_detail", code=task.code)
 
 
 @login_required

@@ -134,6 +134,17 @@ class TaskForm(StyledForm):
     no_deadline_reason = forms.CharField(
         label=_("Reason for no deadline"), max_length=2000, required=False
     )
+    # The issuer's own code of a task received from above, kept on the task and printed in the
+    # province's report upward (issue 27 item 3).
+    external_code = forms.CharField(
+        label=_("Issuer's task code"),
+        max_length=60,
+        required=False,
+        help_text=_(
+            "For a task from the Government, the Prime Minister or a ministry, as the letter "
+            "writes it (e.g. NV-2026-92)."
+        ),
+    )
     warnings = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
     evidence = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20000)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from nhiemvu.assignments import rules as task_perms
 from nhiemvu.assignments.models import Assignment, DeliverableKind, Recurrence
 from nhiemvu.directives.models import Authority, Directive, Reading, Urgency
+from nhiemvu.extraction.codes import issuer_task_code
 from nhiemvu.lib import deliverables, workdays
 from nhiemvu.lib.vntext import office_title
 from nhiemvu.orgs import matching
@@ -122,6 +123,10 @@ def propose(text: str, doc_date: dt.date | None) -> Proposal:
                 "recurrence": _recurrence(task.recurrence),
                 "recurrence_day": task.recurrence_day,
                 "no_deadline_reason": "",
+                # The issuer's code where the letter writes it: in the task's words, or in
+                # brackets right after them on the same line (issue 27 item 3).
+                "external_code": issuer_task_code(task.evidence)
+                or issuer_task_code(text[task.span[1] : task.span[1] + 80].split("\n", 1)[0]),
                 "warnings": ",".join(task.warnings),
                 "evidence": task.evidence,
                 "span": task.span,

@@ -348,12 +348,31 @@ def trend(
         periods.append(periods[-1].previous())
     out = []
     for each in reversed(periods):
-        summary = summary_by_org(user, each)
-        row = summary.total
         if org_code:
+            summary = summary_by_org(user, each)
             row = next((r for r in summary.rows if r.key == org_code), Row(org_code, ""))
+        else:
+            row = _province_total(user, each)
         out.append((each.key, row.completion_rate, row.on_time_rate))
     return out
+
+
+def _province_total(user: Any, period: Period) -> Row:
+    """summary_by_org's total without its rows: the same tasks counted once each, with no
+    holder column to compute and no names to read (the trend's point for the province)."""
+    as_of = as_of_for(period)
+    counted = (
+        covered(user, period, as_of)
+        .filter(received=False)
+        .order_by()
+        .values_list("st_label", "st_timing")
+        .annotate(n=Count("*"))
+    )
+    total = Row("", "Tổng cộng")
+    with _whole_table_plan():
+        for label, timing, n in counted:
+            total.add(label, timing, n)
+    return total
 
 
 def summary_by_origin(user: Any, period: Period, as_of: dt.date | None = None) -> Summary:

@@ -31,6 +31,7 @@ urlpatterns = [
         name="task_attachment",
     ),
     path("nhiem-vu/<str:code>/tach/", task_views.subtask_add, name="subtask_add"),
+    path("nhiem-vu/<str:code>/ma-giao/", task_views.received_code, name="received_code"),
     path("nhiem-vu/<str:code>/bao-cao-len/", task_views.report_upward, name="report_upward"),
     path(
         "nhiem-vu/<str:code>/bao-cao-len.<str:fmt>",
@@ -62,6 +63,7 @@ urlpatterns = [
         name="urging_letter_register",
     ),
     path("bao-cao/", report_views.report, name="report"),
+    path("bao-cao/xu-huong/", report_views.report_trend, name="report_trend"),
     path("bao-cao/tai-ve/", report_views.report_download, name="report_download"),
     path("bao-cao/tep/", report_views.report_files, name="report_files"),
     path("bao-cao/tep/<str:code>/", report_views.report_file_download, name="report_file"),

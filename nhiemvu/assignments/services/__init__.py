@@ -49,6 +49,7 @@ from nhiemvu.assignments.services.transfers import (
     transfer_plan_set,
 )
 from nhiemvu.assignments.services.upward import (
+    received_code_set,
     received_report_upward,
     subtask_create,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "extension_decide",
     "extension_request",
     "occurrences_create",
+    "received_code_set",
     "received_report_upward",
     "reminder_noted",
     "reminders_noted",

@@ -87,6 +87,7 @@ class TaskSpec:
             recurrence=data["recurrence"] or "",
             recurrence_day=data.get("recurrence_day") if data["recurrence"] else None,
             no_deadline_reason=data["no_deadline_reason"],
+            external_code=data.get("external_code") or "",
         )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,10 @@ from nhiemvu.assignments.services.common import (
 )
 from nhiemvu.assignments.services.registration import TaskSpec, assignment_create
 from nhiemvu.assignments.status import stamp_late
+from nhiemvu.audit.services import record
 from nhiemvu.lib import workdays
+from nhiemvu.lib.vntext import clean_line
+from nhiemvu.orgs.rules import allows, is_office
 
 
 @transaction.atomic
@@ -86,4 +89,36 @@ def received_report_upward(
         doc_date=report_date,
         after={"ref": ref, "date": report_date, "late": task.completed_late},
     )
+    return task
+
+
+@transaction.atomic
+def received_code_set(*, actor: Any, task: Assignment, code: str) -> Assignment:
+    """The office types or corrects the issuer's own code of a received task (the code the
+    letter gives it, e.g. "NV-2026-92"), printed on the task and in every report upward
+    (issue 27 item 3). Empty clears it."""
+    task = _locked(task)
+    if not allows(actor, is_office):
+        raise PermissionDenied(_("Only the Provincial Office records the issuer's code."))
+    if not task.received:
+        raise ValidationError(
+            {"external_code": _("Only a task received from above has an issuer's code.")}
+        )
+    code = clean_line(code)
+    limit = Assignment._meta.get_field("external_code").max_length or 60
+    if len(code) > limit:
+        raise ValidationError(
+            {"external_code": _("The issuer's code is at most %(n)s characters.") % {"n": limit}}
+        )
+    before = task.external_code
+    if code != before:
+        task.external_code = code
+        task.save(update_fields=["external_code", "updated_at"])
+        record(
+            actor=actor,
+            action="assignment.external_code",
+            target=task,
+            before={"external_code": before},
+            after={"external_code": code},
+        )
     return task

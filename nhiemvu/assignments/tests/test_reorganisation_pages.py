@@ -72,6 +72,45 @@ class ReorganisationPagesTest(BaseTestCase):
             [("merge", ["so-khcn"], ["so-moi"], "Quyết định 55/QĐ-UBND")],
         )
 
+    def test_it_takes_a_split_rules_successor_from_the_picker(self) -> None:
+        # Issue 27 item 5: a rule names its successor by picking it, not by an internal code.
+        west = make_org("xa-tay", "UBND xã Tây Sơn Tây")
+        east = make_org("xa-dong", "UBND xã Tây Sơn Đông")
+        self.login(self.p.office)
+        page = self.client.get("/co-quan/sap-xep/")
+        self.assertContains(page, "Quy tắc phân chia 1: đơn vị kế thừa")
+        self.assertNotContains(page, "mã: từ khóa")
+        split = {
+            "kind": "split",
+            "effective_date": "16/03/2026",
+            "legal_basis": "Nghị quyết 1664/NQ-UBTVQH15",
+            "sources": ["tay-son"],
+            "targets": ["xa-tay", "xa-dong"],
+        }
+        # Words without a successor: said in Vietnamese beside the row, nothing recorded.
+        bad = self.client.post("/co-quan/sap-xep/", {**split, "rule_1_words": "Bình Khê"})
+        self.assertContains(
+            bad, "Chọn đơn vị kế thừa nhận các nhiệm vụ có những từ khóa này.", status_code=400
+        )
+        self.assertFalse(Reorganisation.objects.exists())
+        self.client.post(
+            "/co-quan/sap-xep/",
+            {
+                **split,
+                "rule_1_to": "xa-dong",
+                "rule_1_words": "Bình Khê, Tây Vinh",
+                "rule_2_to": "xa-tay",
+                "rule_2_words": "Tây Bình",
+            },
+        )
+        self.assertEqual(
+            Reorganisation.objects.get().split_rules,
+            [
+                {"to": east.code, "words": ["Bình Khê", "Tây Vinh"]},
+                {"to": west.code, "words": ["Tây Bình"]},
+            ],
+        )
+
     def test_agencies_and_leaders_cannot_reorganise(self) -> None:
         for user in (self.p.lead_officer, self.p.lead_head, self.p.outsider, self.p.chairman):
             self.login(user)

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -93,6 +94,46 @@ class ReportTest(BaseTestCase):
         self.assertEqual([o["days_overdue"] for o in overdue], [53])  # 20/1 → 14/3
         self.assertEqual(selectors.age_buckets(overdue)[1], ("31–90 ngày", 1))
         self.assertEqual([o["days_late"] for o in late], [15])  # 10/2 → 25/2
+
+    def test_it_draws_the_province_trend_from_the_same_figures_as_the_table(self) -> None:
+        # The trend reads each period's total without the rows (issue 27 item 6): one count of
+        # the same tasks, which must agree with the table's total for every period and person.
+        with travel(D(2026, 5, 4)):
+            for person in (self.p.chairman, self.p.office, self.p.lead_officer):
+                trend = selectors.trend(person, periods.parse("2026-Q2"), count=3)
+                for key, completion, on_time in trend:
+                    total = selectors.summary_by_org(person, periods.parse(key)).total
+                    self.assertEqual(
+                        (completion, on_time), (total.completion_rate, total.on_time_rate)
+                    )
+            self.assertEqual(
+                [k for k, _c, _o in selectors.trend(self.p.chairman, periods.parse("2026-Q2"))][
+                    -2:
+                ],
+                ["2026-Q1", "2026-Q2"],
+            )
+            self.assertEqual(
+                selectors.trend(self.p.chairman, periods.parse("2026-Q2"), count=2)[0][1:],
+                (Decimal("66.66"), Decimal("33.33")),
+            )
+
+    def test_it_answers_the_report_page_without_the_trends_six_quarters(self) -> None:
+        # Issue 27 item 6: the trend's six past-date queries were 70 % of the page's time; the
+        # page no longer runs them (its chart asks /bao-cao/xu-huong/ once shown), so it reads
+        # no period but the one asked: the page ran 55 queries on the demo, 31 now.
+        with travel(D(2026, 5, 4)):
+            self.login(self.p.office)
+            with CaptureQueriesContext(connection) as queries:
+                page = self.client.get("/bao-cao/", {"period": "2026-Q2"})
+        self.assertEqual(page.status_code, 200)
+        periods_read = {
+            day
+            for q in queries.captured_queries
+            for day in ("2025-12-31", "2026-03-31", "2025-09-30")
+            if day in q["sql"]
+        }
+        self.assertEqual(periods_read, set())
+        self.assertLessEqual(len(queries), 35)
 
     def test_the_same_figures_as_the_leaders_dashboard(self) -> None:
         with travel(D(2026, 3, 14)):
@@ -228,15 +269,16 @@ class ReportTest(BaseTestCase):
         self.login(self.p.chairman)
         page = self.client.get("/bao-cao/", {"period": "2026-Q1", "as_of": "2026-03-14"})
         self.assertContains(page, "Quý I năm 2026")
-        self.assertContains(page, 'id="trend-data"')
+        # The trend chart asks its own figures once the page is shown (issue 27 item 6).
+        self.assertContains(page, 'data-url="/bao-cao/xu-huong/?period=2026-Q1')
         self.assertEqual(page.context["by_leader"].total.total, 5)
         lists = {key: count for key, count, _items in page.context["lists"]}
         self.assertEqual(lists["no_deadline"], 1)
         # One organisation's trend: Sở Tài chính completed 1 of 2 due (1 late, 1 overdue).
         org_trend = self.client.get(
-            "/bao-cao/", {"period": "2026-Q1", "as_of": "2026-03-14", "org": "so-tc"}
+            "/bao-cao/xu-huong/", {"period": "2026-Q1", "as_of": "2026-03-14", "org": "so-tc"}
         )
-        chart = org_trend.context["chart"]
+        chart = org_trend.json()
         self.assertEqual(chart["labels"][-1], "2026-Q1")
         self.assertEqual(chart["completion"][-1], 50.0)
         bad = self.client.get("/bao-cao/", {"period": "2026-Q9"})
