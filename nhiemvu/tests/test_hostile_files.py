@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -354,6 +355,18 @@ def post_file(port: int, path: str, key: str, fields: dict[str, str], data: byte
         conn.close()
 
 
+def database_env() -> dict[str, str]:
+    """The environment that points gunicorn at this test's database (SQLite or PostgreSQL)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return {"SQLITE_PATH": str(db["NAME"])}
+    host = quote(str(db.get("HOST") or ""), safe="")  # a socket directory is a quoted path
+    user = quote(str(db.get("USER") or ""), safe="")
+    password = quote(str(db.get("PASSWORD") or ""), safe="")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return {"DATABASE_URL": f"postgres://{user}:{password}@{host}{port}/{db['NAME']}"}
+
+
 class RealServerTest(TransactionTestCase):
     """The test database is a file (settings: DATABASES TEST NAME): gunicorn reads it too."""
 
@@ -361,7 +374,7 @@ class RealServerTest(TransactionTestCase):
         self.log = Path(settings.VAR_DIR) / f"gunicorn-{uuid.uuid4().hex[:8]}.log"
         self.addCleanup(self.log.unlink, missing_ok=True)
         self.env = {
-            "SQLITE_PATH": str(connection.settings_dict["NAME"]),
+            **database_env(),
             "NHIEMVU_VAR_DIR": str(settings.VAR_DIR),
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         }
