@@ -264,7 +264,9 @@ def _fields(reader: Any, budget: Budget) -> list[tuple[str, Any]]:
     for name, value, sig_field in itertools.islice(
         enumerate_sig_fields(reader, filled_status=True), budget.max_fields
     ):
-        ref = getattr(value, "reference", None) or id(value)
+        # The field's /V as written: an indirect reference names the signature dictionary.
+        raw = sig_field.get_object().raw_get("/V")
+        ref = getattr(raw, "reference", None) or id(value)
         if ref in seen:  # many fields may point to one signature: check it once
             continue
         seen.add(ref)
