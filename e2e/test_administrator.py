@@ -29,8 +29,10 @@ def signed(chain: certs.Chain, name: str, org: str) -> bytes:
 
 
 def test_the_administrator_trusts_an_unknown_authority(
-    live_server: Any, page: Any, tmp_path: Any
+    live_server: Any, page: Any, tmp_path: Any, settings: Any
 ) -> None:
+    # The worker's step (checking the stored reports again) runs at once here.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     _p, task = one_task()
     chain = certs.chain("CA Chính phủ thử")
     base = live_server.url
@@ -59,6 +61,13 @@ def test_the_administrator_trusts_an_unknown_authority(
     assert "CA Chính phủ thử" in page.locator("#result_list").inner_text()
     page.goto(f"{base}/quan-tri/")
     assert "Bạn không có quyền xem hoặc chỉnh sửa bất cứ gì" not in page.content()
+
+    # The report waiting for that authority now reads valid, without being uploaded again.
+    login(page, base, "wg")
+    page.goto(f"{base}/nhiem-vu/{task.code}/")
+    assert "hợp lệ" in page.locator("[data-signature=valid]").inner_text()
+    open_action(page, "confirm")
+    assert page.locator("#signature-warning").count() == 0
 
 
 def test_a_report_signed_by_another_organisation_is_said_so(live_server: Any, page: Any) -> None:

@@ -141,6 +141,32 @@ def signature_fields(data: bytes) -> dict[str, Any]:
     }
 
 
+# Files checked again per run after a certification authority is trusted (newest first); the
+# rest wait for the next authority added, or are uploaded again.
+RECHECK_LIMIT = 500
+
+
+def signatures_recheck(*, limit: int = RECHECK_LIMIT) -> int:
+    """Check again the stored PDFs whose signature waited for an unknown issuer (issue 27): an
+    administrator has just trusted an authority, and the reports it issued the certificates of
+    should read "valid" without being uploaded again. Every kind of stored file (a document's,
+    a task's), found as the models built on StoredFile, so this app names no other. Returns
+    how many files were checked."""
+    from django.apps import apps
+
+    checked = 0
+    for model in apps.get_models():
+        if not issubclass(model, StoredFile):
+            continue
+        waiting = model._default_manager.filter(signature_state=signatures.State.UNTRUSTED)
+        for stored in waiting.order_by("-id")[:limit]:
+            with stored.file.open("rb") as handle:
+                data = handle.read(settings.MAX_UPLOAD_BYTES + 1)
+            model._default_manager.filter(pk=stored.pk).update(**signature_fields(data))
+            checked += 1
+    return checked
+
+
 # Where an upload keeps its checked signatures (check_signatures), so they are read once.
 _CHECKED = "_nhiemvu_signature_fields"
 

@@ -131,6 +131,26 @@ class SignedReportTest(BaseTestCase):
         page = self.client.get(f"/nhiem-vu/{self.task.code}/").content.decode()
         self.assertIn('href="/quan-tri/orgs/trustroot/add/" data-trust-root-link', page)
 
+    def test_reports_waiting_for_an_authority_read_valid_once_it_is_trusted(self) -> None:
+        stranger = certs.chain("CA chưa biết")
+        head = stranger.signer("Phạm Minh Tuấn", "Sở Khoa học và Công nghệ")
+        self.report(
+            signatures.sign_pdf(
+                certs.blank_pdf(), stranger.pkcs12(head), certs.PASSPHRASE, reason="r", location="l"
+            )
+        )
+        self.assertEqual(AssignmentAttachment.objects.get().signature_state, State.UNTRUSTED)
+        immediate = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+        with override_settings(TASKS=immediate), self.captureOnCommitCallbacks(execute=True):
+            org_services.trust_root_add(
+                actor=self.p.admin, name="CA chưa biết", data=stranger.root.pem
+            )
+        self.assertEqual(AssignmentAttachment.objects.get().signature_state, State.VALID)
+        self.login(self.p.working_group)
+        page = self.client.get(f"/nhiem-vu/{self.task.code}/").content.decode()
+        self.assertIn('data-signature="valid"', page)
+        self.assertNotIn('id="signature-warning"', page)
+
     def test_another_organisation_under_an_unknown_issuer_is_not_called_invalid(self) -> None:
         stranger = certs.chain("CA lạ")
         other = stranger.signer("Võ Thị Lan", "Sở Tài chính")
