@@ -42,6 +42,7 @@ _EXPANSIONS = {
     "gddt": "giao duc va dao tao",
     "nn&ptnt": "nong nghiep va phat trien nong thon",
     "nnptnt": "nong nghiep va phat trien nong thon",
+    "ptnt": "phat trien nong thon",
     "ld tb&xh": "lao dong thuong binh va xa hoi",
     "ldtbxh": "lao dong thuong binh va xa hoi",
     "vh,tt&dl": "van hoa the thao va du lich",
@@ -56,8 +57,22 @@ FLAG = "deliverable_without_deadline"
 FIELDS = ("lead", "coordinate", "deadline", "recurrence", "deliverable")
 
 
+# Abbreviations written across spaces or a dash, expanded before the words are split:
+# "Sở NN & PTNT", "Bộ Nông nghiệp & PTNT", "TTVHTT - TT huyện" (Trung tâm Văn hóa Thông tin -
+# Thể thao).
+_PHRASES = (
+    (re.compile(r"\bnn\s*&\s*ptnt\b"), "nong nghiep va phat trien nong thon"),
+    (re.compile(r"\s*&\s*ptnt\b"), " va phat trien nong thon"),
+    (re.compile(r"\bttvhtt\s*[–—-]\s*tt\b"), "trung tam van hoa thong tin the thao"),
+    (re.compile(r"\bvhtt\s*[–—-]\s*tt\b"), "van hoa thong tin the thao"),
+)
+
+
 def agency_key(name: str) -> str:
-    text = re.sub(r"[–—-]", " ", fold(name))
+    text = fold(name)
+    for pattern, words in _PHRASES:
+        text = pattern.sub(words, text)
+    text = re.sub(r"[–—-]", " ", text)
     words = [_EXPANSIONS.get(w, w) for w in re.split(r"[\s,.;:()]+", text) if w]
     key = _TITLES.sub("", " ".join(words))
     return re.sub(r"^(?:cac|tung)\s+", "", key).strip()
