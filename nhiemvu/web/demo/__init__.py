@@ -13,7 +13,7 @@ from nhiemvu.directives.models import Directive
 from nhiemvu.orgs.models import Organisation
 from nhiemvu.reminders import events
 from nhiemvu.web.demo.founding import load_founding_letter
-from nhiemvu.web.demo.organisations import load_reference, replay_reforms
+from nhiemvu.web.demo.organisations import first_reform, load_reference, replay_reforms
 from nhiemvu.web.demo.received import load_work_from_above
 from nhiemvu.web.demo.year import explain_overdue, load_year_of_tasks
 
@@ -24,6 +24,9 @@ def load(*, documents: int = 70) -> dict[str, int]:
     # outbox start empty; the scheduler's reminders fill them as for a real province).
     with events.muted():
         load_founding_letter(demo)
+        # The founding letter's delays were explained in 2022 by the agencies that held its
+        # tasks then, before the 2025 reforms carried the open ones to today's agencies.
+        explain_overdue(demo, before=first_reform())
         replay_reforms(demo)
         load_year_of_tasks(demo, documents=documents)
         load_work_from_above(demo)

@@ -295,6 +295,11 @@ def _refresh(demo: Demo) -> None:
     demo.orgs.update({o.code: o for o in Organisation.objects.filter(code__in=list(demo.orgs))})
 
 
+def first_reform() -> dt.date:
+    """The day the first of the replayed reforms took effect."""
+    return min(effective for effective, *_rest in REFORMS)
+
+
 def replay_reforms(demo: Demo, *, until: dt.date | None = None) -> None:
     """The 2025 reforms through the same services an office uses: record, build the plan (the
     split rules give most tasks their holder), give the rest to the successor that carries the

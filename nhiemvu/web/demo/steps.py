@@ -16,7 +16,7 @@ from nhiemvu.directives.models import Directive
 from nhiemvu.lib import docref, workdays
 from nhiemvu.orgs import services as orgs
 from nhiemvu.orgs.models import Organisation, OrgKind, Role
-from nhiemvu.orgs.selectors import acting_memberships
+from nhiemvu.orgs.selectors import acting_memberships, active_organisations
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEMO_PASSWORD = "demo@2026"
@@ -88,8 +88,11 @@ def explanation_for(task: Assignment, rng: random.Random) -> Any:
     text, remedy = EXPLANATIONS[code]
     other = None
     if code == "cho-co-quan-khac":
+        # A department in force on the day of the explanation (a 2022 one waits for a
+        # department of 2022, not for one the 2025 reforms created).
         other = (
-            Organisation.objects.filter(kind=OrgKind.DEPARTMENT, valid_to__isnull=True)
+            active_organisations(workdays.today())
+            .filter(kind=OrgKind.DEPARTMENT)
             .exclude(pk=task.lead_id)
             .order_by("code")[rng.randint(0, 5)]
         )

@@ -204,19 +204,30 @@ def play(task: Assignment, demo: Demo, roll: float, span: int, rng: random.Rando
     # else: left open (within deadline, due soon or overdue as time has it)
 
 
-def explain_overdue(demo: Demo) -> None:
+def explain_overdue(demo: Demo, *, before: dt.date | None = None) -> None:
     """Most agencies explained their overdue tasks a week past the deadline; the office found
-    one explanation in eight insufficient and returned it (asked again)."""
+    one explanation in eight insufficient and returned it (asked again).
+
+    With ``before``: only the explanations given before that day, so that they are given by
+    the agency that held the task then (the loader calls it before replaying the reforms that
+    carried the task to another agency; issue 27 item 7)."""
     today = workdays.today()
     overdue = (
         Assignment.objects.filter(status.open_overdue_q(today))
         .filter(state__in=[WorkState.OPEN, WorkState.RETURNED])
         .exclude(pk__in=Explanation.objects.values("assignment_id"))
     )
-    for task in overdue.select_related("lead").order_by("id"):
-        rng = random.Random(f"explain-{task.code}")
+    for task in overdue.select_related("lead", "original_lead", "directive").order_by("id"):
         assert task.deadline is not None
         day = workdays.add_working_days(task.deadline, 6)
+        if before is not None and day >= before:
+            continue
+        # Seeded by what the task is (its document, words and first agency), never by its
+        # random code: the demo tells the same history on every load.
+        rng = random.Random(
+            f"explain-{task.directive.ref}-{task.directive.doc_date}-{task.content}-"
+            f"{task.original_lead.code}"
+        )
         if day > today or rng.random() < 0.3 or task.received:
             continue
         officer = lead_user(task, demo)
