@@ -364,4 +364,9 @@ NHIEMVU: dict[str, Any] = {
     "SIGNING_PKCS12": env_str("NHIEMVU_SIGNING_PKCS12", ""),
     "SIGNING_PASSWORD": env_str("NHIEMVU_SIGNING_PASSWORD", ""),
     "SIGNING_PASSWORD_FILE": env_str("NHIEMVU_SIGNING_PASSWORD_FILE", ""),
+    # The reader's learned model: the shipped one until `manage.py reader train` writes one
+    # retrained on the province's own registered directives (issue 26 item 4).
+    "READER_MODEL": env_str(
+        "NHIEMVU_READER_MODEL", str(BASE_DIR / "nhiemvu" / "extraction" / "model.json")
+    ),
 }

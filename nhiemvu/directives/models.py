@@ -159,3 +159,28 @@ class Reading(StoredFile):
     class Meta:
         verbose_name = _("document reading")
         verbose_name_plural = _("document readings")
+
+
+class ReaderExample(models.Model):
+    """A directive the office registered through the review screen, kept as a labelled example
+    for the reader (issue 26 item 4): the text and the tasks as registered, in the corpus's
+    record shape, beside what the reader had proposed and the model that proposed it.
+    ``manage.py reader train`` learns from these with the corpus."""
+
+    directive = models.OneToOneField(Directive, models.CASCADE, related_name="reader_example")
+    record = models.JSONField(_("labelled record"))
+    proposed = models.JSONField(_("what the reader proposed"), default=list)
+    model_version = models.CharField(_("reader model"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reader example")
+        verbose_name_plural = _("reader examples")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.directive.ref} ({self.model_version or '—'})"
+
+
+# The old tracker's import keeps its profile and runs here (issue 29); they name no task.
+from nhiemvu.directives.legacy.models import LegacyProfile, LegacyRun  # noqa: E402, F401

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from nhiemvu.assignments import rules as task_perms
 from nhiemvu.assignments.models import Assignment, DeliverableKind, Recurrence
+from nhiemvu.conf import setting
 from nhiemvu.directives.models import Authority, Directive, Reading, Urgency
 from nhiemvu.extraction.codes import issuer_task_code
 from nhiemvu.lib import deliverables, workdays
@@ -57,6 +58,7 @@ class Proposal:
     tasks: list[dict[str, Any]]
     marked_text: str  # the text with each task's evidence in <mark>, HTML-escaped
     warnings: list[str]
+    model_version: str = ""  # the reader's learned model that proposed (issue 26 item 4)
 
 
 def _leader_for(title: str | None) -> Any:
@@ -82,11 +84,29 @@ def _issuer_for(name: str | None, on: dt.date | None) -> Organisation | None:
     return province_on(on or workdays.today())
 
 
+def reader_model() -> Any:
+    """The reader's learned model where the application reads it (settings NHIEMVU
+    READER_MODEL, default the shipped model.json; `manage.py reader train` writes it)."""
+    from pathlib import Path
+
+    from nhiemvu.extraction import model
+
+    return model.load(Path(setting("READER_MODEL")))
+
+
+def reader_proposals(text: str, doc_date: dt.date | None) -> tuple[list[dict[str, Any]], str]:
+    """What the reader proposes for a text, in the corpus's shape, and the model's version."""
+    from nhiemvu.extraction import extract
+
+    result = extract(text, doc_date, directory(), model=reader_model())
+    return [t.as_prediction() for t in result.tasks], result.model_version or ""
+
+
 def propose(text: str, doc_date: dt.date | None) -> Proposal:
     """Read a directive and turn the proposals into initial form data (nothing is saved)."""
     from nhiemvu.extraction import extract
 
-    result = extract(text, doc_date, directory())
+    result = extract(text, doc_date, directory(), model=reader_model())
     header = result.header
     issuer = _issuer_for(header.issuer, header.doc_date or doc_date)
     leader = _leader_for(header.assigned_by)
@@ -135,7 +155,7 @@ def propose(text: str, doc_date: dt.date | None) -> Proposal:
             }
         )
     spans: list[tuple[int, int]] = [task.span for task in result.tasks]
-    return Proposal(head, tasks, _marked(text, spans), header.warnings)
+    return Proposal(head, tasks, _marked(text, spans), header.warnings, result.model_version or "")
 
 
 @dataclass

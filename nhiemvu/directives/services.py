@@ -236,3 +236,60 @@ def directive_attach(*, actor: Any, directive: Directive, upload: UploadedFile) 
         actor_org=_org_of(actor),
     )
     return stored
+
+
+# --- learning from the province (issue 26 item 4) --------------------------------------------
+
+
+def _name(org: Any) -> str:
+    return str(getattr(org, "name", org))
+
+
+def reader_example_keep(
+    *,
+    directive: Directive,
+    tasks: list[dict[str, Any]],
+    proposed: list[dict[str, Any]],
+    model_version: str,
+) -> Any:
+    """Keep a directive registered through the review screen as a labelled example for the
+    reader: the text and the tasks as the office registered them (kept, edited or added; the
+    dropped ones are absent), in the corpus's record shape, beside what the reader proposed.
+
+    ``tasks`` are the review rows' cleaned data of the ticked rows. A task's evidence is the
+    reader's sentence when the office kept it in the text, else the task's content as written
+    (a task the office typed matches no sentence and teaches only what it names)."""
+    from nhiemvu.directives.models import ReaderExample
+
+    text = directive.text or ""
+    labelled = []
+    for task in tasks:
+        evidence = (task.get("evidence") or "").strip()
+        if not evidence or evidence not in text:
+            evidence = (task.get("content") or "").strip()
+        deadline = task.get("deadline")
+        labelled.append(
+            {
+                "evidence": evidence,
+                "action": task.get("summary") or task.get("content") or "",
+                "assignees_lead": [_name(o) for o in task.get("leads") or []],
+                "assignees_coordinate": [_name(o) for o in task.get("coordinators") or []],
+                "deadline": deadline.isoformat() if deadline else None,
+                "recurrence": task.get("recurrence") or None,
+                "deliverable": task.get("deliverable_text") or task.get("deliverable_kind") or None,
+            }
+        )
+    record = {
+        "id": f"province-{directive.code}",
+        "issuer": directive.issuer.name,
+        "source_url": "",
+        "doc_ref": directive.ref,
+        "doc_date": directive.doc_date.isoformat(),
+        "text": text,
+        "tasks": labelled,
+    }
+    example, _created = ReaderExample.objects.update_or_create(
+        directive=directive,
+        defaults={"record": record, "proposed": proposed, "model_version": model_version[:40]},
+    )
+    return example

@@ -18,7 +18,7 @@ from nhiemvu.directives import excel, importing, selectors
 from nhiemvu.directives.downloads import stored_file_response
 from nhiemvu.directives.forms import HeaderForm, ReadForm, TaskFormSet
 from nhiemvu.directives.models import Reading, ReadingStatus
-from nhiemvu.directives.services import DirectiveSpec
+from nhiemvu.directives.services import DirectiveSpec, reader_example_keep
 from nhiemvu.extraction.files import FileError
 from nhiemvu.lib.codes import new_code
 from nhiemvu.lib.inputs import whole_number
@@ -154,6 +154,16 @@ def _import_save(request: HttpRequest) -> HttpResponse:
             for message in exc.messages:
                 header.add_error(None, message)
         else:
+            if directive.text:
+                # What the office registered from the reader's proposals teaches the reader
+                # (issue 26 item 4): kept, edited, dropped and added rows as one example.
+                proposed, version = selectors.reader_proposals(directive.text, directive.doc_date)
+                reader_example_keep(
+                    directive=directive,
+                    tasks=[f.cleaned_data for f in tasks.forms if f.cleaned_data.get("keep")],
+                    proposed=proposed,
+                    model_version=request.POST.get("reader_model", "")[:40] or version,
+                )
             messages.success(
                 request,
                 _("Registered %(ref)s with %(n)s task(s).")

@@ -130,6 +130,21 @@ def from_dict(data: dict[str, Any]) -> Model:
     )
 
 
+def load(path: Path) -> Model | None:
+    """The model stored at a path (the application's setting), read again only when the file
+    changes (a retrained model is picked up without a restart); None when there is none."""
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    return _load(str(path), stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: str, stamp: int) -> Model:
+    return from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
 @cache
 def stored() -> Model | None:
     """The model in the repository, read once; None before the first --train."""
