@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.accounts.models import User
 from nhiemvu.assignments.models import DelayCause, DeliverableKind
-from nhiemvu.assignments.status import LABEL_ALIASES, LABEL_NAMES, OPEN_FILTER
+from nhiemvu.assignments.namedsets import OPEN_FILTER
+from nhiemvu.assignments.status import LABEL_ALIASES, LABEL_NAMES
 from nhiemvu.forms import (
     DATE_FORMATS,
     DATE_WIDGET,
@@ -19,8 +20,8 @@ from nhiemvu.forms import (
     org_picker,
 )
 from nhiemvu.orgs import picker
-from nhiemvu.orgs.models import Organisation, ReorgKind, Role
-from nhiemvu.orgs.selectors import acting_memberships
+from nhiemvu.orgs.models import Organisation, ReorgKind
+from nhiemvu.orgs.selectors import acting_memberships, leaders
 
 # Rows per page a list offers (web); the API takes any limit from 1 to 200.
 PAGE_SIZES = (50, 100, 200)
@@ -269,14 +270,12 @@ class TaskFilterForm(StyledForm):
             data = data.copy()  # a bookmark from before a label was renamed
             data["status"] = LABEL_ALIASES[data["status"]]
         super().__init__(data, *args, **kwargs)
-        # Provincial leaders (a dozen people): the list is read when the form is built.
-        leaders = (
-            User.objects.filter(memberships__role=Role.LEADER)
-            .distinct()
-            .order_by("full_name")
-            .values_list("username", "full_name")
-        )
-        cast(forms.ChoiceField, self.fields["leader"]).choices = [("", _("Any leader")), *leaders]
+        # Provincial leaders (a dozen people): kept per process, forgotten on a membership's
+        # or a person's write (orgs.selectors.leaders).
+        cast(forms.ChoiceField, self.fields["leader"]).choices = [
+            ("", _("Any leader")),
+            *leaders(),
+        ]
         # The organisation list is searched, not sent whole: only the chosen one is an option.
         chosen = picker.find(str(self.data.get("org") or "")) if self.data else None
         self._chosen_org = chosen  # clean_org reads it: one directory lookup per request

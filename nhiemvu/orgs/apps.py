@@ -27,6 +27,16 @@ class OrgsConfig(AppConfig):
         post_save.connect(_admin_access, sender=Membership, dispatch_uid="orgs-admin-access")
         post_delete.connect(_admin_access, sender=Membership, dispatch_uid="orgs-admin-access")
 
+        from django.conf import settings
+
+        from nhiemvu.orgs.selectors import forget_leaders
+
+        # The task list's leaders filter is kept per process (selectors.leaders): any write of
+        # a membership or of a person (a renamed leader) forgets it here at once.
+        for sender in (Membership, settings.AUTH_USER_MODEL):
+            post_save.connect(forget_leaders, sender=sender, dispatch_uid="orgs-leaders")
+            post_delete.connect(forget_leaders, sender=sender, dispatch_uid="orgs-leaders")
+
 
 def _admin_access(sender: Any, instance: Any, **kwargs: Any) -> None:
     from django.contrib.auth import get_user_model

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import transaction
 from django.db.models import F, Q, QuerySet
 
 from nhiemvu.lib.orgkinds import kinds_for_group
@@ -97,6 +100,46 @@ def chairman_name() -> str:
     """The name printed under "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH" in what the office issues."""
     chairman = leader_with_title(LeaderTitle.CHAIRMAN)
     return chairman.display_name if chairman else ""
+
+
+# The provincial leaders (a dozen people), offered by the task list's "assigning leader" filter
+# on every page: read once per process and kept, forgotten in this process as soon as a
+# membership or a person is written (orgs/apps.py), and by the others within LEADERS_SECONDS
+# (the calendar overrides' rule, lib/workdays.CACHE_SECONDS). The list's query was one of a
+# page's nine and the filter form a seventh of its time (issue 28).
+LEADERS_SECONDS = 60.0
+_leaders_lock = threading.Lock()
+_leaders: tuple[float, list[tuple[str, str]]] | None = None
+
+
+def leaders() -> list[tuple[str, str]]:
+    """(username, full name) of everyone with a provincial leader's membership, by name."""
+    global _leaders
+    with _leaders_lock:
+        cached = _leaders
+        if cached is not None and time.monotonic() - cached[0] < LEADERS_SECONDS:
+            return cached[1]
+        found = list(
+            Membership.objects.filter(role=Role.LEADER)
+            .order_by("user__full_name", "user__username")
+            .values_list("user__username", "user__full_name")
+            .distinct()
+        )
+        _leaders = (time.monotonic(), found)
+        return found
+
+
+def forget_leaders(*_args: Any, **_kwargs: Any) -> None:
+    """Drop this process's list of leaders (a signal receiver: any membership or person saved):
+    at once, and again at the commit (a page read between the two would keep the old list)."""
+    _drop_leaders()
+    transaction.on_commit(_drop_leaders)
+
+
+def _drop_leaders() -> None:
+    global _leaders
+    with _leaders_lock:
+        _leaders = None
 
 
 def acting_memberships(org_ids: Iterable[int | None]) -> QuerySet[Membership]:

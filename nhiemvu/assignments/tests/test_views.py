@@ -91,10 +91,26 @@ class TaskPagesTest(BaseTestCase):
     def test_the_list_query_count_does_not_grow_with_rows(self) -> None:
         self.login(self.p.office)
         self.client.get(reverse("task_list"))
-        with self.assertNumQueries(10):
-            # session, user, leader choices, scope, page (dated rows, then the undated ones it
-            # reaches), the page's coordinating agencies, count, header memberships, unread bell
+        with self.assertNumQueries(9):
+            # session, user, scope, page (dated rows, then the undated ones it reaches), the
+            # page's coordinating agencies, count, header memberships, unread bell; the leaders
+            # of the filter are kept between requests (orgs.selectors.leaders)
             self.client.get(reverse("task_list"))
+
+    def test_a_new_leader_is_offered_by_the_filter_at_once(self) -> None:
+        from nhiemvu.orgs.models import LeaderTitle, Role
+        from nhiemvu.test import make_user
+
+        self.login(self.p.office)
+        self.assertNotContains(self.client.get(reverse("task_list")), "Phó Chủ tịch Mới")
+        newcomer = make_user("newvice", self.p.province, Role.LEADER, LeaderTitle.VICE_CHAIRMAN)
+        newcomer.full_name = "Phó Chủ tịch Mới"
+        newcomer.save()
+        page = self.client.get(reverse("task_list"))
+        self.assertContains(page, '<option value="newvice">Phó Chủ tịch Mới</option>', html=True)
+        # Leaving the leadership takes the name off the filter as soon.
+        newcomer.memberships.all().delete()
+        self.assertNotContains(self.client.get(reverse("task_list")), "Phó Chủ tịch Mới")
 
     def test_the_home_page_shows_the_rates(self) -> None:
         self.login(self.p.chairman)
@@ -151,6 +167,26 @@ class ExportTest(BaseTestCase):
         self.login(self.p.outsider)
         outsider = self.client.get("/nhiem-vu/xuat.csv")
         self.assertNotIn(self.task.code.encode(), b"".join(outsider.streaming_content))  # type: ignore[attr-defined]
+
+    def test_it_exports_every_coordinating_agency_even_filtered_to_one_of_them(self) -> None:
+        from nhiemvu.assignments.models import Coordination
+
+        # A second coordinator beside agency B; the coordinator exports the tasks it
+        # coordinates: the column still names both, by name, as on the task page.
+        Coordination.objects.create(assignment=self.task, org=self.p.agency_c)
+        self.login(self.p.coord_officer)
+        response = self.client.get("/nhiem-vu/xuat.csv", {"org": "so-tc", "role": "coord"})
+        lines = b"".join(response.streaming_content).decode("utf-8").splitlines()  # type: ignore[attr-defined]
+        self.assertEqual(len(lines), 2)
+        self.assertIn(self.task.code, lines[1])
+        self.assertIn("Sở Tài chính; UBND huyện Tây Sơn", lines[1])
+        # A task nobody coordinates has an empty cell, not "None".
+        Coordination.objects.filter(assignment=self.task).delete()
+        self.login(self.p.office)
+        response = self.client.get("/nhiem-vu/xuat.csv", {"q": "bao cao"})
+        row = b"".join(response.streaming_content).decode("utf-8").splitlines()[1]  # type: ignore[attr-defined]
+        self.assertNotIn("None", row)
+        self.assertIn(self.task.code, row)
 
 
 class OrganisationPageTest(BaseTestCase):
