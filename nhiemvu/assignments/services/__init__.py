@@ -23,6 +23,7 @@ from nhiemvu.assignments.services.extensions import (
     extension_decide,
     extension_request,
 )
+from nhiemvu.assignments.services.historical import HistoricalTask, historical_tasks_register
 from nhiemvu.assignments.services.lifecycle import (
     assignment_accept,
     assignment_confirm,
@@ -57,6 +58,7 @@ from nhiemvu.assignments.services.upward import (
 __all__ = [
     "MAX_TEXT",
     "ExplanationSpec",
+    "HistoricalTask",
     "TaskSpec",
     "assignment_accept",
     "assignment_confirm",
@@ -78,6 +80,7 @@ __all__ = [
     "extension_advise",
     "extension_decide",
     "extension_request",
+    "historical_tasks_register",
     "occurrences_create",
     "received_code_set",
     "received_report_upward",
