@@ -201,7 +201,17 @@ class SignatureOut(Schema):
     trusted: bool
     valid_at_signing: bool
     revocation: str = Field(description="good, revoked, or not_checked")
+    advice: str = Field(
+        description="what must be done about this verdict, in the site's language: for an "
+        "untrusted issuer, that an administrator trusts its certification authority; empty "
+        "when nothing can be done"
+    )
 
 
 def signatures_out(stored: Any) -> list[dict[str, Any]]:
-    return [{k: v.get(k) for k in SignatureOut.model_fields} for v in stored.signatures]
+    from nhiemvu.lib.signatures import advice
+
+    return [
+        {**{k: v.get(k) for k in SignatureOut.model_fields}, "advice": advice(v.get("state", ""))}
+        for v in stored.signatures
+    ]

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from nhiemvu.lib.signatures import State
+from nhiemvu.lib.signatures import State, advice
 from nhiemvu.orgs.matching import names_org
 
 STATE_LABELS = {
@@ -47,18 +47,9 @@ def signed_by(verdict: dict[str, Any], org: Any) -> bool:
     return names_org(names, org, codes=verdict.get("organisation_codes") or [])
 
 
-# What an administrator must do when a signature's issuing authority is not trusted (issue 27):
-# a clerk cannot fix it, and without the step the report stays "issuer not recognised".
-UNTRUSTED_ADVICE = _(
-    "The authority that issued the certificate is not among the province's trusted "
-    "certification authorities: an administrator adds its root certificate under Administration "
-    "→ Trusted certification authorities."
-)
-
-
 def verdict_advice(verdict: dict[str, Any]) -> str:
-    """What someone must do about a signature's verdict, or "" when nothing can be done."""
-    return str(UNTRUSTED_ADVICE) if verdict.get("state") == State.UNTRUSTED else ""
+    """What someone must do about a signature's verdict (lib.signatures.advice), or ""."""
+    return advice(verdict.get("state", ""))
 
 
 class Problem:
@@ -102,7 +93,7 @@ def report_signature_check(files: Iterable[Any], lead: Any) -> tuple[str, str]:
                 "The completion report is signed by %(lead)s, but the signature cannot be "
                 "confirmed as valid yet. %(advice)s"
             )
-        ) % {"lead": lead.name, "advice": UNTRUSTED_ADVICE}
+        ) % {"lead": lead.name, "advice": advice(State.UNTRUSTED)}
     return Problem.INVALID, str(_("The completion report's signature is not valid: %(state)s.")) % {
         "state": STATE_LABELS.get(first.get("state", ""), first.get("state"))
     }
@@ -143,13 +134,14 @@ def office_block() -> dict[str, Any] | None:
     and organisation, the time), or None when no certificate is configured."""
     from django.utils import timezone
 
-    from nhiemvu.lib import signatures
+    from nhiemvu.lib import signatures, workdays
 
     key = office_key()
     if key is None:
         return None
     name, organisation = signatures.pkcs12_names(*key)
-    return {"name": name, "organisation": organisation, "at": timezone.localtime()}
+    # The one clock: a replayed history (the demo, an import of past records) signs at its time.
+    return {"name": name, "organisation": organisation, "at": timezone.localtime(workdays.now())}
 
 
 def sign_issued(pdf: bytes, *, box: Any = None, page: int = -1, reason: str) -> tuple[bytes, bool]:

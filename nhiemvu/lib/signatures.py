@@ -32,6 +32,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 log = logging.getLogger(__name__)
 
 
@@ -62,6 +64,23 @@ class State:
     UNREADABLE = "unreadable"  # the signature could not be read at all
     # Not checked: the file or the signature exceeds the Budget (max 12 characters: the column).
     TOO_COMPLEX = "too_complex"
+
+
+# What must be done about a verdict, where someone can do something (issue 27): an unknown
+# issuer waits for an administrator to trust its authority; a clerk cannot fix it.
+UNTRUSTED_ADVICE = gettext_noop(
+    "The authority that issued the certificate is not among the province's trusted "
+    "certification authorities: an administrator adds its root certificate under Administration "
+    "→ Trusted certification authorities."
+)
+
+
+def advice(state: str) -> str:
+    """The step a verdict of ``state`` waits for, in the active language, or "" (the one text
+    the pages, the confirm form and the API give)."""
+    from django.utils.translation import gettext
+
+    return gettext(UNTRUSTED_ADVICE) if state == State.UNTRUSTED else ""
 
 
 @dataclass

@@ -17,11 +17,12 @@ from django.test import override_settings
 
 from nhiemvu.assignments import services
 from nhiemvu.assignments.models import AssignmentAttachment
-from nhiemvu.lib import periods, signatures
+from nhiemvu.directives.signing import office_block
+from nhiemvu.lib import periods, signatures, workdays
 from nhiemvu.lib.signatures import State
 from nhiemvu.orgs import services as org_services
 from nhiemvu.reports import services as report_services
-from nhiemvu.test import BaseTestCase, api_key
+from nhiemvu.test import BaseTestCase, api_key, at
 from nhiemvu.tests import certs
 
 CHAIN = certs.chain("CA Chính phủ thử")
@@ -78,6 +79,7 @@ class SignedReportTest(BaseTestCase):
         self.assertEqual(
             (signature["state"], signature["organisation"]), ("valid", "Sở Khoa học và Công nghệ")
         )
+        self.assertEqual(signature["advice"], "")
 
     def test_an_unsigned_report_warns_and_by_setting_is_refused(self) -> None:
         self.report(certs.blank_pdf())
@@ -130,6 +132,14 @@ class SignedReportTest(BaseTestCase):
         self.login(self.p.admin)
         page = self.client.get(f"/nhiem-vu/{self.task.code}/").content.decode()
         self.assertIn('href="/quan-tri/orgs/trustroot/add/" data-trust-root-link', page)
+        # A system reading the task through the API gets the same words.
+        key = api_key(self.p.office_org, scope="read", role="office")
+        body = self.client.get(
+            f"/api/v1/tasks/{self.task.code}", HTTP_AUTHORIZATION=f"Bearer {key}"
+        ).json()
+        (signature,) = body["files"][0]["signatures"]
+        self.assertEqual(signature["state"], "untrusted")
+        self.assertIn("quản trị viên cần thêm chứng thư gốc", signature["advice"])
 
     def test_reports_waiting_for_an_authority_read_valid_once_it_is_trusted(self) -> None:
         stranger = certs.chain("CA chưa biết")
@@ -197,6 +207,13 @@ class OfficeSignsTest(BaseTestCase):
                 SIGNING_PKCS12=str(key), SIGNING_PASSWORD=certs.PASSPHRASE.decode()
             )
         )
+
+    def test_it_dates_the_office_signature_block_by_the_one_clock(self) -> None:
+        # A history replayed on the system's clock (the demo) signs at its own time.
+        with self.signing, workdays.clock(at(dt.date(2026, 4, 24), 9)):
+            block = office_block()
+        assert block is not None
+        self.assertEqual(block["at"].date(), dt.date(2026, 4, 24))
 
     def test_the_urging_letter_pdf_is_signed_by_the_office(self) -> None:
         self.login(self.p.office)
