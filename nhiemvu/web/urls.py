@@ -5,6 +5,7 @@ from django.urls import path
 from nhiemvu.assignments import reorganisation_views
 from nhiemvu.assignments import views as task_views
 from nhiemvu.directives import views as directive_views
+from nhiemvu.directives.legacy import views as legacy_views
 from nhiemvu.orgs import views as org_views
 from nhiemvu.reminders import views as reminder_views
 from nhiemvu.reports import views as report_views
@@ -68,8 +69,15 @@ urlpatterns = [
     path("bao-cao/tep/", report_views.report_files, name="report_files"),
     path("bao-cao/tep/<str:code>/", report_views.report_file_download, name="report_file"),
     path("bao-cao/nhap-excel/", directive_views.import_excel, name="import_excel"),
+    path("van-ban/chuyen-doi/", legacy_views.legacy_home, name="legacy_home"),
+    path("van-ban/chuyen-doi/<int:run_id>/", legacy_views.legacy_run, name="legacy_run"),
     path("bao-cao/nhap-excel/mau.xlsx", directive_views.import_template, name="import_template"),
     path("van-ban/nhap/", directive_views.directive_import, name="directive_import"),
+    path(
+        "van-ban/nhap/cau/",
+        directive_views.directive_import_sentence,
+        name="directive_import_sentence",
+    ),
     path(
         "van-ban/dang-doc/<slug:code>/", directive_views.directive_reading, name="directive_reading"
     ),

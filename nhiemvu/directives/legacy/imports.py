@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from nhiemvu.assignments.services import HistoricalTask, historical_tasks_register
 from nhiemvu.assignments.services.historical import carried, check, outcome
@@ -40,6 +41,12 @@ from nhiemvu.orgs.models import Organisation
 from nhiemvu.orgs.selectors import province_on
 
 REFUSED = "refused"
+OUTCOME_NAMES = {
+    "new": _lazy("new"),
+    "unchanged": _lazy("unchanged"),
+    "updated": _lazy("updated"),
+    REFUSED: _lazy("refused"),
+}
 PREVIEW_SAMPLES = 3
 PREVIEW_VALUES = 50  # distinct state words shown; a column with more is not a state column
 

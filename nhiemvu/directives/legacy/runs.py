@@ -17,9 +17,24 @@ from django.utils.translation import gettext as _
 
 from nhiemvu.assignments.models import WorkState
 from nhiemvu.audit.services import record
-from nhiemvu.directives.legacy.imports import Organisations, _chunks, rows_of, write_batch
+from nhiemvu.directives.legacy.imports import (
+    REFUSED,
+    Organisations,
+    _chunks,
+    dry_run,
+    rows_of,
+    write_batch,
+)
 from nhiemvu.directives.legacy.models import LegacyProfile, LegacyRun, LegacyRunStatus
-from nhiemvu.directives.legacy.reading import REQUIRED, TITLES, ReadError, open_table, state_key
+from nhiemvu.directives.legacy.reading import (
+    DEFAULT_STATES,
+    REQUIRED,
+    TITLES,
+    ReadError,
+    guess_columns,
+    open_table,
+    state_key,
+)
 from nhiemvu.lib import workdays
 from nhiemvu.lib.vntext import clean_line
 from nhiemvu.orgs.models import Organisation
@@ -53,7 +68,9 @@ def profile_save(
         bad = [w for w, s in states.items() if s and s not in OUR_STATES]
         if bad:
             raise ValidationError(_("Unknown state “%(state)s”.") % {"state": bad[0]})
-        profile.states = {state_key(w): s for w, s in states.items() if s}
+        # Merged: words of other files stay; a word set to "" is unknown again.
+        merged = {**(profile.states or {}), **{state_key(w): s for w, s in states.items()}}
+        profile.states = {w: s for w, s in merged.items() if s}
     if orgs is not None:
         codes = set(
             Organisation.objects.filter(code__in=list(orgs.values())).values_list("code", flat=True)
@@ -82,22 +99,33 @@ def missing_columns(profile: LegacyProfile, headers: list[str]) -> list[str]:
 
 
 @transaction.atomic
+def profile_create(*, actor: Any, name: str, source: str) -> LegacyProfile:
+    """A new profile for an old tracker, its columns and state words guessed later from the
+    first file (the office reviews them on the first screen)."""
+    _office(actor)
+    profile = LegacyProfile(name=clean_line(name)[:120], source=clean_line(source)[:60])
+    profile.full_clean()
+    profile.save()
+    record(actor=actor, action="legacy.profile", target=profile, after={"name": profile.name})
+    return profile
+
+
+@transaction.atomic
 def run_start(
     *, actor: Any, profile: LegacyProfile, upload: UploadedFile, checksum: str
 ) -> LegacyRun:
-    """Register a run of this file. Refused while a required column is unmapped; the rows'
-    own refusals (an unmapped name, an unknown state) stop the batch that holds them."""
+    """Keep the file for its preview, dry run and import. A profile without columns yet takes
+    the ones its headers read like (reading.guess_columns), and the usual state words."""
     _office(actor)
     try:
         table = open_table(upload, upload.name or "", upload.size or 0)
     except ReadError as exc:
         raise ValidationError(str(exc)) from exc
     table.close()
-    missing = missing_columns(profile, table.headers)
-    if missing:
-        raise ValidationError(
-            _("Choose the column for: %(fields)s.") % {"fields": ", ".join(missing)}
-        )
+    if not profile.columns:
+        profile.columns = guess_columns(table.headers)
+        profile.states = profile.states or dict(DEFAULT_STATES)
+        profile.save()
     upload.seek(0)
     run = LegacyRun(profile=profile, checksum=checksum, started_by=actor)
     run.file.save(f"{checksum[:16]}.dat", upload, save=False)
@@ -111,6 +139,83 @@ def run_start(
     return run
 
 
+def headers_of(run: LegacyRun) -> list[str]:
+    with run.file.open("rb") as stream:
+        table = open_table(stream, run.file.name, run.file.size)
+        table.close()
+    return table.headers
+
+
+DRY_ROWS_KEPT = 500  # the refused and updated rows shown after a dry run
+
+
+def dry_step(run_id: int) -> LegacyRun:
+    """The worker's dry run: every row's outcome counted, the first refused and updated rows
+    kept with their reasons, under the profile as it stands (a later change asks again)."""
+    run = LegacyRun.objects.select_related("profile").get(pk=run_id)
+    counts: dict[str, int] = {}
+    kept: list[dict[str, Any]] = []
+    with run.file.open("rb") as stream:
+        try:
+            table = open_table(stream, run.file.name, run.file.size)
+        except ReadError as exc:
+            return _failed(run, str(exc))
+        try:
+            for item in dry_run(table, run.profile):
+                counts[item.outcome] = counts.get(item.outcome, 0) + 1
+                if item.outcome in (REFUSED, "updated") and len(kept) < DRY_ROWS_KEPT:
+                    kept.append(vars(item))
+        finally:
+            table.close()
+    dry = {"counts": counts, "rows": kept, "profile_at": run.profile.updated_at.isoformat()}
+    LegacyRun.objects.filter(pk=run.pk).update(
+        counts={**(run.counts or {}), "dry": dry}, total=sum(counts.values())
+    )
+    run.refresh_from_db()
+    return run
+
+
+def dry_is_clean(run: LegacyRun) -> bool:
+    dry = (run.counts or {}).get("dry")
+    return bool(
+        dry
+        and not dry["counts"].get(REFUSED)
+        and dry["profile_at"] == run.profile.updated_at.isoformat()
+    )
+
+
+@transaction.atomic
+def dry_enqueue(*, actor: Any, run: LegacyRun) -> None:
+    _office(actor)
+    counts = dict(run.counts or {})
+    counts.pop("dry", None)  # the page waits for the new one
+    LegacyRun.objects.filter(pk=run.pk).update(counts=counts)
+    from nhiemvu.directives.legacy.tasks import dry_run_legacy
+
+    transaction.on_commit(lambda: dry_run_legacy.enqueue(run.pk))
+
+
+@transaction.atomic
+def run_enqueue(*, actor: Any, run: LegacyRun) -> LegacyRun:
+    """Start the real import in the worker. Refused until a dry run under the profile as it
+    stands refused no row (every column, state word and agency name mapped)."""
+    _office(actor)
+    missing = missing_columns(run.profile, headers_of(run))
+    if missing:
+        raise ValidationError(
+            _("Choose the column for: %(fields)s.") % {"fields": ", ".join(missing)}
+        )
+    if not dry_is_clean(run):
+        raise ValidationError(_("Run the dry run again: the import starts once it refuses no row."))
+    LegacyRun.objects.filter(pk=run.pk).update(status=LegacyRunStatus.QUEUED)
+    record(actor=actor, action="legacy.run_queued", target=run, after={"checksum": run.checksum})
+    from nhiemvu.directives.legacy.tasks import import_legacy
+
+    transaction.on_commit(lambda: import_legacy.enqueue(run.pk))
+    run.refresh_from_db()
+    return run
+
+
 def run_step(run_id: int, *, batch: int = BATCH, stop_after: int | None = None) -> LegacyRun:
     """The worker's work: the run's rows after its checkpoint, in batches. ``stop_after``
     batches (tests: a crash between batches)."""
@@ -118,7 +223,7 @@ def run_step(run_id: int, *, batch: int = BATCH, stop_after: int | None = None) 
     if run.status == LegacyRunStatus.DONE:
         return run
     actor = run.started_by
-    LegacyRun.objects.filter(pk=run.pk).update(status=LegacyRunStatus.RUNNING)
+    LegacyRun.objects.filter(pk=run.pk).update(status=LegacyRunStatus.RUNNING, error="")
     orgs = Organisations(run.profile.orgs or {})
     counts: dict[str, int] = dict(run.counts or {})
     cache: dict[Any, Any] = {}

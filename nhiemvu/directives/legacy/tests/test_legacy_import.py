@@ -304,8 +304,23 @@ class LegacyImportTests(BaseTestCase):
             runs.profile_save(actor=self.p.coord_officer, profile=self.profile, orgs={})
 
     def test_it_refuses_a_file_without_the_required_columns(self) -> None:
-        upload = SimpleUploadedFile("export.csv", "Mã nhiệm vụ,Ghi chú\nA1,x\n".encode())
+        run = self.start("Mã nhiệm vụ,Ghi chú\nA1,x\n".encode())
         with translation.override("vi"), self.assertRaises(ValidationError) as caught:
-            runs.run_start(actor=self.p.office, profile=self.profile, upload=upload, checksum="x")
+            runs.run_enqueue(actor=self.p.office, run=run)
         self.assertIn("chọn cột cho", caught.exception.messages[0])
-        self.assertFalse(LegacyRun.objects.exists())
+        self.assertEqual(LegacyRun.objects.get().status, LegacyRunStatus.QUEUED)
+        self.assertFalse(Assignment.objects.filter(legacy_source="idesk").exists())
+
+    def test_it_starts_the_import_only_after_a_clean_dry_run(self) -> None:
+        run = self.start(csv_of([row("A1"), row("A2", lead="STC (cũ)")]))
+        runs.dry_step(run.pk)
+        with self.assertRaises(ValidationError):
+            runs.run_enqueue(actor=self.p.office, run=LegacyRun.objects.get(pk=run.pk))
+        runs.profile_save(
+            actor=self.p.office, profile=self.profile, orgs={"STC (cũ)": self.p.agency_b.code}
+        )
+        run = runs.dry_step(run.pk)
+        self.assertEqual(run.counts["dry"]["counts"], {"new": 2})
+        with self.captureOnCommitCallbacks(execute=False) as queued:
+            runs.run_enqueue(actor=self.p.office, run=run)
+        self.assertEqual(len(queued), 1)
