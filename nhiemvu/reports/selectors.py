@@ -281,14 +281,19 @@ def age_buckets(items: list[dict[str, Any]]) -> list[tuple[str, int]]:
     return list(counts.items())
 
 
+def completed_late_tasks(user: Any, period: Period, as_of: dt.date | None = None) -> QuerySet[Any]:
+    """The tasks of ``completed_late``, for a count without reading them (the report page)."""
+    as_of = as_of_for(period, as_of)
+    return covered(user, period, as_of).filter(st_label=L.DONE_LATE, confirmed_on__gte=period.start)
+
+
 def completed_late(
     user: Any, period: Period, as_of: dt.date | None = None
 ) -> Iterator[dict[str, Any]]:
     """ "Hoàn thành trễ hạn": confirmed late within the period, with the days late."""
-    as_of = as_of_for(period, as_of)
-    qs = covered(user, period, as_of).filter(st_label=L.DONE_LATE, confirmed_on__gte=period.start)
     for task in (
-        qs.select_related("lead", "directive")
+        completed_late_tasks(user, period, as_of)
+        .select_related("lead", "directive")
         .order_by("-confirmed_on", "id")
         .iterator(chunk_size=2000)
     ):
