@@ -275,3 +275,30 @@ def _marked(text: str, spans: list[tuple[int, int]]) -> str:
         cursor = end
     parts.append(str(escape(text[cursor:])))
     return "".join(parts)
+
+
+MAX_SENTENCE = 2000  # a selected sentence or two, not the whole text
+
+
+def sentence_proposal(sentence: str, doc_date: dt.date | None) -> dict[str, Any]:
+    """A task the office picked out of the text by selecting its sentence (a task the reader
+    missed): the fields the reader can fill from that sentence alone, and the sentence as the
+    content whatever the reader makes of it (the office chose it: it is a task)."""
+    sentence = " ".join(sentence.split())[:MAX_SENTENCE]
+    read = propose(sentence, doc_date).tasks
+    if not read:
+        # The office's selection is the assignment: a duty with no assigning verb ("Sở X cần
+        # rà soát …", "Báo cáo … trước ngày …") is read as if the letter had said "Giao".
+        read = propose(f"Giao {sentence}", doc_date).tasks
+    found = read[0] if read else {}
+    return {
+        "content": sentence,
+        "summary": (found.get("summary") or sentence)[:300],
+        "leads": found.get("leads") or [],
+        "coordinators": found.get("coordinators") or [],
+        "deadline": found["deadline"].isoformat() if found.get("deadline") else "",
+        "deliverable_kind": found.get("deliverable_kind") or "",
+        "deliverable_text": found.get("deliverable_text") or "",
+        "recurrence": found.get("recurrence") or "",
+        "evidence": sentence,
+    }

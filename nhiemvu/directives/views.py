@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -189,6 +190,23 @@ def _import_save(request: HttpRequest) -> HttpResponse:
         },
         status=400,
     )
+
+
+@login_required
+def directive_import_sentence(request: HttpRequest) -> JsonResponse:
+    """The review screen's "a missed task costs one action": the sentence the office selected
+    in the text pane, read by the field readers, as the fields of a new proposal row."""
+    _office_only(request)
+    if request.method != "POST":
+        return JsonResponse({"error": _("Select a sentence in the text.")}, status=405)
+    sentence = (request.POST.get("sentence") or "").strip()
+    if len(sentence) < 10:
+        return JsonResponse({"error": _("Select a sentence in the text.")}, status=400)
+    try:
+        doc_date = dt.date.fromisoformat(request.POST.get("doc_date") or "")
+    except ValueError:
+        doc_date = None
+    return JsonResponse(selectors.sentence_proposal(sentence, doc_date))
 
 
 # --- import of a task list from Excel (intake, like the document import above) -------------

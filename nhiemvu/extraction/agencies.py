@@ -190,7 +190,9 @@ _PROPER = rf"{_CAP}[{_LOW}]*(?:[ \t]+{_CAP}[{_LOW}]*)*"
 LOCAL_GOV = re.compile(
     rf"(?:Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân|UBND)\s+{_LOCALITY}\s+{_PROPER}"
 )
-GROUP_NOUN = r"(?:Ban\s*QLDA|chủ\s*đầu\s*tư|sở|bộ|ban|ngành|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|tổ\s*chức|hội|đoàn\s*thể)"
+# The Government's groups are one noun each: "các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"
+# was cut to "các bộ, cơ quan" (longer names first: the alternation takes the first that fits).
+GROUP_NOUN = r"(?:Ban\s*QLDA|chủ\s*đầu\s*tư|cơ\s*quan\s*ngang\s*bộ|cơ\s*quan\s*thuộc\s*Chính\s*phủ|sở|bộ|ban|ngành|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|tổ\s*chức|hội|đoàn\s*thể)"
 GROUP_QUALIFIER = (
     r"(?:\s+(?:chuyên\s*ngành|sự\s*nghiệp\s*công\s*lập|thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|"
     r"trực\s*thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|tỉnh(?!\s+(?-i:{cap}))|"

@@ -93,3 +93,40 @@ class ReaderLearningTest(BaseTestCase):
                 # The review screen now proposes with, and names, the retrained model.
                 response = self.read(text=founding_letter(), doc_date="2022-03-08")
                 self.assertContains(response, written.version)
+
+
+class SentenceToTaskTest(BaseTestCase):
+    """A missed task costs one action: the selected sentence comes back as a proposal's fields."""
+
+    SENTENCE_URL = "/van-ban/nhap/cau/"
+
+    def test_a_selected_sentence_comes_back_with_the_fields_the_reader_can_fill(self) -> None:
+        self.login(self.p.office)
+        sentence = "Sở Tài chính cần rà soát kinh phí,\n báo cáo UBND tỉnh trước ngày 30/4/2026."
+        response = self.client.post(
+            self.SENTENCE_URL, {"sentence": sentence, "doc_date": "2026-03-02"}
+        )
+        assert response.status_code == 200
+        data = response.json()
+        assert data["content"] == " ".join(sentence.split())
+        assert data["deadline"] == "2026-04-30"
+        assert data["leads"] == [self.p.agency_b.code]  # Sở Tài chính
+        assert data["deliverable_kind"]
+
+    def test_only_the_office_and_only_a_sentence(self) -> None:
+        self.login(self.p.lead_officer)
+        refused = self.client.post(self.SENTENCE_URL, {"sentence": "Giao Sở Tài chính rà soát."})
+        assert refused.status_code == 403
+        self.login(self.p.office)
+        empty = self.client.post(self.SENTENCE_URL, {"sentence": "  "})
+        assert (
+            empty.status_code == 400 and empty.json()["error"] == "Hãy chọn một câu trong văn bản."
+        )
+
+    def test_the_review_screen_offers_it_without_inline_script(self) -> None:
+        self.login(self.p.office)
+        response = self.client.post(URL, {"step": "read", "text": founding_letter()})
+        html = response.content.decode()
+        assert 'data-sentence-url="/van-ban/nhap/cau/"' in html
+        assert re.search(r'<script src="[^"]*js/sentence\.js"', html)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)  # CSP: no inline script

@@ -331,3 +331,12 @@ def test_a_letter_of_2022_to_the_localities_means_the_districts() -> None:
         TWO_LEVEL_DIRECTORY,
     ).tasks
     assert resolved(found[0]) == {"h-c"}
+
+
+def test_the_government_s_group_of_agencies_is_read_whole() -> None:
+    (task,) = tasks(
+        "Yêu cầu các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ rà soát thủ tục hành chính "
+        "nội bộ, báo cáo Thủ tướng Chính phủ trước ngày 15/4/2026."
+    )
+    assert leads(task) == ["các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"]
+    assert task.action.startswith("rà soát") or "ngang bộ" not in task.action
