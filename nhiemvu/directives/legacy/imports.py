@@ -59,7 +59,10 @@ class Organisations:
         self.orgs = {o.pk: o for o in Organisation.objects.select_related("successor")}
         by_code = {o.code: o for o in self.orgs.values()}
         self.by_hand = {fold(k): by_code.get(v) for k, v in by_hand.items()}
-        self._directories: dict[dt.date, matching.Directory] = {}
+        # Every organisation's names read once; a date keeps those in force that day
+        # (Organisation.is_active_on, the predicate of orgs.selectors.in_force_q): the same
+        # answer as a directory loaded per date, without a load per date.
+        self._directory = matching.Directory.load()
         self._found: dict[tuple[str, dt.date], Organisation | None] = {}
         self._provinces: dict[dt.date, Organisation | None] = {}
 
@@ -68,9 +71,11 @@ class Organisations:
         if key not in self._found:
             found = self.by_hand.get(key[0])
             if found is None:
-                if day not in self._directories:
-                    self._directories[day] = matching.Directory.load(day)
-                entries = self._directories[day].matches(name, matching.Strictness.EXACT)
+                entries = [
+                    e
+                    for e in self._directory.matches(name, matching.Strictness.EXACT)
+                    if self.orgs[e.id].is_active_on(day)
+                ]
                 found = self.orgs.get(entries[0].id) if len(entries) == 1 else None
             self._found[key] = found
         return self._found[key]
