@@ -221,6 +221,8 @@ def _export_rows(request: HttpRequest) -> Any:
     rows = (
         _filtered(request, form)
         .annotate(coordinating=names)
+        # The model's order, as before the aggregate (a grouped query drops Meta.ordering).
+        .order_by(*(Assignment._meta.ordering or ()))
         .values_list(
             "code",
             "summary",

@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from nhiemvu.assignments.models import WorkState
-from nhiemvu.test import TODAY, BaseTestCase
+from nhiemvu.test import TODAY, BaseTestCase, travel
 
 
 class TaskPagesTest(BaseTestCase):
@@ -187,6 +187,33 @@ class ExportTest(BaseTestCase):
         row = b"".join(response.streaming_content).decode("utf-8").splitlines()[1]  # type: ignore[attr-defined]
         self.assertNotIn("None", row)
         self.assertIn(self.task.code, row)
+
+    def test_it_exports_the_rows_by_deadline_earliest_first(self) -> None:
+        import datetime as dt
+
+        from nhiemvu.assignments import services
+        from nhiemvu.test import register
+
+        with travel(dt.date(2026, 3, 3)):
+            register(
+                self.p,
+                ref="101/UBND-KT",
+                tasks=[
+                    services.TaskSpec(
+                        content=f"Kế hoạch số {n}",
+                        lead=self.p.agency_b,
+                        coordinators=[self.p.agency_a, self.p.agency_c][:n],
+                        deadline=dt.date(2026, 3, day),
+                    )
+                    for n, day in ((2, 20), (0, 25), (1, 10))
+                ],
+            )
+        self.login(self.p.office)
+        response = self.client.get("/nhiem-vu/xuat.csv")
+        rows = b"".join(response.streaming_content).decode("utf-8").splitlines()[1:]  # type: ignore[attr-defined]
+        deadlines = [row.split(",")[5] for row in rows]
+        self.assertEqual(deadlines, ["10/03/2026", "20/03/2026", "25/03/2026", "31/03/2026"])
+        self.assertTrue(rows[1].endswith(",Sở Khoa học và Công nghệ; UBND huyện Tây Sơn,"))
 
 
 class OrganisationPageTest(BaseTestCase):
