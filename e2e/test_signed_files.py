@@ -43,6 +43,7 @@ def late_work(p: Province) -> None:
             for org in people
         ],
     )
+    services.delay_causes_ensure()  # the list a migration seeds; a flushed database lacks it
     cause = DelayCause.objects.get(code="khoi-luong-lon")
     for task in Assignment.objects.select_related("lead").order_by("id"):
         services.assignment_report_completion(
