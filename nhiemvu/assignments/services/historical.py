@@ -129,7 +129,9 @@ def _at(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(8), tzinfo=workdays.now().tzinfo)
 
 
-def _events(task: Assignment, item: HistoricalTask, chain: list[tuple[Organisation, dt.date]]):  # type: ignore[no-untyped-def]
+def _events(
+    task: Assignment, item: HistoricalTask, chain: list[tuple[Organisation, dt.date]]
+) -> list[AssignmentEvent]:
     events = [
         AssignmentEvent(
             assignment=task,

@@ -83,8 +83,8 @@ class Table:
             closer()
 
 
-def _csv(stream: io.BufferedIOBase | io.BytesIO) -> Table:
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+def _csv(stream: Any) -> Table:
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
         first = text.readline()
     except UnicodeDecodeError as exc:
@@ -137,7 +137,7 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def open_table(stream: Any, name: str, size: int) -> Table:
+def open_table(stream: Any, name: str | None, size: int) -> Table:
     """The export's headers and a stream of its rows, or ReadError with a message."""
     if size > MAX_BYTES:
         raise ReadError(
@@ -146,7 +146,7 @@ def open_table(stream: Any, name: str, size: int) -> Table:
         )
     head = stream.read(4)
     stream.seek(0)
-    table = _xlsx(stream, name) if head.startswith(b"PK") else _csv(stream)
+    table = _xlsx(stream, name or "") if head.startswith(b"PK") else _csv(stream)
     if not any(table.headers):
         table.close()
         raise ReadError(_("The file has no header row."))
