@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from nhiemvu.assignments.models import WorkState
+from nhiemvu.assignments.services.historical import HISTORICAL_STATES
 from nhiemvu.audit.services import record
 from nhiemvu.directives.legacy.imports import (
     REFUSED,
@@ -41,7 +41,6 @@ from nhiemvu.orgs.models import Organisation
 from nhiemvu.orgs.rules import allows, is_office
 
 BATCH = 1000
-OUR_STATES = {WorkState.OPEN, WorkState.REPORTED, WorkState.DONE, WorkState.PAUSED}
 
 
 def _office(actor: Any) -> None:
@@ -65,7 +64,7 @@ def profile_save(
     if columns is not None:
         profile.columns = {k: clean_line(v) for k, v in columns.items() if k in TITLES and v}
     if states is not None:
-        bad = [w for w, s in states.items() if s and s not in OUR_STATES]
+        bad = [w for w, s in states.items() if s and s not in HISTORICAL_STATES]
         if bad:
             raise ValidationError(_("Unknown state “%(state)s”.") % {"state": bad[0]})
         # Merged: words of other files stay; a word set to "" is unknown again.
