@@ -97,7 +97,7 @@ run() {
     -H "X-Forwarded-Proto: https" \
     --report junit --report-dir "$work/$who" \
     --no-color 2>&1 | tee "$work/$who.txt" | grep -v '^\s*$' | tail -n 40 || failed=1
-  grep -q "No issues found" "$work/$who.txt" || failed=1
+  # pipefail: schemathesis' own exit code (non-zero on any failure or error) decides.
 }
 lap "server started"
 run office "$office"
