@@ -27,11 +27,34 @@ _DANGLING = re.compile(
 
 DANGLING_CHARS = 60
 
+# Time phrases that can open an action ("định kỳ hàng tháng, trước ngày 20, báo cáo …",
+# "hằng quý, chậm nhất ngày 15/3 gửi …"): the work follows them, so they are dropped from the
+# front instead of the summary being cut where they stand (issue 27: a monthly report task
+# titled "Định kỳ"). Each piece needs at least one word, so the repetition cannot backtrack far.
+_LEADING_TIME = re.compile(
+    r"(?:\s*(?:[,;:–-]|định\s+kỳ|(?:hàng|hằng|mỗi|từng)\s+(?:ngày|tuần|tháng|quý|năm)"
+    r"|\d+\s+tháng(?:\s+(?:một|1)\s+lần)?|(?:6|sáu)\s+tháng,?\s+(?:hàng|hằng)\s+năm"
+    r"|(?:trước|chậm\s+nhất(?:\s+là)?|vào|từ|đến)\s+(?:ngày\s+)?\d{1,2}"
+    r"(?:\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?)?"
+    r"(?:\s+(?:của\s+)?tháng\s+(?:đầu|cuối|sau|tiếp\s+theo|kế\s+tiếp)(?:\s+(?:của\s+)?quý)?)?))+",
+    re.I,
+)
+LEADING_TIME_CHARS = 160
+
+
+def _without_leading_time(text: str) -> str:
+    found = _LEADING_TIME.match(text[:LEADING_TIME_CHARS])
+    if found is None:
+        return text
+    rest = text[found.end() :].strip()
+    return rest if len(rest.split()) >= 2 else text
+
 
 def proposed_summary(action: str, deadline_text: str | None) -> str:
     """A task's one-line summary as proposed for review: the work, starting with a capital,
-    without the deadline phrase (the deadline has its own field)."""
-    text = action.strip()
+    without the deadline or recurrence phrase (they have their own fields), wherever the phrase
+    stands: before the work it is dropped, after it the summary ends there."""
+    text = _without_leading_time(action.strip())
     if deadline_text:
         at = text.lower().find(deadline_text.lower())
         if at > 0:
