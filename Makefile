@@ -41,6 +41,7 @@ lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(PY) -m nhiemvu.lib.checksize
 
 typecheck: $(VENV)/.synced
 	$(VENV)/bin/mypy nhiemvu

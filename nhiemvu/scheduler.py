@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from nhiemvu.assignments.services import occurrences_create
 from nhiemvu.lib import workdays
+from nhiemvu.reminders import outbox
 from nhiemvu.reminders import services as reminders
 from nhiemvu.reminders.models import RuleCode
 from nhiemvu.reminders.schedule import Due, pending
@@ -74,6 +75,6 @@ def run_once(now: dt.datetime | None = None) -> dict[str, int]:
         "delivered": delivered,
         "already_done": skipped,
         "reports_queued": queued,
-        "messages_tried": reminders.send_outbox(now),
+        "messages_tried": outbox.send_outbox(now),
         "webhooks_tried": webhooks_run(now),
     }

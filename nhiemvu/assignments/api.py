@@ -32,7 +32,6 @@ from nhiemvu.assignments import rules, selectors, services, workflow
 from nhiemvu.assignments import schemas as s
 from nhiemvu.assignments.actions import ACTIONS, offered, pending_request
 from nhiemvu.assignments.models import Assignment, Extension, ExtensionStatus
-from nhiemvu.assignments.rollup import Stage
 from nhiemvu.assignments.services import TaskSpec, assignment_create
 from nhiemvu.assignments.status import LABEL_ALIASES, LABEL_NAMES, label_rows
 from nhiemvu.directives.selectors import directive_for
@@ -137,7 +136,9 @@ def _rollup(user: Any, task: Any) -> dict[str, Any]:
     return {
         "stage": stage.value,
         "stage_name": str(stage.label),
-        "may_report_upward": stage == Stage.READY,
+        # The workflow table decides (every sub-task confirmed, and the caller may take the
+        # step): the same question the task page asks for its button.
+        "may_report_upward": "report_upward" in workflow.available(user, task),
         "progress_percent": task.progress_percent,
         "subtasks": [
             {

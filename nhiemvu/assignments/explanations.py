@@ -34,7 +34,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 
-from nhiemvu.assignments import status
+from nhiemvu.assignments import namedsets, status
 from nhiemvu.assignments.models import Explanation, ExplanationTrigger
 from nhiemvu.conf import setting
 from nhiemvu.lib import workdays
@@ -150,7 +150,7 @@ def explained_q(day: dt.date | None = None) -> Q:
 def is_due(task: Any, day: dt.date | None = None) -> bool:
     day = day or workdays.today()
     return (
-        status.is_open_overdue(task, day)
+        namedsets.is_open_overdue(task, day)
         and task.deadline is not None
         and overdue_long_enough(task.deadline, day)
         and not is_explained(task, day)
@@ -162,8 +162,8 @@ def due_q(day: dt.date | None = None) -> Q:
     return status.open_overdue_q(day) & Q(deadline__lt=overdue_cutoff(day)) & ~explained_q(day)
 
 
-# The named pairs, like status.NAMED_SETS: (task, day) -> bool and (day) -> Q.
+# The named pairs, like namedsets.NAMED_SETS: (task, day) -> bool and (day) -> Q.
 NAMED_SETS = {
-    "explained": status.NamedSet(is_explained, explained_q),
-    "explanation_due": status.NamedSet(is_due, due_q),
+    "explained": namedsets.NamedSet(is_explained, explained_q),
+    "explanation_due": namedsets.NamedSet(is_due, due_q),
 }

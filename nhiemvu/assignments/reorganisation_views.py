@@ -1,9 +1,21 @@
 """The office's reorganisation pages: record a merger, split, renaming, dissolution or move, then
 review its transfer plan line by line or in bulk and apply it all or nothing (issue 16).
 
-Apart from the task pages (views.py): they act on organisations and on the plan that hands their
-open work over, through the same services (orgs' record, the transfer plan's build, set and
-apply) and the one "who may reorganise" rule (orgs.rules.can_reorganise).
+The map of the feature (a newcomer who searches "reorganisation" starts here):
+- the record: `orgs.models.Reorganisation` / `ReorgPart`; `orgs.services.reorganisation_record`,
+  `reorganisation_delete`, `reorganisation_mark_applied` (ending the old organisations);
+- who may: `orgs.rules.can_reorganise` (pages, menu and every service ask it);
+- the plan and its application: `assignments.models.TransferItem` / `LeadChange`;
+  `assignments/services/transfers.py` (`transfer_plan_build`, `transfer_plan_set`,
+  `reorganisation_apply`, `default_holder`);
+- what a change means afterwards: `assignments/holders.py` (the holder of a task on a date);
+- these pages and their forms (`assignments/forms.py`, its reorganisations section); their
+  templates in `templates/reorganisations/`;
+- tests: `assignments/tests/test_reorganisation.py` (services, the holder property),
+  `test_reorganisation_pages.py` (these pages), `e2e/test_reorganisation.py` (the browser).
+Why in two apps: `orgs` imports no other domain app (a contract in pyproject.toml), so what
+touches organisations alone stays in `orgs`, and whatever moves tasks, with the pages that show
+both, lives here above it.
 """
 
 from __future__ import annotations
@@ -66,7 +78,7 @@ def reorganisation_list(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "orgs/reorganisations.html",
+        "reorganisations/reorganisations.html",
         {"form": form, "reorganisations": reorganisations},
         status=400 if form.errors else 200,
     )
@@ -139,7 +151,7 @@ def reorganisation_detail(request: HttpRequest, code: str) -> HttpResponse:
     total = items.count()
     return render(
         request,
-        "orgs/reorganisation_detail.html",
+        "reorganisations/reorganisation_detail.html",
         {
             "reorg": reorg,
             "parts": reorg.parts.select_related("org").order_by("side", "org__name"),

@@ -97,7 +97,9 @@ class FileOut(Schema):
 class RollupOut(Schema):
     stage: str = Field(description="not_split, in_progress, ready (to report upward), reported")
     stage_name: str
-    may_report_upward: bool = Field(description="every sub-task is confirmed complete")
+    may_report_upward: bool = Field(
+        description="the caller may report upward now (every sub-task confirmed complete)"
+    )
     progress_percent: int = Field(description="the sub-tasks' mean, a confirmed one 100%")
     subtasks: list[SubtaskOut]
 

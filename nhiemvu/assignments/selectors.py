@@ -25,7 +25,7 @@ from nhiemvu.assignments.models import (
     ExtensionStatus,
     WorkState,
 )
-from nhiemvu.assignments.status import flagged_q, status_filter_q
+from nhiemvu.assignments.namedsets import flagged_q, status_filter_q
 from nhiemvu.keyset import Order
 from nhiemvu.lib import docref, workdays
 from nhiemvu.lib.vntext import fold

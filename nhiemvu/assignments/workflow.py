@@ -27,7 +27,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from nhiemvu.assignments import explanations, rollup, status
+from nhiemvu.assignments import explanations, namedsets, rollup
 from nhiemvu.assignments import rules as perms
 from nhiemvu.assignments.models import (
     Assignment,
@@ -70,7 +70,7 @@ def _overdue_unexplained(task: Assignment, pending: Extension | None) -> bool:
     """``explain``: overdue by status's rule (a report dated in time is within) and no
     explanation in force (one stands at a time; the office returns it to ask for another)."""
     today = workdays.today()
-    return status.is_open_overdue(task, today) and not explanations.is_explained(task, today)
+    return namedsets.is_open_overdue(task, today) and not explanations.is_explained(task, today)
 
 
 def _why_not_explain(task: Assignment, pending: Extension | None) -> Promise:

@@ -86,13 +86,21 @@ def _extension(event: AssignmentEvent) -> Extension | None:
     return Extension.objects.filter(code=code).first() if code else None
 
 
+# A notice's title names its task by this much of the summary (the bell, the e-mail subject).
+TITLE_SUMMARY_CHARS = 150
+
+
+def _title_summary(task: Assignment) -> str:
+    return task.summary[:TITLE_SUMMARY_CHARS]
+
+
 def _coordinators(task: Assignment) -> list[int]:
     return list(task.coordinations.values_list("org_id", flat=True))
 
 
 def recipients_and_title(task: Assignment, event: AssignmentEvent) -> tuple[set[int], str]:
     """Who is told of this timeline entry, and what the bell and the e-mail subject say."""
-    summary = task.summary[:150]
+    summary = _title_summary(task)
     kind = event.kind
     if kind == EventKind.ASSIGNED:
         return _agency([task.lead_id, *_coordinators(task)]), _(
@@ -248,7 +256,7 @@ def on_task_delegated(sender: Any, *, task: Assignment, delegation: Any, **kwarg
     if _muted.get() or delegation.assignee_id == delegation.delegated_by_id:
         return
     with translation.override(settings.LANGUAGE_CODE):
-        title = _("A task passed on to you: %(task)s") % {"task": task.summary[:150]}
+        title = _("A task passed on to you: %(task)s") % {"task": _title_summary(task)}
         if delegation.internal_deadline:
             title += " — " + _("internal deadline %(date)s") % {
                 "date": f"{delegation.internal_deadline:%d/%m/%Y}"
@@ -277,7 +285,7 @@ def on_internal_report(
             RuleCode.EVENT_INSIDE,
             f"r{report.pk}",
             [delegation.delegated_by_id],
-            _("Report inside the agency on: %(task)s") % {"task": task.summary[:150]},
+            _("Report inside the agency on: %(task)s") % {"task": _title_summary(task)},
             report.text,
             report.at,
             _short(report.text),

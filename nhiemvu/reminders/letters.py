@@ -14,21 +14,38 @@ from django.template.loader import render_to_string
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm
 
-from nhiemvu.assignments import explanations, status
+from nhiemvu.assignments import explanations, namedsets
 from nhiemvu.assignments.models import Assignment
 from nhiemvu.directives.signing import office_block, sign_issued
 from nhiemvu.lib import docxlayout as layout
-from nhiemvu.lib import signatures, workdays
+from nhiemvu.lib import workdays
 from nhiemvu.lib.orgkinds import LOCALITIES
+from nhiemvu.lib.pdf import render_pdf
 from nhiemvu.orgs.models import Organisation
+
+# At most this many tasks in one letter (its table fits a signed official letter).
+LETTER_ROWS = 500
+# The agency reports back within this many working days of receiving the letter.
+REPLY_WORKING_DAYS = 5
 
 
 def tasks_to_urge(org: Organisation, today: dt.date) -> list[Assignment]:
     """The agency's overdue and due-soon open tasks, most overdue first (bounded: one letter)."""
     return list(
-        Assignment.objects.filter(status.urging_q(today), lead=org)
+        Assignment.objects.filter(namedsets.urging_q(today), lead=org)
         .select_related("directive")
-        .order_by("deadline", "id")[:500]
+        .order_by("deadline", "id")[:LETTER_ROWS]
+    )
+
+
+def request_sentence(org: Organisation) -> str:
+    """What the letter asks of the agency, once for the DOCX and the PDF (Decree 30 writes a
+    count of days with two digits: "05 ngày làm việc")."""
+    return (
+        f"Chủ tịch UBND tỉnh yêu cầu {org.name} khẩn trương chỉ đạo hoàn thành các nhiệm vụ nêu "
+        f"trên, báo cáo kết quả (qua Văn phòng UBND tỉnh) trong {REPLY_WORKING_DAYS:02d} ngày "
+        "làm việc kể từ ngày nhận được văn bản này; trường hợp không hoàn thành đúng thời hạn phải "
+        "báo cáo rõ lý do và đề xuất thời hạn hoàn thành./."
     )
 
 
@@ -80,15 +97,7 @@ def urging_letter(
 
     ask = layout.para(document)
     ask.paragraph_format.first_line_indent = Cm(1)
-    layout.run(
-        ask,
-        (
-            f"Chủ tịch UBND tỉnh yêu cầu {org.name} khẩn trương chỉ đạo hoàn thành các nhiệm vụ "
-            "nêu trên, báo cáo kết quả (qua Văn phòng UBND tỉnh) trong 05 ngày làm việc kể từ ngày "
-            "nhận được văn bản này; trường hợp không hoàn thành đúng thời hạn phải báo cáo rõ "
-            "lý do và đề xuất thời hạn hoàn thành./."
-        ),
-    )
+    layout.run(ask, request_sentence(org))
 
     layout.signature(
         document,
@@ -111,7 +120,7 @@ def _rows(tasks: list[Assignment], today: dt.date) -> list[list[str]]:
     )
     rows = []
     for number, task in enumerate(tasks, 1):
-        if status.is_open_overdue(task, today):
+        if namedsets.is_open_overdue(task, today):
             days = workdays.working_days_between(task.deadline, today) if task.deadline else 0
             # The day after a Friday deadline is overdue with no working day gone yet.
             state = f"Quá hạn {days} ngày làm việc" if days > 0 else "Quá hạn"
@@ -145,12 +154,13 @@ def urging_letter_pdf(
             "today": today,
             "issuer": issuer,
             "symbol": symbol,
+            "request": request_sentence(org),
             "province": settings.NHIEMVU["PROVINCE_NAME"],
             "font_dir": fonts.as_uri(),
             "signature": office_block(),
         },
     )
-    pdf, box, page = signatures.render_pdf(html, str(fonts))
+    pdf, box, page = render_pdf(html, str(fonts))
     return sign_issued(pdf, box=box, page=page, reason="Đôn đốc thực hiện nhiệm vụ được giao")
 
 

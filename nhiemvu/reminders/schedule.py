@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from nhiemvu.assignments import explanations, status
+from nhiemvu.assignments import explanations, namedsets, status
 from nhiemvu.assignments.models import Assignment, ExtensionStatus
 from nhiemvu.lib import workdays
 from nhiemvu.lib.links import code_url
@@ -139,9 +139,9 @@ class Planner:
     def plan(self) -> list[Due]:
         if not self.cal.is_working_day(self.today):
             return []  # quiet on non-working days: what falls due is said on the next one
-        # Work the agency is the one to act on (status.remindable_q): not paused, refused,
+        # Work the agency is the one to act on (namedsets.remindable_q): not paused, refused,
         # reported or completed work.
-        open_tasks = Assignment.objects.filter(status.remindable_q())
+        open_tasks = Assignment.objects.filter(namedsets.remindable_q())
         with_deadline = open_tasks.filter(deadline__isnull=False)
         previous = self.cal.previous_working_day(self.today, include=False)
         for days_before in self.rules.get(RuleCode.BEFORE, []):
@@ -164,7 +164,7 @@ class Planner:
                 _("Due today"),
             )
         self._overdue(with_deadline)
-        self._no_deadline(Assignment.objects.filter(status.checked_without_deadline_q()))
+        self._no_deadline(Assignment.objects.filter(namedsets.checked_without_deadline_q()))
         self._monthly_request(open_tasks)
         self._digests()
         return self.out
@@ -372,8 +372,8 @@ def digest_counts(user: Any, today: dt.date) -> dict[str, int]:
         "awaiting": visible.filter(status.label_q([status.Label.AWAITING])).count(),
         # The sets every page and report names (assignments/status.py), not copies of them.
         "overdue": visible.filter(status.open_overdue_q(today)).count(),
-        "due_soon": visible.filter(status.due_soon_q(today)).count(),
+        "due_soon": visible.filter(namedsets.due_soon_q(today)).count(),
         "extensions": visible.filter(extensions__status=ExtensionStatus.PENDING).count(),
         "refused": visible.filter(status.label_q([status.Label.REFUSED])).count(),
-        "flagged": visible.filter(status.flagged_q()).count(),
+        "flagged": visible.filter(namedsets.flagged_q()).count(),
     }

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nhiemvu.accounts.models import User
-from nhiemvu.assignments import status
+from nhiemvu.assignments import namedsets
 from nhiemvu.assignments.models import Assignment
 from nhiemvu.directives.signing import office_key
 from nhiemvu.forms import DATE_FORMATS, DATE_WIDGET, StyledForm, VnDateField
@@ -154,7 +154,7 @@ def urging(request: HttpRequest) -> HttpResponse:
     _office(request)
     today = workdays.today()
     rows = (
-        Assignment.objects.filter(status.urging_q(today))
+        Assignment.objects.filter(namedsets.urging_q(today))
         .values("lead__code", "lead__name")
         .annotate(n=Count("*"))
         .order_by("-n", "lead__name")

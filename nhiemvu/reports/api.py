@@ -14,6 +14,7 @@ from nhiemvu.apicommon import ERRORS, ApiError, ReportDate
 from nhiemvu.conf import setting
 from nhiemvu.lib import periods
 from nhiemvu.reports import selectors
+from nhiemvu.reports.causes import delay_causes
 
 router = Router(tags=["reports"])
 
@@ -160,7 +161,7 @@ def causes(request: HttpRequest, query: Query[CausesQuery]) -> Any:
         period = periods.parse(query.period, rule=setting("PERIOD_RULE"))
     except periods.PeriodError as exc:
         raise ApiError(400, "bad_period", str(exc)) from None
-    result = selectors.delay_causes(request.user, period, query.as_of)
+    result = delay_causes(request.user, period, query.as_of)
     return {
         "period": {
             "key": period.key,

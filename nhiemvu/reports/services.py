@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 
 from nhiemvu.conf import setting
 from nhiemvu.lib import periods, workdays
-from nhiemvu.orgs.models import Membership, Role
+from nhiemvu.orgs.models import LeaderTitle, Membership, Role
+from nhiemvu.orgs.selectors import leader_with_title
 from nhiemvu.reports import exporters, selectors
+from nhiemvu.reports.causes import delay_causes
 from nhiemvu.reports.models import GeneratedReport, ReportStatus
 
 # Kinds of scheduled report and how many working days after the cut-off they go out
@@ -61,7 +63,7 @@ def report_file(
         overdue,
         late,
         selectors.breakdowns(user, period, as_of),
-        selectors.delay_causes(user, period, as_of),
+        delay_causes(user, period, as_of),
     )
     return ReportFile(content, mime, ext, summary, len(overdue), len(late))
 
@@ -156,10 +158,10 @@ def scheduled_reports_run(now: dt.datetime) -> tuple[int, list[Announcement]]:
     sending day, also when another scheduler made the files: telling is idempotent (keyed by
     period), so a crash between the two never loses it. Returns how many files were queued,
     and the announcements."""
-    leader = (
-        Membership.objects.filter(role=Role.LEADER).select_related("user").order_by("id").first()
-    )
-    if leader is None:
+    # The province's report is the Chairman's view (orgs.selectors names who that is), not
+    # whichever leader happened to be registered first.
+    chairman = leader_with_title(LeaderTitle.CHAIRMAN)
+    if chairman is None:
         return 0, []
     recipients = tuple(
         Membership.objects.filter(role__in=[Role.LEADER, Role.OFFICE])
@@ -177,7 +179,7 @@ def scheduled_reports_run(now: dt.datetime) -> tuple[int, list[Announcement]]:
                         rule=period.rule,
                         as_of=period.end,
                         fmt=fmt,
-                        requested_by=leader.user,
+                        requested_by=chairman,
                         created_at=now,
                         scheduled=True,
                     )

@@ -19,6 +19,7 @@ from nhiemvu.lib import periods, workdays
 from nhiemvu.orgs.models import Membership, OrgKind, Role
 from nhiemvu.orgs.rules import scope_of
 from nhiemvu.reports import selectors, services, upward
+from nhiemvu.reports.causes import delay_causes
 from nhiemvu.reports.exporters.lines import summary_lines
 from nhiemvu.reports.models import GeneratedReport
 
@@ -148,7 +149,7 @@ def report(request: HttpRequest) -> HttpResponse:
             query=request.GET.urlencode(),
             trend_org=request.GET.get("org") or None,
             by_origin=selectors.summary_by_origin(request.user, period, as_of),
-            causes=_with_widths(selectors.delay_causes(request.user, period, as_of)),
+            causes=_with_widths(delay_causes(request.user, period, as_of)),
             by_leader=selectors.summary_by_leader(request.user, period, as_of),
             by_document=selectors.summary_by_document(request.user, period, as_of),
             lists=[(key, qs.count(), list(qs[:50])) for key, qs in lists.items()],

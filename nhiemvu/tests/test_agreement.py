@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from nhiemvu.assignments import services, status
+from nhiemvu.assignments import namedsets, services, status
 from nhiemvu.assignments.models import Assignment, WorkState
 from nhiemvu.lib import workdays
 from nhiemvu.lib.deliverables import needs_deadline_reason
@@ -71,7 +71,7 @@ class AgreementTest(BaseTestCase):
         self.assertEqual(shown, expected)
         self.assertEqual(figures["open_overdue"], expected)
 
-        due_soon = Assignment.objects.filter(status.due_soon_q(today)).count()
+        due_soon = Assignment.objects.filter(namedsets.due_soon_q(today)).count()
         self.assertEqual(digest["due_soon"], due_soon)
         # The home page's "by status" line: the due-soon link and its count.
         listed = re.search(r'\?status=due_soon">[^<:]*: (\d+)<', home)
@@ -112,7 +112,7 @@ class AgreementTest(BaseTestCase):
         today = workdays.today()
         expected = {"flagged, open"}
         in_set = set(
-            Assignment.objects.filter(status.flagged_q(today)).values_list("content", flat=True)
+            Assignment.objects.filter(namedsets.flagged_q(today)).values_list("content", flat=True)
         )
         self.assertEqual(in_set, expected)
         self.assertEqual(digest_counts(self.p.office, today)["flagged"], len(expected))
@@ -131,7 +131,7 @@ class AgreementTest(BaseTestCase):
         today = workdays.today()
         with self.settings(NHIEMVU={**_settings(), "DUE_SOON_WORKING_DAYS": 7}):
             wide = digest_counts(self.p.office, today)["due_soon"]
-            self.assertEqual(wide, Assignment.objects.filter(status.due_soon_q(today)).count())
+            self.assertEqual(wide, Assignment.objects.filter(namedsets.due_soon_q(today)).count())
         narrow = digest_counts(self.p.office, today)["due_soon"]
         self.assertGreater(wide, narrow)  # the 6-working-day task joins with a 7-day setting
 
@@ -151,10 +151,10 @@ class AgreementTest(BaseTestCase):
 
     def test_the_quarterly_check_counts_calendar_months(self) -> None:
         self.assertEqual(
-            status.quarterly_check_cutoff(dt.date(2026, 5, 31), 3), dt.date(2026, 2, 28)
+            namedsets.quarterly_check_cutoff(dt.date(2026, 5, 31), 3), dt.date(2026, 2, 28)
         )
         self.assertEqual(
-            status.quarterly_check_cutoff(dt.date(2026, 3, 11), 3), dt.date(2025, 12, 11)
+            namedsets.quarterly_check_cutoff(dt.date(2026, 3, 11), 3), dt.date(2025, 12, 11)
         )
 
 

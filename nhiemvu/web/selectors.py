@@ -1,7 +1,9 @@
-"""What the home pages list, for each role: reads only, every set from assignments/status.py.
+"""What the home pages list and show, for each role: reads only, every set from
+assignments/namedsets.py and status.py, the explanations owed from assignments/explanations.py.
 
 The view only renders; the queries live here so the home page, its tests and the benchmark
-ask the same functions.
+ask the same functions. The leader's dashboard and lessons (charts and causes of delay on the
+province's home) are here too: they are home-page queries, not a period's report.
 """
 
 from __future__ import annotations
@@ -12,12 +14,23 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 
+from nhiemvu.assignments import explanations, namedsets, status
 from nhiemvu.assignments import rules as perms
-from nhiemvu.assignments import status
-from nhiemvu.assignments.models import Delegation, Extension, ExtensionStatus, WorkState
+from nhiemvu.assignments.models import (
+    Assignment,
+    Delegation,
+    Explanation,
+    Extension,
+    ExtensionStatus,
+    WorkState,
+)
 from nhiemvu.assignments.status import Label, label_q
+from nhiemvu.lib import periods, workdays
 from nhiemvu.lib.inputs import whole_number
+from nhiemvu.lib.periods import Period
+from nhiemvu.orgs.models import Organisation
 from nhiemvu.reminders.models import ReminderLog, RuleCode
+from nhiemvu.reports.selectors import AGE_BUCKETS
 
 SECTION_ROWS = 20  # rows shown per home section (each heading gives the full count)
 OTHER_PAGE_SIZE = 20
@@ -83,8 +96,8 @@ def agency_home(
         "returned": accepted & label_q([Label.RETURNED]),
         "overdue": accepted & label_q([Label.OVERDUE]),
         "due_soon": accepted & label_q([Label.DUE_SOON]),
-        "other": accepted & status.owed_q() & ~shown,
-        "coordinated": ~led & status.owed_q(),
+        "other": accepted & namedsets.owed_q() & ~shown,
+        "coordinated": ~led & namedsets.owed_q(),
     }
     counts = tasks.order_by().aggregate(
         **{key: Count(Value(1), filter=where) for key, where in sets.items()}
@@ -114,7 +127,7 @@ def office_inbox(tasks: QuerySet[Any], today: dt.date, months: int) -> dict[str,
     """What waits for the office besides confirmations: extension requests to advise on,
     refused tasks to reassign, the 3-monthly check of tasks without deadline (``months``: the
     reminder rule's, 0 when switched off), deliverables without deadline."""
-    cutoff = status.quarterly_check_cutoff(today, months)
+    cutoff = namedsets.quarterly_check_cutoff(today, months)
     checked = ReminderLog.objects.filter(
         task=OuterRef("pk"), rule=RuleCode.NO_DEADLINE, created_at__date__gt=cutoff
     )
@@ -124,11 +137,137 @@ def office_inbox(tasks: QuerySet[Any], today: dt.date, months: int) -> dict[str,
         .order_by("requested_at")[:SECTION_ROWS],
         "refused": tasks.filter(label_q([Label.REFUSED])).order_by("id")[:SECTION_ROWS],
         "quarterly": (
-            tasks.filter(status.quarterly_check_q(today, months))
+            tasks.filter(namedsets.quarterly_check_q(today, months))
             .exclude(Exists(checked))
             .order_by("assigned_on", "id")[:SECTION_ROWS]
             if months
             else []
         ),
-        "flagged": tasks.filter(status.flagged_q()).order_by("id")[:SECTION_ROWS],
+        "flagged": tasks.filter(namedsets.flagged_q()).order_by("id")[:SECTION_ROWS],
+    }
+
+
+# --- the leader's dashboard and lessons -------------------------------------------------------
+
+
+def _month_starts(today: dt.date, count: int) -> list[dt.date]:
+    months, y, m = [], today.year, today.month
+    for _ in range(count):
+        months.append(dt.date(y, m, 1))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return months[::-1]
+
+
+def dashboard(user: Any, today: dt.date | None = None, months: int = 6) -> dict[str, Any]:
+    """The charts of a leader's home: the overdue backlog by age, the agencies with the most
+    overdue tasks, and tasks assigned and completed (on time, late) month by month.
+
+    Five small aggregate queries over indexed columns whatever the number of tasks, so the home
+    page stays fast at a million: stored-column filters (``status.open_overdue_q``) instead of
+    the annotated label, grouping by the lead's id and by day (months folded here).
+    """
+    today = today or workdays.today()
+    tasks = perms.visible(user, Assignment.objects.all())
+    overdue = tasks.filter(status.open_overdue_q(today))
+    # Age buckets by deadline ranges, counted in one pass.
+    bounds: list[tuple[str, Q]] = []
+    lower: int | None = None
+    for limit, label in AGE_BUCKETS:
+        bucket = Q()
+        if limit is not None:
+            bucket &= Q(deadline__gte=today - dt.timedelta(days=limit))
+        if lower is not None:
+            bucket &= Q(deadline__lt=today - dt.timedelta(days=lower))
+        bounds.append((label, bucket))
+        lower = limit
+    ages = overdue.order_by().aggregate(
+        **{f"b{i}": Count(Value(1), filter=q) for i, (_, q) in enumerate(bounds)}
+    )
+    by_lead = list(
+        overdue.order_by()
+        .values_list("lead_id")
+        .annotate(n=Count("*"))
+        .order_by("-n", "lead_id")[:10]
+    )
+    orgs = {
+        pk: (name, code)
+        for pk, name, code in Organisation.objects.filter(
+            pk__in=[pk for pk, _ in by_lead]
+        ).values_list("pk", "name", "code")
+    }
+    top = sorted(by_lead, key=lambda row: (-row[1], orgs[row[0]][0]))
+    starts = _month_starts(today, months)
+    first = starts[0]
+
+    def month(day: dt.date) -> dt.date:
+        return day.replace(day=1)
+
+    assigned: dict[dt.date, int] = {}
+    for day, n in (
+        tasks.filter(assigned_on__gte=first)
+        .order_by()
+        .values_list("assigned_on")
+        .annotate(n=Count("*"))
+    ):
+        assigned[month(day)] = assigned.get(month(day), 0) + n
+    done: dict[dt.date, list[int]] = {}
+    for day, late, n in (
+        tasks.filter(confirmed_on__gte=first, state="done")
+        .order_by()
+        .values_list("confirmed_on", "completed_late")
+        .annotate(n=Count("*"))
+    ):
+        done.setdefault(month(day), [0, 0])[1 if late else 0] += n
+    return {
+        "ages": {
+            "labels": [label for label, _ in bounds],
+            "counts": [ages[f"b{i}"] for i in range(len(bounds))],
+        },
+        "top": {
+            "labels": [orgs[pk][0] for pk, _ in top],
+            "codes": [orgs[pk][1] for pk, _ in top],
+            "counts": [n for _, n in top],
+        },
+        "trend": {
+            "labels": [f"{m:%m/%Y}" for m in starts],
+            "assigned": [assigned.get(m, 0) for m in starts],
+            "on_time": [done.get(m, [0, 0])[0] for m in starts],
+            "late": [done.get(m, [0, 0])[1] for m in starts],
+        },
+    }
+
+
+def lessons(user: Any, today: dt.date | None = None) -> dict[str, Any]:
+    """The leader's home (issue 18): the three causes given most this quarter against the last
+    (from the explanations themselves: a small table), and the agencies whose tasks are past
+    the explanation threshold with none in force (the owed-work index)."""
+    today = today or workdays.today()
+    quarter = periods.containing(today, "quarter", rule=periods.CALENDAR)
+    before = quarter.previous()
+    visible = perms.visible(user, Assignment.objects.all())
+    given = Explanation.objects.filter(assignment__in=visible)
+
+    def top(period: Period) -> dict[str, int]:
+        rows = (
+            given.filter(submitted_on__range=(period.start, period.end))
+            .values_list("cause__name")
+            .annotate(n=Count("*"))
+            .order_by("-n", "cause__name")
+        )
+        return dict(rows)
+
+    now, then = top(quarter), top(before)
+    # The tasks that owe an explanation today: the rule's own filter (explanations.due_q).
+    unexplained = (
+        visible.filter(explanations.due_q(today))
+        .order_by()
+        .values_list("lead__code", "lead__name")
+        .annotate(n=Count("*"))
+        .order_by("-n", "lead__name")[:10]
+    )
+    return {
+        "quarter": quarter.label,
+        "previous": before.label,
+        "top": [(name, n, then.get(name, 0)) for name, n in list(now.items())[:3]],
+        "unexplained": list(unexplained),
     }

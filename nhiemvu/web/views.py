@@ -13,7 +13,6 @@ from nhiemvu.assignments.status import Label, label_q
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.rules import is_office, scope_of
 from nhiemvu.reminders.models import RuleCode
-from nhiemvu.reports import selectors as report_selectors
 from nhiemvu.web import selectors as home_selectors
 from nhiemvu.web.selectors import SECTION_ROWS
 
@@ -47,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )[:SECTION_ROWS]
     if scope.province:
         # The province's picture: backlog by age, agencies most overdue, month-by-month trend.
-        board = report_selectors.dashboard(request.user, today)
+        board = home_selectors.dashboard(request.user, today)
         board["series"] = {
             "overdue": _("Open overdue tasks"),
             "assigned": _("Assigned"),
@@ -55,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "late": _("Completed late"),
         }
         context["dashboard"] = board
-        context["lessons"] = report_selectors.lessons(request.user, today)
+        context["lessons"] = home_selectors.lessons(request.user, today)
         # Work from above apart from the province's own (issue 16): the received tasks through
         # their small partial index, the province's as the rest of the counts already made.
         received = selectors.status_counts(tasks.filter(received=True)).tally

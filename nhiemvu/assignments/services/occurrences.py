@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 
-from nhiemvu.assignments import status
+from nhiemvu.assignments import namedsets
 from nhiemvu.assignments.models import (
     Assignment,
     Coordination,
@@ -32,7 +32,7 @@ def occurrences_create(*, today: dt.date | None = None) -> int:
     created = 0
     parents = (
         Assignment.objects.filter(
-            status.remindable_q(),
+            namedsets.remindable_q(),
             deadline_kind=DeadlineKind.RECURRING,
             recurring_parent__isnull=True,
         )

@@ -17,10 +17,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from nhiemvu.assignments import status
+from nhiemvu.assignments import namedsets
 from nhiemvu.assignments.models import (
     Assignment,
     Coordination,
@@ -29,7 +28,6 @@ from nhiemvu.assignments.models import (
     LeadChangeReason,
     TransferItem,
     TransferRole,
-    WorkState,
 )
 from nhiemvu.assignments.services.common import _actor_org, _deny, _event
 from nhiemvu.assignments.services.delegation import delegation_end_with_lead
@@ -54,11 +52,6 @@ MOVES_WORK = frozenset({ReorgKind.MERGE, ReorgKind.SPLIT, ReorgKind.DISSOLVE})
 def _require_reorganiser(actor: Any) -> None:
     if not allows(actor, can_reorganise):
         raise _deny(_("Only the Provincial Office or an administrator transfers tasks."))
-
-
-def _open_q() -> Q:
-    """Work that moves: owed or paused (a paused task resumes with its new holder)."""
-    return status.owed_q() | Q(state=WorkState.PAUSED)
 
 
 def _sides(reorg: Reorganisation) -> tuple[list[Organisation], list[Organisation]]:
@@ -104,13 +97,13 @@ def transfer_plan_build(*, actor: Any, reorg: Reorganisation) -> int:
         return 0
     sources, targets = _sides(reorg)
     wanted: dict[tuple[int, str, int], Assignment] = {}
-    led = Assignment.objects.filter(_open_q(), lead__in=sources).only(
+    led = Assignment.objects.filter(namedsets.moving_q(), lead__in=sources).only(
         "id", "lead_id", "content", "summary"
     )
     for task in led.iterator(chunk_size=2000):
         wanted[(task.pk, TransferRole.LEAD, task.lead_id)] = task
     coordinated = Coordination.objects.filter(
-        org__in=sources, assignment__in=Assignment.objects.filter(_open_q())
+        org__in=sources, assignment__in=Assignment.objects.filter(namedsets.moving_q())
     ).select_related("assignment")
     for link in coordinated.iterator(chunk_size=2000):
         wanted[(link.assignment_id, TransferRole.COORDINATION, link.org_id)] = link.assignment
@@ -209,7 +202,7 @@ def reorganisation_apply(*, actor: Any, reorg: Reorganisation) -> dict[str, int]
         planned = {i.assignment_id for i in items if i.role == TransferRole.LEAD}
         open_ids = set(
             Assignment.objects.select_for_update()
-            .filter(_open_q(), lead__in=sources)
+            .filter(namedsets.moving_q(), lead__in=sources)
             .values_list("id", flat=True)
         )
         if planned != open_ids:

@@ -21,7 +21,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from nhiemvu.assignments import explanations, status, workflow
+from nhiemvu.assignments import explanations, namedsets, status, workflow
 from nhiemvu.assignments.models import (
     Assignment,
     DelayCause,
@@ -34,8 +34,9 @@ from nhiemvu.directives import selectors as directive_selectors
 from nhiemvu.lib import periods, workdays
 from nhiemvu.reminders import letters
 from nhiemvu.reminders.schedule import plan
-from nhiemvu.reports import selectors as report_selectors
+from nhiemvu.reports import causes as report_causes
 from nhiemvu.test import Province, at, register, travel
+from nhiemvu.web import selectors as home_selectors
 
 # Deadlines whose following days hold weekends and holidays: Giỗ Tổ (Sun 26/4/2026, off on
 # Mon 27/4), 30/4 and 1/5; a plain Friday; a Sunday; Tết's tail.
@@ -117,7 +118,7 @@ class ExplanationRulesAgreeTest(HypothesisTestCase):
             standing = explanations.in_force(rows, day)
             explained = standing is not None
             cause_name = names[standing] if standing is not None else ""
-            overdue = status.is_open_overdue(tasks[0], day)
+            overdue = namedsets.is_open_overdue(tasks[0], day)
             days_late = cal.working_days_between(deadline, day)
             due = overdue and days_late >= after and not explained
             with travel(day, 9):
@@ -135,15 +136,15 @@ class ExplanationRulesAgreeTest(HypothesisTestCase):
                 )
                 self.assertEqual(workflow.allowed_in("return_explanation", task), explained, where)
                 # The leader's home: the agencies that owe an explanation.
-                lessons = report_selectors.lessons(self.p.chairman, day)
+                lessons = home_selectors.lessons(self.p.chairman, day)
                 self.assertEqual(
                     [n for _code, _name, n in lessons["unexplained"]], [2] if due else [], where
                 )
                 # The report by cause as of that day.
                 period = periods.containing(day, "month", rule=periods.CALENDAR)
-                causes = report_selectors.delay_causes(self.p.chairman, period, day)
+                causes = report_causes.delay_causes(self.p.chairman, period, day)
                 shown = {r.name: r.overdue for r in causes.by_cause if r.overdue}
-                expected = cause_name if explained else report_selectors.UNEXPLAINED
+                expected = cause_name if explained else report_causes.UNEXPLAINED
                 self.assertEqual(shown, {expected: 2} if overdue else {}, where)
                 # The review screen: the agency's recent tasks late for one cause.
                 history_lines = directive_selectors.delay_history({"so-khcn"}, day)

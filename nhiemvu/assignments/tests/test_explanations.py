@@ -23,9 +23,9 @@ from nhiemvu.assignments.models import (
     ExplanationTrigger,
 )
 from nhiemvu.lib import periods, workdays
-from nhiemvu.reports import selectors as report_selectors
 from nhiemvu.reports import services as report_services
 from nhiemvu.test import BaseTestCase, Province, api_key, register, travel
+from nhiemvu.web import selectors as home_selectors
 
 T = ExplanationTrigger
 
@@ -82,7 +82,7 @@ class ExplainTest(BaseTestCase):
         with travel(D(2026, 3, 20)), self.assertRaises(ValidationError):
             services.assignment_explain(actor=self.p.lead_officer, task=self.task, spec=spec())
         with travel(D(2026, 4, 8)):
-            lessons = report_selectors.lessons(self.p.chairman)
+            lessons = home_selectors.lessons(self.p.chairman)
             self.assertEqual([n for _code, _name, n in lessons["unexplained"]], [1])
             with self.assertRaises(PermissionDenied):
                 services.assignment_explain(actor=self.p.coord_officer, task=self.task, spec=spec())
@@ -92,7 +92,7 @@ class ExplainTest(BaseTestCase):
                 )
             self.assertIn("other_org", raised.exception.message_dict)
             services.assignment_explain(actor=self.p.lead_officer, task=self.task, spec=spec())
-            self.assertEqual(report_selectors.lessons(self.p.chairman)["unexplained"], [])
+            self.assertEqual(home_selectors.lessons(self.p.chairman)["unexplained"], [])
             last = self.reload().events.last()
             assert last is not None
             self.assertEqual(last.kind, "explained")
@@ -100,7 +100,7 @@ class ExplainTest(BaseTestCase):
             services.explanation_return(
                 actor=self.p.office, task=self.task, reason="Chưa nêu biện pháp"
             )
-            self.assertTrue(report_selectors.lessons(self.p.chairman)["unexplained"])
+            self.assertTrue(home_selectors.lessons(self.p.chairman)["unexplained"])
             # The agency is told, in the app (and by e-mail per its preferences).
             from nhiemvu.reminders.models import Notification
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from nhiemvu.assignments import selectors, status
+from nhiemvu.assignments import namedsets, selectors, status
 from nhiemvu.assignments.models import (
     Assignment,
     AssignmentEvent,
@@ -282,7 +282,7 @@ class StatusAgreementTest(HypothesisTestCase):
             assert one.filter(status.open_overdue_q()).exists() == overdue, h
             # Every named set (owed, due soon, to urge, flagged…): predicate and filter agree.
             stored = Assignment.objects.get(pk=task.pk)
-            for name, named in status.NAMED_SETS.items():
+            for name, named in namedsets.NAMED_SETS.items():
                 in_filter = one.filter(named.q(D(2026, 7, 1))).exists()
                 assert in_filter == named.holds(stored, D(2026, 7, 1)), (h, name)
             # Today's fast path (stored columns) agrees with the facts of today.

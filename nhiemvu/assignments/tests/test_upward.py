@@ -121,6 +121,13 @@ class UpwardTest(BaseTestCase):
             (True, "NV-3", "ready"),
         )
         self.assertTrue(body["rollup"]["may_report_upward"])
+        # Only who may take the step is told it may: a province viewer sees the task, not the step.
+        viewer_key = api_key(self.p.province, scope="read", role="viewer")
+        seen = self.client.get(
+            f"/api/v1/tasks/{self.upper.code}", HTTP_AUTHORIZATION=f"Bearer {viewer_key}"
+        ).json()
+        self.assertEqual(seen["rollup"]["stage"], "ready")
+        self.assertFalse(seen["rollup"]["may_report_upward"])
         self.assertEqual({s["code"] for s in body["rollup"]["subtasks"]}, {a.code, b.code})
         child = self.client.get(f"/api/v1/tasks/{a.code}", HTTP_AUTHORIZATION=f"Bearer {key}")
         self.assertEqual(child.json()["upper"], self.upper.code)

@@ -9,10 +9,11 @@ from datetime import date as D
 
 import docx
 from django.urls import reverse
+from pypdf import PdfReader
 
 from nhiemvu.assignments import services
 from nhiemvu.assignments.models import Assignment, DelayCause
-from nhiemvu.reminders.letters import urging_letter
+from nhiemvu.reminders.letters import request_sentence, urging_letter, urging_letter_pdf
 from nhiemvu.test import BaseTestCase, travel
 
 
@@ -48,3 +49,17 @@ class UrgingLetterWordingTest(BaseTestCase):
         with travel(D(2026, 4, 9)):
             services.explanation_return(actor=self.p.office, task=self.task, reason="Chưa rõ")
         self.assertTrue(any("đề nghị giải trình" in c for c in self.cells(D(2026, 4, 9))))
+
+
+class UrgingLetterRequestTest(BaseTestCase):
+    def test_it_asks_the_same_reply_in_the_docx_and_the_pdf(self) -> None:
+        with travel(D(2026, 4, 24)):
+            word = docx.Document(io.BytesIO(urging_letter(self.p.agency_a)))
+            pdf, _signed = urging_letter_pdf(self.p.agency_a)
+        asked = request_sentence(self.p.agency_a)
+        self.assertIn("trong 05 ngày làm việc kể từ ngày nhận được văn bản này", asked)
+        self.assertIn(asked, [p.text for p in word.paragraphs])
+        printed = " ".join(
+            " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
+        )
+        self.assertIn(" ".join(asked.split()), printed)

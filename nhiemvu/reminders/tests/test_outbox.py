@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.test import TestCase
 
-from nhiemvu.reminders import services
+from nhiemvu.reminders import outbox
 from nhiemvu.reminders.models import Outbox
 from nhiemvu.test import at
 
@@ -61,12 +61,12 @@ class OutboxTest(TestCase):
             mock.patch.object(EmailBackend, "send_messages", accept_then_die_on_the_third),
             self.assertRaises(Killed),
         ):
-            services.send_batch(WHEN)
+            outbox.send_batch(WHEN)
         self.assertEqual(Outbox.objects.filter(sent_at__isnull=False).count(), 2)
 
-        later = WHEN + services.LEASE + dt.timedelta(minutes=1)
+        later = WHEN + outbox.LEASE + dt.timedelta(minutes=1)
         with mock.patch("django.utils.timezone.now", return_value=later):
-            services.send_outbox(later)
+            outbox.send_outbox(later)
 
         counts = delivered()
         self.assertEqual(Outbox.objects.filter(sent_at__isnull=True).count(), 0)
@@ -81,7 +81,7 @@ class OutboxTest(TestCase):
     ) -> None:
         messages = queue(5)
         real_send = EmailBackend.send_messages
-        clock = {"now": WHEN, "sends": 0}
+        clock: dict[str, Any] = {"now": WHEN, "sends": 0}
 
         def slow_server(backend: Any, batch: Any) -> int:
             # A slow mail server: two minutes a message. After the third, the batch has outlived
@@ -90,14 +90,14 @@ class OutboxTest(TestCase):
             clock["now"] += dt.timedelta(minutes=2)
             clock["sends"] += 1
             if clock["sends"] == 3:
-                services.send_outbox(clock["now"])
+                outbox.send_outbox(clock["now"])
             return sent
 
         with (
             mock.patch("django.utils.timezone.now", side_effect=lambda: clock["now"]),
             mock.patch.object(EmailBackend, "send_messages", slow_server),
         ):
-            services.send_batch(WHEN)
+            outbox.send_batch(WHEN)
 
         counts = delivered()
         self.assertEqual(counts, Counter({m.message_id: 1 for m in messages}))

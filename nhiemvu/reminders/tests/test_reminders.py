@@ -19,7 +19,7 @@ from nhiemvu import scheduler
 from nhiemvu.assignments import services as tasks
 from nhiemvu.assignments.models import Assignment, AssignmentEvent
 from nhiemvu.lib import workdays
-from nhiemvu.reminders import services
+from nhiemvu.reminders import outbox, services
 from nhiemvu.reminders.letters import urging_letter
 from nhiemvu.reminders.models import Notification, Outbox, ReminderLog, RuleCode
 from nhiemvu.reminders.schedule import pending
@@ -178,9 +178,9 @@ class DeliveryTest(TestCase):
         self.assertIn("SMTP down", message.last_error)
         self.assertEqual(message.attempts, 1)
         self.assertGreater(message.next_attempt_at, self.when)
-        self.assertFalse(services.send_one(self.when))  # not due again yet
+        self.assertFalse(outbox.send_one(self.when))  # not due again yet
         later = self.when + dt.timedelta(minutes=2)
-        while services.send_one(later):
+        while outbox.send_one(later):
             pass
         message.refresh_from_db()
         self.assertIsNotNone(message.sent_at)
@@ -191,12 +191,12 @@ class DeliveryTest(TestCase):
     def test_a_sender_killed_after_claiming_loses_nothing_and_doubles_nothing(self) -> None:
         for due in pending(self.when):
             services.deliver(due, self.when)
-        claimed = services._claim(self.when)  # …and the process dies here
+        claimed = outbox._claim(self.when)  # …and the process dies here
         assert claimed is not None
-        while services.send_one(self.when + dt.timedelta(minutes=1)):
+        while outbox.send_one(self.when + dt.timedelta(minutes=1)):
             pass
         self.assertIsNone(Outbox.objects.get(pk=claimed.pk).sent_at)  # lease still held
-        while services.send_one(self.when + dt.timedelta(minutes=6)):
+        while outbox.send_one(self.when + dt.timedelta(minutes=6)):
             pass
         claimed.refresh_from_db()
         self.assertIsNotNone(claimed.sent_at)
@@ -226,13 +226,13 @@ class DeliveryTest(TestCase):
         late = task_with(self.p, "10/UBND-KT", D(2026, 2, 2), deadline=D(2026, 3, 12))
         today = task_with(self.p, "11/UBND-KT", D(2026, 3, 2), deadline=D(2026, 3, 13))
         opened = []
-        real = services.mailers.create_connection
+        real = outbox.mailers.create_connection
 
         def counting(alias: str) -> Any:
             opened.append(alias)
             return real(alias)
 
-        with mock.patch.object(services.mailers, "create_connection", counting):
+        with mock.patch.object(outbox.mailers, "create_connection", counting):
             result = scheduler.run_once(self.when)
         officer = [m for m in mail.outbox if m.to == ["lead_officer@example.gov.vn"]]
         self.assertEqual(len(officer), 1)  # one e-mail, not one per task

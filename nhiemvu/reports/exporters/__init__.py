@@ -9,11 +9,12 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from nhiemvu.reports.causes import Causes
 from nhiemvu.reports.exporters.docx import to_docx
 from nhiemvu.reports.exporters.lines import Breakdowns
 from nhiemvu.reports.exporters.pdf import to_pdf
 from nhiemvu.reports.exporters.xlsx import to_xlsx
-from nhiemvu.reports.selectors import Causes, Summary, age_buckets
+from nhiemvu.reports.selectors import Summary, age_buckets
 
 
 def to_json(

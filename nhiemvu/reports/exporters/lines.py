@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from nhiemvu.reports.selectors import Causes, Row, Summary
+from nhiemvu.reports.causes import Causes
+from nhiemvu.reports.selectors import Row, Summary
 
 HEAD_1 = [
     "STT",

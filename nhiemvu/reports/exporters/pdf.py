@@ -10,8 +10,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from nhiemvu.directives.signing import office_block, sign_issued
-from nhiemvu.lib import signatures
+from nhiemvu.lib.pdf import render_pdf
 from nhiemvu.orgs.selectors import chairman_name
+from nhiemvu.reports.causes import Causes
 from nhiemvu.reports.exporters.lines import (
     BREAKDOWN_HEAD,
     CAUSES_HEAD,
@@ -26,7 +27,7 @@ from nhiemvu.reports.exporters.lines import (
     summary_lines,
     title,
 )
-from nhiemvu.reports.selectors import Causes, Summary, age_buckets
+from nhiemvu.reports.selectors import Summary, age_buckets
 
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 
@@ -62,7 +63,7 @@ def to_pdf(
             "signer_name": chairman_name(),
         },
     )
-    pdf, box, page = signatures.render_pdf(html, str(FONT_DIR))
+    pdf, box, page = render_pdf(html, str(FONT_DIR))
     # Signed with the office's certificate where one is configured (issue 17), in the place the
     # template marks between the signer's title and name.
     signed, _done = sign_issued(pdf, box=box, page=page, reason="Báo cáo định kỳ")

@@ -8,6 +8,7 @@ import io
 from typing import Any
 
 from nhiemvu.lib import spreadsheets
+from nhiemvu.reports.causes import Causes
 from nhiemvu.reports.exporters.lines import (
     BREAKDOWN_HEAD,
     CAUSES_HEAD,
@@ -22,7 +23,7 @@ from nhiemvu.reports.exporters.lines import (
     summary_lines,
     title,
 )
-from nhiemvu.reports.selectors import Causes, Summary
+from nhiemvu.reports.selectors import Summary
 
 
 def to_xlsx(

@@ -7,6 +7,7 @@ import datetime as dt
 from django.test import override_settings
 
 from nhiemvu import scheduler
+from nhiemvu.orgs.models import LeaderTitle, Membership, Role
 from nhiemvu.reminders.models import Notification
 from nhiemvu.reports.models import GeneratedReport
 from nhiemvu.reports.services import scheduled_reports_due
@@ -51,3 +52,21 @@ class BackgroundReportTest(BaseTestCase):
         )
         self.login(self.p.chairman)
         self.assertContains(self.client.get("/bao-cao/tep/"), "2026-04")
+
+    def test_it_makes_the_periods_report_as_the_chairman_whoever_was_registered_first(
+        self,
+    ) -> None:
+        # The Vice-Chairman's membership is now the older one: the province's report is still
+        # the Chairman's, not the first leader's by registration.
+        membership = self.p.chairman.memberships.get(role=Role.LEADER)
+        membership.delete()
+        Membership.objects.create(
+            user=self.p.chairman,
+            org=self.p.province,
+            role=Role.LEADER,
+            leader_title=LeaderTitle.CHAIRMAN,
+        )
+        with travel(D(2026, 4, 15), 8), self.captureOnCommitCallbacks(execute=True):
+            scheduler.run_once(at(D(2026, 4, 15), 8))
+        files = GeneratedReport.objects.filter(scheduled=True, period="2026-04")
+        self.assertEqual({f.requested_by for f in files}, {self.p.chairman})

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from nhiemvu.assignments import services
 from nhiemvu.assignments.models import Assignment, DelayCause
 from nhiemvu.lib import periods
+from nhiemvu.reports import causes as report_causes
 from nhiemvu.reports import exporters, selectors
 from nhiemvu.reports import services as report_services
 from nhiemvu.test import BaseTestCase, register, travel
@@ -108,10 +109,10 @@ class SignedReportLayoutTest(BaseTestCase):
         summary = selectors.summary_by_org(self.p.chairman, Q1, D(2026, 3, 11))
         name = self.p.chairman.display_name
         for lines in range(8, 22):
-            causes = selectors.Causes(
+            given = report_causes.Causes(
                 Q1,
                 D(2026, 3, 11),
-                [selectors.CauseRow("k", "Khối lượng lớn", late=lines)],
+                [report_causes.CauseRow("k", "Khối lượng lớn", late=lines)],
                 [],
                 [],
                 [],
@@ -121,7 +122,7 @@ class SignedReportLayoutTest(BaseTestCase):
                 ],
             )
             with self.subTest(lines=lines), self.signing:
-                pdf = exporters.to_pdf(summary, [], [], (), causes)
+                pdf = exporters.to_pdf(summary, [], [], (), given)
                 reader = PdfReader(io.BytesIO(pdf))
                 index, text, _rect = signature_page(pdf)
                 self.assertIn("CHỦ TỊCH", text)

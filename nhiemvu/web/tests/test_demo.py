@@ -78,7 +78,7 @@ class DemoTest(TestCase):
         # Delays explained (issue 18): the quarter's report says why, in the agencies' words.
         from nhiemvu.accounts.models import User
         from nhiemvu.lib import periods
-        from nhiemvu.reports.selectors import delay_causes
+        from nhiemvu.reports.causes import delay_causes
 
         chairman = User.objects.get(username="chutich")
         with time_machine.travel(at(dt.date(2026, 11, 26)), tick=False):
