@@ -75,7 +75,12 @@ def main() -> None:
         )
         run = runs.run_step(run.pk, batch=args.batch)
         assert run.status == "done", run.error
-        return time.perf_counter() - started, run.counts
+        outcomes = {k: v for k, v in run.counts.items() if k in ("new", "unchanged", "updated")}
+        print(
+            "reconciliation: rows that differ from the export's words:",
+            run.counts["reconcile"]["differing"],
+        )
+        return time.perf_counter() - started, outcomes
 
     seconds, counts = run_once()
     print(f"import: {seconds:.1f} s, {counts}, peak {peak_mb():.0f} MB")

@@ -93,6 +93,7 @@ class Row:
     values: dict[str, Any] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # agency names that matched nothing
+    word: str = ""  # the state as the old tracker wrote it (the reconciliation reads it)
     item: HistoricalTask | None = None
 
 
@@ -125,6 +126,7 @@ def read_row(
             )
             dates[key] = None
     word = cells.get("state", "")
+    row.word = word
     state = (profile.states or {}).get(state_key(word)) if word else None
     if word and not state:
         row.errors.append(_("Unknown state “%(state)s”: map it first.") % {"state": word})

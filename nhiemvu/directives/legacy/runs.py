@@ -35,6 +35,7 @@ from nhiemvu.directives.legacy.reading import (
     open_table,
     state_key,
 )
+from nhiemvu.directives.legacy.reconcile import reconcile
 from nhiemvu.lib import workdays
 from nhiemvu.lib.vntext import clean_line
 from nhiemvu.orgs.models import Organisation
@@ -258,9 +259,14 @@ def run_step(run_id: int, *, batch: int = BATCH, stop_after: int | None = None) 
                     return LegacyRun.objects.get(pk=run.pk)
         finally:
             table.close()
+    counts["reconcile"] = reconcile_run(run)
     with transaction.atomic():
         LegacyRun.objects.filter(pk=run.pk).update(
-            status=LegacyRunStatus.DONE, finished_at=workdays.now(), total=run.checkpoint, error=""
+            status=LegacyRunStatus.DONE,
+            finished_at=workdays.now(),
+            total=run.checkpoint,
+            error="",
+            counts=counts,
         )
         run.refresh_from_db()
         record(
@@ -270,6 +276,17 @@ def run_step(run_id: int, *, batch: int = BATCH, stop_after: int | None = None) 
             after={"checksum": run.checksum, "counts": counts, "rows": run.checkpoint},
         )
     return run
+
+
+def reconcile_run(run: LegacyRun) -> dict[str, Any]:
+    """The file's own counts beside nhiemvu's, per quarter and agency (reconcile.py)."""
+    orgs = Organisations(run.profile.orgs or {})
+    with run.file.open("rb") as stream:
+        table = open_table(stream, run.file.name, run.file.size)
+        try:
+            return reconcile(rows_of(table, run.profile, orgs), run.profile.source)
+        finally:
+            table.close()
 
 
 def _failed(run: LegacyRun, message: str) -> LegacyRun:
