@@ -70,8 +70,8 @@ _PHRASES = (
 
 def agency_key(name: str) -> str:
     text = fold(name)
-    for pattern, words in _PHRASES:
-        text = pattern.sub(words, text)
+    for pattern, expansion in _PHRASES:
+        text = pattern.sub(expansion, text)
     text = re.sub(r"[–—-]", " ", text)
     words = [_EXPANSIONS.get(w, w) for w in re.split(r"[\s,.;:()]+", text) if w]
     key = _TITLES.sub("", " ".join(words))
