@@ -131,9 +131,14 @@ def task_rows(context: Any, tasks: Any, full: Any = False, quick: Any = False) -
         ("complete", "btn-outline-success", escape(_("Done"))),
         ("extend", "btn-outline-secondary", escape(_("Extension"))),
     )
+    badges: dict[str, str] = {}  # a badge depends on the label alone: built once per label
     out: list[str] = []
     add = out.append
     for t in rows:
+        label = getattr(t, "st_label", None) or ""
+        badge = badges.get(label)
+        if badge is None:
+            badge = badges[label] = status_badge(t)
         href = escape(code_url("task_detail", t.code))
         directive = t.directive
         add(
@@ -148,7 +153,7 @@ def task_rows(context: Any, tasks: Any, full: Any = False, quick: Any = False) -
             f'{escape(code_url("directive_detail", directive.code))}">{escape(directive.ref)}</a>'
             f'</td>\n      <td data-label="{l_deadline}">'
             f"{_day(t.deadline) if t.deadline else '—'}</td>\n"
-            f'      <td data-label="{l_status}">{status_badge(t)}</td>\n      '
+            f'      <td data-label="{l_status}">{badge}</td>\n      '
         )
         if full:
             done = t.completion_date if t.state == "done" else None
