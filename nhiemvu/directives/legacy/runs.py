@@ -225,7 +225,7 @@ def run_step(run_id: int, *, batch: int = BATCH, stop_after: int | None = None) 
     actor = run.started_by
     LegacyRun.objects.filter(pk=run.pk).update(status=LegacyRunStatus.RUNNING, error="")
     orgs = Organisations(run.profile.orgs or {})
-    counts: dict[str, int] = dict(run.counts or {})
+    counts: dict[str, Any] = dict(run.counts or {})
     cache: dict[Any, Any] = {}
     done = 0
     with run.file.open("rb") as stream:
