@@ -112,6 +112,32 @@ class TaskPagesTest(BaseTestCase):
         newcomer.memberships.all().delete()
         self.assertNotContains(self.client.get(reverse("task_list")), "Phó Chủ tịch Mới")
 
+    def test_the_list_shows_a_task_text_as_typed_never_as_markup(self) -> None:
+        import datetime as dt
+
+        from nhiemvu.assignments import services
+        from nhiemvu.test import register
+
+        with travel(dt.date(2026, 3, 3)):
+            register(
+                self.p,
+                ref="102/UBND-KT",
+                tasks=[
+                    services.TaskSpec(
+                        content='<script>alert("x")</script> Rà soát & báo cáo',
+                        lead=self.p.agency_b,
+                        deadline=dt.date(2026, 3, 20),
+                    )
+                ],
+            )
+        self.login(self.p.office)
+        page = self.client.get(reverse("task_list"))
+        self.assertNotContains(page, "<script>alert")
+        self.assertContains(
+            page, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Rà soát &amp; báo cáo"
+        )
+        self.assertContains(page, 'data-label="Thời hạn">20/03/2026</td>')
+
     def test_the_home_page_shows_the_rates(self) -> None:
         self.login(self.p.chairman)
         response = self.client.get(reverse("home"))
