@@ -51,8 +51,7 @@ def assignment_delegate(
     User = get_user_model()
     person = User.objects.filter(pk=getattr(assignee, "pk", assignee), is_active=True).first()
     works_there = (
-        person is not None
-        and acting_memberships([task.lead_id]).filter(user=person).exists()
+        person is not None and acting_memberships([task.lead_id]).filter(user=person).exists()
     )
     if person is None or not works_there:
         raise ValidationError(

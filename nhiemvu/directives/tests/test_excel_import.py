@@ -12,8 +12,8 @@ import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from nhiemvu.assignments.models import Assignment
-from nhiemvu.directives.models import Directive
 from nhiemvu.directives import excel
+from nhiemvu.directives.models import Directive
 from nhiemvu.test import BaseTestCase
 
 URL = "/bao-cao/nhap-excel/"
