@@ -361,8 +361,8 @@ def received_code(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("The issuer's code is saved."))
     else:
         for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+            for error in errors:
+                messages.error(request, str(error))
     return redirect("task_detail", code=task.code)
 
 

@@ -28,10 +28,12 @@ class SignedByTheAgencyTest(BaseTestCase):
             actor=self.p.admin, name="CA Chính phủ thử", data=CHAIN.root.pem
         )
 
-    def report_signed_by(self, org: str, **subject: tuple[str, ...]) -> str:
+    def report_signed_by(
+        self, org: str, *, units: tuple[str, ...] = (), codes: tuple[str, ...] = ()
+    ) -> str:
         """The lead agency reports with a PDF signed by a certificate of ``org`` (and the OUs
         and codes given); the task page the office then reads."""
-        who = CHAIN.signer("Phạm Minh Tuấn", org, **subject)
+        who = CHAIN.signer("Phạm Minh Tuấn", org, units=units, codes=codes)
         pdf = signatures.sign_pdf(
             certs.blank_pdf("Báo cáo kết quả"),
             CHAIN.pkcs12(who),
