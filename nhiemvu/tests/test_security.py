@@ -236,7 +236,9 @@ class ApiMatrixTest(TwoTasksTestCase):
                     elif not allowed:
                         expected = {403}
                     else:
-                        expected = {200, 400}
+                        # Permitted: done, or refused for the task's state (409) or the body
+                        # (422, 400) — never a 403/404 and never a change on refusal.
+                        expected = {200, 400, 409, 422}
                     self.assertIn(response.status_code, expected, (label, action, task.code))
                     if response.status_code != 200:
                         self.assertEqual(snapshot(task), before, (label, action))

@@ -70,7 +70,7 @@ urlpatterns = [
     path("bao-cao/tep/<str:code>/", report_views.report_file_download, name="report_file"),
     path("bao-cao/nhap-excel/", directive_views.import_excel, name="import_excel"),
     path("van-ban/chuyen-doi/", legacy_views.legacy_home, name="legacy_home"),
-    path("van-ban/chuyen-doi/<int:run_id>/", legacy_views.legacy_run, name="legacy_run"),
+    path("van-ban/chuyen-doi/<str:code>/", legacy_views.legacy_run, name="legacy_run"),
     path("bao-cao/nhap-excel/mau.xlsx", directive_views.import_template, name="import_template"),
     path("van-ban/nhap/", directive_views.directive_import, name="directive_import"),
     path(

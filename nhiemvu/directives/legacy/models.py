@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nhiemvu.lib.codes import new_code
+
 
 class LegacyProfile(models.Model):
     """How one old tracker's export is read: which column holds which fact, what each of its
@@ -40,6 +42,8 @@ class LegacyRun(models.Model):
     stopped (a crash, a restart of the worker) resumes after it."""
 
     profile = models.ForeignKey(LegacyProfile, models.PROTECT, related_name="runs")
+    # Its address (DESIGN rule 3: pages are reached by an opaque code, not the sequential id).
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
     file = models.FileField(upload_to="legacy/%Y/%m/")
     checksum = models.CharField(max_length=64)
     status = models.CharField(

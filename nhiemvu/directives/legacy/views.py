@@ -59,7 +59,7 @@ def legacy_home(request: HttpRequest) -> HttpResponse:
                 upload=upload,
                 checksum=imports.checksum_of(upload),
             )
-            return redirect("legacy_run", run_id=run.pk)
+            return redirect("legacy_run", code=run.code)
         except ValidationError as exc:
             context["error"] = " ".join(exc.messages)
             return render(request, "directives/legacy_home.html", context, status=400)
@@ -84,9 +84,9 @@ def _mapping_from(request: HttpRequest, headers: list[str]) -> dict[str, dict[st
 
 
 @login_required
-def legacy_run(request: HttpRequest, run_id: int) -> HttpResponse:
+def legacy_run(request: HttpRequest, code: str) -> HttpResponse:
     _office_only(request)
-    run = LegacyRun.objects.select_related("profile").filter(pk=run_id).first()
+    run = LegacyRun.objects.select_related("profile").filter(code=code).first()
     if run is None:
         raise Http404
     try:
@@ -109,7 +109,7 @@ def legacy_run(request: HttpRequest, run_id: int) -> HttpResponse:
                 messages.info(request, _("The import is in progress."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-        return redirect("legacy_run", run_id=run.pk)
+        return redirect("legacy_run", code=run.code)
     with run.file.open("rb") as stream:
         table = open_table(stream, run.file.name, run.file.size)
         table.rows = itertools.islice(table.rows, PREVIEW_ROWS)

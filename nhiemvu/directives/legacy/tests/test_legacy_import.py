@@ -357,4 +357,4 @@ class LegacyImportTests(BaseTestCase):
         self.assertTrue(group["differs"])
         page = self.client
         self.login(self.p.office)
-        self.assertContains(page.get(f"/van-ban/chuyen-doi/{run.pk}/"), "done_late")
+        self.assertContains(page.get(f"/van-ban/chuyen-doi/{run.code}/"), "done_late")

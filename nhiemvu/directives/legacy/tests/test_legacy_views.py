@@ -39,8 +39,8 @@ class LegacyScreenTests(BaseTestCase):
             },
         )
         run = LegacyRun.objects.get()
-        self.assertRedirects(response, f"/van-ban/chuyen-doi/{run.pk}/")
-        page = self.client.get(f"/van-ban/chuyen-doi/{run.pk}/")
+        self.assertRedirects(response, f"/van-ban/chuyen-doi/{run.code}/")
+        page = self.client.get(f"/van-ban/chuyen-doi/{run.code}/")
         self.assertContains(page, "Đang thực hiện")  # the state word, read as…
         self.assertContains(page, '<option value="done" selected>')
         self.assertContains(page, "STC (cũ)")  # listed to map by hand
@@ -50,18 +50,18 @@ class LegacyScreenTests(BaseTestCase):
         form |= {"word-1": "Hoàn thành", "state-1": "done"}
         for key, header in run.profile.columns.items():
             form[f"col-{key}"] = header
-        self.client.post(f"/van-ban/chuyen-doi/{run.pk}/", form)
+        self.client.post(f"/van-ban/chuyen-doi/{run.code}/", form)
         with self.captureOnCommitCallbacks(execute=False):
-            self.client.post(f"/van-ban/chuyen-doi/{run.pk}/", {"step": "dry"})
+            self.client.post(f"/van-ban/chuyen-doi/{run.code}/", {"step": "dry"})
         runs.dry_step(run.pk)  # the worker
-        page = self.client.get(f"/van-ban/chuyen-doi/{run.pk}/")
+        page = self.client.get(f"/van-ban/chuyen-doi/{run.code}/")
         self.assertContains(page, "Mới: 2; không đổi: 0; cập nhật: 0; bị từ chối: 0")
         self.assertNotContains(page, 'value="import" disabled')
         with self.captureOnCommitCallbacks(execute=False) as queued:
-            self.client.post(f"/van-ban/chuyen-doi/{run.pk}/", {"step": "import"})
+            self.client.post(f"/van-ban/chuyen-doi/{run.code}/", {"step": "import"})
         self.assertEqual(len(queued), 1)
         runs.run_step(run.pk)  # the worker
-        page = self.client.get(f"/van-ban/chuyen-doi/{run.pk}/")
+        page = self.client.get(f"/van-ban/chuyen-doi/{run.code}/")
         self.assertContains(page, "Đã nhập 2 trên 2 dòng")
         self.assertEqual(Assignment.objects.get(legacy_id="A2").lead, self.p.agency_b)
 
