@@ -127,7 +127,9 @@ def _no_nul(value: str) -> str:
 
 
 NO_NUL = AfterValidator(_no_nul)
-Clean = Annotated[str, NO_NUL]
+# The schema states the same rule as a pattern, so a request the schema allows is accepted.
+NO_NUL_TEXT = r"^[^\x00]*$"
+Clean = Annotated[str, StringConstraints(pattern=NO_NUL_TEXT), NO_NUL]
 
 
 def _iso_date(value: object) -> object:

@@ -31,7 +31,9 @@ TEXT_CAP = 20_000
 # Names of people (Django's user name: letters, digits and @.+-_).
 USERNAME = Annotated[str, StringConstraints(max_length=150, pattern=r"^[\w.@+-]+$")]
 # The form strips spaces before it checks "required": a required text must have a letter.
-NOT_BLANK = r"\S"
+# Some character that is neither a space nor NUL, and no NUL anywhere.
+NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+NO_NUL_TEXT = r"^[^\x00]*$"
 # More codes than this in one list is no request a person makes (coordinating agencies).
 LIST_CAP = 100
 
@@ -51,7 +53,8 @@ def _yes_no(value: object) -> object:
 
 
 def _text(field: forms.CharField) -> Any:
-    limits: dict[str, Any] = {"max_length": field.max_length or TEXT_CAP}
+    # The schema says what NO_NUL refuses, so that a request the schema allows is accepted.
+    limits: dict[str, Any] = {"max_length": field.max_length or TEXT_CAP, "pattern": NO_NUL_TEXT}
     if field.required:
         limits.update(min_length=1, pattern=NOT_BLANK)
     # The constraints beside Clean's own check, not around it: nested, the pattern is lost.

@@ -131,7 +131,10 @@ def leaders() -> list[tuple[str, str]]:
 
 def forget_leaders(*_args: Any, **_kwargs: Any) -> None:
     """Drop this process's list of leaders (a signal receiver: any membership or person saved):
-    at once, and again at the commit (a page read between the two would keep the old list)."""
+    at once, and again at the commit (a page read between the two would keep the old list).
+    A sign-in only stamps `last_login`, which changes no leader's name: nothing to drop."""
+    if set(_kwargs.get("update_fields") or ()) == {"last_login"}:
+        return
     _drop_leaders()
     transaction.on_commit(_drop_leaders)
 

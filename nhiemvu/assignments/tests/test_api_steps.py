@@ -5,13 +5,14 @@ route's body is its form — every field, whether it is required, and every limi
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
 from django.test import SimpleTestCase
 
-from nhiemvu.apiforms import LIST_CAP, TEXT_CAP, body_fields
+from nhiemvu.apiforms import LIST_CAP, NO_NUL_TEXT, NOT_BLANK, TEXT_CAP, body_fields
 from nhiemvu.assignments import workflow
 from nhiemvu.assignments.actions import ACTIONS
 
@@ -97,7 +98,11 @@ class StepRoutesTest(SimpleTestCase):
             self.assertEqual(stated["type"], "string", where)
             self.assertEqual(stated["maxLength"], field.max_length or TEXT_CAP, where)
             self.assertEqual(stated.get("minLength", 0), 1 if field.required else 0, where)
-            # The form strips spaces before "required": the schema asks for a letter.
-            self.assertEqual(stated.get("pattern"), r"\S" if field.required else None, where)
+            # The form strips spaces before "required": the schema asks for a letter; and no
+            # text may hold NUL (PostgreSQL cannot store it), which the schema states too.
+            self.assertEqual(
+                stated.get("pattern"), NOT_BLANK if field.required else NO_NUL_TEXT, where
+            )
+            self.assertIsNone(re.search(stated["pattern"], "a\x00b"), where)
         else:
             self.fail(f"{where}: a field of a kind the API does not know")
