@@ -35,6 +35,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from nhiemvu.accounts.models import ApiKey, KeyScope
 from nhiemvu.accounts.services import apikey_find, apikey_hit
 from nhiemvu.apicommon import ApiError, BearerKey, HeaderKey, install_key_lookup
+from nhiemvu.apiforms import NOT_BLANK
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -132,6 +133,14 @@ _PYDANTIC: dict[str, Any] = {
 }
 
 
+def _pattern_message(pattern: object) -> Any:
+    # A text's NUL is refused before its pattern is tried (apicommon.NO_NUL, with its message);
+    # a required text's pattern that still fails found nothing but spaces.
+    if pattern == NOT_BLANK:
+        return _PYDANTIC["string_too_short"]
+    return gettext_lazy("Not a valid value.")
+
+
 @api.exception_handler(NinjaValidationError)
 def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
@@ -145,6 +154,8 @@ def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         kind = str(item.get("type"))
         if kind == "value_error":  # our own validators raise with a translated message
             message = str(item.get("msg", "")).removeprefix("Value error, ")
+        elif kind == "string_pattern_mismatch":
+            message = str(_pattern_message(item.get("ctx", {}).get("pattern")))
         else:
             message = str(_PYDANTIC.get(kind, gettext_lazy("Not a valid value.")))
         fields.setdefault(name, []).append(message)

@@ -14,9 +14,10 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Schema
 from ninja.security import APIKeyHeader, HttpBearer
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints
 
 
 class Error(Schema):
@@ -119,14 +120,19 @@ def cursor_page(qs: Any, order: Any, *, size: int, after: str, before: str) -> d
 # --- field types shared by the apps' bodies and queries ---------------------------------------
 
 
-def _no_nul(value: str) -> str:
+NUL_MESSAGE = gettext_lazy("Must not contain the NUL character.")
+
+
+def _no_nul(value: object) -> object:
     # PostgreSQL cannot store U+0000 in text; say so instead of failing at the database.
-    if "\x00" in value:
-        raise ValueError(_("Must not contain the NUL character."))
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError(str(NUL_MESSAGE))
     return value
 
 
-NO_NUL = AfterValidator(_no_nul)
+# Before the schema's own checks: the pattern below refuses the same text, but its error cannot
+# say why (ninja drops the value from the error), so this one speaks first.
+NO_NUL = BeforeValidator(_no_nul)
 # The schema states the same rule as a pattern, so a request the schema allows is accepted.
 NO_NUL_TEXT = r"^[^\x00]*$"
 Clean = Annotated[str, StringConstraints(pattern=NO_NUL_TEXT), NO_NUL]

@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticUseDefault
 
-from nhiemvu.apicommon import NO_NUL, Code, IsoDate
+from nhiemvu.apicommon import NO_NUL, NO_NUL_TEXT, Code, IsoDate
 
 # A text field the form leaves unbounded still has a bound in the API: the largest text any
 # form takes (a task's content). The schema is then stricter than the form, never looser.
@@ -33,7 +33,6 @@ USERNAME = Annotated[str, StringConstraints(max_length=150, pattern=r"^[\w.@+-]+
 # The form strips spaces before it checks "required": a required text must have a letter.
 # Some character that is neither a space nor NUL, and no NUL anywhere.
 NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
-NO_NUL_TEXT = r"^[^\x00]*$"
 # More codes than this in one list is no request a person makes (coordinating agencies).
 LIST_CAP = 100
 

@@ -216,6 +216,7 @@ class LimitsTest(ApiTestCase):
             "post", f"/tasks/{self.task.code}/comment", self.lead_key, data={"text": "  "}
         )
         self.assertEqual((blank.status_code, blank.json()["code"]), (422, "invalid"))
+        self.assertEqual(blank.json()["fields"]["text"], ["Không được để trống."])
         self.assertEqual(self.reload().lead, self.p.agency_a)
 
     def test_the_calendar_states_the_years_it_counts_in(self) -> None:
