@@ -120,250 +120,288 @@ class Notes:
     closing_at: int | None = None  # the first sentence of the signature block
 
 
+_Agencies = list[ag.Mention]
+
+# What a step did with a clause: nothing (None: the next step reads it), passed it by, drafted
+# from it, or joined the whole sentence to the task before (its other clauses go unread).
+_NEXT, _MADE, _JOINED = "next", "made", "joined"
+
+
+@dataclass
+class _Clause:
+    """One ";"-separated clause of a sentence being read, and what its words start with."""
+
+    index: int  # the sentence's index
+    sentence: Sentence
+    spans: list[tuple[int, int]]  # the sentence's clauses
+    at: int  # this clause's index in spans
+    start: int
+    end: int
+    pos: int  # where its words start (after a list marker)
+    text: str
+    explicit: tuple[list[ag.Mention], int, bool, bool] | None  # "giao|yêu cầu <agencies>"
+    subject: tuple[list[ag.Mention], int] | None  # "<agencies> <verb>"
+
+    def run_over(self, pos: int) -> None:
+        """Take in the following clauses up to pos: an agency list may run over ";"."""
+        while self.at + 1 < len(self.spans) and pos > self.end:
+            self.at += 1
+            self.end = self.spans[self.at][1]
+
+    @property
+    def draft_start(self) -> int:
+        """A sentence's first clause drafts from the sentence's start (its list marker too)."""
+        return self.start if self.at else self.sentence.start
+
+
+class _Reading:
+    """One pass of the rules over a directive: what carries from sentence to sentence (the
+    drafts so far, whose work the items below are, whether an intro opened a list)."""
+
+    def __init__(self, text: str, header: Header, gazetteer: ag.Gazetteer, notes: Notes) -> None:
+        self.text, self.header, self.gazetteer, self.notes = text, header, gazetteer, notes
+        self.body = sentences(text)
+        self.drafts: list[Draft] = []
+        self.context: list[ag.Mention] = []
+        self.intro_open = False  # after "… như sau:" or "yêu cầu:", list items are tasks
+        self.previous_task_sentence = -2
+        self.closing = -1  # the sentence holding the closing formula, if any
+
+    def read(self) -> list[Draft]:
+        body_start = self.header.body_start
+        first = next((i for i, s in enumerate(self.body) if s.start >= body_start), -1)
+        for index, s in enumerate(self.body):
+            if s.start < body_start:
+                continue
+            self.notes.context[index] = self.context or self.header.addressees
+            if CLOSING.match(s.text.lstrip("| ")):
+                self.notes.closing_at = index
+                break
+            if ISSUED.search(s.text) or (index == first and is_title(s, self.text)):
+                self.notes.rejected.add(index)
+                continue  # "UBND tỉnh vừa ban hành văn bản số … về việc …"; a news item's title
+            self._after_sentence(index, s, self._sentence(index, s))
+        return self.drafts
+
+    def _sentence(self, index: int, s: Sentence) -> bool:
+        """Read a sentence clause by clause; whether it drafted a task or joined one."""
+        text = self.text
+        pos = strip_leading(text, s.body_start)
+        spans = clauses(s)
+        made, at = False, -1
+        while at + 1 < len(spans):
+            at += 1
+            start, end = spans[at]
+            c_pos = max(start, pos) if at == 0 else strip_leading(text, start)
+            if c_pos >= end:
+                continue
+            explicit = _assignment(text, c_pos, end, self.gazetteer)
+            subject = None if explicit else _subject(text, c_pos, self.gazetteer)
+            clause = _Clause(
+                index, s, spans, at, start, end, c_pos, text[c_pos:end], explicit, subject
+            )
+            outcome = self._clause(clause)
+            at = clause.at
+            if outcome == _JOINED:
+                return True
+            made = made or outcome == _MADE
+        return made
+
+    def _clause(self, c: _Clause) -> str:
+        for step in (
+            self._more_coordinators,
+            self._directs,
+            self._order_follows,
+            self._agencies_assigned,
+            self._contingent,
+            self._further_clause,
+            self._sentence_continues,
+            self._list_item,
+        ):
+            outcome = step(c)
+            if outcome is not None:
+                return outcome
+        return _NEXT
+
+    def _after_sentence(self, index: int, s: Sentence, made: bool) -> None:
+        if made:
+            self.previous_task_sentence = index
+        elif s.ends_with == ":" and (heading := _heading(self.text, s, self.gazetteer)):
+            # "1. Các sở, ban, ngành cấp tỉnh (…):": the items below are theirs.
+            self.context, self.intro_open = heading, True
+            self.notes.rejected.add(index)
+            return
+        if s.ends_with == ":" and INTRO.search(s.text):
+            self.notes.rejected.add(index)
+            self.intro_open = True
+            if not self.context:
+                self.context = list(self.header.addressees)
+
+    def _add(
+        self, c: _Clause, start: int, lead: _Agencies, coord: _Agencies, bound: bool, at: int,
+        contingent: bool = False, inherited: bool = False,
+    ) -> str:  # fmt: skip
+        """A draft from start to the clause's end whose work begins at `at`."""
+        self.drafts.append(
+            Draft(start, c.end, lead, coord, bound, at, contingent, c.index, inherited)
+        )
+        return _MADE
+
+    def _continues_draft(self, c: _Clause) -> bool:
+        """A later clause of the sentence the last draft was made from."""
+        return c.at > 0 and bool(self.drafts) and self.drafts[-1].sentence_index == c.index
+
+    def _more_coordinators(self, c: _Clause) -> str | None:
+        """The task's coordinators in a later clause: "…; phối hợp Sở A; Viễn thông B; …"."""
+        if not (self._continues_draft(c) and (joined := COORDINATE.match(c.text))):
+            return None
+        last = self.drafts[-1]
+        more, list_end = ag.mentions_list(self.text, c.pos + joined.end(), self.gazetteer)
+        if LEADS_AGAIN.match(c.text) and more and _has_work(self.text, list_end, c.end):
+            # "…; chủ trì, phối hợp với X <làm việc khác>": a further duty of the same lead,
+            # with its own coordinators.
+            self._add(c, c.start, list(last.lead), more, last.bound, list_end, inherited=True)
+            return _NEXT  # the sentence has drafted its task already
+        last.coordinate.extend(more)
+        c.run_over(list_end)
+        last.end = c.end
+        return _NEXT
+
+    def _directs(self, c: _Clause) -> str | None:
+        """A further task of the same lead: "…; đồng thời chỉ đạo Công an tỉnh …"."""
+        if c.explicit or c.subject or c.at == 0 or not self.drafts:
+            return None
+        if not (directs := DIRECTS.match(c.text)):
+            return None
+        found, _ = ag.mentions_list(self.text, c.pos + directs.end(), self.gazetteer)
+        if not found:
+            return None
+        return self._add(c, c.start, list(self.drafts[-1].lead), [], True, c.pos, inherited=True)
+
+    def _order_follows(self, c: _Clause) -> str | None:
+        """An order whose work follows, "Chủ tịch UBND tỉnh yêu cầu: …": its agencies are the
+        addressees unless the clause names them."""
+        if not (c.explicit and c.explicit[3]):
+            return None
+        self.intro_open = True
+        after = c.explicit[1]
+        inner = _subject(self.text, strip_leading(self.text, after), self.gazetteer)
+        lead = inner[0] if inner else (self.context or self.header.addressees)
+        body_at = inner[1] if inner else after
+        if not self.text[after : c.end].strip():
+            return _NEXT
+        bound = c.explicit[2] is False
+        return self._add(c, c.draft_start, list(lead), [], bound, body_at, inherited=not inner)
+
+    def _agencies_assigned(self, c: _Clause) -> str | None:
+        """A task of the agencies named: "Giao Sở X <work>" or "Sở X <verb> <work>"."""
+        if c.explicit:
+            found, list_end, bound = c.explicit[0], c.explicit[1], c.explicit[2]
+        elif c.subject:
+            (found, list_end), bound = c.subject, True
+        else:
+            return None
+        text, s = self.text, c.sentence
+        coord, body_at = coordinators(text, list_end, s.end, self.gazetteer)
+        lead = resolve_anaphor(found, self.context, self.header)
+        c.run_over(body_at)  # "các sở, ngành; UBND các huyện …"
+        rest = text[body_at : s.end]
+        if re.fullmatch(r"\s*:\s*", rest) or INTRO_BODY.match(text, body_at, s.end):
+            # "2. Giao Sở Tài chính:", "giao các đơn vị thực hiện một số nhiệm vụ sau:": the
+            # items below are the tasks, and theirs.
+            self.context, self.intro_open = lead, True
+            self.notes.rejected.add(c.index)
+            return _NEXT
+        if c.explicit and _generic_body(text[body_at : c.end]):
+            # "yêu cầu Sở X (nghiêm túc) triển khai thực hiện": a closing formula that assigns
+            # nothing beyond what the document already says; its "nếu có khó khăn … kịp thời
+            # báo cáo" is part of the formula too.
+            self.closing = c.index
+            self.notes.rejected.add(c.index)
+            return _NEXT
+        if bound:
+            self.context = lead
+        return self._add(c, c.draft_start, lead, coord, bound, body_at)
+
+    def _contingent(self, c: _Clause) -> str | None:
+        """A standing duty to report: "Trường hợp có khó khăn, vướng mắc, kịp thời báo cáo …"."""
+        if not CONTINGENT.search(c.text):
+            return None
+        if self.closing == c.index:
+            return _NEXT
+        if not (self.drafts or self.header.addressees):
+            return None
+        after = _after_condition(self.text, c.pos, c.end)
+        local, _ = ag.mentions_list(self.text, after, self.gazetteer)
+        context = self.context or self.header.addressees
+        lead = resolve_anaphor(local, self.context, self.header) if local else list(context)
+        return self._add(
+            c, c.draft_start, lead, [], True, c.pos, contingent=True, inherited=not local
+        )
+
+    def _further_clause(self, c: _Clause) -> str | None:
+        """A further clause of a task sentence belongs to that task; after a standing duty to
+        report ("…, kịp thời báo cáo …;") it belongs to the task around it."""
+        if not self._continues_draft(c):
+            return None
+        owner = self.drafts[-1]
+        if owner.contingent and len(self.drafts) > 1 and self.drafts[-2].sentence_index == c.index:
+            owner = self.drafts[-2]
+        owner.end = c.end
+        return _NEXT
+
+    def _adjacent(self, c: _Clause) -> bool:
+        """The sentence's first clause, right after a sentence that drafted a task."""
+        return c.at == 0 and bool(self.drafts) and self.previous_task_sentence == c.index - 1
+
+    def _sentence_continues(self, c: _Clause) -> str | None:
+        """A sentence that only carries on the task before it joins it whole."""
+        if not self._adjacent(c):
+            return None
+        s, index = c.sentence, c.index
+        if CONTINUATION.match(c.text) or (
+            # "… báo cáo kết quả. Trình UBND tỉnh trước ngày …": a short sentence that only
+            # gives the previous task its date.
+            find_deadlines(s.text, None)
+            and (not VERB_START.match(c.text) or len(c.text.split()) < 10)
+        ):
+            self.drafts[-1].end = s.end
+            return _JOINED
+        if (
+            self.drafts[-1].end == _prev_end(self.body, index)
+            and self.body[index - 1].ends_with in ";:"
+            and VERB_START.match(c.text)
+        ):
+            self.drafts[-1].end = s.end  # a list of duties broken over lines
+            return _JOINED
+        return None
+
+    def _list_item(self, c: _Clause) -> str | None:
+        """A list item under an intro or a heading ("- Chủ động rà soát …"): the agencies' above."""
+        starts_with_verb = bool(VERB_START.match(_after_recurrence(c.text)))
+        substantial = len(c.text.split()) >= 8
+        if not (
+            c.at == 0
+            and starts_with_verb
+            and substantial
+            and not NOT_TASK_START.match(c.text)
+            and (self.context or self.intro_open)
+            and (c.sentence.line_start or self._adjacent(c))
+        ):
+            return None
+        lead = list(self.context or self.header.addressees)
+        # "- Phối hợp với Cơ quan X tổng hợp …": the item names its coordinators.
+        coord, body_at = coordinators(self.text, c.pos, c.end, self.gazetteer)
+        body_at = body_at if coord else c.pos
+        return self._add(c, c.sentence.start, lead, coord, True, body_at, inherited=True)
+
+
 def find_drafts(
     text: str, header: Header, gazetteer: ag.Gazetteer, notes: Notes | None = None
 ) -> list[Draft]:
-    notes = notes if notes is not None else Notes()
-    drafts: list[Draft] = []
-    context: list[ag.Mention] = []
-    intro_open = False  # after "… như sau:" or "yêu cầu:", list items are tasks
-    body = sentences(text)
-    previous_task_sentence = -2
-    first = next((i for i, s in enumerate(body) if s.start >= header.body_start), -1)
-    closing = -1  # the sentence holding the closing formula, if any
-    for index, s in enumerate(body):
-        if s.start < header.body_start:
-            continue
-        notes.context[index] = context or header.addressees
-        if CLOSING.match(s.text.lstrip("| ")):
-            notes.closing_at = index
-            break
-        if ISSUED.search(s.text) or (index == first and is_title(s, text)):
-            notes.rejected.add(index)
-            continue  # "UBND tỉnh vừa ban hành văn bản số … về việc …"; a news item's title
-        pos = strip_leading(text, s.body_start)
-        spans = clauses(s)
-        made = False
-        c_index = -1
-        while c_index + 1 < len(spans):
-            c_index += 1
-            c_start, c_end = spans[c_index]
-            c_pos = max(c_start, pos) if c_index == 0 else strip_leading(text, c_start)
-            if c_pos >= c_end:
-                continue
-            explicit = _assignment(text, c_pos, c_end, gazetteer)
-            subject = None if explicit else _subject(text, c_pos, gazetteer)
-            clause_text = text[c_pos:c_end]
-            if (
-                c_index > 0
-                and drafts
-                and drafts[-1].sentence_index == index
-                and (joined := COORDINATE.match(clause_text))
-            ):
-                # "…; phối hợp Sở A; Viễn thông B; UBND cấp xã …": the task's coordinators.
-                more, list_end = ag.mentions_list(text, c_pos + joined.end(), gazetteer)
-                if LEADS_AGAIN.match(clause_text) and more and _has_work(text, list_end, c_end):
-                    # "…; chủ trì, phối hợp với X <làm việc khác>": a further duty of the same
-                    # lead, with its own coordinators.
-                    drafts.append(
-                        Draft(
-                            c_start,
-                            c_end,
-                            list(drafts[-1].lead),
-                            more,
-                            drafts[-1].bound,
-                            list_end,
-                            sentence_index=index,
-                            inherited=True,
-                        )
-                    )
-                    continue
-                drafts[-1].coordinate.extend(more)
-                while c_index + 1 < len(spans) and list_end > c_end:
-                    c_index += 1
-                    c_end = spans[c_index][1]
-                drafts[-1].end = c_end
-                continue
-            directs = (
-                None
-                if (explicit or subject or c_index == 0 or not drafts)
-                else DIRECTS.match(clause_text)
-            )
-            if directs:
-                # "…; đồng thời chỉ đạo Công an tỉnh …": a further task of the same lead.
-                found, _ = ag.mentions_list(text, c_pos + directs.end(), gazetteer)
-                if found:
-                    drafts.append(
-                        Draft(
-                            c_start,
-                            c_end,
-                            list(drafts[-1].lead),
-                            [],
-                            True,
-                            c_pos,
-                            sentence_index=index,
-                            inherited=True,
-                        )
-                    )
-                    made = True
-                    continue
-            if explicit and explicit[3]:
-                # "Chủ tịch UBND tỉnh yêu cầu: …" — the work follows; agencies come from the
-                # addressees unless the clause names them.
-                intro_open = True
-                after = explicit[1]
-                inner = _subject(text, strip_leading(text, after), gazetteer)
-                lead = inner[0] if inner else (context or header.addressees)
-                body_at = inner[1] if inner else after
-                if text[after:c_end].strip():
-                    drafts.append(
-                        Draft(
-                            c_start if c_index else s.start,
-                            c_end,
-                            list(lead),
-                            [],
-                            explicit[2] is False,
-                            body_at,
-                            sentence_index=index,
-                            inherited=not inner,
-                        )
-                    )
-                    made = True
-                continue
-            if explicit or subject:
-                found, list_end = (explicit[0], explicit[1]) if explicit else subject  # type: ignore[misc]
-                bound = explicit[2] if explicit else True
-                coord, body_at = coordinators(text, list_end, s.end, gazetteer)
-                lead = resolve_anaphor(found, context, header)
-                # An agency list may run over ";" ("các sở, ngành; UBND các huyện …").
-                while c_index + 1 < len(spans) and body_at > c_end:
-                    c_index += 1
-                    c_end = spans[c_index][1]
-                if re.fullmatch(r"\s*:\s*", text[body_at : s.end]) or INTRO_BODY.match(
-                    text, body_at, s.end
-                ):
-                    # "2. Giao Sở Tài chính:", "giao các đơn vị thực hiện một số nhiệm vụ sau:":
-                    # the items below are the tasks, and theirs.
-                    context, intro_open = lead, True
-                    notes.rejected.add(index)
-                    continue
-                if explicit and _generic_body(text[body_at:c_end]):
-                    # "yêu cầu Sở X (nghiêm túc) triển khai thực hiện": a closing formula that
-                    # assigns nothing beyond what the document already says; its "nếu có khó
-                    # khăn … kịp thời báo cáo" is part of the formula too.
-                    closing = index
-                    notes.rejected.add(index)
-                    continue
-                drafts.append(
-                    Draft(
-                        c_start if c_index else s.start,
-                        c_end,
-                        lead,
-                        coord,
-                        bound,
-                        body_at,
-                        sentence_index=index,
-                    )
-                )
-                if bound:
-                    context = lead
-                made = True
-                continue
-            if CONTINGENT.search(clause_text) and closing == index:
-                continue
-            if CONTINGENT.search(clause_text) and (drafts or header.addressees):
-                lead = context or header.addressees
-                local, _ = ag.mentions_list(text, _after_condition(text, c_pos, c_end), gazetteer)
-                drafts.append(
-                    Draft(
-                        c_start if c_index else s.start,
-                        c_end,
-                        resolve_anaphor(local, context, header) if local else list(lead),
-                        [],
-                        True,
-                        c_pos,
-                        contingent=True,
-                        sentence_index=index,
-                        inherited=not local,
-                    )
-                )
-                made = True
-                continue
-            if c_index > 0 and drafts and drafts[-1].sentence_index == index:
-                # A further clause of a task sentence belongs to that task; after a standing
-                # duty to report ("…, kịp thời báo cáo …;") it belongs to the task around it.
-                owner = drafts[-1]
-                if owner.contingent and len(drafts) > 1 and drafts[-2].sentence_index == index:
-                    owner = drafts[-2]
-                owner.end = c_end
-                continue
-            adjacent = bool(drafts) and previous_task_sentence == index - 1
-            if (
-                c_index == 0
-                and adjacent
-                and (
-                    CONTINUATION.match(clause_text)
-                    # "… báo cáo kết quả. Trình UBND tỉnh trước ngày …": a short sentence that
-                    # only gives the previous task its date.
-                    or (
-                        find_deadlines(s.text, None)
-                        and (not VERB_START.match(clause_text) or len(clause_text.split()) < 10)
-                    )
-                )
-            ):
-                drafts[-1].end = s.end
-                made = True
-                break
-            if (
-                c_index == 0
-                and adjacent
-                and drafts[-1].end == _prev_end(body, index)
-                and body[index - 1].ends_with in ";:"
-                and VERB_START.match(clause_text)
-            ):
-                drafts[-1].end = s.end  # a list of duties broken over lines
-                made = True
-                break
-            starts_with_verb = bool(VERB_START.match(_after_recurrence(clause_text)))
-            substantial = len(clause_text.split()) >= 8
-            if (
-                c_index == 0
-                and starts_with_verb
-                and substantial
-                and not NOT_TASK_START.match(clause_text)
-                and (context or intro_open)
-                and (s.line_start or adjacent)
-            ):
-                lead = context or header.addressees
-                # "- Phối hợp với Cơ quan X tổng hợp …": the item names its coordinators.
-                coord, body_at = coordinators(text, c_pos, c_end, gazetteer)
-                drafts.append(
-                    Draft(
-                        s.start,
-                        c_end,
-                        list(lead),
-                        coord,
-                        True,
-                        body_at if coord else c_pos,
-                        sentence_index=index,
-                        inherited=True,
-                    )
-                )
-                made = True
-                continue
-        if made:
-            previous_task_sentence = index
-        elif s.ends_with == ":" and (heading := _heading(text, s, gazetteer)):
-            # "1. Các sở, ban, ngành cấp tỉnh (…):": the items below are theirs.
-            context, intro_open = heading, True
-            notes.rejected.add(index)
-            continue
-        if s.ends_with == ":" and INTRO.search(s.text):
-            notes.rejected.add(index)
-            intro_open = True
-            if not context:
-                context = list(header.addressees)
-    return drafts
+    """The rules' drafts of a directive, in the order of the text; what they decided about the
+    sentences they drafted nothing from goes into notes."""
+    return _Reading(text, header, gazetteer, notes if notes is not None else Notes()).read()
 
 
 def _heading(text: str, sentence: Sentence, gazetteer: ag.Gazetteer) -> list[ag.Mention]:
