@@ -26,9 +26,11 @@ from nhiemvu.assignments.models import (
     Coordination,
     DeadlineKind,
     EventKind,
+    Extension,
+    ExtensionStatus,
     WorkState,
 )
-from nhiemvu.assignments.services.common import REF_CHARS, _deny, _summary
+from nhiemvu.assignments.services.common import MAX_TEXT, REF_CHARS, _deny, _summary
 from nhiemvu.assignments.status import stamp_late
 from nhiemvu.audit.services import record
 from nhiemvu.directives.models import Directive
@@ -40,6 +42,33 @@ from nhiemvu.orgs.rules import allows, is_office
 # The states a past task can be in when it arrives (the old trackers know no others).
 HISTORICAL_STATES = (WorkState.OPEN, WorkState.REPORTED, WorkState.DONE, WorkState.PAUSED)
 NEW, UNCHANGED, UPDATED = "new", "unchanged", "updated"
+
+
+@dataclass(frozen=True)
+class PastExtension:
+    """An extension the old tracker recorded: the deadline moved from ``old`` to ``new`` by
+    ``decision`` (its number and date, as written), decided on ``decided_on``."""
+
+    old: dt.date
+    new: dt.date
+    decided_on: dt.date
+    decision: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return ("ext", self.old.isoformat(), self.new.isoformat())
+
+
+@dataclass(frozen=True)
+class PastNote:
+    """A dated progress note of the old tracker."""
+
+    on: dt.date
+    text: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return ("note", self.on.isoformat(), clean_line(self.text))
 
 
 @dataclass
@@ -55,7 +84,64 @@ class HistoricalTask:
     original_deadline: dt.date | None = None
     completion_date: dt.date | None = None
     completion_ref: str = ""
+    extensions: Sequence[PastExtension] = ()
+    notes: Sequence[PastNote] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def deadlines(item: HistoricalTask) -> tuple[dt.date | None, dt.date | None]:
+    """The task's first deadline and its deadline now: the columns when the export has them,
+    else the first extension's old date and the last one's new date."""
+    first = item.extensions[0].old if item.extensions else None
+    last = item.extensions[-1].new if item.extensions else None
+    deadline = item.deadline or last
+    return (item.original_deadline or first or deadline), deadline
+
+
+def _check_history(item: HistoricalTask, today: dt.date) -> None:
+    """The extensions follow each other from the first deadline to the last, each decided
+    between the assignment and today; each note is dated in the same span."""
+    original, deadline = deadlines(item)
+    previous = original
+    for ext in item.extensions:
+        span = {"old": f"{ext.old:%d/%m/%Y}", "new": f"{ext.new:%d/%m/%Y}"}
+        if ext.new <= ext.old:
+            raise ValidationError(
+                _("The extension %(old)s → %(new)s does not move the deadline later.") % span
+            )
+        if ext.old != previous:
+            raise ValidationError(
+                _(
+                    "The extension %(old)s → %(new)s does not start from the deadline then "
+                    "(%(then)s)."
+                )
+                % {**span, "then": f"{previous:%d/%m/%Y}" if previous else "—"}
+            )
+        if not item.assigned_on <= ext.decided_on <= today:
+            raise ValidationError(
+                _("The extension %(old)s → %(new)s is decided outside the task's life.") % span
+            )
+        if len(clean_line(ext.decision)) > REF_CHARS * 4:
+            raise ValidationError(_("The extension's decision is too long."))
+        previous = ext.new
+    if item.extensions and previous != deadline:
+        raise ValidationError(
+            _("The last extension ends on %(new)s, the deadline is %(deadline)s.")
+            % {
+                "new": f"{previous:%d/%m/%Y}",
+                "deadline": f"{deadline:%d/%m/%Y}" if deadline else "—",
+            }
+        )
+    for note in item.notes:
+        if not clean_line(note.text):
+            raise ValidationError(_("A progress note is empty."))
+        if len(note.text) > MAX_TEXT:
+            raise ValidationError(_("A progress note is too long."))
+        if not item.assigned_on <= note.on <= today:
+            raise ValidationError(
+                _("The progress note of %(day)s is dated outside the task's life.")
+                % {"day": f"{note.on:%d/%m/%Y}"}
+            )
 
 
 def check(item: HistoricalTask, today: dt.date) -> None:
@@ -66,7 +152,7 @@ def check(item: HistoricalTask, today: dt.date) -> None:
         raise ValidationError(_("The task content is empty."))
     if item.assigned_on > today:
         raise ValidationError(_("The assignment date is in the future."))
-    for day in (item.deadline, item.original_deadline):
+    for day in deadlines(item):
         if day is not None and day < item.assigned_on:
             raise ValidationError(_("The deadline is before the assignment date."))
     done = item.state in (WorkState.DONE, WorkState.REPORTED)
@@ -86,6 +172,7 @@ def check(item: HistoricalTask, today: dt.date) -> None:
             _("%(org)s was not in force on %(day)s.")
             % {"org": item.lead.name, "day": f"{item.assigned_on:%d/%m/%Y}"}
         )
+    _check_history(item, today)
 
 
 def holder_today(org: Organisation, today: dt.date) -> list[tuple[Organisation, dt.date]]:
@@ -103,20 +190,20 @@ def holder_today(org: Organisation, today: dt.date) -> list[tuple[Organisation, 
 
 def _columns(item: HistoricalTask) -> dict[str, Any]:
     """The stored columns of a task with this past, as the lifecycle would have left them."""
-    original = item.original_deadline or item.deadline
+    original, deadline = deadlines(item)
     late = None
     if item.state == WorkState.DONE:
         assert item.completion_date is not None
         late = stamp_late(
             completion_date=item.completion_date,
-            deadline=item.deadline,
+            deadline=deadline,
             original_deadline=original,
         )
     return {
         "state": item.state,
-        "deadline": item.deadline,
+        "deadline": deadline,
         "original_deadline": original,
-        "deadline_kind": DeadlineKind.FIXED if item.deadline else DeadlineKind.NONE,
+        "deadline_kind": DeadlineKind.FIXED if deadline else DeadlineKind.NONE,
         "completion_date": item.completion_date,
         "completion_ref": clean_line(item.completion_ref),
         "confirmed_on": item.completion_date if item.state == WorkState.DONE else None,
@@ -183,24 +270,108 @@ def _events(
     return events
 
 
+def _history(
+    task: Assignment, item: HistoricalTask, keys: set[tuple[str, str, str]], actor: Any
+) -> tuple[list[Extension], list[AssignmentEvent]]:
+    """The extensions and progress notes of ``item`` not yet on the task (``keys``): approved
+    extension rows (status.annotate reads a past deadline from them) and their timeline events."""
+    extensions, events = [], []
+    for ext in item.extensions:
+        if ext.key in keys:
+            continue
+        if actor is None:
+            raise ValidationError(_("An extension is imported by a person of the office."))
+        decision = clean_line(ext.decision)
+        extensions.append(
+            Extension(
+                assignment=task,
+                requested_by=actor,
+                requested_at=_at(ext.decided_on),
+                reason=decision or _("Extension recorded in the old tracker."),
+                deadline_before=ext.old,
+                proposed_deadline=ext.new,
+                status=ExtensionStatus.APPROVED,
+                decided_at=_at(ext.decided_on),
+                decided_on=ext.decided_on,
+                decision_note=decision,
+                new_deadline=ext.new,
+            )
+        )
+        events.append(
+            AssignmentEvent(
+                assignment=task,
+                kind=EventKind.EXTENSION_APPROVED,
+                at=_at(ext.decided_on),
+                on=ext.decided_on,
+                text=decision,
+                data={"legacy": True, "from": ext.old.isoformat(), "deadline": ext.new.isoformat()},
+            )
+        )
+    for note in item.notes:
+        if note.key in keys:
+            continue
+        events.append(
+            AssignmentEvent(
+                assignment=task,
+                kind=EventKind.PROGRESS,
+                at=_at(note.on),
+                on=note.on,
+                text=clean_line(note.text),
+                data={"legacy": True},
+            )
+        )
+    return extensions, events
+
+
+def history_keys(task_ids: Sequence[int]) -> dict[int, set[tuple[str, str, str]]]:
+    """The extensions and legacy progress notes each task already has, by the keys of
+    PastExtension and PastNote (a second import adds none of them again)."""
+    keys: dict[int, set[tuple[str, str, str]]] = {pk: set() for pk in task_ids}
+    for pk, old, new in Extension.objects.filter(
+        assignment_id__in=task_ids, status=ExtensionStatus.APPROVED
+    ).values_list("assignment_id", "deadline_before", "new_deadline"):
+        if old and new:
+            keys[pk].add(("ext", old.isoformat(), new.isoformat()))
+    for pk, on, text in AssignmentEvent.objects.filter(
+        assignment_id__in=task_ids, kind=EventKind.PROGRESS, data__legacy=True
+    ).values_list("assignment_id", "on", "text"):
+        keys[pk].add(("note", on.isoformat(), text))
+    return keys
+
+
+def _missing(item: HistoricalTask, keys: set[tuple[str, str, str]]) -> list[str]:
+    """Which of the task's history the row adds: "extensions", "progress" (for the outcome)."""
+    found = []
+    if any(e.key not in keys for e in item.extensions):
+        found.append("extensions")
+    if any(n.key not in keys for n in item.notes):
+        found.append("progress")
+    return found
+
+
 def changes(known: Assignment, item: HistoricalTask) -> dict[str, Any]:
     """The stored columns a task already carried over would change to for ``item`` (empty: the
     row is unchanged). The dry run and the real run decide by this one function."""
     return {k: v for k, v in _columns(item).items() if getattr(known, k) != v}
 
 
-def carried(source: str, legacy_ids: Sequence[str]) -> dict[str, Assignment]:
+@dataclass
+class Carried:
+    task: Assignment
+    keys: set[tuple[str, str, str]]  # its extensions and notes (history_keys)
+
+
+def carried(source: str, legacy_ids: Sequence[str]) -> dict[str, Carried]:
     """The tasks of ``source`` already carried over, by their legacy identifier."""
-    return {
-        t.legacy_id: t
-        for t in Assignment.objects.filter(legacy_source=source, legacy_id__in=list(legacy_ids))
-    }
+    tasks = list(Assignment.objects.filter(legacy_source=source, legacy_id__in=list(legacy_ids)))
+    keys = history_keys([t.pk for t in tasks])
+    return {t.legacy_id: Carried(t, keys[t.pk]) for t in tasks}
 
 
-def outcome(item: HistoricalTask, known: Assignment | None) -> str:
+def outcome(item: HistoricalTask, known: Carried | None) -> str:
     if known is None:
         return NEW
-    return UPDATED if changes(known, item) else UNCHANGED
+    return UPDATED if changes(known.task, item) or _missing(item, known.keys) else UNCHANGED
 
 
 @transaction.atomic
@@ -225,15 +396,21 @@ def historical_tasks_register(
         columns = _columns(item)
         chain = holder_today(item.lead, today) if item.state != WorkState.DONE else []
         lead = chain[-1][0] if chain else item.lead
-        known = existing.get(item.legacy_id)
-        if known is not None:
+        found = existing.get(item.legacy_id)
+        if found is not None:
+            known = found.task
             changed = changes(known, item)
-            if not changed:
+            added = _missing(item, found.keys)
+            if not changed and not added:
                 outcomes[item.legacy_id] = UNCHANGED
                 continue
-            # A later export of the same tracker moved the task on: the columns follow, and the
-            # timeline notes it (history_on: the past before today is read from the events).
+            # A later export of the same tracker moved the task on: the columns follow, the
+            # extensions and notes it did not have are added, and the timeline notes it
+            # (history_on: the past before today is read from the events).
             Assignment.objects.filter(pk=known.pk).update(**changed, history_on=today)
+            extensions, events = _history(known, item, found.keys, actor)
+            Extension.objects.bulk_create(extensions)
+            AssignmentEvent.objects.bulk_create(events)
             AssignmentEvent.objects.create(
                 assignment=known,
                 kind=EventKind.COMMENT,
@@ -241,7 +418,7 @@ def historical_tasks_register(
                 on=today,
                 state_after=columns["state"] if "state" in changed else "",
                 text=_("Updated from the old tracker's export."),
-                data={"legacy": True, "changed": sorted(changed)},
+                data={"legacy": True, "changed": sorted(changed) + added},
             )
             outcomes[item.legacy_id] = UPDATED
             continue
@@ -265,6 +442,9 @@ def historical_tasks_register(
         # stored columns (status.annotate's "settled").
         last = [item.assigned_on, item.completion_date or item.assigned_on]
         last += [day for _org, day in chain]
+        # An extension moves the deadline on its day: before it, a past date reads the
+        # approvals (status.annotate's past_deadline).
+        last += [e.decided_on for e in item.extensions]
         task.history_on = max(last)
         new_tasks.append((task, item, chain))
         outcomes[item.legacy_id] = NEW
@@ -279,15 +459,18 @@ def historical_tasks_register(
             ],
             batch_size=1000,
         )
+        histories = [_history(task, item, set(), actor) for task, item, _c in new_tasks]
+        Extension.objects.bulk_create([x for exts, _e in histories for x in exts], batch_size=1000)
         AssignmentEvent.objects.bulk_create(
-            [e for task, item, chain in new_tasks for e in _events(task, item, chain)],
+            [e for task, item, chain in new_tasks for e in _events(task, item, chain)]
+            + [e for _x, events in histories for e in events],
             batch_size=1000,
         )
     if new_tasks or UPDATED in outcomes.values():
         record(
             actor=actor,
             action="assignment.import_legacy",
-            target=new_tasks[0][0] if new_tasks else existing[next(iter(existing))],
+            target=new_tasks[0][0] if new_tasks else existing[next(iter(existing))].task,
             after={
                 "source": source,
                 "checksum": checksum,

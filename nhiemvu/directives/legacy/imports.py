@@ -22,13 +22,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from nhiemvu.assignments.services import HistoricalTask, historical_tasks_register
-from nhiemvu.assignments.services.historical import carried, check, outcome
+from nhiemvu.assignments.services.historical import (
+    PastExtension,
+    PastNote,
+    carried,
+    check,
+    outcome,
+)
 from nhiemvu.directives.legacy.models import LegacyProfile
 from nhiemvu.directives.legacy.reading import (
     REQUIRED,
     TITLES,
     Table,
+    extensions_in,
     names_in,
+    notes_in,
     parse_date,
     state_key,
 )
@@ -125,6 +133,7 @@ def read_row(
                 % {"field": TITLES[key], "value": exc}
             )
             dates[key] = None
+    extensions, notes = _history(cells, row)
     word = cells.get("state", "")
     row.word = word
     state = (profile.states or {}).get(state_key(word)) if word else None
@@ -181,6 +190,8 @@ def read_row(
         original_deadline=dates["original_deadline"],
         completion_date=dates["completion_date"],
         completion_ref=cells.get("completion_ref", ""),
+        extensions=extensions,
+        notes=notes,
     )
     try:
         check(row.item, workdays.today())
@@ -188,6 +199,30 @@ def read_row(
         row.errors.extend(exc.messages)
         row.item = None
     return row
+
+
+def _history(cells: dict[str, str], row: Row) -> tuple[list[PastExtension], list[PastNote]]:
+    """The row's extensions and progress notes, or its reasons (the cell text that is not read)."""
+    extensions: list[PastExtension] = []
+    notes: list[PastNote] = []
+    try:
+        extensions = [
+            PastExtension(old, new, decided or old, decision)
+            for old, new, decided, decision in extensions_in(cells.get("extensions", ""))
+        ]
+    except ValueError as exc:
+        row.errors.append(
+            _("%(field)s: “%(value)s” is not read as “dd/mm/yyyy → dd/mm/yyyy decision”.")
+            % {"field": TITLES["extensions"], "value": exc}
+        )
+    try:
+        notes = [PastNote(day, text) for day, text in notes_in(cells.get("progress", ""))]
+    except ValueError as exc:
+        row.errors.append(
+            _("%(field)s: “%(value)s” is not read as “dd/mm/yyyy: note”.")
+            % {"field": TITLES["progress"], "value": exc}
+        )
+    return extensions, notes
 
 
 def rows_of(table: Table, profile: LegacyProfile, orgs: Organisations) -> Iterator[Row]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,11 @@ FIELDS: list[tuple[str, str, tuple[str, ...], bool]] = [
         ("van ban hoan thanh", "so van ban bao cao"),
         False,
     ),
+    # One cell each, entries one after another (a line each, as the old trackers print them):
+    # "28/02/2026 → 31/03/2026 Văn bản 45/UBND-KT ngày 20/02/2026" and "15/01/2026: text".
+    ("extensions", "Gia hạn", ("gia han", "lich su gia han", "cac lan gia han"), False),
+    ("progress", "Tiến độ", ("tien do", "tien do thuc hien", "ghi chu tien do"), False),
+    ("files", "Tệp đính kèm", ("tep dinh kem", "file dinh kem", "dinh kem"), False),
 ]
 REQUIRED = [key for key, _t, _h, required in FIELDS if required]
 TITLES = {key: title for key, title, _h, _r in FIELDS}
@@ -179,6 +185,47 @@ def parse_date(value: str) -> dt.date | None:
         if 1900 <= day.year <= 2200:
             return day
     raise ValueError(text)
+
+
+_DATE = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}"
+# "old → new" (or ->, =>, >, "đến"), then the decision up to the next extension.
+_EXTENSION = re.compile(rf"({_DATE})\s*(?:→|->|=>|>|đến|den)\s*({_DATE})", re.IGNORECASE)
+_NOTE = re.compile(rf"(?:^|(?<=\s)|(?<=;))({_DATE})\s*:")
+_ANY_DATE = re.compile(_DATE)
+
+
+def _entries(pattern: re.Pattern[str], cell: str) -> Iterator[tuple[re.Match[str], str]]:
+    """Each match of ``pattern`` in ``cell`` with the text after it, up to the next match;
+    ValueError naming the text before the first one, if any (an entry without its dates)."""
+    found = list(pattern.finditer(cell))
+    head = cell[: found[0].start()] if found else cell
+    if head.strip(" \n;,|"):
+        raise ValueError(clean_line(head)[:80])
+    ends = [m.start() for m in found[1:]] + [len(cell)]
+    for match, end in zip(found, ends, strict=False):
+        yield match, clean_line(cell[match.end() : end]).strip(" ;,|:-")
+
+
+def extensions_in(cell: str) -> list[tuple[dt.date, dt.date, dt.date | None, str]]:
+    """The extensions written in one cell: (old deadline, new deadline, the decision's date if
+    it names one, the decision as written). ValueError with the text that does not read."""
+    found = []
+    for match, decision in _entries(_EXTENSION, cell or ""):
+        old, new = parse_date(match.group(1)), parse_date(match.group(2))
+        assert old is not None and new is not None  # the pattern matched dates
+        dated = _ANY_DATE.search(decision)
+        found.append((old, new, parse_date(dated.group(0)) if dated else None, decision))
+    return found
+
+
+def notes_in(cell: str) -> list[tuple[dt.date, str]]:
+    """The dated progress notes in one cell ("15/01/2026: text"); ValueError as above."""
+    found = []
+    for match, text in _entries(_NOTE, cell or ""):
+        day = parse_date(match.group(1))
+        assert day is not None
+        found.append((day, text))
+    return found
 
 
 def state_key(word: str) -> str:
