@@ -46,6 +46,8 @@ class LegacyRun(models.Model):
     code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
     file = models.FileField(upload_to="legacy/%Y/%m/")
     checksum = models.CharField(max_length=64)
+    # The zip of attached files whose paths the rows name (optional), checked on upload.
+    bundle = models.FileField(upload_to="legacy/%Y/%m/", blank=True)
     status = models.CharField(
         max_length=10, choices=LegacyRunStatus.choices, default=LegacyRunStatus.QUEUED
     )
