@@ -78,3 +78,70 @@ def check_workbook(parts: dict[str, int], name: str) -> None:
             )
             % {"name": name, "sheets": MAX_SHEETS, "mb": MAX_SHEET_BYTES // 1048576}
         )
+
+
+# A zip of attached files sent with an old tracker's export (issue 29): years of PDFs and Word
+# files, so larger than a document's parts, but bounded the same way (entries, declared unpacked
+# size, ratio) before anything is read, and every name a plain relative path.
+BUNDLE_MAX_ENTRIES = bound("LEGACY_ZIP_MAX_FILES", 50_000)
+BUNDLE_MAX_UNPACKED_BYTES = bound("LEGACY_ZIP_MAX_UNPACKED_MB", 2000) * 1024 * 1024
+
+
+def unsafe_path(name: str) -> bool:
+    """A zip entry's name that would leave the folder it is unpacked into (absolute, a drive,
+    a ``..`` part) or hides a control character."""
+    parts = name.replace("\\", "/").split("/")
+    return (
+        name.startswith(("/", "\\"))
+        or (len(name) > 1 and name[1] == ":")
+        or ".." in parts
+        or any(ord(c) < 32 for c in name)
+    )
+
+
+def check_bundle(stream: IO[bytes], name: str) -> dict[str, int]:
+    """The files of a zip of attachments (path -> unpacked size, folders left out), or
+    ArchiveError: damaged, a zip bomb, or a path that escapes its folder."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        raise ArchiveError(
+            _("The file “%(name)s” is not a readable zip archive.") % {"name": name}
+        ) from exc
+    finally:
+        stream.seek(0)
+    bomb = ArchiveError(
+        _(
+            "The zip “%(name)s” holds more than %(files)s files, unpacks to more than %(max)s MB "
+            "or is packed suspiciously tightly; it is refused so the system stays available. "
+            "Split it by year."
+        )
+        % {
+            "name": name,
+            "files": BUNDLE_MAX_ENTRIES,
+            "max": BUNDLE_MAX_UNPACKED_BYTES // 1048576,
+        }
+    )
+    if len(entries) > BUNDLE_MAX_ENTRIES:
+        raise bomb
+    total = 0
+    files: dict[str, int] = {}
+    for entry in entries:
+        if unsafe_path(entry.filename):
+            raise ArchiveError(
+                _(
+                    "The zip “%(name)s” names a file outside its folder (“%(path)s”); it is "
+                    "refused. Zip the folder of attachments again."
+                )
+                % {"name": name, "path": entry.filename[:120]}
+            )
+        total += entry.file_size
+        if total > BUNDLE_MAX_UNPACKED_BYTES or (
+            entry.file_size > RATIO_FLOOR_BYTES
+            and (entry.compress_size == 0 or entry.file_size / entry.compress_size > MAX_RATIO)
+        ):
+            raise bomb
+        if not entry.is_dir():
+            files[entry.filename] = entry.file_size
+    return files

@@ -27,10 +27,21 @@ from nhiemvu.assignments.models import (
     DeadlineKind,
     EventKind,
     Extension,
-    ExtensionStatus,
     WorkState,
 )
-from nhiemvu.assignments.services.common import MAX_TEXT, REF_CHARS, _deny, _summary
+from nhiemvu.assignments.services.common import REF_CHARS, _deny, _summary
+from nhiemvu.assignments.services.pasts import (
+    PastExtension,
+    PastFile,
+    PastNote,
+    at,
+    attach_files,
+    check_past,
+    deadlines,
+    history_keys,
+    missing,
+    past_rows,
+)
 from nhiemvu.assignments.status import stamp_late
 from nhiemvu.audit.services import record
 from nhiemvu.directives.models import Directive
@@ -42,33 +53,7 @@ from nhiemvu.orgs.rules import allows, is_office
 # The states a past task can be in when it arrives (the old trackers know no others).
 HISTORICAL_STATES = (WorkState.OPEN, WorkState.REPORTED, WorkState.DONE, WorkState.PAUSED)
 NEW, UNCHANGED, UPDATED = "new", "unchanged", "updated"
-
-
-@dataclass(frozen=True)
-class PastExtension:
-    """An extension the old tracker recorded: the deadline moved from ``old`` to ``new`` by
-    ``decision`` (its number and date, as written), decided on ``decided_on``."""
-
-    old: dt.date
-    new: dt.date
-    decided_on: dt.date
-    decision: str = ""
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return ("ext", self.old.isoformat(), self.new.isoformat())
-
-
-@dataclass(frozen=True)
-class PastNote:
-    """A dated progress note of the old tracker."""
-
-    on: dt.date
-    text: str
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return ("note", self.on.isoformat(), clean_line(self.text))
+__all__ = ["HISTORICAL_STATES", "HistoricalTask", "PastExtension", "PastFile", "PastNote"]
 
 
 @dataclass
@@ -86,62 +71,8 @@ class HistoricalTask:
     completion_ref: str = ""
     extensions: Sequence[PastExtension] = ()
     notes: Sequence[PastNote] = ()
+    files: Sequence[PastFile] = ()
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def deadlines(item: HistoricalTask) -> tuple[dt.date | None, dt.date | None]:
-    """The task's first deadline and its deadline now: the columns when the export has them,
-    else the first extension's old date and the last one's new date."""
-    first = item.extensions[0].old if item.extensions else None
-    last = item.extensions[-1].new if item.extensions else None
-    deadline = item.deadline or last
-    return (item.original_deadline or first or deadline), deadline
-
-
-def _check_history(item: HistoricalTask, today: dt.date) -> None:
-    """The extensions follow each other from the first deadline to the last, each decided
-    between the assignment and today; each note is dated in the same span."""
-    original, deadline = deadlines(item)
-    previous = original
-    for ext in item.extensions:
-        span = {"old": f"{ext.old:%d/%m/%Y}", "new": f"{ext.new:%d/%m/%Y}"}
-        if ext.new <= ext.old:
-            raise ValidationError(
-                _("The extension %(old)s → %(new)s does not move the deadline later.") % span
-            )
-        if ext.old != previous:
-            raise ValidationError(
-                _(
-                    "The extension %(old)s → %(new)s does not start from the deadline then "
-                    "(%(then)s)."
-                )
-                % {**span, "then": f"{previous:%d/%m/%Y}" if previous else "—"}
-            )
-        if not item.assigned_on <= ext.decided_on <= today:
-            raise ValidationError(
-                _("The extension %(old)s → %(new)s is decided outside the task's life.") % span
-            )
-        if len(clean_line(ext.decision)) > REF_CHARS * 4:
-            raise ValidationError(_("The extension's decision is too long."))
-        previous = ext.new
-    if item.extensions and previous != deadline:
-        raise ValidationError(
-            _("The last extension ends on %(new)s, the deadline is %(deadline)s.")
-            % {
-                "new": f"{previous:%d/%m/%Y}",
-                "deadline": f"{deadline:%d/%m/%Y}" if deadline else "—",
-            }
-        )
-    for note in item.notes:
-        if not clean_line(note.text):
-            raise ValidationError(_("A progress note is empty."))
-        if len(note.text) > MAX_TEXT:
-            raise ValidationError(_("A progress note is too long."))
-        if not item.assigned_on <= note.on <= today:
-            raise ValidationError(
-                _("The progress note of %(day)s is dated outside the task's life.")
-                % {"day": f"{note.on:%d/%m/%Y}"}
-            )
 
 
 def check(item: HistoricalTask, today: dt.date) -> None:
@@ -172,7 +103,7 @@ def check(item: HistoricalTask, today: dt.date) -> None:
             _("%(org)s was not in force on %(day)s.")
             % {"org": item.lead.name, "day": f"{item.assigned_on:%d/%m/%Y}"}
         )
-    _check_history(item, today)
+    check_past(item, today)
 
 
 def holder_today(org: Organisation, today: dt.date) -> list[tuple[Organisation, dt.date]]:
@@ -212,10 +143,6 @@ def _columns(item: HistoricalTask) -> dict[str, Any]:
     }
 
 
-def _at(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(8), tzinfo=workdays.now().tzinfo)
-
-
 def _events(
     task: Assignment, item: HistoricalTask, chain: list[tuple[Organisation, dt.date]]
 ) -> list[AssignmentEvent]:
@@ -223,7 +150,7 @@ def _events(
         AssignmentEvent(
             assignment=task,
             kind=EventKind.ASSIGNED,
-            at=_at(item.assigned_on),
+            at=at(item.assigned_on),
             on=item.assigned_on,
             state_after=WorkState.OPEN,
             data={"legacy": True},
@@ -234,7 +161,7 @@ def _events(
             AssignmentEvent(
                 assignment=task,
                 kind=EventKind.COMPLETION,
-                at=_at(item.completion_date),
+                at=at(item.completion_date),
                 on=item.completion_date,
                 state_after=WorkState.REPORTED,
                 doc_date=item.completion_date,
@@ -248,7 +175,7 @@ def _events(
             AssignmentEvent(
                 assignment=task,
                 kind=EventKind.CONFIRMED,
-                at=_at(item.completion_date) + dt.timedelta(minutes=1),
+                at=at(item.completion_date) + dt.timedelta(minutes=1),
                 on=item.completion_date,
                 state_after=WorkState.DONE,
                 data={"legacy": True, "late": task.completed_late},
@@ -261,92 +188,13 @@ def _events(
                 AssignmentEvent(
                     assignment=task,
                     kind=EventKind.TRANSFERRED,
-                    at=_at(day),
+                    at=at(day),
                     on=day,
                     data={"from": holder.code, "to": successor.code, "effective": day.isoformat()},
                 )
             )
         holder = successor
     return events
-
-
-def _history(
-    task: Assignment, item: HistoricalTask, keys: set[tuple[str, str, str]], actor: Any
-) -> tuple[list[Extension], list[AssignmentEvent]]:
-    """The extensions and progress notes of ``item`` not yet on the task (``keys``): approved
-    extension rows (status.annotate reads a past deadline from them) and their timeline events."""
-    extensions, events = [], []
-    for ext in item.extensions:
-        if ext.key in keys:
-            continue
-        if actor is None:
-            raise ValidationError(_("An extension is imported by a person of the office."))
-        decision = clean_line(ext.decision)
-        extensions.append(
-            Extension(
-                assignment=task,
-                requested_by=actor,
-                requested_at=_at(ext.decided_on),
-                reason=decision or _("Extension recorded in the old tracker."),
-                deadline_before=ext.old,
-                proposed_deadline=ext.new,
-                status=ExtensionStatus.APPROVED,
-                decided_at=_at(ext.decided_on),
-                decided_on=ext.decided_on,
-                decision_note=decision,
-                new_deadline=ext.new,
-            )
-        )
-        events.append(
-            AssignmentEvent(
-                assignment=task,
-                kind=EventKind.EXTENSION_APPROVED,
-                at=_at(ext.decided_on),
-                on=ext.decided_on,
-                text=decision,
-                data={"legacy": True, "from": ext.old.isoformat(), "deadline": ext.new.isoformat()},
-            )
-        )
-    for note in item.notes:
-        if note.key in keys:
-            continue
-        events.append(
-            AssignmentEvent(
-                assignment=task,
-                kind=EventKind.PROGRESS,
-                at=_at(note.on),
-                on=note.on,
-                text=clean_line(note.text),
-                data={"legacy": True},
-            )
-        )
-    return extensions, events
-
-
-def history_keys(task_ids: Sequence[int]) -> dict[int, set[tuple[str, str, str]]]:
-    """The extensions and legacy progress notes each task already has, by the keys of
-    PastExtension and PastNote (a second import adds none of them again)."""
-    keys: dict[int, set[tuple[str, str, str]]] = {pk: set() for pk in task_ids}
-    for pk, old, new in Extension.objects.filter(
-        assignment_id__in=task_ids, status=ExtensionStatus.APPROVED
-    ).values_list("assignment_id", "deadline_before", "new_deadline"):
-        if old and new:
-            keys[pk].add(("ext", old.isoformat(), new.isoformat()))
-    for pk, on, text in AssignmentEvent.objects.filter(
-        assignment_id__in=task_ids, kind=EventKind.PROGRESS, data__legacy=True
-    ).values_list("assignment_id", "on", "text"):
-        keys[pk].add(("note", on.isoformat(), text))
-    return keys
-
-
-def _missing(item: HistoricalTask, keys: set[tuple[str, str, str]]) -> list[str]:
-    """Which of the task's history the row adds: "extensions", "progress" (for the outcome)."""
-    found = []
-    if any(e.key not in keys for e in item.extensions):
-        found.append("extensions")
-    if any(n.key not in keys for n in item.notes):
-        found.append("progress")
-    return found
 
 
 def changes(known: Assignment, item: HistoricalTask) -> dict[str, Any]:
@@ -371,7 +219,7 @@ def carried(source: str, legacy_ids: Sequence[str]) -> dict[str, Carried]:
 def outcome(item: HistoricalTask, known: Carried | None) -> str:
     if known is None:
         return NEW
-    return UPDATED if changes(known.task, item) or _missing(item, known.keys) else UNCHANGED
+    return UPDATED if changes(known.task, item) or missing(item, known.keys) else UNCHANGED
 
 
 @transaction.atomic
@@ -400,7 +248,7 @@ def historical_tasks_register(
         if found is not None:
             known = found.task
             changed = changes(known, item)
-            added = _missing(item, found.keys)
+            added = missing(item, found.keys)
             if not changed and not added:
                 outcomes[item.legacy_id] = UNCHANGED
                 continue
@@ -408,9 +256,10 @@ def historical_tasks_register(
             # extensions and notes it did not have are added, and the timeline notes it
             # (history_on: the past before today is read from the events).
             Assignment.objects.filter(pk=known.pk).update(**changed, history_on=today)
-            extensions, events = _history(known, item, found.keys, actor)
+            extensions, events = past_rows(known, item, found.keys, actor)
             Extension.objects.bulk_create(extensions)
             AssignmentEvent.objects.bulk_create(events)
+            attach_files(known, item, found.keys, actor)
             AssignmentEvent.objects.create(
                 assignment=known,
                 kind=EventKind.COMMENT,
@@ -459,7 +308,9 @@ def historical_tasks_register(
             ],
             batch_size=1000,
         )
-        histories = [_history(task, item, set(), actor) for task, item, _c in new_tasks]
+        for task, item, _c in new_tasks:
+            attach_files(task, item, set(), actor)
+        histories = [past_rows(task, item, set(), actor) for task, item, _c in new_tasks]
         Extension.objects.bulk_create([x for exts, _e in histories for x in exts], batch_size=1000)
         AssignmentEvent.objects.bulk_create(
             [e for task, item, chain in new_tasks for e in _events(task, item, chain)]

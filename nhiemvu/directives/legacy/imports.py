@@ -11,6 +11,7 @@ name is mapped. Documents are issued by the province in force on their date
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -24,11 +25,13 @@ from django.utils.translation import gettext_lazy as _lazy
 from nhiemvu.assignments.services import HistoricalTask, historical_tasks_register
 from nhiemvu.assignments.services.historical import (
     PastExtension,
+    PastFile,
     PastNote,
     carried,
     check,
     outcome,
 )
+from nhiemvu.directives.legacy.bundle import Bundle, paths_in
 from nhiemvu.directives.legacy.models import LegacyProfile
 from nhiemvu.directives.legacy.reading import (
     REQUIRED,
@@ -43,7 +46,7 @@ from nhiemvu.directives.legacy.reading import (
 from nhiemvu.directives.models import Directive
 from nhiemvu.directives.services import DirectiveSpec, directive_create
 from nhiemvu.lib import docref, workdays
-from nhiemvu.lib.vntext import clean_line, fold
+from nhiemvu.lib.vntext import clean_line, fold, normalize
 from nhiemvu.orgs import matching
 from nhiemvu.orgs.models import Organisation
 from nhiemvu.orgs.selectors import province_on
@@ -105,19 +108,50 @@ class Row:
     item: HistoricalTask | None = None
 
 
+# Cells whose line breaks separate entries (a path a line).
+MULTILINE = {"files"}
+
+
 def _cells(profile: LegacyProfile, headers: list[str], raw: list[str]) -> dict[str, str]:
     index = {h: i for i, h in enumerate(headers)}
     cells = {}
     for key, header in (profile.columns or {}).items():
         col = index.get(header)
-        cells[key] = clean_line(raw[col]) if col is not None and col < len(raw) else ""
+        value = raw[col] if col is not None and col < len(raw) else ""
+        cells[key] = normalize(value).strip() if key in MULTILINE else clean_line(value)
     return cells
 
 
+def _files(cells: dict[str, str], row: Row, bundle: Bundle | None) -> list[PastFile]:
+    """The files the row names, each found in the zip and accepted as an upload; else the
+    reasons (a missing file is listed in the dry run, and the import waits for it)."""
+    paths = paths_in(cells.get("files", ""))
+    if paths and bundle is None:
+        row.errors.append(_("The row names attached files, but no zip of files was uploaded."))
+        return []
+    found = []
+    for path in paths:
+        assert bundle is not None
+        problem = bundle.problem(path)
+        if problem:
+            row.errors.append(problem)
+        else:
+            found.append(PastFile(path.rsplit("/", 1)[-1], functools.partial(bundle.upload, path)))
+    return found
+
+
 def read_row(
-    number: int, raw: list[str], headers: list[str], profile: LegacyProfile, orgs: Organisations
+    number: int,
+    raw: list[str],
+    headers: list[str],
+    profile: LegacyProfile,
+    orgs: Organisations,
+    bundle: Bundle | None = None,
+    *,
+    with_files: bool = True,
 ) -> Row:
-    """One row as a task with its past, or its reasons for refusal (in Vietnamese)."""
+    """One row as a task with its past, or its reasons for refusal (in Vietnamese). Without
+    ``with_files`` its files are not looked at (the first screen, the reconciliation)."""
     cells = _cells(profile, headers, raw)
     row = Row(number, legacy_id=cells.get("legacy_id", "")[:80])
     for key in REQUIRED:
@@ -134,6 +168,7 @@ def read_row(
             )
             dates[key] = None
     extensions, notes = _history(cells, row)
+    files = _files(cells, row, bundle) if with_files else []
     word = cells.get("state", "")
     row.word = word
     state = (profile.states or {}).get(state_key(word)) if word else None
@@ -192,6 +227,7 @@ def read_row(
         completion_ref=cells.get("completion_ref", ""),
         extensions=extensions,
         notes=notes,
+        files=files,
     )
     try:
         check(row.item, workdays.today())
@@ -225,10 +261,17 @@ def _history(cells: dict[str, str], row: Row) -> tuple[list[PastExtension], list
     return extensions, notes
 
 
-def rows_of(table: Table, profile: LegacyProfile, orgs: Organisations) -> Iterator[Row]:
+def rows_of(
+    table: Table,
+    profile: LegacyProfile,
+    orgs: Organisations,
+    bundle: Bundle | None = None,
+    *,
+    with_files: bool = True,
+) -> Iterator[Row]:
     seen: set[str] = set()
     for number, raw in enumerate(table.rows, start=2):
-        row = read_row(number, raw, table.headers, profile, orgs)
+        row = read_row(number, raw, table.headers, profile, orgs, bundle, with_files=with_files)
         if row.legacy_id and row.legacy_id in seen:
             row.errors.append(
                 _("The identifier %(id)s appears twice in the file.") % {"id": row.legacy_id}
@@ -266,7 +309,7 @@ def preview(table: Table, profile: LegacyProfile) -> Preview:
             word = clean_line(raw[table.headers.index(state_col)] if raw else "")
             if word and (word in words or len(words) < PREVIEW_VALUES):
                 words[word] += 1
-        row = read_row(number, raw, table.headers, profile, orgs)
+        row = read_row(number, raw, table.headers, profile, orgs, with_files=False)
         unknown.update(row.unknown)
     states = {w: (n, (profile.states or {}).get(state_key(w), "")) for w, n in words.items()}
     return Preview(table.headers, dict(profile.columns or {}), samples, states, unknown, count)
@@ -280,10 +323,12 @@ class Outcome:
     reason: str = ""
 
 
-def dry_run(table: Table, profile: LegacyProfile, batch: int = 1000) -> Iterator[Outcome]:
+def dry_run(
+    table: Table, profile: LegacyProfile, batch: int = 1000, bundle: Bundle | None = None
+) -> Iterator[Outcome]:
     """Every row's outcome, nothing written."""
     orgs = Organisations(profile.orgs or {})
-    for chunk in _chunks(rows_of(table, profile, orgs), batch):
+    for chunk in _chunks(rows_of(table, profile, orgs, bundle), batch):
         known = carried(profile.source, [r.legacy_id for r in chunk if r.item])
         for row in chunk:
             if row.item is None:

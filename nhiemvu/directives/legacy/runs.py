@@ -8,6 +8,8 @@ at its start and its end."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,10 +19,12 @@ from django.utils.translation import gettext as _
 
 from nhiemvu.assignments.services.historical import HISTORICAL_STATES
 from nhiemvu.audit.services import record
+from nhiemvu.directives.legacy.bundle import Bundle, BundleError
 from nhiemvu.directives.legacy.imports import (
     REFUSED,
     Organisations,
     _chunks,
+    checksum_of,
     dry_run,
     rows_of,
     write_batch,
@@ -112,16 +116,28 @@ def profile_create(*, actor: Any, name: str, source: str) -> LegacyProfile:
 
 @transaction.atomic
 def run_start(
-    *, actor: Any, profile: LegacyProfile, upload: UploadedFile, checksum: str
+    *,
+    actor: Any,
+    profile: LegacyProfile,
+    upload: UploadedFile,
+    checksum: str,
+    bundle: UploadedFile | None = None,
 ) -> LegacyRun:
-    """Keep the file for its preview, dry run and import. A profile without columns yet takes
-    the ones its headers read like (reading.guess_columns), and the usual state words."""
+    """Keep the file (and the zip of attached files its rows name) for its preview, dry run
+    and import. A profile without columns yet takes the ones its headers read like
+    (reading.guess_columns), and the usual state words."""
     _office(actor)
     try:
         table = open_table(upload, upload.name or "", upload.size or 0)
     except ReadError as exc:
         raise ValidationError(str(exc)) from exc
     table.close()
+    if bundle is not None:
+        try:
+            Bundle(bundle, bundle.name or "").close()  # a bomb or a path out of its folder
+        except BundleError as exc:
+            raise ValidationError(str(exc)) from exc
+        bundle.seek(0)
     if not profile.columns:
         profile.columns = guess_columns(table.headers)
         profile.states = profile.states or dict(DEFAULT_STATES)
@@ -129,14 +145,28 @@ def run_start(
     upload.seek(0)
     run = LegacyRun(profile=profile, checksum=checksum, started_by=actor)
     run.file.save(f"{checksum[:16]}.dat", upload, save=False)
+    files = {}
+    if bundle is not None:
+        files = {"bundle": bundle.name, "bundle_checksum": checksum_of(bundle)}
+        run.bundle.save(f"{checksum[:16]}.zip", bundle, save=False)
     run.save()
     record(
         actor=actor,
         action="legacy.run_start",
         target=run,
-        after={"profile": profile.name, "checksum": checksum, "file": upload.name},
+        after={"profile": profile.name, "checksum": checksum, "file": upload.name, **files},
     )
     return run
+
+
+@contextlib.contextmanager
+def bundle_of(run: LegacyRun) -> Iterator[Bundle | None]:
+    """The run's zip of attached files, open while the rows are read (None without one)."""
+    if not run.bundle:
+        yield None
+        return
+    with run.bundle.open("rb") as stream, Bundle(stream, run.bundle.name or "") as bundle:
+        yield bundle
 
 
 def headers_of(run: LegacyRun) -> list[str]:
@@ -161,10 +191,13 @@ def dry_step(run_id: int) -> LegacyRun:
         except ReadError as exc:
             return _failed(run, str(exc))
         try:
-            for item in dry_run(table, run.profile):
-                counts[item.outcome] = counts.get(item.outcome, 0) + 1
-                if item.outcome in (REFUSED, "updated") and len(kept) < DRY_ROWS_KEPT:
-                    kept.append(vars(item))
+            with bundle_of(run) as bundle:
+                for item in dry_run(table, run.profile, bundle=bundle):
+                    counts[item.outcome] = counts.get(item.outcome, 0) + 1
+                    if item.outcome in (REFUSED, "updated") and len(kept) < DRY_ROWS_KEPT:
+                        kept.append(vars(item))
+        except BundleError as exc:
+            return _failed(run, str(exc))
         finally:
             table.close()
     dry = {"counts": counts, "rows": kept, "profile_at": run.profile.updated_at.isoformat()}
@@ -228,13 +261,18 @@ def run_step(run_id: int, *, batch: int = BATCH, stop_after: int | None = None) 
     counts: dict[str, Any] = dict(run.counts or {})
     cache: dict[Any, Any] = {}
     done = 0
-    with run.file.open("rb") as stream:
+    with contextlib.ExitStack() as stack, run.file.open("rb") as stream:
         try:
             table = open_table(stream, run.file.name, run.file.size)
         except ReadError as exc:
             return _failed(run, str(exc))
         try:
-            rows = (r for r in rows_of(table, run.profile, orgs) if r.number - 1 > run.checkpoint)
+            bundle = stack.enter_context(bundle_of(run))
+            rows = (
+                r
+                for r in rows_of(table, run.profile, orgs, bundle)
+                if r.number - 1 > run.checkpoint
+            )
             for chunk in _chunks(rows, batch):
                 try:
                     with transaction.atomic():
@@ -284,7 +322,8 @@ def reconcile_run(run: LegacyRun) -> dict[str, Any]:
     with run.file.open("rb") as stream:
         table = open_table(stream, run.file.name, run.file.size)
         try:
-            return reconcile(rows_of(table, run.profile, orgs), run.profile.source)
+            rows = rows_of(table, run.profile, orgs, with_files=False)
+            return reconcile(rows, run.profile.source)
         finally:
             table.close()
 

@@ -58,6 +58,7 @@ def legacy_home(request: HttpRequest) -> HttpResponse:
                 profile=profile,
                 upload=upload,
                 checksum=imports.checksum_of(upload),
+                bundle=request.FILES.get("bundle"),
             )
             return redirect("legacy_run", code=run.code)
         except ValidationError as exc:
