@@ -192,7 +192,8 @@ class OrgRef(Schema):
     name: str
 
 
-# A stored PDF's digital signatures (lib/signatures.py), as every API that lists files gives them.
+# A stored PDF's digital signatures as every API that lists files gives them (the rows are
+# directives.files.signatures_out).
 class SignatureOut(Schema):
     state: str = Field(
         description="valid, changed (after signing), broken (not intact), untrusted (issuer "
@@ -214,12 +215,3 @@ class SignatureOut(Schema):
         "untrusted issuer, that an administrator trusts its certification authority; empty "
         "when nothing can be done"
     )
-
-
-def signatures_out(stored: Any) -> list[dict[str, Any]]:
-    from nhiemvu.lib.signatures import advice
-
-    return [
-        {**{k: v.get(k) for k in SignatureOut.model_fields}, "advice": advice(v.get("state", ""))}
-        for v in stored.signatures
-    ]

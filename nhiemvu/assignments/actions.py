@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from nhiemvu.assignments import forms as f
 from nhiemvu.assignments import services, workflow
 from nhiemvu.assignments.models import Assignment, Extension, ExtensionStatus
-from nhiemvu.directives.services import check_signatures
+from nhiemvu.directives.files import check_signatures
 from nhiemvu.forms import StyledForm
 from nhiemvu.lib.deliverables import kind_of
 

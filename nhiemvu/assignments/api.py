@@ -26,7 +26,6 @@ from nhiemvu.apicommon import (
     ApiError,
     checked_first,
     cursor_page,
-    signatures_out,
 )
 from nhiemvu.assignments import rules, selectors, services, workflow
 from nhiemvu.assignments import schemas as s
@@ -34,6 +33,7 @@ from nhiemvu.assignments.actions import ACTIONS, offered, pending_request
 from nhiemvu.assignments.models import Assignment, Extension, ExtensionStatus
 from nhiemvu.assignments.services import TaskSpec, assignment_create
 from nhiemvu.assignments.status import LABEL_ALIASES, LABEL_NAMES, label_rows
+from nhiemvu.directives.files import signatures_out
 from nhiemvu.directives.selectors import directive_for
 from nhiemvu.orgs.models import Organisation
 

@@ -39,8 +39,7 @@ from nhiemvu.assignments.status import (
     due_soon_limit,
     label_rows,
 )
-from nhiemvu.directives.downloads import stored_file_response
-from nhiemvu.directives.signing import report_signature_check
+from nhiemvu.directives.files import report_signature_check, stored_file_response
 from nhiemvu.lib import spreadsheets, workdays
 from nhiemvu.lib.spreadsheets import csv_cell
 from nhiemvu.orgs.models import Organisation

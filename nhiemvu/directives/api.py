@@ -25,11 +25,10 @@ from nhiemvu.apicommon import (
     SignatureOut,
     checked_first,
     cursor_page,
-    signatures_out,
 )
 from nhiemvu.assignments import selectors as task_selectors
 from nhiemvu.directives import importing, selectors
-from nhiemvu.directives.downloads import stored_file_response
+from nhiemvu.directives.files import signatures_out, stored_file_response
 from nhiemvu.directives.models import Directive, Reading
 from nhiemvu.directives.services import require_office
 from nhiemvu.lib.vntext import fold

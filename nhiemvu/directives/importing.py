@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -23,8 +22,9 @@ from django.utils.translation import gettext as _
 from nhiemvu.assignments.services import TaskSpec, assignment_create, directive_register
 from nhiemvu.audit.services import record
 from nhiemvu.directives import selectors
+from nhiemvu.directives.files import read_bounded, store_upload
 from nhiemvu.directives.models import Directive, Reading, ReadingStatus
-from nhiemvu.directives.services import DirectiveSpec, require_office, store_upload
+from nhiemvu.directives.services import DirectiveSpec, require_office
 from nhiemvu.extraction.files import FileError, NeedsWorker, check_length, read_bytes
 from nhiemvu.lib import docref, workdays
 from nhiemvu.lib.deliverables import needs_deadline_reason
@@ -42,7 +42,7 @@ def read_upload(*, actor: Any, upload: UploadedFile, doc_date: dt.date | None) -
 
     FileError (with the message for the person) when the file cannot be read."""
     require_office(actor)
-    data = upload.read(settings.MAX_UPLOAD_BYTES + 1)
+    data = read_bounded(upload)
     try:
         return read_bytes(data, upload.name or "", inline=True)
     except NeedsWorker:
@@ -99,7 +99,7 @@ def reading_run(*, reading_id: int) -> str:
     reading = Reading.objects.select_related("directive", "uploaded_by").get(pk=reading_id)
     try:
         with reading.file.open("rb") as handle:
-            data = handle.read(settings.MAX_UPLOAD_BYTES + 1)
+            data = read_bounded(handle)
         text = read_bytes(data, reading.original_name)
     except (FileError, OSError) as exc:
         Reading.objects.filter(pk=reading_id).update(
@@ -211,7 +211,7 @@ def directive_import(
         return ImportOutcome(existing, created=False)
     text, deferred = request.text, False
     if upload is not None:
-        raw = upload.read(settings.MAX_UPLOAD_BYTES + 1)
+        raw = read_bounded(upload)
         upload.seek(0)
         try:
             text = read_bytes(raw, upload.name or "", inline=True)

@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from nhiemvu.audit.services import record
-from nhiemvu.conf import setting
+from nhiemvu.directives.files import store_upload
 from nhiemvu.directives.models import Authority, Directive, DirectiveAttachment, StoredFile, Urgency
-from nhiemvu.lib import docref, signatures, workdays
-from nhiemvu.lib.uploads import PDF, UploadError, sniff
+from nhiemvu.lib import docref, workdays
 from nhiemvu.lib.vntext import clean_line, fold, normalize
 from nhiemvu.orgs.models import Organisation
 from nhiemvu.orgs.rules import allows, is_office, scope_of
-from nhiemvu.orgs.selectors import trust_roots
 
 
 @dataclass
@@ -110,118 +106,6 @@ def directive_create(*, actor: Any, spec: DirectiveSpec) -> Directive:
 def _org_of(actor: Any) -> Organisation | None:
     org_id = scope_of(actor).primary_org_id
     return Organisation.objects.filter(pk=org_id).first() if org_id else None
-
-
-def signature_budget() -> signatures.Budget:
-    """The bounds on checking one file's signatures, from the settings (README)."""
-    return signatures.Budget(
-        max_certs=setting("SIGNATURE_MAX_CERTS"),
-        max_cert_bytes=setting("SIGNATURE_MAX_CERT_BYTES"),
-        max_same_name=setting("SIGNATURE_MAX_SAME_NAME"),
-        max_fields=setting("SIGNATURE_MAX_FIELDS"),
-        max_revisions=setting("SIGNATURE_MAX_REVISIONS"),
-        max_objects=setting("SIGNATURE_MAX_OBJECTS"),
-        timeout=setting("SIGNATURE_TIMEOUT_SECONDS"),
-    )
-
-
-def signature_fields(data: bytes) -> dict[str, Any]:
-    """A PDF's digital signatures as the stored file keeps them (issue 17): each verdict, the
-    first one's state (what a clerk reads first), or why they could not be read."""
-    result = signatures.verify(
-        data,
-        trust_roots(),
-        fetch_revocation=bool(setting("SIGNATURE_FETCH_REVOCATION")),
-        budget=signature_budget(),
-    )
-    return {
-        "signatures": [v.as_dict() for v in result.signatures],
-        "signature_state": result.signatures[0].state if result.signatures else "",
-        "signature_error": result.error[:300],
-    }
-
-
-# Files checked again per run after a certification authority is trusted (newest first); the
-# rest wait for the next authority added, or are uploaded again.
-RECHECK_LIMIT = 500
-
-
-def signatures_recheck(*, limit: int = RECHECK_LIMIT) -> int:
-    """Check again the stored PDFs whose signature waited for an unknown issuer (issue 27): an
-    administrator has just trusted an authority, and the reports it issued the certificates of
-    should read "valid" without being uploaded again. Every kind of stored file (a document's,
-    a task's), found as the models built on StoredFile, so this app names no other. Returns
-    how many files were checked."""
-    from django.apps import apps
-
-    checked = 0
-    for model in apps.get_models():
-        if not issubclass(model, StoredFile):
-            continue
-        waiting = model._default_manager.filter(signature_state=signatures.State.UNTRUSTED)
-        for stored in waiting.order_by("-id")[:limit]:
-            with stored.file.open("rb") as handle:
-                data = handle.read(settings.MAX_UPLOAD_BYTES + 1)
-            model._default_manager.filter(pk=stored.pk).update(**signature_fields(data))
-            checked += 1
-    return checked
-
-
-# Where an upload keeps its checked signatures (check_signatures), so they are read once.
-_CHECKED = "_nhiemvu_signature_fields"
-
-
-def check_signatures(upload: UploadedFile) -> dict[str, Any]:
-    """An uploaded PDF's signature fields (``signature_fields``), read once and kept on the
-    upload; {} for any other file, or one ``store_upload`` will refuse.
-
-    A caller holding a request checks its uploads before the service's transaction
-    (assignments/actions.py): the check may take its whole time limit, and inside the
-    transaction it held the task's row lock, and on SQLite every writer's, meanwhile (eight
-    uploads waited on each other for 24 s)."""
-    cached = getattr(upload, _CHECKED, None)
-    if cached is not None:
-        return cached
-    try:
-        checked = sniff(upload, upload.name or "", upload.size or 0, settings.MAX_UPLOAD_BYTES)
-    except UploadError:
-        return {}  # refused with its message where it is stored
-    fields: dict[str, Any] = {}
-    if checked.content_type == PDF:
-        # Bounded: sniff refused anything over MAX_UPLOAD_BYTES.
-        data = b"".join(upload.chunks())
-        upload.seek(0)
-        fields = signature_fields(data)
-    setattr(upload, _CHECKED, fields)
-    return fields
-
-
-def store_upload(
-    model: type[StoredFile], *, actor: Any, upload: UploadedFile, **owner: Any
-) -> StoredFile:
-    """Check an upload by content and size, then store it under an opaque name."""
-    try:
-        checked = sniff(upload, upload.name or "", upload.size or 0, settings.MAX_UPLOAD_BYTES)
-    except UploadError as exc:
-        raise ValidationError({"file": str(exc)}) from exc
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    signed = check_signatures(upload)
-    stored = model(
-        original_name=clean_line(upload.name or "")[:255],
-        size=upload.size or 0,
-        content_type=checked.content_type,
-        sha256=digest.hexdigest(),
-        uploaded_by=actor,
-        uploaded_at=workdays.now(),
-        **signed,
-        **owner,
-    )
-    stored.file.save(stored.original_name, upload, save=False)
-    stored.save()
-    return stored
 
 
 @transaction.atomic

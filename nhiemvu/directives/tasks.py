@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.tasks import task
 
+from nhiemvu.directives.files import signatures_recheck
 from nhiemvu.directives.importing import reading_run
-from nhiemvu.directives.services import signatures_recheck
 
 
 @task()

@@ -16,14 +16,13 @@ from django.utils.translation import gettext as _
 from nhiemvu.assignments import selectors as task_selectors
 from nhiemvu.assignments.services import TaskSpec, directive_register
 from nhiemvu.directives import excel, importing, selectors
-from nhiemvu.directives.downloads import stored_file_response
+from nhiemvu.directives.files import UploadError, check_upload, stored_file_response
 from nhiemvu.directives.forms import HeaderForm, ReadForm, TaskFormSet
 from nhiemvu.directives.models import Reading, ReadingStatus
 from nhiemvu.directives.services import DirectiveSpec, reader_example_keep
 from nhiemvu.extraction.files import FileError
 from nhiemvu.lib.codes import new_code
 from nhiemvu.lib.inputs import whole_number
-from nhiemvu.lib.uploads import UploadError, sniff
 from nhiemvu.orgs.rules import is_office
 
 
@@ -249,7 +248,7 @@ def import_excel(request: HttpRequest) -> HttpResponse:
             if upload is None:
                 raise excel.ImportError_(_("Choose the Excel file."))
             try:
-                sniff(upload, upload.name or "", upload.size or 0, settings.MAX_UPLOAD_BYTES)
+                check_upload(upload)
             except UploadError as exc:
                 raise excel.ImportError_(str(exc)) from exc
             data = upload.read()

@@ -16,7 +16,7 @@ from docx.shared import Cm
 
 from nhiemvu.assignments import explanations, namedsets
 from nhiemvu.assignments.models import Assignment
-from nhiemvu.directives.signing import office_block, sign_issued
+from nhiemvu.directives.files import office_block, sign_issued
 from nhiemvu.lib import docxlayout as layout
 from nhiemvu.lib import workdays
 from nhiemvu.lib.orgkinds import LOCALITIES

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from nhiemvu.accounts.models import User
 from nhiemvu.assignments import namedsets
 from nhiemvu.assignments.models import Assignment
-from nhiemvu.directives.signing import office_key
+from nhiemvu.directives.files import office_key
 from nhiemvu.forms import DATE_FORMATS, DATE_WIDGET, StyledForm, VnDateField
 from nhiemvu.lib import workdays
 from nhiemvu.lib.inputs import whole_number, whole_numbers

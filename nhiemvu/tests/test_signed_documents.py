@@ -17,7 +17,7 @@ from django.test import override_settings
 
 from nhiemvu.assignments import services
 from nhiemvu.assignments.models import AssignmentAttachment
-from nhiemvu.directives.signing import office_block
+from nhiemvu.directives.files import office_block
 from nhiemvu.lib import periods, signatures, workdays
 from nhiemvu.lib.signatures import State
 from nhiemvu.orgs import services as org_services

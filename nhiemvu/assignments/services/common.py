@@ -22,7 +22,7 @@ from nhiemvu.assignments.models import (
 )
 from nhiemvu.assignments.signals import task_event
 from nhiemvu.audit.services import record
-from nhiemvu.directives.services import store_upload
+from nhiemvu.directives.files import store_upload
 from nhiemvu.lib import workdays
 from nhiemvu.lib.vntext import clean_line, normalize
 from nhiemvu.orgs.models import Organisation

@@ -39,7 +39,7 @@ from nhiemvu.assignments.services.delegation import delegation_end_with_lead
 from nhiemvu.assignments.services.explanations import ExplanationSpec, explain_with
 from nhiemvu.assignments.status import stamp_late
 from nhiemvu.conf import setting
-from nhiemvu.directives.signing import report_signature_problem
+from nhiemvu.directives.files import report_signature_problem
 from nhiemvu.lib import workdays
 from nhiemvu.orgs.models import Organisation
 

@@ -84,14 +84,14 @@ def signature_info(context: Any, stored: Any, lead: Any = None) -> str:
     from django.utils.safestring import mark_safe
     from django.utils.translation import gettext
 
-    from nhiemvu.directives.signing import (
+    from nhiemvu.directives.files import (
         STATE_COLOURS,
         STATE_LABELS,
+        State,
         signed_at,
         signed_by,
         verdict_advice,
     )
-    from nhiemvu.lib.signatures import State
 
     if getattr(stored, "content_type", "") != "application/pdf":
         return ""

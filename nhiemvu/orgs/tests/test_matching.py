@@ -6,7 +6,7 @@ best tier is exactly EXACT's identity. Aliases count everywhere.
 The agreement test holds every consumer to an identity written here, independently of the
 module, over generated organisations and texts:
 
-EXACT   matching.Directory.matches / find · matching.names_org · directives.signing.signed_by
+EXACT   matching.Directory.matches / find · matching.names_org · directives.files.signed_by
         (a certificate's O/OU) · the Excel import's rows (directives.excel.validate) · the
         reader's named issuer (directives.selectors._issuer_for)
 SCORED  matching.score (tier 0 = identity) · picker.search (best first) · picker.find (the task
@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from nhiemvu.directives import excel
+from nhiemvu.directives.files import signed_by
 from nhiemvu.directives.selectors import _issuer_for
-from nhiemvu.directives.signing import signed_by
 from nhiemvu.lib.vntext import fold
 from nhiemvu.orgs import matching, picker
 from nhiemvu.orgs.models import OrgAlias, Organisation, OrgKind

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from nhiemvu.directives.signing import office_block, sign_issued
+from nhiemvu.directives.files import office_block, sign_issued
 from nhiemvu.lib.pdf import render_pdf
 from nhiemvu.orgs.selectors import chairman_name
 from nhiemvu.reports.causes import Causes

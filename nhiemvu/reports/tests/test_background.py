@@ -29,6 +29,10 @@ class BackgroundReportTest(BaseTestCase):
         download = self.client.get(f"/bao-cao/tep/{report.code}/")
         self.assertEqual(download.status_code, 200)
         self.assertTrue(b"".join(download.streaming_content).startswith(b"PK"))  # type: ignore[attr-defined]
+        # Served as every stored file is (directives.files): a download nothing reinterprets.
+        self.assertTrue(download["Content-Disposition"].startswith("attachment"))
+        self.assertEqual(download["X-Content-Type-Options"], "nosniff")
+        self.assertEqual(download["Content-Security-Policy"], "sandbox")
         # Someone else's file is not theirs to download.
         self.login(self.p.lead_officer)
         self.assertEqual(self.client.get(f"/bao-cao/tep/{report.code}/").status_code, 404)
