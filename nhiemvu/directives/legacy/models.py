@@ -48,6 +48,9 @@ class LegacyRun(models.Model):
     checksum = models.CharField(max_length=64)
     # The zip of attached files whose paths the rows name (optional), checked on upload.
     bundle = models.FileField(upload_to="legacy/%Y/%m/", blank=True)
+    # The reconciliation as a workbook (every difference with its row), written by the worker
+    # at the end of the import.
+    reconciliation = models.FileField(upload_to="legacy/%Y/%m/", blank=True)
     status = models.CharField(
         max_length=10, choices=LegacyRunStatus.choices, default=LegacyRunStatus.QUEUED
     )
