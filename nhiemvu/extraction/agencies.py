@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from nhiemvu.extraction.agency_names import STANDARD_NAMES
+from nhiemvu.extraction.patterns import ASSIGNER
 from nhiemvu.lib.orgkinds import kinds_for_group
 from nhiemvu.lib.vntext import fold
 
@@ -19,101 +20,21 @@ UPPER = "A-ZÀ-ÝĂÂĐÊÔƠƯẠ-Ỹ"
 _CAP = rf"[{UPPER}]"
 _LOW = "a-zà-ỹđ"
 
-# Words that end a name: the verbs and connectors that follow an agency in a directive.
-STOP_WORDS = {
-    "chủ",
-    "phối",
-    "với",
-    "thực",
-    "khẩn",
-    "tổ",
-    "báo",
-    "tham",
-    "nghiên",
-    "theo",
-    "kiểm",
-    "rà",
-    "đôn",
-    "có",
-    "chỉ",
-    "tăng",
-    "triển",
-    "hoàn",
-    "xây",
-    "tiếp",
-    "làm",
-    "đề",
-    "cử",
-    "ban",
-    "trình",
-    "giải",
-    "bố",
-    "nghiêm",
-    "về",
-    "tại",
-    "trong",
-    "để",
-    "khi",
-    "đối",
-    "và",
-    "cùng",
-    "sớm",
-    "chịu",
-    "quan",
-    "thường",
-    "căn",
-    "xem",
-    "lập",
-    "gửi",
-    "được",
-    "đã",
-    "sẽ",
-    "cần",
-    "phải",
-    "không",
-    "đảm",
-    "thống",
-    "tập",
-    "nắm",
-    "chấn",
-    "xử",
-    "hướng",
-    "phổ",
-    "tuyên",
-    "vận",
-    "giám",
-    "quản",
-    "đồng",
-    "đặc",
-    "nhất",
-    "trên",
-    "từ",
-    "đến",
-    "sau",
-    "trước",
-    "các",
-    "những",
-    "này",
-    "đó",
-    "nêu",
-    "liên",
-    "thuộc",
-    "trực",
-    "chức",
-    "là",
-    "của",
-    "bảo",
-    "ngay",
-    # Assigning verbs and the words news puts between an agency and them ("UBND xã cũng đề
-    # nghị …", "UBND tỉnh vừa yêu cầu …", "Sở GD&ĐT yêu cầu các phòng …").
-    "yêu",
-    "giao",
-    "lưu",
-    "nhấn",
-    "quán",
-    "cũng",
-    "vừa",
-}
+
+def _words(text: str) -> set[str]:
+    return set(text.split())
+
+
+# Words that end a name: the verbs and connectors that follow an agency in a directive, the
+# assigning verbs and the words news puts between an agency and them ("UBND xã cũng đề nghị …",
+# "UBND tỉnh vừa yêu cầu …", "Sở GD&ĐT yêu cầu các phòng …").
+STOP_WORDS = _words(
+    "chủ phối với thực khẩn tổ báo tham nghiên theo kiểm rà đôn có chỉ tăng triển hoàn "
+    "xây tiếp làm đề cử ban trình giải bố nghiêm về tại trong để khi đối và cùng sớm chịu "
+    "quan thường căn xem lập gửi được đã sẽ cần phải không đảm thống tập nắm chấn xử "
+    "hướng phổ tuyên vận giám quản đồng đặc nhất trên từ đến sau trước các những này đó "
+    "nêu liên thuộc trực chức là của bảo ngay yêu giao lưu nhấn quán cũng vừa"
+)
 # Lower-case words of names that are also verbs elsewhere ("Khai thác công trình thủy lợi").
 NAME_COMPOUNDS = {
     "công trình",
@@ -131,44 +52,10 @@ NAME_COMPOUNDS = {
 }
 # The verbs that end an enumerated list ("…, Nội vụ làm việc với …"); smaller than STOP_WORDS
 # because lowercase words inside names ("Giao thông vận tải") must not end it.
-ENUM_STOP = {
-    "làm",
-    "chủ",
-    "phối",
-    "thực",
-    "khẩn",
-    "báo",
-    "tham",
-    "nghiên",
-    "kiểm",
-    "rà",
-    "đôn",
-    "chỉ",
-    "tăng",
-    "triển",
-    "hoàn",
-    "tiếp",
-    "đề",
-    "cử",
-    "trình",
-    "giải",
-    "bố",
-    "nghiêm",
-    "xem",
-    "lập",
-    "gửi",
-    "chịu",
-    "phải",
-    "cần",
-    "sớm",
-    "theo",
-    "có",
-    "tổ",
-    "xử",
-    "khi",
-    "để",
-    "về",
-}
+ENUM_STOP = _words(
+    "làm chủ phối thực khẩn báo tham nghiên kiểm rà đôn chỉ tăng triển hoàn tiếp đề cử "
+    "trình giải bố nghiêm xem lập gửi chịu phải cần sớm theo có tổ xử khi để về"
+)
 # A title in front of the agency it speaks for ("giám đốc Sở GD-ĐT" is Sở GD-ĐT), in news
 # style often in lower case.
 ROLE = re.compile(
@@ -248,6 +135,7 @@ class Mention:
     group: bool = False
     kinds: frozenset[str] = field(default_factory=frozenset)
     anaphor: bool = False  # "các đơn vị" standing for agencies named elsewhere
+    refers: bool = False  # "các địa phương này", "… nêu trên": the agencies named before it
 
 
 def _pattern(name: str) -> str:
@@ -380,7 +268,12 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
         named = re.sub(r"Thủ\s*trưởng\s*", "", named)
         anaphor = bool(re.fullmatch(r"cac (don vi|co quan)", key))
         kinds = kinds_for_group(phrase) or frozenset()
-        return Mention(named, pos, pos + len(phrase), True, kinds, anaphor)
+        refer = _REFERS.match(text, pos + len(phrase))
+        if refer:
+            # Kept as written until referent() finds whom it names.
+            named += refer.group(0)
+            phrase = text[pos : refer.end()]
+        return Mention(named, pos, pos + len(phrase), True, kinds, anaphor, bool(refer))
     local = LOCAL_GOV.match(text, pos)
     known = gazetteer.match(text, pos)
     generic_end = _generic(text, pos)
@@ -497,3 +390,71 @@ def mentions_list(text: str, pos: int, gazetteer: Gazetteer) -> tuple[list[Menti
             break
         cursor = sep.end()
     return found, cursor
+
+
+# After a group: the words that make it a reference to agencies named before it.
+_REFERS = re.compile(
+    r"\s+(?:nêu\s*trên|nói\s*trên|kể\s*trên|trên(?!\s*(?:cơ\s*sở|địa\s*bàn|toàn|mạng))|này)"
+    r"(?![\wđ])",
+    re.IGNORECASE,
+)
+# Where an agency mention may begin: a capital, a digit ("05 sở, ngành") or the lower-case
+# words that open groups and titles ("các sở", "cấp xã", "giám đốc Sở …").
+OPENERS = re.compile(
+    rf"(?<![\wđĐ])(?:[{UPPER}0-9]|(?:các|cấp|giám|chủ|thủ|lãnh|người|đồng|phó|trưởng|bộ|sở|"
+    r"ủy|uỷ|công|toàn|ban)(?![\wđ]))"
+)
+Listed = list[tuple[int, int, list[Mention]]]
+
+
+def named_in(text: str, start: int, end: int, gazetteer: Gazetteer, most: int = 12) -> Listed:
+    """The agency lists named in text[start:end], in order: (list start, list end, mentions),
+    at most `most` mentions (a long list stays bounded)."""
+    out: Listed = []
+    pos, count = start, 0
+    while count < most:
+        hit = OPENERS.search(text, pos, end)
+        if hit is None:
+            break
+        found, after = mentions_list(text, hit.start(), gazetteer)
+        found = [m for m in found if m.end <= end]
+        if found:
+            out.append((hit.start(), min(after, end), found))
+            count += len(found)
+            pos = max(after, hit.end())
+        else:
+            pos = hit.end()
+    return out
+
+
+REFERENT_WINDOW = 1200  # how far back a reference looks for the agencies it names
+
+
+def referent(text: str, mention: Mention, gazetteer: Gazetteer) -> list[Mention]:
+    """The agencies a reference ("các tỉnh, thành phố nêu trên", "các địa phương này") names,
+    looked for before its sentence: the last list of the same kind of group ("UBND các tỉnh,
+    thành phố: …"), or for a word that fits any agency ("các đơn vị", "các địa phương") the
+    last list that names anyone but the issuer; nothing when none is near."""
+    noun = re.sub(r"^.*?\bcac\s+", "", fold(_REFERS.sub("", mention.text)))
+    end = max(text.rfind("\n", 0, mention.start), text.rfind(". ", 0, mention.start)) + 1
+    lists = named_in(text, max(0, end - REFERENT_WINDOW), end, gazetteer, 60)
+    usable = []
+    for _start, _end, found in lists:
+        named = [_unreferred(m) for m in found if not ASSIGNER.search(m.text)]
+        if named:
+            usable.append(named)
+    if noun not in _ANY_AGENCY:
+        for named in reversed(usable):
+            if any(noun in fold(m.text) for m in named):
+                return named
+    return usable[-1] if usable else []
+
+
+_ANY_AGENCY = {"don vi", "dia phuong", "co quan", "co quan, don vi", "don vi, dia phuong"}
+
+
+def _unreferred(mention: Mention) -> Mention:
+    if not mention.refers:
+        return mention
+    bare = _REFERS.sub("", mention.text)
+    return Mention(bare, mention.start, mention.start + len(bare), mention.group, mention.kinds)

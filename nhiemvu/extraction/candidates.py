@@ -297,7 +297,7 @@ def lead_of(
     it opens with ("Các địa phương cần rà soát …"), else the agencies of the heading or intro
     above it (the rules' context), else those of the task before it, else the addressees.
     A group is kept as written ("các đơn vị"), as the corpus labels it."""
-    start = strip_leading(text, candidate.start + len(_marker_at(text, candidate.start)))
+    start = strip_leading(text, candidate.start + len(marker_at(text, candidate.start)))
     # "Sở GD&ĐT yêu cầu các phòng GD&ĐT …", "Thủ tướng lưu ý UBND các tỉnh …": whoever the
     # assigning verb near the start names is asked, not the sentence's subject.
     near = min(candidate.end, start + 120)
@@ -309,7 +309,7 @@ def lead_of(
         if found:
             coord, body_at = coordinators(text, after, candidate.end, gazetteer)
             return found, coord, body_at
-        named = _named_phrase(text, named_at, candidate.end)
+        named = named_phrase(text, named_at, candidate.end)
         if named is not None:
             return [named], [], named.end
     found, after = ag.mentions_list(text, start, gazetteer)
@@ -320,7 +320,30 @@ def lead_of(
     return list(context or previous or header.addressees), [], start
 
 
-def _named_phrase(text: str, pos: int, end: int) -> ag.Mention | None:
+def added_draft(
+    text: str,
+    candidate: Candidate,
+    previous: list[ag.Mention],
+    header: Header,
+    gazetteer: ag.Gazetteer,
+    context: list[ag.Mention] | None = None,
+) -> Draft:
+    """A sentence the rules passed over, drafted as a task with lead_of's reading."""
+    lead, coordinate, body_at = lead_of(text, candidate, previous, header, gazetteer, context)
+    return Draft(
+        candidate.start,
+        candidate.end,
+        lead,
+        coordinate,
+        True,
+        body_at,
+        sentence_index=candidate.sentence_index,
+        inherited=True,
+        found_by_rules=False,
+    )
+
+
+def named_phrase(text: str, pos: int, end: int) -> ag.Mention | None:
     """Whom an assigning verb names when the agency reader knows no such name ("yêu cầu các
     phòng GD&ĐT tập trung …", "đề nghị bà con nhân dân …"): the words up to the work's verb,
     when they read as a noun phrase of a few words."""
@@ -333,7 +356,7 @@ def _named_phrase(text: str, pos: int, end: int) -> ag.Mention | None:
     return ag.Mention(phrase, pos, pos + len(phrase), group=phrase[:3].lower() == "các")
 
 
-def _marker_at(text: str, pos: int) -> str:
+def marker_at(text: str, pos: int) -> str:
     # The pattern is anchored at a string's start: match a short slice, not the text at pos.
     hit = LIST_MARKER.match(text[pos : pos + 24])
     return hit.group(0) if hit else ""

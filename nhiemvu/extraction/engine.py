@@ -21,7 +21,8 @@ import datetime as dt
 from typing import Any
 
 from nhiemvu.extraction import agencies as ag
-from nhiemvu.extraction.candidates import candidates, lead_of
+from nhiemvu.extraction import leads
+from nhiemvu.extraction.candidates import added_draft, candidates
 from nhiemvu.extraction.drafts import Draft, Notes, find_drafts
 from nhiemvu.extraction.fields import finish, share_sentence_deadlines, warn
 from nhiemvu.extraction.header import Header, parse_header
@@ -68,6 +69,12 @@ def extract(
     scores: dict[int, float] = {}
     if scorer is not None:
         drafts, scores = _weighed(prepared.norm, drafts, header, gazetteer, notes, scorer)
+        if scorer.leads is not None:
+            leads.assign(prepared.norm, drafts, header, gazetteer, notes, scorer.leads)
+    for draft in drafts:
+        # "Các địa phương này rà soát …": the agencies named before, not a group of its own.
+        if draft.lead and all(m.refers for m in draft.lead):
+            draft.lead = ag.referent(prepared.norm, draft.lead[0], gazetteer) or draft.lead
     # Standing duties to report ("nếu có khó khăn … kịp thời báo cáo") are few: collected once,
     # so a text of thousands of tasks is not read once per pair of tasks.
     nested = [d for d in drafts if d.contingent]
@@ -104,20 +111,7 @@ def _weighed(
             if probability < scorer.threshold:
                 continue
             context = notes.context.get(candidate.sentence_index)
-            lead, coordinate, body_at = lead_of(
-                text, candidate, previous, header, gazetteer, context
-            )
-            draft = Draft(
-                candidate.start,
-                candidate.end,
-                lead,
-                coordinate,
-                True,
-                body_at,
-                sentence_index=candidate.sentence_index,
-                inherited=True,
-                found_by_rules=False,
-            )
+            draft = added_draft(text, candidate, previous, header, gazetteer, context)
         kept.append(draft)
         scores[id(draft)] = probability
         if draft.bound and draft.lead:

@@ -23,12 +23,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from nhiemvu.extraction import agencies as ag
-from nhiemvu.extraction.candidates import candidates
+from nhiemvu.extraction import leads
+from nhiemvu.extraction.candidates import added_draft, candidates
 from nhiemvu.extraction.drafts import Notes, find_drafts
 from nhiemvu.extraction.engine import extract
 from nhiemvu.extraction.header import parse_header
-from nhiemvu.extraction.model import Model, train
-from nhiemvu.extraction.scoring import Score, score, span_of
+from nhiemvu.extraction.model import LEAD_SIZE, Model, train
+from nhiemvu.extraction.scoring import Score, same_agencies, same_agency, score, span_of
 from nhiemvu.extraction.text import prepare
 from nhiemvu.lib.vntext import fold
 
@@ -73,24 +74,61 @@ def _overlaps(first: tuple[int, int], second: tuple[int, int]) -> bool:
     return shorter > 0 and inter / shorter >= 0.5
 
 
-def examples(record: Record) -> list[tuple[list[str], bool]]:
+Rows = list[tuple[list[str], bool]]
+
+
+def examples(record: Record) -> Rows:
     """The candidates of one labelled text, each with whether a labelled task matches it."""
+    return both_examples(record)[0]
+
+
+def both_examples(record: Record) -> tuple[Rows, Rows]:
+    """The candidates of one labelled text, each with whether a labelled task matches it, and
+    the lead options (leads.py) of each candidate a labelled task matches, each with whether
+    it names that task's lead."""
     prepared = prepare(record["text"])
+    text = prepared.norm
     header = parse_header(prepared)
     gazetteer = ag.Gazetteer([])
     notes = Notes()
-    drafts = find_drafts(prepared.norm, header, gazetteer, notes)
-    gold = [s for s in (span_of(record["text"], t) for t in record["tasks"]) if s]
-    out = []
-    for candidate in candidates(prepared.norm, drafts, header, gazetteer, notes):
+    drafts = find_drafts(text, header, gazetteer, notes)
+    gold = [(s, t) for t in record["tasks"] if (s := span_of(record["text"], t)) is not None]
+    rows: Rows = []
+    lead_rows: Rows = []
+    for candidate in candidates(text, drafts, header, gazetteer, notes):
         span = prepared.span(candidate.start, candidate.end)
-        out.append((candidate.features, any(_overlaps(span, g) for g in gold)))
-    return out
+        matched = [(_closeness(span, s), t) for s, t in gold if _overlaps(span, s)]
+        rows.append((candidate.features, bool(matched)))
+        if not matched:
+            continue
+        task = max(matched, key=lambda item: item[0])[1]
+        context = notes.context.get(candidate.sentence_index)
+        draft = candidate.draft or added_draft(text, candidate, [], header, gazetteer, context)
+        wanted = [str(name) for name in task.get("assignees_lead") or []]
+        for option in leads.options(text, draft, header, gazetteer, context):
+            named = [m.text for m in option.mentions]
+            right = (
+                any(same_agency(g, named[0]) for g in wanted)
+                if option.inline
+                else same_agencies(wanted, named)
+            )
+            lead_rows.append((option.features, right))
+    return rows, lead_rows
+
+
+def _closeness(first: tuple[int, int], second: tuple[int, int]) -> float:
+    inter = max(0, min(first[1], second[1]) - max(first[0], second[0]))
+    return inter / (max(first[1], second[1]) - min(first[0], second[0]))
 
 
 def fit(records: list[Record]) -> Model:
-    rows = [row for record in records for row in examples(record)]
-    return train(
+    rows: Rows = []
+    lead_rows: Rows = []
+    for record in records:
+        own, own_leads = both_examples(record)
+        rows += own
+        lead_rows += own_leads
+    trained = train(
         rows,
         trained_on={
             "texts": len(records),
@@ -98,6 +136,9 @@ def fit(records: list[Record]) -> Model:
             "candidates": len(rows),
         },
     )
+    if lead_rows:
+        trained.leads = train(lead_rows, size=LEAD_SIZE, trained_on={"options": len(lead_rows)})
+    return trained
 
 
 # --- groups and folds -----------------------------------------------------------------------

@@ -23,6 +23,7 @@ from nhiemvu.extraction.candidates import hashed
 
 MODEL_PATH = Path(__file__).resolve().parent / "model.json"
 SIZE = 2**14  # hashed feature slots: few collisions for a few thousand distinct features
+LEAD_SIZE = 2**12  # the lead chooser's: a few hundred features of a mention's place
 EPOCHS = 300
 L2 = 0.01
 STEP = 0.5
@@ -43,6 +44,8 @@ class Model:
     threshold: float = THRESHOLD
     veto: float = VETO
     trained_on: dict[str, int] = field(default_factory=dict)
+    # Who leads a task: the weights over agency mentions and context lists (leads.py).
+    leads: Model | None = None
 
     @functools.cached_property
     def version(self) -> str:
@@ -56,7 +59,7 @@ class Model:
         return _sigmoid(total)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "size": self.size,
             "threshold": self.threshold,
             "veto": self.veto,
@@ -64,6 +67,9 @@ class Model:
             "trained_on": self.trained_on,
             "weights": {str(i): round(w, 6) for i, w in sorted(self.weights.items())},
         }
+        if self.leads is not None:
+            data["leads"] = self.leads.as_dict()
+        return data
 
 
 def _sigmoid(value: float) -> float:
@@ -127,6 +133,7 @@ def from_dict(data: dict[str, Any]) -> Model:
         float(data["threshold"]),
         float(data.get("veto", VETO)),
         {str(k): int(v) for k, v in data.get("trained_on", {}).items()},
+        from_dict(data["leads"]) if data.get("leads") else None,
     )
 
 

@@ -86,6 +86,30 @@ def test_an_enumeration_keeps_every_group() -> None:
     assert len(task.lead) == 3  # các sở, ban, ngành; các hội, đoàn thể; UBND các huyện …
 
 
+def test_a_reference_to_agencies_named_before_is_read_as_them() -> None:
+    # A cable's addressees, then "các tỉnh nêu trên": the provinces, not the ministries listed
+    # after them; "các địa phương này": the agencies of the sentence before.
+    cable = (
+        "Công điện gửi Chủ tịch UBND các tỉnh: Quảng Trị, Thừa Thiên Huế; các Bộ: Quốc phòng, "
+        "Công an.\nThủ tướng Chính phủ yêu cầu Chủ tịch UBND các tỉnh nêu trên sơ tán dân khỏi "
+        "vùng nguy hiểm trước 17 giờ ngày 20/9/2026."
+    )
+    (task,) = tasks(cable)
+    assert leads(task) == ["Ủy ban nhân dân tỉnh Quảng Trị", "Ủy ban nhân dân tỉnh Thừa Thiên Huế"]
+    letter = (
+        "Giao UBND huyện Phù Mỹ và UBND huyện Tây Sơn kiểm tra toàn bộ hệ thống đê điều trước "
+        "mùa mưa lũ. Các địa phương này báo cáo kết quả về Sở Nông nghiệp và Môi trường trước "
+        "ngày 20/10/2026."
+    )
+    first, second = tasks(letter)
+    assert leads(first) == leads(second)
+    assert leads(second) == ["UBND huyện Phù Mỹ", "UBND huyện Tây Sơn"]
+    assert second.deadline == dt.date(2026, 10, 20) and second.deliverable == "báo cáo"
+    # With nothing named before it, the reference stays as written for the office to resolve.
+    (alone,) = tasks("Các đơn vị nêu trên rà soát danh sách hộ nghèo, báo cáo trước ngày 5/4/2026.")
+    assert leads(alone) == ["Các đơn vị nêu trên"]
+
+
 # --- where a task is ------------------------------------------------------------------------
 
 # A whole letter in the Decree 30 layout, written for this test (not a real document).

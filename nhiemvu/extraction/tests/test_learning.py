@@ -8,7 +8,7 @@ from pathlib import Path
 
 from nhiemvu.extraction import extract, learning
 from nhiemvu.extraction.candidates import hashed
-from nhiemvu.extraction.model import MODEL_PATH, SIZE, Model, stored
+from nhiemvu.extraction.model import LEAD_SIZE, MODEL_PATH, SIZE, Model, from_dict, stored
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 DAY = dt.date(2026, 3, 2)
@@ -27,13 +27,19 @@ def _record(n: int, issuer: str, url: str, **extra: object) -> dict[str, object]
     }
 
 
-def _model(weights: dict[str, float], bias: float = -4.0, veto: float = 0.0) -> Model:
+def _model(
+    weights: dict[str, float],
+    bias: float = -4.0,
+    veto: float = 0.0,
+    size: int = SIZE,
+    leads: Model | None = None,
+) -> Model:
     """A model that gives the named features these weights (the rest nothing)."""
     table: dict[int, float] = {}
     for name, weight in weights.items():
-        (index,) = hashed([name], SIZE)
+        (index,) = hashed([name], size)
         table[index] = weight
-    return Model(table, bias, veto=veto)
+    return Model(table, bias, size, veto=veto, leads=leads)
 
 
 def test_it_never_splits_an_issuer_or_a_website_between_training_and_scoring() -> None:
@@ -107,6 +113,32 @@ def test_an_added_duty_belongs_to_whom_the_assigning_verb_names_not_to_the_one_a
     read = extract(text, DAY, model=_model({"assigning_other": 8.0, "trigger:yeu": 8.0}))
     (task,) = [t for t in read.tasks if t.confident]
     assert task.added_by_model and [a.text for a in task.lead] == ["các phòng GD&ĐT"]
+
+
+def test_an_added_duty_is_led_by_the_agency_the_lead_chooser_prefers() -> None:
+    # "Cùng với đó, Sở Tài chính chủ trì, phối hợp với Sở Xây dựng …": the rules' order of
+    # guesses finds no subject after the connective and no heading above, so no lead; the lead
+    # chooser weighs each mention by its place ("chủ trì" after it) and names Sở Tài chính.
+    text = (
+        "Về phòng chống ngập úng năm 2026.\n"
+        "Cùng với đó, Sở Tài chính chủ trì, phối hợp với Sở Xây dựng bố trí kinh phí nạo vét "
+        "kênh mương trước ngày 30/5/2026."
+    )
+    adds = {"deadline": 8.0}
+    (unled,) = extract(text, DAY, model=_model(adds)).tasks
+    assert unled.added_by_model and not unled.lead and not unled.confident
+    chooser = _model({"n1:chu": 8.0}, size=LEAD_SIZE)
+    (task,) = extract(text, DAY, model=_model(adds, leads=chooser)).tasks
+    assert [a.text for a in task.lead] == ["Sở Tài chính"] and task.confident
+    assert task.deadline == dt.date(2026, 5, 30)
+
+
+def test_the_lead_chooser_is_trained_with_the_scorer_and_stored_with_it() -> None:
+    records = [json.loads(line) for line in (CORPUS / "dev.jsonl").read_text().splitlines()][:6]
+    model = learning.fit(records)
+    assert model.leads is not None and model.leads.weights and model.leads.size == LEAD_SIZE
+    again = from_dict(model.as_dict())
+    assert again.leads is not None and again.version == model.version
 
 
 def test_it_keeps_what_the_rules_reject_out_of_the_model_s_reach() -> None:
