@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.directives.models import Directive, StoredFile, Urgency
@@ -253,6 +253,22 @@ class Assignment(models.Model):
                 name="asg_without_deadline",
                 condition=Q(state__in=["open", "returned"], deadline__isnull=True)
                 & ~Q(deadline_kind="recurring"),
+            ),
+            # The report page's lists, first 50 in order (reports.selectors.special_lists):
+            # the extended tasks by deadline and today's open tasks without deadline by
+            # assignment date. Their conditions are the lists' filters word for word, so the
+            # planner can prove them; without these the lists walked every dated (or open)
+            # task when few or none matched (issue 27 item 6).
+            models.Index(
+                fields=["deadline", "id"],
+                name="asg_extended",
+                condition=Q(original_deadline__isnull=False, deadline__isnull=False)
+                & ~Q(deadline=F("original_deadline")),
+            ),
+            models.Index(
+                fields=["assigned_on", "id"],
+                name="asg_open_no_deadline",
+                condition=Q(state="open") & Q(deadline__isnull=True),
             ),
             # The received tasks (work from above): the leaders' home and the report's table.
             models.Index(
