@@ -8,7 +8,7 @@ difference the page names, not an error of the import."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from nhiemvu.assignments import status
@@ -49,9 +49,14 @@ def quarter(day: Any) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
-def reconcile(rows: Iterable[Row], source: str) -> dict[str, Any]:
+def reconcile(
+    rows: Iterable[Row],
+    source: str,
+    on_difference: Callable[[dict[str, Any], Row], None] | None = None,
+) -> dict[str, Any]:
     """``rows``: each read row with its state word. Returns the groups (quarter, agency) with
-    both sides' counts and on-time rates, whether they differ, and the differing rows."""
+    both sides' counts and on-time rates, whether they differ, and the first differing rows;
+    ``on_difference`` is told every one of them (the workbook)."""
     groups: dict[tuple[str, str], dict[str, dict[str, int]]] = {}
     differing: list[dict[str, Any]] = []
     total_differing = 0
@@ -72,17 +77,18 @@ def reconcile(rows: Iterable[Row], source: str) -> dict[str, Any]:
             group["nhiemvu"][mine] = group["nhiemvu"].get(mine, 0) + 1
             if theirs != mine:
                 total_differing += 1
+                entry = {
+                    "number": row.number,
+                    "legacy_id": row.legacy_id,
+                    "file": theirs,
+                    "nhiemvu": mine,
+                    "quarter": key[0],
+                    "agency": key[1],
+                }
                 if len(differing) < ROWS_KEPT:
-                    differing.append(
-                        {
-                            "number": row.number,
-                            "legacy_id": row.legacy_id,
-                            "file": theirs,
-                            "nhiemvu": mine,
-                            "quarter": key[0],
-                            "agency": key[1],
-                        }
-                    )
+                    differing.append(entry)
+                if on_difference is not None:
+                    on_difference(entry, row)
     table = []
     for (q, agency), sides in sorted(groups.items()):
         table.append(

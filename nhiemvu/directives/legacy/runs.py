@@ -9,12 +9,16 @@ at its start and its end."""
 from __future__ import annotations
 
 import contextlib
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from nhiemvu.assignments.services.historical import HISTORICAL_STATES
@@ -40,6 +44,7 @@ from nhiemvu.directives.legacy.reading import (
     state_key,
 )
 from nhiemvu.directives.legacy.reconcile import reconcile
+from nhiemvu.directives.legacy.reconcile_file import ReconciliationBook
 from nhiemvu.lib import workdays
 from nhiemvu.lib.vntext import clean_line
 from nhiemvu.orgs.models import Organisation
@@ -317,15 +322,29 @@ def run_step(run_id: int, *, batch: int = BATCH, stop_after: int | None = None) 
 
 
 def reconcile_run(run: LegacyRun) -> dict[str, Any]:
-    """The file's own counts beside nhiemvu's, per quarter and agency (reconcile.py)."""
+    """The file's own counts beside nhiemvu's, per quarter and agency (reconcile.py), and the
+    same as a workbook with every differing row, kept on the run (reconcile_file.py)."""
     orgs = Organisations(run.profile.orgs or {})
-    with run.file.open("rb") as stream:
+    title = _("Reconciliation with the old tracker: %(profile)s, file %(checksum)s") % {
+        "profile": run.profile.name,
+        "checksum": run.checksum[:12],
+    }
+    with (
+        translation.override(settings.LANGUAGE_CODE),
+        tempfile.NamedTemporaryFile(suffix=".xlsx") as out,
+        run.file.open("rb") as stream,
+    ):
         table = open_table(stream, run.file.name, run.file.size)
         try:
+            book = ReconciliationBook(out.name, title)
             rows = rows_of(table, run.profile, orgs, with_files=False)
-            return reconcile(rows, run.profile.source)
+            result = reconcile(rows, run.profile.source, book.difference)
+            book.finish(result)
         finally:
             table.close()
+        run.reconciliation.save(f"doi-chieu-{run.code}.xlsx", File(out), save=False)
+    LegacyRun.objects.filter(pk=run.pk).update(reconciliation=run.reconciliation.name)
+    return result
 
 
 def _failed(run: LegacyRun, message: str) -> LegacyRun:

@@ -11,10 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from nhiemvu.assignments.services.historical import HISTORICAL_STATES
+from nhiemvu.directives.files import generated_file_response
 from nhiemvu.directives.legacy import imports, runs
 from nhiemvu.directives.legacy.models import LegacyProfile, LegacyRun, LegacyRunStatus
 from nhiemvu.directives.legacy.reading import FIELDS, ReadError, open_table
@@ -85,11 +87,15 @@ def _mapping_from(request: HttpRequest, headers: list[str]) -> dict[str, dict[st
 
 
 @login_required
-def legacy_run(request: HttpRequest, code: str) -> HttpResponse:
+def legacy_run(request: HttpRequest, code: str) -> HttpResponseBase:
     _office_only(request)
     run = LegacyRun.objects.select_related("profile").filter(code=code).first()
     if run is None:
         raise Http404
+    if request.GET.get("tai") == "doi-chieu":  # the reconciliation workbook
+        if not run.reconciliation:
+            raise Http404
+        return generated_file_response(run.reconciliation)
     try:
         headers = runs.headers_of(run)
     except ReadError as exc:

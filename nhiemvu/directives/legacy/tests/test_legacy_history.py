@@ -203,3 +203,70 @@ class LegacyHistoryTests(BaseTestCase):
         self.assertIn("“đã họp, chưa rõ ngày”", reasons[4])
         self.assertIn("“gia hạn đến cuối quý”", reasons[5])
         self.assertFalse(Assignment.objects.filter(legacy_source="idesk").exists())
+
+    def test_the_reconciliation_downloads_as_a_workbook_with_every_differing_row(self) -> None:
+        import openpyxl
+
+        data = export(
+            task_row("A1", extensions="", original="30/04/2025"),
+            # The old tracker calls it done on time; its dates say a month late.
+            task_row(
+                "A2", extensions="", original="30/04/2025", state="Hoàn thành", done="30/05/2025"
+            ),
+            task_row(
+                "A3", extensions="", original="30/04/2025", state="Hoàn thành", done="20/04/2025"
+            ),
+        )
+        run = self.imported(data)
+        self.login(self.p.office)
+        page = self.client.get(f"/van-ban/chuyen-doi/{run.code}/")
+        self.assertContains(page, "Tải bảng đối chiếu")
+        response = self.client.get(f"/van-ban/chuyen-doi/{run.code}/?tai=doi-chieu")
+        self.assertEqual(response.status_code, 200)
+        book = openpyxl.load_workbook(io.BytesIO(response.getvalue()))
+        groups, rows = book.worksheets
+        self.assertEqual((groups.title, rows.title), ("Đối chiếu", "Dòng khác nhau"))
+        header = [c.value for c in groups[3]]
+        (group,) = [[c.value for c in r] for r in groups.iter_rows(min_row=4)]
+        found = dict(zip(header, group, strict=True))
+        self.assertEqual(found["Cơ quan"], "Sở Tài chính")
+        self.assertEqual(found["Hoàn thành đúng hạn: hệ thống cũ"], 2)
+        self.assertEqual(found["Hoàn thành đúng hạn: nhiemvu"], 1)
+        self.assertEqual(found["Hoàn thành quá hạn: nhiemvu"], 1)
+        self.assertEqual(found["Quá hạn: hệ thống cũ"], 0)  # "Đang thực hiện" past its deadline
+        self.assertEqual(found["Quá hạn: nhiemvu"], 1)
+        self.assertEqual(
+            (found["Tỷ lệ đúng hạn, hệ thống cũ (%)"], found["Tỷ lệ đúng hạn, nhiemvu (%)"]),
+            (100, 50),
+        )
+        self.assertEqual(found["Dòng khác nhau"], 2)
+        listed = [[c.value for c in r] for r in rows.iter_rows(min_row=2)]
+        self.assertEqual(
+            listed,
+            [
+                [
+                    2,
+                    "A1",
+                    "2025-Q1",
+                    "Sở Tài chính",
+                    "Đang thực hiện",
+                    "Đang thực hiện, còn hạn",
+                    "Quá hạn",
+                ],
+                [
+                    3,
+                    "A2",
+                    "2025-Q1",
+                    "Sở Tài chính",
+                    "Hoàn thành",
+                    "Hoàn thành đúng hạn",
+                    "Hoàn thành quá hạn",
+                ],
+            ],
+        )
+
+    def test_an_outsider_cannot_download_it(self) -> None:
+        run = self.imported(export(task_row("A1", extensions="", original="30/04/2025")))
+        self.login(self.p.lead_officer)
+        response = self.client.get(f"/van-ban/chuyen-doi/{run.code}/?tai=doi-chieu")
+        self.assertEqual(response.status_code, 403)
