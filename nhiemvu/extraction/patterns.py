@@ -203,6 +203,11 @@ ASSIGNER = re.compile(
     re.IGNORECASE,
 )
 
+# Between a verb of making and its product: "xây dựng, triển khai kế hoạch", "hoàn thiện kịch
+# bản, phương án", "có các phương án" (at most two words and commas, so "thực hiện theo kế
+# hoạch" is not one).
+_MAKING_GAP = r"(?:\s*,?\s*[^\W\d_]+){0,2}?\s*,?\s+(?:các\s+)?"
+
 DELIVERABLES: list[tuple[str, re.Pattern[str]]] = [
     (
         "báo cáo",
@@ -222,7 +227,7 @@ DELIVERABLES: list[tuple[str, re.Pattern[str]]] = [
     (
         "kế hoạch",
         re.compile(
-            r"(?:xây\s*dựng|ban\s*hành|lập|dự\s*thảo|hoàn\s*thiện|phê\s*duyệt)\s+(?:các\s+)?kế\s*hoạch|"
+            rf"(?:xây\s*dựng|ban\s*hành|lập|dự\s*thảo|hoàn\s*thiện|phê\s*duyệt){_MAKING_GAP}kế\s*hoạch|"
             r"kế\s*hoạch\s+triển\s*khai",
             re.I,
         ),
@@ -234,7 +239,14 @@ DELIVERABLES: list[tuple[str, re.Pattern[str]]] = [
             r"(?:xây\s*dựng|hoàn\s*thiện|tham\s*mưu|soạn\s*thảo)\s+(?:các\s+)?dự\s*thảo", re.I
         ),
     ),
-    ("phương án", re.compile(r"(?:xây\s*dựng|đề\s*xuất|trình|lập)\s+(?:các\s+)?phương\s*án", re.I)),
+    (
+        "phương án",
+        re.compile(
+            r"(?:xây\s*dựng|đề\s*xuất|trình|lập|hoàn\s*thiện|hoàn\s*thành|chuẩn\s*bị|chủ\s*động|có)"
+            rf"{_MAKING_GAP}phương\s*án",
+            re.I,
+        ),
+    ),
     (
         "đề xuất",
         re.compile(

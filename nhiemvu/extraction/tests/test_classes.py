@@ -250,12 +250,22 @@ def test_a_recurring_report_keeps_its_day(phrase: str, kind: str, day: int | Non
         "lập danh sách các hộ dân cần hỗ trợ",
         "nghiên cứu, đề xuất cơ chế hỗ trợ doanh nghiệp nhỏ",
         "phê duyệt kế hoạch diễn tập phòng thủ",
+        # The verb of making a step away from its product.
+        "xây dựng, triển khai kế hoạch cao điểm bảo đảm trật tự đô thị",
+        "rà soát, hoàn thiện kịch bản, phương án sơ tán dân vùng trũng",
+        "chủ động phương án bảo đảm điện cho các trạm bơm tiêu úng",
     ],
 )
 def test_a_work_product_without_deadline_is_flagged(duty: str) -> None:
     (task,) = tasks(f"Giao Sở Nội vụ {duty}.")
     assert task.deliverable, duty
     assert "deliverable_without_deadline" in task.warnings, duty
+
+
+def test_carrying_out_an_existing_plan_is_no_work_product() -> None:
+    (task,) = tasks("Giao Sở Nội vụ tổ chức thực hiện theo kế hoạch đã được phê duyệt.")
+    assert task.deliverable is None
+    assert "deliverable_without_deadline" not in task.warnings
 
 
 # --- on the labelled texts ------------------------------------------------------------------
