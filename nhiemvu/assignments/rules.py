@@ -6,10 +6,11 @@ predicate says yes exactly for the tasks the filter returns.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import rules
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from nhiemvu.assignments.models import Assignment, Coordination, Delegation
 from nhiemvu.orgs.models import LeaderTitle, Membership, Role
@@ -32,16 +33,75 @@ def can_view(user: Any, task: Assignment) -> bool:
 
 def visible(user: Any, qs: QuerySet[Assignment] | None = None) -> QuerySet[Assignment]:
     qs = Assignment.objects.all() if qs is None else qs
+    return _visible_to(visibility_key(user), qs)
+
+
+# What decides which tasks a person sees: the whole province, or their organisations (what
+# they lead or coordinate); people with the same key see the same tasks.
+PROVINCE = "province"
+VisibilityKey = str | frozenset[int] | None
+
+
+def visibility_key(user: Any) -> VisibilityKey:
+    """``PROVINCE``, the user's organisations, or None (sees nothing)."""
     scope = scope_of(user)
     if scope.province:
+        return PROVINCE
+    return scope.org_ids or None
+
+
+def _visible_to(key: VisibilityKey, qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    if key == PROVINCE:
         return qs
-    if not scope.org_ids:
+    if not isinstance(key, frozenset) or not key:
         return qs.none()
     # "pk IN (the tasks it coordinates)", not a correlated EXISTS: PostgreSQL hashes the
     # coordinated ids once instead of probing the coordinations for every task it reads (an
     # agency's list at 1,000,000 tasks: 90 → 15 ms a page, its total 1.16 → 0.35 s).
-    coordinated = Coordination.objects.filter(org_id__in=scope.org_ids).values("assignment_id")
-    return qs.filter(Q(lead_id__in=scope.org_ids) | Q(pk__in=coordinated))
+    coordinated = Coordination.objects.filter(org_id__in=key).values("assignment_id")
+    return qs.filter(Q(lead_id__in=key) | Q(pk__in=coordinated))
+
+
+def aggregate_visible(
+    keys: Iterable[VisibilityKey], qs: QuerySet[Assignment], **aggregates: Any
+) -> dict[VisibilityKey, dict[str, int]]:
+    """``visible(user, qs).aggregate(**aggregates)`` for the people of every key, in a few
+    grouped queries instead of one per person (the Monday digests: 61 heads and leaders, eight
+    counts each, were ~500 queries; issue 28). Only for additive aggregates (``Count`` with a
+    ``filter``, counting each task's rows once: no join that repeats a task).
+
+    The keys of one organisation are counted together: grouped by lead, plus grouped by the
+    coordinating organisation for the tasks it does not also lead (what ``_visible_to`` sees,
+    each task once); the province with one aggregate; a person of several organisations (few)
+    with their own.
+    """
+    keys = set(keys)
+    zero = dict.fromkeys(aggregates, 0)
+    out: dict[VisibilityKey, dict[str, int]] = {k: dict(zero) for k in keys}
+    singles = {next(iter(k)) for k in keys if isinstance(k, frozenset) and len(k) == 1}
+    for key in keys - {frozenset([o]) for o in singles} - {None}:
+        out[key] = {n: v or 0 for n, v in _visible_to(key, qs).aggregate(**aggregates).items()}
+    if not singles:
+        return out
+    led = qs.filter(lead_id__in=singles).values_list("lead_id").annotate(**aggregates)
+    # Both conditions in one filter(): the comparison reads the same coordination row.
+    coordinated = (
+        qs.filter(
+            Q(coordinations__org_id__in=singles)
+            & (
+                Q(lead_id__lt=F("coordinations__org_id"))
+                | Q(lead_id__gt=F("coordinations__org_id"))
+            )
+        )
+        .values_list("coordinations__org_id")
+        .annotate(**aggregates)
+    )
+    for rows in (led, coordinated):
+        for org_id, *values in rows.order_by():
+            counts = out[frozenset([org_id])]
+            for name, value in zip(aggregates, values, strict=True):
+                counts[name] += value or 0
+    return out
 
 
 # --- act for the lead agency: accept, refuse, report, ask for extension ---------------------

@@ -11,20 +11,21 @@ import bisect
 import calendar as pycalendar
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count
-from django.urls import reverse
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from nhiemvu.assignments import explanations, namedsets, status
 from nhiemvu.assignments.models import Assignment, ExtensionStatus
 from nhiemvu.lib import workdays
-from nhiemvu.lib.links import code_url
+from nhiemvu.lib.links import code_url, page_url
 from nhiemvu.orgs.models import ACTING_ROLES, Membership, Organisation, Role
+from nhiemvu.orgs.rules import scopes_of
 from nhiemvu.reminders.models import DEFAULT_RULES, ReminderLog, ReminderRule, RuleCode
 
 
@@ -296,7 +297,7 @@ class Planner:
                     _("Progress report for %(month)s requested: %(n)s tasks in progress")
                     % {"month": f"{self.today:%m/%Y}", "n": n},
                     _("Please update the progress of your agency's tasks in progress."),
-                    reverse("task_list") + f"?org={codes[org_id]}&role=lead",
+                    page_url("task_list") + f"?org={codes[org_id]}&role=lead",
                     org_id=org_id,
                     extra={"count": n},
                 )
@@ -312,7 +313,7 @@ class Planner:
                         f"{self.today}",
                         (user_id,),
                         _("Daily digest %(day)s") % {"day": f"{self.today:%d/%m/%Y}"},
-                        url=reverse("home"),
+                        url=page_url("home"),
                     )
                 )
         week_start = self.today - dt.timedelta(days=self.today.weekday())
@@ -328,7 +329,7 @@ class Planner:
                         f"{self.today:%G-W%V}",
                         (user_id,),
                         _("Weekly digest, week %(week)s") % {"week": f"{self.today:%V/%G}"},
-                        url=reverse("home"),
+                        url=page_url("home"),
                     )
                 )
 
@@ -353,27 +354,50 @@ def pending(now: dt.datetime) -> list[Due]:
 def digest_counts(user: Any, today: dt.date) -> dict[str, int]:
     """The figures of a digest, for what this user may see: what changed since the previous
     working day, what is due, what waits."""
-    from nhiemvu.assignments import rules as perms
-    from nhiemvu.assignments.models import AssignmentEvent
+    return digests_counts([user], today)[user.pk]
 
-    visible = perms.visible(user)
+
+# The events a digest counts as "new", by the figure that names them.
+DIGEST_EVENTS = {
+    "new_tasks": "assigned",
+    "new_reports": "completion",
+    "new_extension_requests": "ext_requested",
+    "new_refusals": "refused",
+}
+
+
+def digests_counts(users: Iterable[Any], today: dt.date) -> dict[int, dict[str, int]]:
+    """``digest_counts`` of many people at once, by user id: two grouped queries for all of them
+    (what the tasks are, what happened to them), each grouped by what a person may see
+    (assignments.rules.aggregate_visible), instead of nine counts per person."""
+    from nhiemvu.assignments import rules as perms
+    from nhiemvu.assignments.models import Extension
+
+    users = list(users)
+    scopes_of(users)  # the people's memberships in one query
+    keys = {user.pk: perms.visibility_key(user) for user in users}
     since = workdays.calendar().previous_working_day(today, include=False)
-    changed = dict(
-        AssignmentEvent.objects.filter(assignment__in=visible, on__gte=since, on__lt=today)
-        .values_list("kind")
-        .annotate(n=Count("*"))
-        .order_by()
+    changed = perms.aggregate_visible(
+        keys.values(),
+        Assignment.objects.filter(events__on__gte=since, events__on__lt=today),
+        **{
+            name: Count("events", filter=Q(events__kind=kind))
+            for name, kind in DIGEST_EVENTS.items()
+        },
     )
-    return {
-        "new_tasks": changed.get("assigned", 0),
-        "new_reports": changed.get("completion", 0),
-        "new_extension_requests": changed.get("ext_requested", 0),
-        "new_refusals": changed.get("refused", 0),
-        "awaiting": visible.filter(status.label_q([status.Label.AWAITING])).count(),
+    pending_extension = Extension.objects.filter(
+        assignment=OuterRef("pk"), status=ExtensionStatus.PENDING
+    )
+    now_counts = perms.aggregate_visible(
+        keys.values(),
+        Assignment.objects.all(),
+        awaiting=Count("pk", filter=status.label_q([status.Label.AWAITING])),
         # The sets every page and report names (assignments/status.py), not copies of them.
-        "overdue": visible.filter(status.open_overdue_q(today)).count(),
-        "due_soon": visible.filter(namedsets.due_soon_q(today)).count(),
-        "extensions": visible.filter(extensions__status=ExtensionStatus.PENDING).count(),
-        "refused": visible.filter(status.label_q([status.Label.REFUSED])).count(),
-        "flagged": visible.filter(namedsets.flagged_q()).count(),
-    }
+        overdue=Count("pk", filter=status.open_overdue_q(today)),
+        due_soon=Count("pk", filter=namedsets.due_soon_q(today)),
+        # One pending request per task at most (extension_one_pending): tasks = requests.
+        extensions=Count("pk", filter=Exists(pending_extension)),
+        refused=Count("pk", filter=status.label_q([status.Label.REFUSED])),
+        flagged=Count("pk", filter=namedsets.flagged_q()),
+    )
+    return {user_id: changed[key] | now_counts[key] for user_id, key in keys.items()}

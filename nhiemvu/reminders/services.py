@@ -25,8 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from nhiemvu.assignments.models import Assignment
-from nhiemvu.assignments.services import reminder_noted, reminders_noted
+from nhiemvu.assignments.services import reminders_noted
 from nhiemvu.lib import workdays
 from nhiemvu.reminders.models import (
     DeliveryMode,
@@ -36,7 +35,7 @@ from nhiemvu.reminders.models import (
     ReminderLog,
     RuleCode,
 )
-from nhiemvu.reminders.schedule import Due, digest_counts, pending
+from nhiemvu.reminders.schedule import Due, digests_counts, pending
 
 log = logging.getLogger(__name__)
 
@@ -48,24 +47,33 @@ DIGEST_NOTICES_DAYS = 7
 DIGEST_NOTICES = 30
 
 
-def _undigested(user: Any, now: dt.datetime) -> list[Notification]:
-    """The notices a digest e-mail lists (title, its fact, the link): unread, not in an earlier
-    digest, newest first; a person who chose the digest for a kind reads them here."""
-    return list(
+def _undigested(users: list[Any], now: dt.datetime) -> dict[int, list[Notification]]:
+    """The notices a digest e-mail lists (title, its fact, the link), per person: unread, not
+    in an earlier digest, newest first; a person who chose the digest for a kind reads them
+    here. One query for everyone (the window is a week), cut to DIGEST_NOTICES each."""
+    found: dict[int, list[Notification]] = {u.pk: [] for u in users}
+    rows = (
         Notification.objects.filter(
-            user=user,
+            user__in=list(found),
             read_at__isnull=True,
             digested_at__isnull=True,
             created_at__gte=now - dt.timedelta(days=DIGEST_NOTICES_DAYS),
             created_at__lte=now,
         )
         .exclude(rule__in=DIGEST_RULES)
-        .order_by("-created_at", "-id")[:DIGEST_NOTICES]
+        .order_by("user_id", "-created_at", "-id")
     )
+    for notice in rows:
+        if len(found[notice.user_id]) < DIGEST_NOTICES:
+            found[notice.user_id].append(notice)
+    return found
 
 
 def _render(
-    due: Due, user: Any, now: dt.datetime, notices: list[Notification] | None = None
+    due: Due,
+    user: Any,
+    notices: list[Notification] | None = None,
+    counts: dict[str, int] | None = None,
 ) -> tuple[str, str, str]:
     detail = due.extra.get("detail", "")
     context = {
@@ -77,9 +85,7 @@ def _render(
         "site": settings.SITE_URL.rstrip("/"),
         "user": user,
         "url": f"{settings.SITE_URL.rstrip('/')}{due.url}" if due.url else settings.SITE_URL,
-        "counts": digest_counts(user, timezone.localdate(now))
-        if due.rule in DIGEST_RULES
-        else None,
+        "counts": counts,
         "province_name": settings.NHIEMVU["PROVINCE_NAME"],
     }
     with translation.override("vi"):
@@ -92,63 +98,102 @@ def _render(
 def deliver(due: Due, now: dt.datetime) -> bool:
     """Deliver one planned reminder; False when it had already been delivered."""
     try:
-        with transaction.atomic():
-            entry = ReminderLog.objects.create(
-                key=due.key,
-                rule=due.rule,
-                period=due.period,
-                task_id=due.task_id,
-                org_id=due.org_id,
-                created_at=now,
-                recipients=list(due.recipients),
-            )
-            users = get_user_model().objects.filter(pk__in=due.recipients, is_active=True)
-            modes = dict(
-                NotificationPreference.objects.filter(
-                    user__in=due.recipients, rule=due.rule
-                ).values_list("user_id", "mode")
-            )
-            for user in users:
-                Notification.objects.create(
-                    user=user,
-                    log=entry,
-                    rule=due.rule,
-                    title=due.title[:300],
-                    detail=due.extra.get("detail", "")[:300],
-                    body=due.body,
-                    url=due.url,
-                    created_at=now,
-                )
-                digest_only = modes.get(user.pk) == DeliveryMode.DIGEST
-                if user.email and (due.rule in DIGEST_RULES or not digest_only):
-                    notices = _undigested(user, now) if due.rule in DIGEST_RULES else []
-                    subject, text, html = _render(due, user, now, notices)
-                    Notification.objects.filter(pk__in=[n.pk for n in notices]).update(
-                        digested_at=now
-                    )
-                    Outbox.objects.create(
-                        to=user.email,
-                        subject=subject,
-                        text=text,
-                        html=html,
-                        log=entry,
-                        created_at=now,
-                        next_attempt_at=now,
-                    )
-            if due.task_id and due.on_timeline:
-                task = Assignment.objects.get(pk=due.task_id)
-                reminder_noted(
-                    task=task,
-                    text=due.title,
-                    data={
-                        "rule": due.rule,
-                        "period": due.period,
-                        "recipients": len(due.recipients),
-                    },
-                )
+        deliver_many([due], now)
     except IntegrityError:
         return False  # another scheduler delivered it first
     return True
+
+
+def deliver_many(dues: list[Due], now: dt.datetime) -> int:
+    """Deliver planned reminders (each its own notification and e-mail per recipient: the
+    digests, the events' notices) in one transaction, each kind of row written in bulk.
+
+    All or nothing: the log row's unique key makes a reminder another scheduler delivered
+    first fail the whole call, and nothing of it is kept (``remind`` then delivers one by one,
+    each once)."""
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        entries = ReminderLog.objects.bulk_create(
+            [
+                ReminderLog(
+                    key=due.key,
+                    rule=due.rule,
+                    period=due.period,
+                    task_id=due.task_id,
+                    org_id=due.org_id,
+                    created_at=now,
+                    recipients=list(due.recipients),
+                )
+                for due in dues
+            ]
+        )
+        wanted = {u for due in dues for u in due.recipients}
+        users = {u.pk: u for u in get_user_model().objects.filter(pk__in=wanted, is_active=True)}
+        modes = {
+            (user_id, rule): mode
+            for user_id, rule, mode in NotificationPreference.objects.filter(
+                user__in=list(users), rule__in={d.rule for d in dues}
+            ).values_list("user_id", "rule", "mode")
+        }
+        digested = [
+            users[u] for d in dues if d.rule in DIGEST_RULES for u in d.recipients if u in users
+        ]
+        mailed = [u for u in digested if u.email]
+        notices = _undigested(mailed, now) if mailed else {}
+        counts = digests_counts(mailed, today) if mailed else {}
+        notifications, messages, listed = [], [], []
+        for due, entry in zip(dues, entries, strict=True):
+            for user_id in due.recipients:
+                user = users.get(user_id)
+                if user is None:
+                    continue
+                notifications.append(
+                    Notification(
+                        user=user,
+                        log=entry,
+                        rule=due.rule,
+                        title=due.title[:300],
+                        detail=due.extra.get("detail", "")[:300],
+                        body=due.body,
+                        url=due.url,
+                        created_at=now,
+                    )
+                )
+                digest = due.rule in DIGEST_RULES
+                digest_only = modes.get((user.pk, due.rule)) == DeliveryMode.DIGEST
+                if user.email and (digest or not digest_only):
+                    # A person with two digests this run sees their notices in the first.
+                    mine = notices.pop(user.pk, []) if digest else []
+                    subject, text, html = _render(
+                        due, user, mine, counts.get(user.pk) if digest else None
+                    )
+                    listed += [n.pk for n in mine]
+                    messages.append(
+                        Outbox(
+                            to=user.email,
+                            subject=subject,
+                            text=text,
+                            html=html,
+                            log=entry,
+                            created_at=now,
+                            next_attempt_at=now,
+                        )
+                    )
+        Notification.objects.filter(pk__in=listed).update(digested_at=now)
+        Notification.objects.bulk_create(notifications, batch_size=BATCH_ROWS)
+        Outbox.objects.bulk_create(messages, batch_size=BATCH_ROWS)
+        reminders_noted(
+            notes=[
+                (
+                    d.task_id,
+                    d.title,
+                    {"rule": d.rule, "period": d.period, "recipients": len(d.recipients)},
+                )
+                for d in dues
+                if d.task_id and d.on_timeline
+            ]
+        )
+    return len(dues)
 
 
 # --- The morning run: one message per person ---------------------------------------------------
@@ -329,13 +374,15 @@ def remind(now: dt.datetime) -> tuple[int, int]:
     batched = [d for d in due if d.rule in BATCHED_RULES]
     single = [d for d in due if d.rule not in BATCHED_RULES]
     delivered = skipped = 0
-    if batched:
-        try:
-            delivered += deliver_batch(batched, now)
-        except IntegrityError:
-            # Another scheduler got some of them first: the rest one at a time, each once.
-            single = batched + single
-    for d in single:
+    one_by_one: list[Due] = []
+    for group, send in ((batched, deliver_batch), (single, deliver_many)):
+        if group:
+            try:
+                delivered += send(group, now)
+            except IntegrityError:
+                # Another scheduler got some of them first: these one at a time, each once.
+                one_by_one += group
+    for d in one_by_one:
         if deliver(d, now):
             delivered += 1
         else:

@@ -18,7 +18,7 @@ from nhiemvu.conf import setting
 from nhiemvu.lib import periods, workdays
 from nhiemvu.orgs.models import LeaderTitle, Membership, Role
 from nhiemvu.orgs.selectors import leader_with_title
-from nhiemvu.reports import exporters, selectors
+from nhiemvu.reports import selectors
 from nhiemvu.reports.causes import delay_causes
 from nhiemvu.reports.models import GeneratedReport, ReportStatus
 
@@ -50,6 +50,10 @@ def report_file(
 ) -> ReportFile:
     """The periodic report as a file, as ``user`` may see it: the one way the download, the
     worker and ``manage.py report`` build it."""
+    # The file formats (python-docx, XlsxWriter, WeasyPrint) load where a file is made, not in
+    # every scheduler step that imports this module to queue them (issue 28: a cron run's start).
+    from nhiemvu.reports import exporters
+
     summary = selectors.summary_by_org(user, period, as_of, kind=kind, leader_id=leader_id)
     if progress:
         progress(40)

@@ -6,13 +6,14 @@ from nhiemvu.assignments import reorganisation_views
 from nhiemvu.assignments import views as task_views
 from nhiemvu.directives import views as directive_views
 from nhiemvu.directives.legacy import views as legacy_views
+from nhiemvu.lib.links import ROUTES
 from nhiemvu.orgs import views as org_views
 from nhiemvu.reminders import views as reminder_views
 from nhiemvu.reports import views as report_views
 from nhiemvu.web import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path(ROUTES["home"], views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("co-quan/tim/", org_views.organisation_search, name="organisation_search"),
     path("co-quan/sap-xep/", reorganisation_views.reorganisation_list, name="reorganisations"),
@@ -22,10 +23,10 @@ urlpatterns = [
         name="reorganisation_detail",
     ),
     path("co-quan/<slug:code>/", task_views.organisation_detail, name="organisation_detail"),
-    path("nhiem-vu/", task_views.task_list, name="task_list"),
+    path(ROUTES["task_list"], task_views.task_list, name="task_list"),
     path("nhiem-vu/xuat.csv", task_views.task_list_csv, name="task_list_csv"),
     path("nhiem-vu/xuat.xlsx", task_views.task_list_xlsx, name="task_list_xlsx"),
-    path("nhiem-vu/<str:code>/", task_views.task_detail, name="task_detail"),
+    path(ROUTES["task_detail"], task_views.task_detail, name="task_detail"),
     path(
         "nhiem-vu/<str:code>/tep/<slug:sha256>/",
         task_views.task_attachment,
