@@ -54,8 +54,31 @@ limit_request_field_size = 8190
 # Recycle a process now and then: memory stays flat over months.
 max_requests = 2000
 max_requests_jitter = 200
-# "-" is standard output; an empty value turns the access log off (benchmarks).
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+# "-" is standard output; an empty value turns the access log off (benchmarks). With JSON logs
+# (NHIEMVU_LOG_FORMAT=json) the application writes one JSON access line a request, with its
+# request id (web/middleware.py), so gunicorn's own text line is off unless asked for.
+_json_logs = os.environ.get("NHIEMVU_LOG_FORMAT", "text") == "json"
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "" if _json_logs else "-") or None
+# Request metrics of every process, added up at each scrape (web/metrics.py): the folder holds
+# one file per process and kind, emptied when the server starts and for each process that ends.
+_metrics_dir = os.environ.get("NHIEMVU_METRICS_DIR", "")
+
+
+def on_starting(server: Any) -> None:
+    if _metrics_dir:
+        # Files left by the last run's processes would be counted again (their pids reused).
+        os.makedirs(_metrics_dir, exist_ok=True)
+        for name in os.listdir(_metrics_dir):
+            if name.endswith(".db"):
+                os.unlink(os.path.join(_metrics_dir, name))
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    if _metrics_dir:
+        from prometheus_client import multiprocess
+
+        # The process's gauges go; its counters stay counted (prometheus_client's docs).
+        multiprocess.mark_process_dead(worker.pid)
 
 
 # --- the per-request watchdog (see the docstring) -------------------------------------------

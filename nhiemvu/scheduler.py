@@ -24,6 +24,8 @@ from nhiemvu.reminders import services as reminders
 from nhiemvu.reminders.models import RuleCode
 from nhiemvu.reminders.schedule import Due, pending
 from nhiemvu.reports.services import scheduled_reports_run
+from nhiemvu.web import health
+from nhiemvu.web.models import Duty
 from nhiemvu.webhooks.services import run_once as webhooks_run
 
 
@@ -71,10 +73,13 @@ def run_once(now: dt.datetime | None = None) -> dict[str, int]:
             ),
             now,
         )
-    return {
+    result = {
         "delivered": delivered,
         "already_done": skipped,
         "reports_queued": queued,
         "messages_tried": outbox.send_outbox(now),
         "webhooks_tried": webhooks_run(now),
     }
+    # Seen by /readyz and /metrics on every node: a step that got here succeeded.
+    health.beat(Duty.SCHEDULER, done=delivered)
+    return result

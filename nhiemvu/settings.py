@@ -101,6 +101,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id, the access line and the request metrics see every answer.
+    "nhiemvu.web.middleware.ObserveMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from the application itself, under gunicorn too (no proxy needed).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -241,7 +243,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 TASKS = {
     "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # django-tasks-db's backend that also stores the enqueuing request's id (lib/logs.py).
+        "BACKEND": env_str("TASKS_BACKEND", "nhiemvu.web.taskqueue.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }
@@ -319,11 +322,51 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Watching it (issue 31 item 3). /readyz fails when no scheduler stepped within this many
+# minutes, or when the oldest unsent e-mail is older than this many minutes (web/health.py).
+HEALTH_SCHEDULER_MINUTES = env_int("NHIEMVU_READY_SCHEDULER_MINUTES", 5)
+HEALTH_OUTBOX_MINUTES = env_int("NHIEMVU_READY_OUTBOX_MINUTES", 60)
+# /metrics answers a Bearer token or the listed addresses (IPs or networks, the address that
+# connects to gunicorn); with neither set it is off (404). web/metrics.py.
+METRICS_TOKEN = env_str("NHIEMVU_METRICS_TOKEN", "")
+METRICS_ALLOW = [a.strip() for a in env_str("NHIEMVU_METRICS_ALLOW", "").split(",") if a.strip()]
+# Several gunicorn processes: each writes its counters to files in this folder and /metrics adds
+# them up (prometheus_client's multiprocess mode, which reads PROMETHEUS_MULTIPROC_DIR when it is
+# first imported, so it is set here, before). gunicorn.conf.py empties it at start.
+METRICS_DIR = env_str("NHIEMVU_METRICS_DIR", "")
+if METRICS_DIR:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = METRICS_DIR
+    with contextlib.suppress(OSError):
+        Path(METRICS_DIR).mkdir(parents=True, exist_ok=True)
+
+# Logs: plain lines, or one JSON object a line (NHIEMVU_LOG_FORMAT=json) carrying the request id
+# that follows a request into the jobs it enqueued (lib/logs.py, web/middleware.py).
+LOG_FORMAT = env_str("NHIEMVU_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "nhiemvu.lib.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "nhiemvu.lib.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # One line per request (method, route, status, time, request id): in JSON mode it
+        # replaces gunicorn's access log (gunicorn.conf.py), which cannot carry the request id.
+        "nhiemvu.access": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+        # A job's start and end, with the request id it carries (django.tasks logs them;
+        # web/taskqueue.py says the start again once the id is set).
+        "django.tasks": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+        "nhiemvu.jobs": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }
 
 # Domain settings (DOMAIN.md marks these as provincial choices, not law).

@@ -16,7 +16,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Min, Q
 
 from nhiemvu.lib import workdays
 from nhiemvu.reminders.models import Outbox
@@ -33,9 +33,22 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(2 ** max(0, attempts - 1), 240))
 
 
+# Waiting to go out: not sent yet, not given up on (the sender's partial index, outbox_due).
+UNSENT_Q = Q(sent_at__isnull=True, failed=False)
+
+
+def backlog() -> tuple[int, dt.datetime | None]:
+    """How many messages wait to go out, and when the oldest of them was written (/readyz,
+    /metrics): one aggregate over the unsent rows, few while mail flows."""
+    row = Outbox.objects.filter(UNSENT_Q).aggregate(n=Count("*"), oldest=Min("created_at"))
+    return row["n"], row["oldest"]
+
+
 def _due_q(now: dt.datetime) -> Q:
-    return Q(sent_at__isnull=True, failed=False, next_attempt_at__lte=now) & (
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    return (
+        UNSENT_Q
+        & Q(next_attempt_at__lte=now)
+        & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
     )
 
 

@@ -48,6 +48,12 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         from django.core.checks import Tags, register
+        from django.tasks.signals import task_finished, task_started
+
+        from nhiemvu.web import taskqueue
 
         post_migrate.connect(refresh_sqlite_statistics, sender=self)
+        # In the worker: a job's log lines carry the id of the request that enqueued it.
+        task_started.connect(taskqueue.job_started)
+        task_finished.connect(taskqueue.job_finished)
         register(static_files_collected, Tags.staticfiles, deploy=True)

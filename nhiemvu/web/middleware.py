@@ -89,3 +89,46 @@ def _refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
     # No context processors or user: the request was not parsed and must not be.
     body = render_to_string("400.html", {"message": message, "status": status})
     return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
+
+
+class ObserveMiddleware:
+    """Every request gets an id (the proxy's X-Request-ID when sane, else a new one), sent back
+    in the answer's X-Request-ID and carried by every log line and every job it enqueues; when
+    it ends, it is counted and timed by route for /metrics and written as one access line."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import logging
+        import time
+
+        from nhiemvu.lib import logs
+        from nhiemvu.web import metrics
+
+        rid = logs.sane(request.META.get("HTTP_X_REQUEST_ID"))
+        token = logs.request_id.set(rid)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response.headers["X-Request-ID"] = rid
+            elapsed = time.perf_counter() - started
+            route = metrics.route_of(request)
+            metrics.observe(route, request.method or "", response.status_code, elapsed)
+            logging.getLogger("nhiemvu.access").info(
+                "%s %s %s %.0f ms",
+                request.method,
+                route,
+                response.status_code,
+                elapsed * 1000,
+                extra={
+                    "method": request.method,
+                    "route": route,
+                    "status": response.status_code,
+                    "duration_ms": round(elapsed * 1000, 1),
+                    "request_id": rid,
+                },
+            )
+            return response
+        finally:
+            logs.request_id.reset(token)

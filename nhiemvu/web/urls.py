@@ -10,11 +10,13 @@ from nhiemvu.lib.links import ROUTES
 from nhiemvu.orgs import views as org_views
 from nhiemvu.reminders import views as reminder_views
 from nhiemvu.reports import views as report_views
-from nhiemvu.web import views
+from nhiemvu.web import ops, views
 
 urlpatterns = [
     path(ROUTES["home"], views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", ops.healthz, name="healthz"),
+    path("readyz", ops.readyz, name="readyz"),
+    path("metrics", ops.metrics_view, name="metrics"),
     path("co-quan/tim/", org_views.organisation_search, name="organisation_search"),
     path("co-quan/sap-xep/", reorganisation_views.reorganisation_list, name="reorganisations"),
     path(

@@ -1,0 +1,163 @@
+"""`/metrics` in Prometheus' text format (issue 31 item 3), with prometheus_client.
+
+Two kinds of numbers, each measured where it is true:
+
+- What a web process saw (requests by route and status, their latency): counters and a
+  histogram in the process. Under gunicorn's several processes each writes its own to files in
+  NHIEMVU_METRICS_DIR (prometheus_client's multiprocess mode) and a scrape, answered by any one
+  of them, adds every process's files up; without the folder (one process, tests) they stay in
+  memory. Counters are not written to the database: that would be a write per request.
+- What the system is doing (the outbox, the job queue, the scheduler's and the backup's last
+  success, the reminders delivered): read from the shared database at scrape time, so every
+  node answers the same and a scheduler or a backup on another machine is seen.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db.models import Count, Min
+from django.http import HttpRequest
+from prometheus_client import (
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from nhiemvu.lib import workdays
+from nhiemvu.reminders import outbox
+from nhiemvu.web.health import beats
+from nhiemvu.web.models import Duty
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+REQUESTS = Counter(
+    "nhiemvu_http_requests",
+    "HTTP requests answered, by route name, method and status.",
+    ["route", "method", "status"],
+)
+LATENCY = Histogram(
+    "nhiemvu_http_request_duration_seconds",
+    "Time to answer a request (to the first byte of a streamed file), by route name.",
+    ["route"],
+    # Interactive pages aim under 0.2 s; files and reports take seconds; 60 s is the timeout.
+    buckets=(0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0),
+)
+
+
+def route_of(request: HttpRequest) -> str:
+    """The route's name (a bounded set of labels, never the path with its codes)."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name:
+        return str(match.view_name)
+    if request.path_info.startswith("/" + settings.STATIC_URL.lstrip("/")):
+        return "static"
+    return "unmatched"
+
+
+def observe(route: str, method: str, status: int, seconds: float) -> None:
+    # Methods outside the usual set are folded so a client cannot grow the label set.
+    if method not in {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}:
+        method = "other"
+    REQUESTS.labels(route, method, str(status)).inc()
+    LATENCY.labels(route).observe(seconds)
+
+
+def allowed(request: HttpRequest) -> bool | None:
+    """None when /metrics is off (neither a token nor an allow-list set); else whether this
+    caller may read it: the Bearer token, or the connecting address in the allow-list."""
+    token = settings.METRICS_TOKEN
+    allow = settings.METRICS_ALLOW
+    if not token and not allow:
+        return None
+    import hmac
+
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _sep, given = header.partition(" ")
+    if token and scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token):
+        return True
+    try:
+        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    for entry in allow:
+        try:
+            if address in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+class StateCollector(Collector):
+    """The system's state, read from the database at each scrape (a few small queries)."""
+
+    def collect(self) -> Iterator[Metric]:
+        from django_tasks_db.models import DBTaskResult
+
+        now = workdays.now()
+        unsent, oldest = outbox.backlog()
+        yield GaugeMetricFamily(
+            "nhiemvu_outbox_unsent", "E-mail messages waiting to go out.", value=unsent
+        )
+        yield GaugeMetricFamily(
+            "nhiemvu_outbox_oldest_unsent_age_seconds",
+            "Age of the oldest message waiting to go out (0 when none waits).",
+            value=(now - oldest).total_seconds() if oldest else 0.0,
+        )
+        ready = DBTaskResult.objects.ready().aggregate(n=Count("*"), oldest=Min("enqueued_at"))
+        yield GaugeMetricFamily(
+            "nhiemvu_task_queue_ready", "Background jobs waiting for a worker.", value=ready["n"]
+        )
+        yield GaugeMetricFamily(
+            "nhiemvu_task_queue_oldest_ready_age_seconds",
+            "Age of the oldest job waiting for a worker (0 when none waits).",
+            value=(now - ready["oldest"]).total_seconds() if ready["oldest"] else 0.0,
+        )
+        rows = beats()
+        for duty, name in (
+            (Duty.SCHEDULER, "scheduler"),
+            (Duty.BACKUP, "backup"),
+            (Duty.BACKUP_DRILL, "backup_drill"),
+        ):
+            row = rows.get(duty)
+            # Absent until the duty first succeeds: an alert on absent() says "never ran".
+            if row is None:
+                continue
+            yield GaugeMetricFamily(
+                f"nhiemvu_{name}_last_success_timestamp_seconds",
+                f"Unix time of the last successful {name.replace('_', ' ')}.",
+                value=row.last_ok_at.timestamp(),
+            )
+            yield GaugeMetricFamily(
+                f"nhiemvu_{name}_last_success_age_seconds",
+                f"Seconds since the last successful {name.replace('_', ' ')}.",
+                value=(now - row.last_ok_at).total_seconds(),
+            )
+        scheduler = rows.get(Duty.SCHEDULER)
+        yield CounterMetricFamily(
+            "nhiemvu_reminders_delivered",
+            "Reminders delivered by the scheduler's steps, on every machine.",
+            value=scheduler.total if scheduler else 0,
+        )
+
+
+def render() -> bytes:
+    """The exposition: every web process's request metrics, then the system's state."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        processes = CollectorRegistry()
+        multiprocess.MultiProcessCollector(processes)
+        requests = generate_latest(processes)
+    else:
+        requests = generate_latest(REGISTRY)
+    state = CollectorRegistry(auto_describe=False)
+    state.register(StateCollector())
+    return requests + generate_latest(state)
