@@ -241,6 +241,85 @@ class ExportTest(BaseTestCase):
         self.assertEqual(deadlines, ["10/03/2026", "20/03/2026", "25/03/2026", "31/03/2026"])
         self.assertTrue(rows[1].endswith(",Sở Khoa học và Công nghệ; UBND huyện Tây Sơn,"))
 
+    def test_every_row_and_column_is_the_task_as_its_page_says_it_in_any_piece(self) -> None:
+        import csv
+        import datetime as dt
+        from unittest import mock
+
+        from nhiemvu.assignments import services
+        from nhiemvu.assignments import views as task_views
+        from nhiemvu.assignments.models import Assignment
+        from nhiemvu.assignments.status import LABEL_NAMES, classify, due_soon_limit, facts_of
+        from nhiemvu.lib import workdays
+        from nhiemvu.test import register
+
+        with travel(dt.date(2026, 3, 3)):
+            register(
+                self.p,
+                ref="102/UBND-KT",
+                tasks=[
+                    services.TaskSpec(
+                        content=content,
+                        lead=lead,
+                        coordinators=coordinators,
+                        deadline=deadline,
+                        deliverable_kind=kind,
+                        no_deadline_reason="Chờ kế hoạch" if kind and not deadline else "",
+                    )
+                    for content, lead, coordinators, deadline, kind in (
+                        ("=1+1 công thức", self.p.agency_b, [], dt.date(2026, 3, 2), ""),
+                        (
+                            "Hai cơ quan phối hợp",
+                            self.p.agency_c,
+                            [self.p.agency_b, self.p.agency_a],
+                            dt.date(2026, 3, 20),
+                            "bao_cao",
+                        ),
+                        ("Không thời hạn", self.p.agency_a, [self.p.agency_c], None, "de_an"),
+                    )
+                ],
+            )
+        done = Assignment.objects.get(summary__startswith="Hai cơ quan")
+        with travel(dt.date(2026, 3, 10)):
+            services.assignment_report_completion(
+                actor=self.p.outsider, task=done, output_ref="5/BC", output_date=dt.date(2026, 3, 9)
+            )
+            services.assignment_confirm(actor=self.p.office, task=done)
+        self.login(self.p.office)
+        with mock.patch.object(task_views, "CSV_ROWS_PER_CHUNK", 2):
+            response = self.client.get("/nhiem-vu/xuat.csv")
+            pieces = list(response.streaming_content)  # type: ignore[attr-defined]
+        self.assertGreater(len(pieces), 2)  # streamed in pieces
+        rows = list(csv.reader(b"".join(pieces).decode("utf-8-sig").splitlines()))
+        today = workdays.today()
+
+        def day(value: dt.date | None) -> str:
+            return f"{value:%d/%m/%Y}" if value else ""
+
+        expected = []
+        for task in Assignment.objects.order_by("deadline", "id"):
+            label = classify(facts_of(task), today, due_soon_limit(today)).label
+            names = sorted(task.coordinators.values_list("name", flat=True))
+            summary = task.summary
+            expected.append(
+                [
+                    task.code,
+                    "'" + summary if summary.startswith("=") else summary,
+                    task.lead.name,
+                    task.directive.ref,
+                    day(task.assigned_on),
+                    day(task.deadline),
+                    str(LABEL_NAMES[label]),
+                    day(task.completion_date) if task.state == "done" else "",
+                    "; ".join(names),
+                    str(task.get_deliverable_kind_display()) if task.deliverable_kind else "",
+                ]
+            )
+        self.assertEqual(len(rows[0]), 10)
+        self.assertEqual(rows[1:], expected)
+        self.assertEqual(len(expected), 4)
+        self.assertIn("Sở Khoa học và Công nghệ; Sở Tài chính", [r[8] for r in rows])
+
 
 class OrganisationPageTest(BaseTestCase):
     def test_an_agency_sees_its_own_page_and_the_province_any(self) -> None:
