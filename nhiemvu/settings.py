@@ -339,6 +339,13 @@ if METRICS_DIR:
     with contextlib.suppress(OSError):
         Path(METRICS_DIR).mkdir(parents=True, exist_ok=True)
 
+# The reverse proxies in front of gunicorn (deploy/nginx: 127.0.0.1): from their requests the
+# client's address is the one they append to X-Forwarded-For (web/middleware.py); empty, the
+# connecting address is the client's.
+TRUSTED_PROXIES = {
+    a.strip() for a in env_str("NHIEMVU_TRUSTED_PROXIES", "").split(",") if a.strip()
+}
+
 # Logs: plain lines, or one JSON object a line (NHIEMVU_LOG_FORMAT=json) carrying the request id
 # that follows a request into the jobs it enqueued (lib/logs.py, web/middleware.py).
 LOG_FORMAT = env_str("NHIEMVU_LOG_FORMAT", "text")

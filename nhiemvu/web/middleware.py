@@ -91,6 +91,25 @@ def _refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
     return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
 
 
+def _client_address(request: HttpRequest) -> None:
+    """Behind a proxy listed in NHIEMVU_TRUSTED_PROXIES, the client's address is the last one
+    the proxy appended to X-Forwarded-For, not the proxy's own: the login lockout by address
+    (django-axes, accounts/views.py) and the metrics allow-list see the real client. Entries
+    before the last were written by the client and are never believed. Without the setting,
+    REMOTE_ADDR is the peer that connected (gunicorn reached directly)."""
+    import ipaddress
+
+    proxies = settings.TRUSTED_PROXIES
+    peer = request.META.get("REMOTE_ADDR", "")
+    if not proxies or peer not in proxies:
+        return
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+    try:
+        request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(forwarded))
+    except ValueError:
+        return
+
+
 class ObserveMiddleware:
     """Every request gets an id (the proxy's X-Request-ID when sane, else a new one), sent back
     in the answer's X-Request-ID and carried by every log line and every job it enqueues; when
@@ -106,6 +125,7 @@ class ObserveMiddleware:
         from nhiemvu.lib import logs
         from nhiemvu.web import metrics
 
+        _client_address(request)
         rid = logs.sane(request.META.get("HTTP_X_REQUEST_ID"))
         token = logs.request_id.set(rid)
         started = time.perf_counter()

@@ -328,3 +328,68 @@ class MultiProcessMetricsTest(TransactionTestCase):
         # The 30 above and the one gunicorn() asks before handing the port over.
         route = {"route": "nhiemvu.tests.gunicorn_urls.slow", "method": "GET", "status": "200"}
         self.assertEqual(metric(body, "nhiemvu_http_requests_total", **route), 31, pids)
+
+
+class ClientAddressTest(TestCase):
+    @override_settings(TRUSTED_PROXIES={"127.0.0.1"}, METRICS_ALLOW=["10.0.0.0/8"])
+    def test_behind_the_trusted_proxy_the_forwarded_client_is_the_address(self) -> None:
+        # The proxy appends the real peer last; what the client wrote before it is not believed.
+        get = self.client.get
+        ok = get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.0.0.9")
+        self.assertEqual(ok.status_code, 200)
+        forged = get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.0.0.9, 8.8.8.8")
+        self.assertEqual(forged.status_code, 403)
+        # From an address that is not the proxy, the header is ignored.
+        direct = get("/metrics", REMOTE_ADDR="8.8.8.8", HTTP_X_FORWARDED_FOR="10.0.0.9")
+        self.assertEqual(direct.status_code, 403)
+
+    @override_settings(METRICS_ALLOW=["127.0.0.1"])
+    def test_without_trusted_proxies_the_header_is_never_believed(self) -> None:
+        response = self.client.get(
+            "/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.0.0.9"
+        )
+        self.assertEqual(response.status_code, 200)
+        response = self.client.get(
+            "/metrics", REMOTE_ADDR="8.8.8.8", HTTP_X_FORWARDED_FOR="127.0.0.1"
+        )
+        self.assertEqual(response.status_code, 403)
+
+    @override_settings(TRUSTED_PROXIES={"127.0.0.1"}, AXES_FAILURE_LIMIT=2)
+    def test_the_login_lockout_counts_the_client_not_the_proxy(self) -> None:
+        from nhiemvu.test import Province
+
+        user = Province().lead_officer
+        for _ in range(2):
+            self.client.post(
+                "/dang-nhap/",
+                {"username": user.username, "password": "sai-mat-khau"},
+                REMOTE_ADDR="127.0.0.1",
+                HTTP_X_FORWARDED_FOR="203.0.113.5",
+            )
+        from axes.models import AccessAttempt
+
+        self.assertEqual(
+            set(AccessAttempt.objects.values_list("ip_address", flat=True)), {"203.0.113.5"}
+        )
+
+
+class BackupBeatTest(TransactionTestCase):
+    @override_settings(METRICS_TOKEN=TOKEN)
+    def test_a_good_backup_is_what_the_metrics_age_counts_from(self) -> None:
+        import io
+        import tempfile
+        from pathlib import Path
+
+        from django.core.management import call_command
+
+        def age() -> float | None:
+            body = self.client.get(
+                "/metrics", headers={"Authorization": f"Bearer {TOKEN}"}
+            ).content.decode()
+            return metric(body, "nhiemvu_backup_last_success_age_seconds")
+
+        self.assertIsNone(age())  # never backed up: absent, for an alert on absent()
+        with tempfile.TemporaryDirectory() as tmp, override_settings(MEDIA_ROOT=Path(tmp) / "m"):
+            call_command("backup", output=Path(tmp) / "b.sqlite3", stdout=io.StringIO())
+        self.assertLess(age() or 99, 30)
+        self.assertEqual(Beat.objects.get(duty=Duty.BACKUP).total, 1)

@@ -7,7 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from nhiemvu.web import health
 from nhiemvu.web.backup import BackupError, backup
+from nhiemvu.web.models import Duty
 
 
 class Command(BaseCommand):
@@ -18,7 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            for path in backup(options["output"]):
-                self.stdout.write(str(path))
+            written = backup(options["output"])
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
+        # /metrics shows the last good backup's age, whichever machine took it.
+        health.beat(Duty.BACKUP, done=1)
+        for path in written:
+            self.stdout.write(str(path))
