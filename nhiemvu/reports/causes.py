@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models import Case, CharField, Count, Value, When
 
 from nhiemvu.assignments import explanations, holders, status
 from nhiemvu.assignments.models import DelayCause, Explanation
 from nhiemvu.lib.periods import Period
 from nhiemvu.orgs.models import Organisation
-from nhiemvu.reports.selectors import as_of_for, covered
+from nhiemvu.reports.selectors import as_of_for, completed_late_q, covered, open_overdue_filter
 
 L = status.Label
 T = status.Timing
@@ -75,8 +75,10 @@ def delay_causes(user: Any, period: Period, as_of: dt.date | None = None) -> Cau
     force on the as-of date (assignments/explanations.py) and its holder then."""
     as_of = as_of_for(period, as_of)
     qs = covered(user, period, as_of).filter(received=False)
-    late_q = Q(st_label=L.DONE_LATE, confirmed_on__gte=period.start)
-    overdue_q = Q(st_timing=T.OVERDUE) & ~Q(st_label__in=[*status.DONE_LABELS, L.PAUSED])
+    # Today's figures filter on the stored columns (status.label_filter): the annotated CASE
+    # in a WHERE is evaluated on every row of the period.
+    late_q = completed_late_q(period, as_of)
+    overdue_q = open_overdue_filter(as_of)
     qs = qs.filter(late_q | overdue_q).annotate(
         kind=Case(
             When(late_q, then=Value(LATE_DONE)),
@@ -127,8 +129,10 @@ def delay_causes(user: Any, period: Period, as_of: dt.date | None = None) -> Cau
 
     quotes: list[tuple[str, str, str, str]] = []
     seen: dict[str, int] = {}
+    # The explanations in force of those tasks: at most one a task (explanations.in_force_q),
+    # read from the explanations' side rather than by a second pass over the tasks.
     words = (
-        Explanation.objects.filter(pk__in=qs.values("explanation"))
+        Explanation.objects.filter(explanations.in_force_q(as_of), assignment__in=qs.values("pk"))
         .select_related("cause", "author_org")
         .order_by("-submitted_on", "-id")[:200]
     )

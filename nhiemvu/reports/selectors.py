@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.translation import gettext
 
 from nhiemvu.assignments import holders, status
@@ -82,6 +82,22 @@ def covered(user: Any, period: Period, as_of: dt.date) -> QuerySet[Any]:
     return status.annotate(qs, as_of)
 
 
+def label_filter(labels: Iterable[str], as_of: dt.date) -> Q:
+    """On ``covered``: label on ``as_of`` in ``labels``. Today or later ``status.annotate``
+    classifies the stored columns, so ``status.label_q`` answers from an index; the annotated
+    CASE in a WHERE is evaluated on every row (issue 27 item 6). A past date: the annotation."""
+    if as_of >= workdays.today():
+        return status.label_q(labels, as_of)
+    return Q(st_label__in=list(labels))
+
+
+def open_overdue_filter(as_of: dt.date) -> Q:
+    """On ``covered``, as ``label_filter``: ``Status.is_open_overdue`` on ``as_of``."""
+    if as_of >= workdays.today():
+        return status.open_overdue_q(as_of)
+    return Q(st_timing=T.OVERDUE, st_label__in=list(status.OPEN_LABELS))
+
+
 @contextlib.contextmanager
 def _whole_table_plan() -> Iterator[None]:
     """On PostgreSQL, plan a report's GROUP BY as a scan and a hash aggregate.
@@ -98,29 +114,35 @@ def _whole_table_plan() -> Iterator[None]:
         yield
 
 
-def _rows(
-    qs: QuerySet[Any],
-    key: str,
-    names: QuerySet[Any],
-    details: dict[Any, tuple[Any, ...]] | None = None,
-) -> list[Row]:
-    """Figures per `key` (a foreign key column) from one GROUP BY on the tasks alone; the names
-    come from `names` (id, key text, name, group, then any further columns, kept in `details`
-    by key text with the id first) in a second, small query. Grouping on the bare column lets
-    the database hash-aggregate instead of joining and sorting a million rows.
-    """
-    rows: dict[Any, Row] = {}
-    counted = qs.order_by().values(key, "st_label", "st_timing").annotate(n=Count("*"))
+def grouped(qs: QuerySet[Any], keys: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """(*keys, label, timing, tasks) from one GROUP BY on the tasks: the status CASE is
+    evaluated once per row, and grouping on bare columns lets the database hash-aggregate
+    instead of joining and sorting a million rows."""
+    counted = qs.order_by().values_list(*keys, "st_label", "st_timing").annotate(n=Count("*"))
     with _whole_table_plan():
-        counted = list(counted)
-    for item in counted:
-        group_key = item[key]
+        return list(counted)
+
+
+def fold(items: Iterable[tuple[Any, str, str, int]]) -> dict[Any, Row]:
+    """(key, label, timing, tasks) lines into one row per key (``Tally.add``, the one rule)."""
+    rows: dict[Any, Row] = {}
+    for group_key, label, timing, n in items:
         row = rows.get(group_key)
         if row is None:
             row = rows[group_key] = Row(
                 str(group_key) if group_key is not None else "", "Không xác định"
             )
-        row.add(item["st_label"], item["st_timing"], item["n"])
+        row.add(label, timing, n)
+    return rows
+
+
+def name_rows(
+    rows: dict[Any, Row],
+    names: QuerySet[Any],
+    details: dict[Any, tuple[Any, ...]] | None = None,
+) -> list[Row]:
+    """The rows named from `names` (id, key text, name, group, then any further columns, kept
+    in `details` by key text with the id first), read in a second, small query."""
     for pk, code, name, group, *extra in names.filter(pk__in=[k for k in rows if k is not None]):
         row = rows[pk]
         row.key, row.name = str(code), str(name or row.name)
@@ -130,11 +152,26 @@ def _rows(
     return list(rows.values())
 
 
+# The names of the documents' rows: (id, key text, name, group) as ``_name`` reads them.
+DOCUMENT_NAMES = Directive.objects.values_list("id", "ref", "subject", Value(""))
+
+
 def _total(rows: list[Row], name: str = "Tổng cộng") -> Row:
     total = Row("", name)
     for row in rows:
         total.merge(row)
     return total
+
+
+def summary_counts(user: Any, period: Period, as_of: dt.date | None = None) -> list[Any]:
+    """The period's tasks counted by holder, assigning leader and origin (with label and
+    timing) in one GROUP BY: the tables by organisation, by leader and by origin are folded
+    from it, so the report page reads the tasks once for the three (issue 27 item 6)."""
+    as_of = as_of_for(period, as_of)
+    # Each task counts for the organisation that held it on the as-of date (holders.py): a
+    # report as of a day before a merger shows the old departments, after it the new one.
+    qs = covered(user, period, as_of).annotate(holder=holders.holder_column(as_of))
+    return grouped(qs, ("holder", "assigned_by_id", "received"))
 
 
 def summary_by_org(
@@ -144,17 +181,19 @@ def summary_by_org(
     *,
     kind: str | None = None,
     leader_id: int | None = None,
+    counts: list[Any] | None = None,
 ) -> Summary:
+    """By the organisation holding each task; ``counts`` is ``summary_counts``' answer when
+    the caller has it already."""
     as_of = as_of_for(period, as_of)
-    # Each task counts for the organisation that held it on the as-of date (holders.py): a
-    # report as of a day before a merger shows the old departments, after it the new one.
+    if counts is None:
+        counts = summary_counts(user, period, as_of)
     # Received tasks (work from above) count through their sub-tasks, not themselves.
-    qs = covered(user, period, as_of).filter(received=False)
-    qs = qs.annotate(holder=holders.holder_column(as_of))
-    if kind:
-        qs = qs.filter(holder__in=Organisation.objects.filter(kind=kind).values("id"))
-    if leader_id:
-        qs = qs.filter(assigned_by_id=leader_id)
+    rows = fold(
+        (holder, label, timing, n)
+        for holder, by, received, label, timing, n in counts
+        if not received and (not leader_id or by == leader_id)
+    )
     validity: dict[Any, tuple[Any, ...]] = {}
     names = Organisation.objects.values_list(
         "id",
@@ -166,14 +205,18 @@ def summary_by_org(
         "successor__short_name",
         "successor__name",
     )
-    rows = _rows(qs, "holder", names, validity)
-    _mark_reorganised(rows, validity, period, as_of)
-    rows.sort(key=lambda r: (r.group, r.name))
+    if kind:
+        names = names.filter(kind=kind)
+    named = name_rows(rows, names, validity)
+    if kind:  # only the organisations of the kind asked for
+        named = [row for row in named if row.key in validity]
+    _mark_reorganised(named, validity, period, as_of)
+    named.sort(key=lambda r: (r.group, r.name))
     groups = []
-    for group in sorted({r.group for r in rows}):
-        members = [r for r in rows if r.group == group]
+    for group in sorted({r.group for r in named}):
+        members = [r for r in named if r.group == group]
         groups.append((group, members, _total(members, f"Cộng {group}")))
-    return Summary(period, as_of, rows, groups, _total(rows))
+    return Summary(period, as_of, named, groups, _total(named))
 
 
 def _mark_reorganised(
@@ -198,18 +241,32 @@ def _mark_reorganised(
             row.name += " — " + gettext("from %(day)s") % {"day": f"{valid_from:%d/%m/%Y}"}
 
 
-def summary_by_leader(user: Any, period: Period, as_of: dt.date | None = None) -> Summary:
+def summary_by_leader(
+    user: Any, period: Period, as_of: dt.date | None = None, *, counts: list[Any] | None = None
+) -> Summary:
     as_of = as_of_for(period, as_of)
+    if counts is None:
+        counts = summary_counts(user, period, as_of)
     people = get_user_model().objects.values_list("id", "id", "full_name", Value(""))
-    rows = _rows(covered(user, period, as_of), "assigned_by_id", people)
+    rows = name_rows(
+        fold((by, label, timing, n) for _h, by, _r, label, timing, n in counts), people
+    )
     return Summary(period, as_of, sorted(rows, key=lambda r: r.name), total=_total(rows))
 
 
 def summary_by_document(user: Any, period: Period, as_of: dt.date | None = None) -> Summary:
+    """By document, in the order of their references (the page's: page.first_documents)."""
     as_of = as_of_for(period, as_of)
-    documents = Directive.objects.values_list("id", "ref", "subject", Value(""))
-    rows = _rows(covered(user, period, as_of), "directive_id", documents)
-    return Summary(period, as_of, sorted(rows, key=lambda r: r.key), total=_total(rows))
+    counts = grouped(covered(user, period, as_of), ("directive_id", "directive__ref"))
+    refs = {pk: ref for pk, ref, _l, _t, _n in counts}
+    rows = fold((pk, label, timing, n) for pk, _ref, label, timing, n in counts)
+    ordered = sorted(rows, key=lambda pk: (refs[pk], pk))
+    return Summary(
+        period,
+        as_of,
+        name_rows({pk: rows[pk] for pk in ordered}, DOCUMENT_NAMES),
+        total=_total(list(rows.values())),
+    )
 
 
 def ranking(rows: list[Row]) -> list[Row]:
@@ -247,20 +304,37 @@ def _bucket(days: int) -> str:
     return AGE_BUCKETS[-1][1]
 
 
+def age_bucket_q(as_of: dt.date, field: str = "st_deadline") -> list[tuple[str, Q]]:
+    """``_bucket``'s ranges as filters on a deadline column: the days overdue on ``as_of``
+    (calendar days, as the list shows them) are at most the limit when the deadline is no
+    earlier than ``as_of`` minus the limit. Counted in SQL by the report page and the leader's
+    dashboard; tested to agree with ``_bucket``."""
+    bounds: list[tuple[str, Q]] = []
+    lower: int | None = None
+    for limit, label in AGE_BUCKETS:
+        bucket = Q()
+        if limit is not None:
+            bucket &= Q(**{f"{field}__gte": as_of - dt.timedelta(days=limit)})
+        if lower is not None:
+            bucket &= Q(**{f"{field}__lt": as_of - dt.timedelta(days=lower)})
+        bounds.append((label, bucket))
+        lower = limit
+    return bounds
+
+
 def overdue_pending(
-    user: Any, period: Period, as_of: dt.date | None = None
+    user: Any, period: Period, as_of: dt.date | None = None, *, limit: int | None = None
 ) -> Iterator[dict[str, Any]]:
-    """ "Nhiệm vụ quá hạn còn tồn đọng": open and overdue as of the date, oldest first."""
+    """ "Nhiệm vụ quá hạn còn tồn đọng": open and overdue as of the date, oldest first (the
+    first ``limit`` of them: the page shows 200 and counts the rest by age in SQL)."""
     as_of = as_of_for(period, as_of)
-    qs = (
-        covered(user, period, as_of)
-        .filter(st_timing=T.OVERDUE)
-        .exclude(st_label__in=[*status.DONE_LABELS, L.PAUSED])
-    )
+    qs = covered(user, period, as_of).filter(open_overdue_filter(as_of))
     # Plain values, not model instances: a province's backlog can run to six figures.
     rows = qs.order_by("st_deadline", "id").values_list(
         "code", "summary", "lead__name", "directive__ref", "st_deadline"
     )
+    if limit is not None:
+        rows = rows[:limit]
     for code, summary, lead, document, deadline in rows.iterator(chunk_size=5000):
         days = (as_of - deadline).days
         yield {
@@ -281,10 +355,15 @@ def age_buckets(items: list[dict[str, Any]]) -> list[tuple[str, int]]:
     return list(counts.items())
 
 
+def completed_late_q(period: Period, as_of: dt.date) -> Q:
+    """Completed late and confirmed within the period (on a ``covered`` queryset)."""
+    return label_filter([L.DONE_LATE], as_of) & Q(confirmed_on__gte=period.start)
+
+
 def completed_late_tasks(user: Any, period: Period, as_of: dt.date | None = None) -> QuerySet[Any]:
-    """The tasks of ``completed_late``, for a count without reading them (the report page)."""
+    """The tasks of ``completed_late``, for a count without reading them."""
     as_of = as_of_for(period, as_of)
-    return covered(user, period, as_of).filter(st_label=L.DONE_LATE, confirmed_on__gte=period.start)
+    return covered(user, period, as_of).filter(completed_late_q(period, as_of))
 
 
 def completed_late(
@@ -313,6 +392,18 @@ def completed_late(
         }
 
 
+def list_filters(as_of: dt.date) -> dict[str, Q]:
+    """Which covered tasks each of ``special_lists`` holds (and the page counts)."""
+    return {
+        "no_deadline": label_filter([L.NO_DEADLINE], as_of),
+        "extended": Q(original_deadline__isnull=False, deadline__isnull=False)
+        & ~Q(deadline=F("original_deadline")),
+        "returned": label_filter([L.RETURNED], as_of),
+        # Flagged work still owed as of the date (namedsets.flagged_q for today).
+        "flagged": Q(flagged=True) & label_filter(status.OPEN_LABELS, as_of),
+    }
+
+
 def special_lists(
     user: Any, period: Period, as_of: dt.date | None = None
 ) -> dict[str, QuerySet[Any]]:
@@ -328,18 +419,14 @@ def special_lists(
         .order_by("-at")
         .values("at")[:1]
     )
+    where = list_filters(as_of)
     return {
-        "no_deadline": qs.filter(st_label=L.NO_DEADLINE)
+        "no_deadline": qs.filter(where["no_deadline"])
         .annotate(last_check=Subquery(last_check))
         .order_by("assigned_on", "id"),
-        "extended": qs.filter(original_deadline__isnull=False, deadline__isnull=False)
-        .exclude(deadline=F("original_deadline"))
-        .order_by("deadline", "id"),
-        "returned": qs.filter(st_label=L.RETURNED).order_by("st_deadline", "id"),
-        # Flagged work still owed as of the date (namedsets.flagged_q for today).
-        "flagged": qs.filter(flagged=True, st_label__in=list(status.OPEN_LABELS)).order_by(
-            "assigned_on", "id"
-        ),
+        "extended": qs.filter(where["extended"]).order_by("deadline", "id"),
+        "returned": qs.filter(where["returned"]).order_by("st_deadline", "id"),
+        "flagged": qs.filter(where["flagged"]).order_by("assigned_on", "id"),
     }
 
 
@@ -380,35 +467,34 @@ def _province_total(user: Any, period: Period) -> Row:
     return total
 
 
-def summary_by_origin(user: Any, period: Period, as_of: dt.date | None = None) -> Summary:
+def summary_by_origin(
+    user: Any, period: Period, as_of: dt.date | None = None, *, counts: list[Any] | None = None
+) -> Summary:
     """Work from above apart from the province's own (issue 16): the tasks received from the
     Government, the Prime Minister or a ministry (each counted once, by its roll-up), and the
     tasks the provincial People's Committee assigns (the sub-tasks among them)."""
     as_of = as_of_for(period, as_of)
+    if counts is None:
+        counts = summary_counts(user, period, as_of)
     rows = {
         True: Row("received", "Nhiệm vụ Chính phủ, Thủ tướng Chính phủ giao"),
         False: Row("province", "Nhiệm vụ UBND tỉnh giao"),
     }
-    counted = (
-        covered(user, period, as_of)
-        .order_by()
-        .values_list("received", "st_label", "st_timing")
-        .annotate(n=Count("*"))
-    )
-    with _whole_table_plan():
-        for received, label, timing, n in counted:
-            rows[bool(received)].add(label, timing, n)
+    for _holder, _by, received, label, timing, n in counts:
+        rows[bool(received)].add(label, timing, n)
     ordered = [rows[True], rows[False]]
     return Summary(period, as_of, ordered, total=_total(ordered))
 
 
 def breakdowns(
-    user: Any, period: Period, as_of: dt.date | None = None
+    user: Any, period: Period, as_of: dt.date | None = None, *, counts: list[Any] | None = None
 ) -> list[tuple[str, Summary]]:
     """The same figures by who assigned the work, by assigning leader and by document, for the
-    report files."""
+    report files (``counts``: ``summary_counts``' answer, read once for both tables)."""
+    if counts is None:
+        counts = summary_counts(user, period, as_of)
     return [
-        ("Theo nguồn giao", summary_by_origin(user, period, as_of)),
-        ("Theo lãnh đạo giao", summary_by_leader(user, period, as_of)),
+        ("Theo nguồn giao", summary_by_origin(user, period, as_of, counts=counts)),
+        ("Theo lãnh đạo giao", summary_by_leader(user, period, as_of, counts=counts)),
         ("Theo văn bản", summary_by_document(user, period, as_of)),
     ]

@@ -19,7 +19,7 @@ from nhiemvu.forms import DATE_FORMATS, DATE_WIDGET, StyledForm, VnDateField
 from nhiemvu.lib import periods, workdays
 from nhiemvu.orgs.models import Membership, OrgKind, Role
 from nhiemvu.orgs.rules import scope_of
-from nhiemvu.reports import selectors, services, upward
+from nhiemvu.reports import page, selectors, services, upward
 from nhiemvu.reports.causes import delay_causes
 from nhiemvu.reports.exporters.lines import summary_lines
 from nhiemvu.reports.models import GeneratedReport
@@ -104,22 +104,42 @@ def _form(request: HttpRequest) -> ReportForm:
     return ReportForm(data)
 
 
+# The page shows the first rows of its long lists; the files list them all.
+OVERDUE_ROWS = 200
+LIST_ROWS = 50
+DOCUMENT_ROWS = 50
+
+
 def _figures(request: HttpRequest, form: ReportForm) -> dict[str, Any]:
+    """Every figure of the page (issue 27 item 6): the tables by organisation, leader and
+    origin folded from one GROUP BY, the lists' counts, the late count and the backlog by age
+    from one aggregate, and only the rows shown read."""
     data = form.cleaned_data
-    period: periods.Period = data["parsed"]
+    user, period, as_of = request.user, data["parsed"], data.get("as_of")
     leader = data.get("leader")
+    counts = selectors.summary_counts(user, period, as_of)
     summary = selectors.summary_by_org(
-        request.user,
+        user,
         period,
-        data.get("as_of"),
+        as_of,
         kind=data.get("kind") or None,
         leader_id=leader.pk if leader else None,
+        counts=counts,
     )
-    overdue = list(selectors.overdue_pending(request.user, period, data.get("as_of")))
-    # The page says how many were completed late, not which: a count, not a thousand rows read
-    # (issue 27 item 6; the files list them).
-    late = selectors.completed_late_tasks(request.user, period, data.get("as_of")).count()
-    return {"summary": summary, "overdue": overdue, "late_count": late}
+    tallied = page.page_counts(user, period, as_of)
+    lists = selectors.special_lists(user, period, as_of)
+    return {
+        "summary": summary,
+        "overdue": list(selectors.overdue_pending(user, period, as_of, limit=OVERDUE_ROWS)),
+        "buckets": tallied["buckets"],
+        # The page says how many were completed late, not which: a count (the files list them).
+        "late_count": tallied["late"],
+        "by_origin": selectors.summary_by_origin(user, period, as_of, counts=counts),
+        "by_leader": selectors.summary_by_leader(user, period, as_of, counts=counts),
+        "by_document": page.first_documents(user, period, as_of, DOCUMENT_ROWS),
+        "lists": [(key, tallied[key], list(qs[:LIST_ROWS])) for key, qs in lists.items()],
+        "causes": _with_widths(delay_causes(user, period, as_of)),
+    }
 
 
 def _with_widths(causes: Any) -> Any:
@@ -138,22 +158,12 @@ def report(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     if form.is_valid():
         figures = _figures(request, form)
-        summary = figures["summary"]
-        period = form.cleaned_data["parsed"]
-        as_of = form.cleaned_data.get("as_of")
-        lists = selectors.special_lists(request.user, period, as_of)
         context.update(figures)
         context.update(
-            lines=summary_lines(summary),
-            ranking=selectors.ranking(list(summary.rows)),
-            buckets=selectors.age_buckets(figures["overdue"]),
+            lines=summary_lines(figures["summary"]),
+            ranking=selectors.ranking(list(figures["summary"].rows)),
             query=request.GET.urlencode(),
             trend_org=request.GET.get("org") or None,
-            by_origin=selectors.summary_by_origin(request.user, period, as_of),
-            causes=_with_widths(delay_causes(request.user, period, as_of)),
-            by_leader=selectors.summary_by_leader(request.user, period, as_of),
-            by_document=selectors.summary_by_document(request.user, period, as_of),
-            lists=[(key, qs.count(), list(qs[:50])) for key, qs in lists.items()],
         )
     return render(request, "reports/report.html", context, status=200 if form.is_valid() else 400)
 
