@@ -339,6 +339,12 @@ if METRICS_DIR:
     with contextlib.suppress(OSError):
         Path(METRICS_DIR).mkdir(parents=True, exist_ok=True)
 
+# Backups (web/backup.py): sealed with this key when set (32 bytes, URL-safe base64; make one with
+# `manage.py backup --new-key` and keep it apart from the backups), and the backup folder pruned
+# to the newest NHIEMVU_BACKUP_KEEP after each backup (0 keeps every one).
+BACKUP_KEY = env_str("NHIEMVU_BACKUP_KEY", "")
+BACKUP_KEEP = env_int("NHIEMVU_BACKUP_KEEP", 14)
+
 # The reverse proxies in front of gunicorn (deploy/nginx: 127.0.0.1): from their requests the
 # client's address is the one they append to X-Forwarded-For (web/middleware.py); empty, the
 # connecting address is the client's.
