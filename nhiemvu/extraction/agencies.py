@@ -362,12 +362,18 @@ def mentions_list(text: str, pos: int, gazetteer: Gazetteer) -> tuple[list[Menti
     while True:
         skip = _LIST_SKIP.match(text, cursor)
         at = skip.end() if skip else cursor
-        enum = ENUMERATION.match(text, at)
+        # "Bộ trưởng các Bộ: Quốc phòng, Công an": the title stands for the bodies listed.
+        role = ROLE.match(text, at)
+        enum = ENUMERATION.match(text, role.end() if role else at)
         if enum:
             items, cursor = _enumeration(text, enum, gazetteer)
             found.extend(items)
             if not items:
                 break
+            # "các Bộ: Quốc phòng, Công an; Chủ tịch UBND các tỉnh …": the list goes on.
+            sep = _SEPARATOR.match(text, cursor)
+            if sep and sep.end() > cursor and mention_at(text, sep.end(), gazetteer):
+                cursor = sep.end()
             continue
         mention = mention_at(text, at, gazetteer)
         if mention is None and found:

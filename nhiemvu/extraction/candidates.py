@@ -47,6 +47,7 @@ from nhiemvu.extraction.patterns import (
     NEWS_RELAY,
     NOT_TASK_START,
     OTHER_ASSIGNING,
+    SENT_TO,
     TRIGGER,
     VERB_START,
 )
@@ -174,7 +175,12 @@ def _read(
             out.append(f"modal:{name}")
     if VERB_START.match(body):
         out.append("verb_first")
-    found, after = ag.mentions_list(text, body_at, gazetteer)
+    sent = SENT_TO.match(text, body_at)
+    found, after = ag.mentions_list(text, sent.end() if sent else body_at, gazetteer)
+    if found and sent:
+        out.append("sent_to")
+    if found and len(fold_words(text[after:end])) <= 2:
+        out.append("agencies_only")  # an addressee line, a heading: whom, without what
     if found:
         out.append("agency_first")
         if any(ASSIGNER.search(hit.text) for hit in found):

@@ -300,6 +300,11 @@ BOILERPLATE = re.compile(
     r"có\s*hiệu\s*lực\s*(?:thi\s*hành\s*)?(?:kể\s*)?từ",
     re.I,
 )
+# An addressee line: "Công điện gửi: Bộ trưởng các Bộ …; Chủ tịch UBND các tỉnh …".
+SENT_TO = re.compile(
+    r"(?:(?:Công\s*điện|Công\s*văn|Văn\s*bản|Thông\s*báo)\s+)?(?:được\s+)?gửi\s*(?:đến\s*)?:?\s*",
+    re.IGNORECASE,
+)
 NEWS_RELAY = re.compile(r"\b(?:vừa|đã)\s+(?:ký|ban\s*hành|có)\b", re.I)
 # Between an assigning verb and whom it names: "phân công nhiệm vụ cho …", "yêu cầu định kỳ …".
 AFTER_ASSIGNING = re.compile(

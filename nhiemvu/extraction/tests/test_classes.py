@@ -86,6 +86,14 @@ def test_an_enumeration_keeps_every_group() -> None:
     assert len(task.lead) == 3  # các sở, ban, ngành; các hội, đoàn thể; UBND các huyện …
 
 
+def test_a_title_before_a_list_of_ministries_names_each_ministry() -> None:
+    (task,) = tasks(
+        "Thủ tướng giao Bộ trưởng các Bộ: Quốc phòng, Công an chỉ đạo lực lượng tại chỗ sẵn sàng "
+        "cứu hộ, cứu nạn, báo cáo trước ngày 25/9/2026."
+    )
+    assert leads(task) == ["Bộ Quốc phòng", "Bộ Công an"]
+
+
 def test_a_reference_to_agencies_named_before_is_read_as_them() -> None:
     # A cable's addressees, then "các tỉnh nêu trên": the provinces, not the ministries listed
     # after them; "các địa phương này": the agencies of the sentence before.

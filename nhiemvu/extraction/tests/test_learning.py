@@ -7,8 +7,12 @@ import json
 from pathlib import Path
 
 from nhiemvu.extraction import extract, learning
-from nhiemvu.extraction.candidates import hashed
+from nhiemvu.extraction.agencies import Gazetteer
+from nhiemvu.extraction.candidates import candidates, hashed
+from nhiemvu.extraction.drafts import Notes, find_drafts
+from nhiemvu.extraction.header import parse_header
 from nhiemvu.extraction.model import LEAD_SIZE, MODEL_PATH, SIZE, Model, from_dict, stored
+from nhiemvu.extraction.text import prepare
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 DAY = dt.date(2026, 3, 2)
@@ -189,3 +193,20 @@ def test_the_province_s_own_examples_are_scored_before_and_after_on_held_out_tex
     rows = [line.split()[-6:] for line in table.splitlines() if "province's texts:" in line]
     assert len(rows) == 2  # before and after, each with the six measures
     assert all(0.0 <= float(v) <= 1.0 for row in rows for v in row)
+
+
+def test_an_addressee_line_is_described_as_one_to_the_model() -> None:
+    # "Công điện gửi: …" names whom, not what: the model sees it as an addressee line (the
+    # newest cables had theirs proposed as tasks).
+    text = (
+        "Công điện gửi Bộ trưởng các Bộ: Quốc phòng, Công an; Chủ tịch UBND các tỉnh, thành phố.\n"
+        "Các địa phương cần rà soát các khu dân cư ven sông, ven biển."
+    )
+    prepared = prepare(text)
+    header = parse_header(prepared)
+    gazetteer = Gazetteer([])
+    notes = Notes()
+    drafts = find_drafts(prepared.norm, header, gazetteer, notes)
+    line, duty = candidates(prepared.norm, drafts, header, gazetteer, notes)
+    assert {"sent_to", "agencies_only"} <= set(line.features)
+    assert "sent_to" not in duty.features and "agencies_only" not in duty.features
