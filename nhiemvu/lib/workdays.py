@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
+import os
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 
-import holidays
 from django.utils import timezone
 
 OverrideLoader = Callable[[], Mapping[dt.date, bool]]
@@ -27,9 +32,81 @@ _cached: tuple[float, Calendar] | None = None
 CACHE_SECONDS = 60.0
 
 
+@dataclass(frozen=True)
+class VnYear:
+    """What holidays.VN says of one year: the days that are not working days (weekends, public
+    holidays, compensatory days; a make-up Saturday is a working day) and the holidays' names."""
+
+    off: frozenset[dt.date]
+    names: Mapping[dt.date, str]
+
+
+# Where each year's VnYear is kept between processes (orgs/apps.py: var/cache/). Working out a
+# year of lunar holidays takes ~0.14 s and importing `holidays` ~0.15 s more: most of a cron
+# step's planning before any query (issue 28). A file per year and per version of `holidays`,
+# which alone decides its content; the override table is applied over it per process (and
+# forgotten by `invalidate` when it changes), so the file never needs invalidating.
+_year_dir: Path | None = None
+
+
+def set_year_cache(directory: Path | None) -> None:
+    global _year_dir
+    _year_dir = directory
+    _vn_year.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def _holidays_version() -> str:
+    return metadata.version("holidays")
+
+
+def _year_file(year: int) -> Path | None:
+    if _year_dir is None:
+        return None
+    return _year_dir / f"holidays-vn-{_holidays_version()}-{year}.json"
+
+
 @lru_cache(maxsize=64)
-def _vn_year(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("VN", years=year)
+def _vn_year(year: int) -> VnYear:
+    path = _year_file(year)
+    if path is not None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return VnYear(
+                frozenset(dt.date.fromisoformat(d) for d in data["off"]),
+                {dt.date.fromisoformat(d): name for d, name in data["names"].items()},
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # not written yet, or unreadable: work it out again
+    import holidays  # here: a process whose years are kept never loads it
+
+    found = holidays.country_holidays("VN", years=year)
+    first = dt.date(year, 1, 1)
+    days = (first + dt.timedelta(days=n) for n in range((dt.date(year + 1, 1, 1) - first).days))
+    year_of = VnYear(
+        frozenset(d for d in days if not found.is_working_day(d)),
+        {d: str(name) for d, name in sorted(found.items()) if d.year == year},
+    )
+    if path is not None:
+        _keep(path, year_of)
+    return year_of
+
+
+def _keep(path: Path, year_of: VnYear) -> None:
+    """Write the year atomically (a whole file or none: processes may race to write it)."""
+    data = {
+        "off": sorted(d.isoformat() for d in year_of.off),
+        "names": {d.isoformat(): name for d, name in year_of.names.items()},
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False
+        ) as handle:
+            json.dump(data, handle, ensure_ascii=False)
+        os.replace(handle.name, path)
+    except OSError:
+        pass  # a read-only disk: every process works the year out, as before
 
 
 class Calendar:
@@ -47,13 +124,12 @@ class Calendar:
             if day in self.overrides:
                 known = self.overrides[day]
             else:
-                known = bool(_vn_year(day.year).is_working_day(day))
+                known = day not in _vn_year(day.year).off
             self._known[day] = known
         return known
 
     def holiday_name(self, day: dt.date) -> str | None:
-        name = _vn_year(day.year).get(day)
-        return str(name) if name else None
+        return _vn_year(day.year).names.get(day)
 
     def next_working_day(self, day: dt.date, *, include: bool = True) -> dt.date:
         """The first working day on or after `day` (strictly after when include=False)."""

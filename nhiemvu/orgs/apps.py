@@ -17,6 +17,10 @@ class OrgsConfig(AppConfig):
 
         # lib/workdays.py stays model-free; it reads the override table through this loader.
         workdays.set_override_loader(calendar_overrides)
+        from django.conf import settings
+
+        # holidays.VN's years, worked out once and kept for the next processes (a cron step).
+        workdays.set_year_cache(settings.VAR_DIR / "cache")
 
         from django.db.models.signals import post_delete, post_save
 
@@ -26,8 +30,6 @@ class OrgsConfig(AppConfig):
         # a fixture) keeps the Administrator role and the admin site's access together.
         post_save.connect(_admin_access, sender=Membership, dispatch_uid="orgs-admin-access")
         post_delete.connect(_admin_access, sender=Membership, dispatch_uid="orgs-admin-access")
-
-        from django.conf import settings
 
         from nhiemvu.orgs.selectors import forget_leaders
 

@@ -21,12 +21,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from nhiemvu.assignments import explanations, namedsets, status
-from nhiemvu.assignments.models import Assignment, ExtensionStatus
+from nhiemvu.assignments.models import Assignment, EventKind, ExtensionStatus
 from nhiemvu.lib import workdays
 from nhiemvu.lib.links import code_url, page_url
 from nhiemvu.orgs.models import ACTING_ROLES, Membership, Organisation, Role
 from nhiemvu.orgs.rules import scopes_of
 from nhiemvu.reminders.models import DEFAULT_RULES, ReminderLog, ReminderRule, RuleCode
+
+# How much of a task's summary a reminder's title quotes (the body carries it whole).
+LINE_SUMMARY_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ class Planner:
                     f"t{task_id}",
                     period.format(deadline=deadline),
                     recipients,
-                    f"{title}{when}: {summary[:200]}",
+                    f"{title}{when}: {summary[:LINE_SUMMARY_CHARS]}",
                     summary,
                     task_url(code),
                     task_id=task_id,
@@ -172,7 +175,8 @@ class Planner:
 
     def _overdue(self, with_deadline: Any) -> None:
         late = with_deadline.filter(deadline__lt=self.today)
-        deadlines = sorted(late.values_list("deadline", flat=True).distinct())
+        # order_by(): the model's ordering (deadline, id) would make every row distinct.
+        deadlines = sorted(late.values_list("deadline", flat=True).order_by().distinct())
         if not deadlines:
             return
         days = self._working_days_back(deadlines[0])
@@ -235,7 +239,9 @@ class Planner:
         if not months:
             return
         due_on: dict[dt.date, int] = {}
-        for assigned in no_deadline.values_list("assigned_on", flat=True).distinct():
+        # The distinct dates, not every task's (the model's ordering, (deadline, id), in a
+        # DISTINCT made it 10,429 dates for 10,429 tasks on the bench: 0.8 s of a morning).
+        for assigned in no_deadline.values_list("assigned_on", flat=True).order_by().distinct():
             cycle = self._cycle_due(assigned, months)
             if cycle:
                 due_on[assigned] = cycle
@@ -256,7 +262,7 @@ class Planner:
                         "%(months)s-monthly check (no. %(cycle)s) of a task without deadline: "
                         "%(summary)s"
                     )
-                    % {"months": months, "cycle": cycle, "summary": summary[:200]},
+                    % {"months": months, "cycle": cycle, "summary": summary[:LINE_SUMMARY_CHARS]},
                     _("Please update the progress or propose a completion date."),
                     task_url(code),
                     task_id=task_id,
@@ -359,10 +365,10 @@ def digest_counts(user: Any, today: dt.date) -> dict[str, int]:
 
 # The events a digest counts as "new", by the figure that names them.
 DIGEST_EVENTS = {
-    "new_tasks": "assigned",
-    "new_reports": "completion",
-    "new_extension_requests": "ext_requested",
-    "new_refusals": "refused",
+    "new_tasks": EventKind.ASSIGNED,
+    "new_reports": EventKind.COMPLETION,
+    "new_extension_requests": EventKind.EXTENSION_REQUESTED,
+    "new_refusals": EventKind.REFUSED,
 }
 
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -76,3 +78,35 @@ def test_a_broken_override_table_fails_loudly() -> None:
     days_off = {D(2026, 1, 1) + dt.timedelta(days=i): False for i in range(500)}
     with pytest.raises(ValueError):
         Calendar(days_off).next_working_day(D(2026, 1, 1))
+
+
+def test_a_year_kept_on_disk_answers_as_holidays_does_without_loading_it(
+    tmp_path: Path,
+) -> None:
+    import holidays
+
+    from nhiemvu.lib import workdays
+
+    previous = workdays._year_dir
+    try:
+        workdays.set_year_cache(tmp_path)
+        fresh = [Calendar() for _ in range(2)]
+        days = [D(2025, 1, 1) + dt.timedelta(days=n) for n in range(730)]
+        worked_out = [fresh[0].is_working_day(d) for d in days]
+        names = [fresh[0].holiday_name(d) for d in days]
+        assert len(list(tmp_path.glob("holidays-vn-*-2025.json"))) == 1
+        # The next process: the years come from the files, holidays.VN is not asked.
+        workdays._vn_year.cache_clear()
+        with mock.patch.object(holidays, "country_holidays", side_effect=AssertionError):
+            assert [fresh[1].is_working_day(d) for d in days] == worked_out
+            assert [fresh[1].holiday_name(d) for d in days] == names
+        reference = holidays.country_holidays("VN", years=[2025, 2026])
+        assert worked_out == [reference.is_working_day(d) for d in days]
+        assert names[days.index(D(2026, 2, 17))] == reference.get(D(2026, 2, 17))
+        # A damaged file is worked out again.
+        for path in tmp_path.glob("*.json"):
+            path.write_text("{", encoding="utf-8")
+        workdays._vn_year.cache_clear()
+        assert [Calendar().is_working_day(d) for d in days] == worked_out
+    finally:
+        workdays.set_year_cache(previous)
