@@ -353,7 +353,10 @@ class FuzzCase(HypothesisTestCase):
             # Read through the test client's wrapper (calling close() on an ordinary response
             # would send request_finished, which closes the test's database connection).
             b"".join(response.streaming_content)  # type: ignore[attr-defined]
-        self.assertLess(status, 500, f"{who}: {method.upper()} {path!r} {data!r:.300}")
+        # /readyz answers 503 while the installation is not ready (here no scheduler has ever
+        # stepped): that is its answer to a load balancer, not a failure (web/tests/test_ops.py).
+        if not (path == "/readyz" and status == 503):
+            self.assertLess(status, 500, f"{who}: {method.upper()} {path!r} {data!r:.300}")
         if status >= 400 or (method == "post" and status == 200):
             self.assertEqual(counts(), before, f"{who}: refused but changed: {method} {path!r}")
         return status
