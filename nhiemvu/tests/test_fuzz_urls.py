@@ -42,9 +42,9 @@ from nhiemvu.assignments.models import (
     Extension,
     InternalReport,
 )
+from nhiemvu.assignments.reorganisation import record as reorg_record
 from nhiemvu.audit.models import AuditEvent
 from nhiemvu.directives.models import Directive
-from nhiemvu.orgs import services as org_services
 from nhiemvu.orgs.models import Membership, Organisation, Reorganisation, ReorgKind
 from nhiemvu.test import TODAY, Province, api_key, make_org, register, travel
 
@@ -272,7 +272,7 @@ class FuzzCase(HypothesisTestCase):
                 reason="Chờ số liệu",
             )
             new = make_org("so-moi", "Sở Mới", valid_from=TODAY.replace(month=6))
-            reorg = org_services.reorganisation_record(
+            reorg = reorg_record.reorganisation_record(
                 actor=p.office,
                 kind=ReorgKind.MERGE,
                 effective_date=TODAY.replace(month=6),

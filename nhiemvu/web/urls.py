@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from nhiemvu.assignments import reorganisation_views
 from nhiemvu.assignments import views as task_views
+from nhiemvu.assignments.reorganisation import views as reorganisation_views
 from nhiemvu.directives import views as directive_views
 from nhiemvu.directives.legacy import views as legacy_views
 from nhiemvu.lib.links import ROUTES

@@ -44,11 +44,6 @@ from nhiemvu.assignments.services.registration import (
     assignment_create,
     directive_register,
 )
-from nhiemvu.assignments.services.transfers import (
-    reorganisation_apply,
-    transfer_plan_build,
-    transfer_plan_set,
-)
 from nhiemvu.assignments.services.upward import (
     received_code_set,
     received_report_upward,
@@ -86,9 +81,6 @@ __all__ = [
     "received_report_upward",
     "reminder_noted",
     "reminders_noted",
-    "reorganisation_apply",
     "stage_of",
     "subtask_create",
-    "transfer_plan_build",
-    "transfer_plan_set",
 ]

@@ -17,8 +17,9 @@ from nhiemvu.assignments.models import (
     TransferItem,
     TransferRole,
 )
+from nhiemvu.assignments.reorganisation import plan as reorg_plan
+from nhiemvu.assignments.reorganisation import record as reorg_record
 from nhiemvu.audit.models import AuditEvent
-from nhiemvu.orgs import services as orgs
 from nhiemvu.orgs.models import Organisation, OrgKind, ReorgKind, Role
 from nhiemvu.test import BaseTestCase, api_key, make_org, make_user, travel
 
@@ -113,7 +114,7 @@ class DelegationEndsWithTheLeadTest(BaseTestCase):
         self.assert_the_old_holder_lost_it()
 
     def transfer(self, kind: str, targets: list[Organisation]) -> None:
-        reorg = orgs.reorganisation_record(
+        reorg = reorg_record.reorganisation_record(
             actor=self.p.office,
             kind=kind,
             effective_date=EFFECTIVE,
@@ -121,16 +122,16 @@ class DelegationEndsWithTheLeadTest(BaseTestCase):
             sources=[self.p.agency_a],
             targets=targets,
         )
-        services.transfer_plan_build(actor=self.p.office, reorg=reorg)
+        reorg_plan.transfer_plan_build(actor=self.p.office, reorg=reorg)
         lead_lines = TransferItem.objects.filter(reorganisation=reorg, role=TransferRole.LEAD)
-        services.transfer_plan_set(
+        reorg_plan.transfer_plan_set(
             actor=self.p.office,
             reorg=reorg,
             items=list(lead_lines.values_list("pk", flat=True)),
             to_org=targets[0],
         )
         with travel(EFFECTIVE):
-            services.reorganisation_apply(actor=self.p.office, reorg=reorg)
+            reorg_plan.reorganisation_apply(actor=self.p.office, reorg=reorg)
 
     def test_it_ends_when_a_merger_transfers_the_task(self) -> None:
         merged = make_org("so-khcn-moi", "Sở Khoa học và Công nghệ (mới)", valid_from=EFFECTIVE)

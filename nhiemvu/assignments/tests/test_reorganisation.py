@@ -14,9 +14,10 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from nhiemvu.assignments import holders, services
 from nhiemvu.assignments.models import Assignment, LeadChange, TransferItem, WorkState
+from nhiemvu.assignments.reorganisation import plan as reorg_plan
+from nhiemvu.assignments.reorganisation import record as reorg_record
 from nhiemvu.audit.models import AuditEvent
 from nhiemvu.lib import periods
-from nhiemvu.orgs import services as orgs
 from nhiemvu.orgs.models import OrgAlias, Organisation, OrgKind, ReorgKind, ReorgState
 from nhiemvu.reports import selectors as reports
 from nhiemvu.test import BaseTestCase, Province, make_org, register, travel
@@ -58,7 +59,7 @@ class MergerTest(BaseTestCase):
             confirmed_on=D(2026, 3, 10),
             completed_late=False,
         )
-        self.reorg = orgs.reorganisation_record(
+        self.reorg = reorg_record.reorganisation_record(
             actor=self.p.office,
             kind=ReorgKind.MERGE,
             effective_date=MERGED_ON,
@@ -78,11 +79,11 @@ class MergerTest(BaseTestCase):
     def test_it_moves_every_open_task_once_keeping_deadline_and_original_lead(self) -> None:
         before = self.open_tasks()
         # One line per task led: one by A, two by Sở TT&TT (B coordinates, and stays).
-        self.assertEqual(services.transfer_plan_build(actor=self.p.office, reorg=self.reorg), 3)
+        self.assertEqual(reorg_plan.transfer_plan_build(actor=self.p.office, reorg=self.reorg), 3)
         lines = TransferItem.objects.filter(reorganisation=self.reorg)
         self.assertEqual({line.to_org_id for line in lines}, {self.new.pk})
         with travel(MERGED_ON):
-            result = services.reorganisation_apply(actor=self.p.office, reorg=self.reorg)
+            result = reorg_plan.reorganisation_apply(actor=self.p.office, reorg=self.reorg)
         after = self.open_tasks()
         self.assertEqual(set(before), set(after))  # none lost, none added
         for pk, (lead, deadline) in after.items():
@@ -104,16 +105,16 @@ class MergerTest(BaseTestCase):
         self.assertTrue(AuditEvent.objects.filter(action="reorganisation.apply").exists())
         # Applying twice is refused; nothing moves again.
         with travel(MERGED_ON), self.assertRaises(ValidationError):
-            services.reorganisation_apply(actor=self.p.office, reorg=self.reorg)
+            reorg_plan.reorganisation_apply(actor=self.p.office, reorg=self.reorg)
         self.assertEqual(LeadChange.objects.count(), 3)
 
     def test_figures_as_of_the_day_before_and_after_follow_the_history(self) -> None:
         period = periods.parse("2026-03", rule=periods.CALENDAR)
         with travel(D(2026, 3, 20)):
             before_change = reports.summary_by_org(self.p.chairman, period, D(2026, 3, 13))
-        services.transfer_plan_build(actor=self.p.office, reorg=self.reorg)
+        reorg_plan.transfer_plan_build(actor=self.p.office, reorg=self.reorg)
         with travel(MERGED_ON):
-            services.reorganisation_apply(actor=self.p.office, reorg=self.reorg)
+            reorg_plan.reorganisation_apply(actor=self.p.office, reorg=self.reorg)
         with travel(D(2026, 3, 20)):
             day_before = reports.summary_by_org(self.p.chairman, period, D(2026, 3, 15))
             day_after = reports.summary_by_org(self.p.chairman, period, MERGED_ON)
@@ -135,19 +136,19 @@ class MergerTest(BaseTestCase):
         self.assertEqual(past.total.as_dict(), before_change.total.as_dict())
 
     def test_it_refuses_a_stale_plan_before_the_date_and_outsiders(self) -> None:
-        services.transfer_plan_build(actor=self.p.office, reorg=self.reorg)
+        reorg_plan.transfer_plan_build(actor=self.p.office, reorg=self.reorg)
         with self.assertRaises(ValidationError):  # 11/3: the merger is on 16/3
-            services.reorganisation_apply(actor=self.p.office, reorg=self.reorg)
+            reorg_plan.reorganisation_apply(actor=self.p.office, reorg=self.reorg)
         register(self.p, ref="202/UBND-KT", tasks=[spec("Việc mới", self.tttt)])
         with travel(MERGED_ON), self.assertRaises(ValidationError) as raised:
-            services.reorganisation_apply(actor=self.p.office, reorg=self.reorg)
+            reorg_plan.reorganisation_apply(actor=self.p.office, reorg=self.reorg)
         self.assertIn("1", str(raised.exception))
         self.assertFalse(LeadChange.objects.exists())  # nothing changed
         self.assertEqual(Organisation.objects.get(pk=self.tttt.pk).valid_to, None)
         with self.assertRaises(PermissionDenied):
-            services.transfer_plan_build(actor=self.p.lead_officer, reorg=self.reorg)
+            reorg_plan.transfer_plan_build(actor=self.p.lead_officer, reorg=self.reorg)
         with self.assertRaises(PermissionDenied):
-            orgs.reorganisation_record(
+            reorg_record.reorganisation_record(
                 actor=self.p.lead_officer,
                 kind=ReorgKind.DISSOLVE,
                 effective_date=MERGED_ON,
@@ -155,10 +156,10 @@ class MergerTest(BaseTestCase):
                 sources=[self.p.agency_b],
             )
         # Brought up to date, it applies.
-        services.transfer_plan_build(actor=self.p.office, reorg=self.reorg)
+        reorg_plan.transfer_plan_build(actor=self.p.office, reorg=self.reorg)
         with travel(MERGED_ON):
             self.assertEqual(
-                services.reorganisation_apply(actor=self.p.office, reorg=self.reorg)["tasks"], 4
+                reorg_plan.reorganisation_apply(actor=self.p.office, reorg=self.reorg)["tasks"], 4
             )
 
     def test_the_records_own_checks(self) -> None:
@@ -173,7 +174,7 @@ class MergerTest(BaseTestCase):
             }
             args.update(kw)
             with self.assertRaises(ValidationError) as raised:
-                orgs.reorganisation_record(**args)  # type: ignore[arg-type]
+                reorg_record.reorganisation_record(**args)  # type: ignore[arg-type]
             return raised.exception.message_dict
 
         self.assertIn("targets", attempt())  # a split into one
@@ -201,7 +202,7 @@ class SplitAndDissolveTest(BaseTestCase):
         )
 
     def test_a_split_by_rules_then_by_hand_then_in_bulk(self) -> None:
-        reorg = orgs.reorganisation_record(
+        reorg = reorg_record.reorganisation_record(
             actor=self.p.office,
             kind=ReorgKind.SPLIT,
             effective_date=MERGED_ON,
@@ -213,7 +214,7 @@ class SplitAndDissolveTest(BaseTestCase):
                 {"to": "xa-tay-son", "words": ["Phú Phong"]},
             ],
         )
-        self.assertEqual(services.transfer_plan_build(actor=self.p.office, reorg=reorg), 4)
+        self.assertEqual(reorg_plan.transfer_plan_build(actor=self.p.office, reorg=reorg), 4)
         lines = {
             line.assignment.summary: line
             for line in TransferItem.objects.filter(reorganisation=reorg).select_related(
@@ -225,23 +226,25 @@ class SplitAndDissolveTest(BaseTestCase):
         unmatched = lines["Báo cáo thu ngân sách"]
         self.assertIsNone(unmatched.to_org)
         with travel(MERGED_ON), self.assertRaises(ValidationError):
-            services.reorganisation_apply(actor=self.p.office, reorg=reorg)  # nobody for one
+            reorg_plan.reorganisation_apply(actor=self.p.office, reorg=reorg)  # nobody for one
         with self.assertRaises(ValidationError):  # a lead line cannot be emptied
-            services.transfer_plan_set(
+            reorg_plan.transfer_plan_set(
                 actor=self.p.office, reorg=reorg, items=[unmatched.pk], to_org=None
             )
         with self.assertRaises(ValidationError):  # the ending district itself
-            services.transfer_plan_set(
+            reorg_plan.transfer_plan_set(
                 actor=self.p.office, reorg=reorg, items=[unmatched.pk], to_org=self.district
             )
         # By hand to a department; then the coordination line, in bulk, dropped.
-        services.transfer_plan_set(
+        reorg_plan.transfer_plan_set(
             actor=self.p.office, reorg=reorg, items=[unmatched.pk], to_org=self.p.agency_b
         )
         coord = lines["Tuyên truyền"]
-        services.transfer_plan_set(actor=self.p.office, reorg=reorg, items=[coord.pk], to_org=None)
+        reorg_plan.transfer_plan_set(
+            actor=self.p.office, reorg=reorg, items=[coord.pk], to_org=None
+        )
         with travel(MERGED_ON):
-            result = services.reorganisation_apply(actor=self.p.office, reorg=reorg)
+            result = reorg_plan.reorganisation_apply(actor=self.p.office, reorg=reorg)
         self.assertEqual(result, {"tasks": 3, "coordinations": 1})
         leads = dict(
             Assignment.objects.filter(directive__ref="300/UBND-KT").values_list("summary", "lead")
@@ -255,23 +258,23 @@ class SplitAndDissolveTest(BaseTestCase):
         self.assertEqual((district.valid_to, district.successor), (D(2026, 3, 15), None))
 
     def test_a_dissolution_needs_a_holder_for_each_task(self) -> None:
-        reorg = orgs.reorganisation_record(
+        reorg = reorg_record.reorganisation_record(
             actor=self.p.admin,
             kind=ReorgKind.DISSOLVE,
             effective_date=MERGED_ON,
             legal_basis="Nghị quyết 202/2025/QH15",
             sources=[self.district],
         )
-        services.transfer_plan_build(actor=self.p.office, reorg=reorg)
+        reorg_plan.transfer_plan_build(actor=self.p.office, reorg=reorg)
         lead_lines = TransferItem.objects.filter(reorganisation=reorg, role="lead")
-        services.transfer_plan_set(
+        reorg_plan.transfer_plan_set(
             actor=self.p.office,
             reorg=reorg,
             items=list(lead_lines.values_list("pk", flat=True)),
             to_org=self.ward_1,
         )
         with travel(MERGED_ON):
-            services.reorganisation_apply(actor=self.p.office, reorg=reorg)
+            reorg_plan.reorganisation_apply(actor=self.p.office, reorg=reorg)
         self.assertFalse(Assignment.objects.filter(lead=self.district).exists())
         # Coordination lines defaulted to nobody (no single successor): dropped.
         self.assertFalse(
@@ -281,7 +284,7 @@ class SplitAndDissolveTest(BaseTestCase):
 
 class RenameTest(BaseTestCase):
     def test_a_renamed_province_keeps_its_old_name_for_earlier_dates(self) -> None:
-        reorg = orgs.reorganisation_record(
+        reorg = reorg_record.reorganisation_record(
             actor=self.p.admin,
             kind=ReorgKind.RENAME,
             effective_date=MERGED_ON,
@@ -290,7 +293,7 @@ class RenameTest(BaseTestCase):
             new_name="Sở Tài chính tỉnh Gia Lai",
         )
         with travel(MERGED_ON):
-            services.reorganisation_apply(actor=self.p.office, reorg=reorg)
+            reorg_plan.reorganisation_apply(actor=self.p.office, reorg=reorg)
         self.assertEqual(
             Organisation.objects.get(pk=self.p.agency_b.pk).name, "Sở Tài chính tỉnh Gia Lai"
         )
@@ -370,7 +373,7 @@ class InvariantTest(HypothesisTestCase):
                     kind = {"merge": ReorgKind.MERGE, "split": ReorgKind.SPLIT}.get(
                         action, ReorgKind.DISSOLVE
                     )
-                    reorg = orgs.reorganisation_record(
+                    reorg = reorg_record.reorganisation_record(
                         actor=p.office,
                         kind=kind,
                         effective_date=day,
@@ -378,14 +381,14 @@ class InvariantTest(HypothesisTestCase):
                         sources=[source],
                         targets=new if kind != ReorgKind.DISSOLVE else [],
                     )
-                    if services.transfer_plan_build(actor=p.office, reorg=reorg):
-                        services.transfer_plan_set(
+                    if reorg_plan.transfer_plan_build(actor=p.office, reorg=reorg):
+                        reorg_plan.transfer_plan_set(
                             actor=p.office,
                             reorg=reorg,
                             items=list(reorg.transfer_items.values_list("pk", flat=True)),
                             to_org=new[-1] if new and kind != ReorgKind.DISSOLVE else keep,
                         )
-                    services.reorganisation_apply(actor=p.office, reorg=reorg)
+                    reorg_plan.reorganisation_apply(actor=p.office, reorg=reorg)
         orgs_by_id = Organisation.objects.in_bulk()
         open_tasks = Assignment.objects.exclude(state=WorkState.DONE)
         for task in open_tasks:

@@ -18,10 +18,11 @@ from nhiemvu.assignments.models import (
     ExtensionStatus,
     WorkState,
 )
+from nhiemvu.assignments.reorganisation import plan as reorg_plan
+from nhiemvu.assignments.reorganisation import record as reorg_record
 from nhiemvu.audit.models import AuditEvent
 from nhiemvu.directives.models import Directive
 from nhiemvu.directives.services import DirectiveSpec
-from nhiemvu.orgs import services as orgs_services
 from nhiemvu.orgs.models import ReorgKind
 from nhiemvu.test import TODAY, BaseTestCase, make_org, register, travel
 
@@ -438,7 +439,7 @@ class AsOfTest(BaseTestCase):
 class TransferTest(BaseTestCase):
     def test_open_tasks_of_a_dissolved_agency_move_to_its_successor(self) -> None:
         merged = make_org("so-moi", "Sở mới")
-        reorg = orgs_services.reorganisation_record(
+        reorg = reorg_record.reorganisation_record(
             actor=self.p.office,
             kind=ReorgKind.MERGE,
             effective_date=D(2026, 3, 11),
@@ -447,11 +448,11 @@ class TransferTest(BaseTestCase):
             targets=[merged],
         )
         with self.assertRaises(PermissionDenied):
-            services.transfer_plan_build(actor=self.p.lead_officer, reorg=reorg)
-        services.transfer_plan_build(actor=self.p.office, reorg=reorg)
+            reorg_plan.transfer_plan_build(actor=self.p.lead_officer, reorg=reorg)
+        reorg_plan.transfer_plan_build(actor=self.p.office, reorg=reorg)
         with self.assertRaises(PermissionDenied):
-            services.reorganisation_apply(actor=self.p.lead_officer, reorg=reorg)
-        moved = services.reorganisation_apply(actor=self.p.office, reorg=reorg)["tasks"]
+            reorg_plan.reorganisation_apply(actor=self.p.lead_officer, reorg=reorg)
+        moved = reorg_plan.reorganisation_apply(actor=self.p.office, reorg=reorg)["tasks"]
         task = self.reload()
         self.assertEqual((moved, task.lead, task.original_lead), (1, merged, self.p.agency_a))
         last = task.events.last()

@@ -8,9 +8,9 @@ import datetime as dt
 
 from django.test import TransactionTestCase
 
-from nhiemvu.assignments import services
 from nhiemvu.assignments.models import Assignment
-from nhiemvu.orgs import services as orgs
+from nhiemvu.assignments.reorganisation import plan as reorg_plan
+from nhiemvu.assignments.reorganisation import record as reorg_record
 from nhiemvu.orgs.models import Organisation, ReorgKind
 from nhiemvu.test import Province, register, travel
 
@@ -21,7 +21,7 @@ class TransferOutsideATransactionTest(TransactionTestCase):
         with travel(dt.date(2026, 3, 3)):
             register(p)
         with travel(dt.date(2026, 3, 4)):
-            reorg = orgs.reorganisation_record(
+            reorg = reorg_record.reorganisation_record(
                 actor=p.office,
                 kind=ReorgKind.MERGE,
                 effective_date=dt.date(2026, 3, 4),
@@ -29,8 +29,8 @@ class TransferOutsideATransactionTest(TransactionTestCase):
                 sources=[p.agency_a],
                 targets=[p.agency_b],
             )
-            services.transfer_plan_build(actor=p.office, reorg=reorg)
-            moved = services.reorganisation_apply(actor=p.office, reorg=reorg)
+            reorg_plan.transfer_plan_build(actor=p.office, reorg=reorg)
+            moved = reorg_plan.reorganisation_apply(actor=p.office, reorg=reorg)
         self.assertEqual(moved["tasks"], 1)
         self.assertEqual(Assignment.objects.get().lead, p.agency_b)
         self.assertEqual(Organisation.objects.get(pk=p.agency_a.pk).successor, p.agency_b)

@@ -4,8 +4,8 @@ same answer for every persona, a superuser and the system (actor None).
 
 is_office       the urging page, the Excel import, the document import (views) · the menu ·
                 assignments.rules.can_manage · urging_letter_register (service)
-can_reorganise  the reorganisation pages (views) · the menu · reorganisation_record (orgs
-                service) · transfer_plan_build (assignments service)
+can_reorganise  the reorganisation pages (views) · the menu · reorganisation_record (the
+                reorganisation package's record) · transfer_plan_build (its plan)
 acts_for        acting_memberships (filter) · reminders' agency_people · the delegation form's
                 people
 """
@@ -20,9 +20,9 @@ from django.db import transaction
 
 from nhiemvu.accounts.models import User
 from nhiemvu.assignments import rules as task_rules
-from nhiemvu.assignments import services as task_services
 from nhiemvu.assignments.forms import DelegateForm
-from nhiemvu.orgs import services as org_services
+from nhiemvu.assignments.reorganisation import plan as reorg_plan
+from nhiemvu.assignments.reorganisation import record as reorg_record
 from nhiemvu.orgs.models import ACTING_ROLES, Membership, ReorgKind, Role
 from nhiemvu.orgs.rules import acts_for, allows, can_reorganise, is_office
 from nhiemvu.orgs.selectors import acting_memberships
@@ -89,7 +89,7 @@ class OrgRulesTest(BaseTestCase):
         )
 
     def test_the_menu_pages_and_services_agree_on_who_may_reorganise(self) -> None:
-        reorg = org_services.reorganisation_record(
+        reorg = reorg_record.reorganisation_record(
             actor=self.p.office,
             kind=ReorgKind.MERGE,
             effective_date=dt.date(2026, 4, 1),
@@ -109,7 +109,7 @@ class OrgRulesTest(BaseTestCase):
                     self.assertEqual(detail, 200 if expected else 403)
                     menu = self.client.get("/").content.decode()
                     self.assertEqual('href="/co-quan/sap-xep/"' in menu, expected)
-                record = lambda u=user: org_services.reorganisation_record(  # noqa: E731
+                record = lambda u=user: reorg_record.reorganisation_record(  # noqa: E731
                     actor=u,
                     kind=ReorgKind.RENAME,
                     effective_date=dt.date(2026, 4, 1),
@@ -118,7 +118,7 @@ class OrgRulesTest(BaseTestCase):
                     new_name="Sở Khoa học, Công nghệ và Đổi mới sáng tạo",
                 )
                 self.assertEqual(refused(record), not expected)
-                plan = lambda u=user: task_services.transfer_plan_build(actor=u, reorg=reorg)  # noqa: E731
+                plan = lambda u=user: reorg_plan.transfer_plan_build(actor=u, reorg=reorg)  # noqa: E731
                 self.assertEqual(refused(plan), not expected)
 
     def test_who_acts_for_an_agency_has_one_answer(self) -> None:

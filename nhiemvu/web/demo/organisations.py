@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from nhiemvu.assignments import services as tasks
+from nhiemvu.assignments.reorganisation import plan, record
 from nhiemvu.lib import workdays
 from nhiemvu.orgs import services as orgs
 from nhiemvu.orgs.models import LeaderTitle, Organisation, OrgKind, ReorgKind, Role
@@ -312,7 +313,7 @@ def replay_reforms(demo: Demo, *, until: dt.date | None = None) -> None:
         if any(org.valid_to is not None for org in source_orgs):
             continue  # already applied
         with workdays.clock(at(effective, 8)):
-            reorg = orgs.reorganisation_record(
+            reorg = record.reorganisation_record(
                 actor=office,
                 kind=kind,
                 effective_date=effective,
@@ -321,14 +322,14 @@ def replay_reforms(demo: Demo, *, until: dt.date | None = None) -> None:
                 targets=[Organisation.objects.get(code=code) for code in targets],
                 split_rules=[{"to": to, "words": words} for to, words in rules.items()],
             )
-            tasks.transfer_plan_build(actor=office, reorg=reorg)
+            plan.transfer_plan_build(actor=office, reorg=reorg)
             unassigned = reorg.transfer_items.filter(role="lead", to_org__isnull=True)
             if unassigned.exists():
-                tasks.transfer_plan_set(
+                plan.transfer_plan_set(
                     actor=office,
                     reorg=reorg,
                     items=list(unassigned.values_list("pk", flat=True)),
                     to_org=Organisation.objects.get(code=targets[0]),
                 )
-            tasks.reorganisation_apply(actor=office, reorg=reorg)
+            plan.reorganisation_apply(actor=office, reorg=reorg)
     _refresh(demo)

@@ -1,6 +1,6 @@
 """Carrying open work across a reorganisation (DOMAIN.md §9, issue 16).
 
-A reorganisation is recorded as a draft (orgs.services.reorganisation_record). Its transfer
+A reorganisation is recorded as a draft (record.reorganisation_record). Its transfer
 plan lists every open task each ending organisation leads or coordinates, with a default new
 holder: the merger's one successor; for a split, the first of the office's rules whose words
 the task contains (e.g. "giao thông" → Sở Xây dựng), else the only successor. The office
@@ -29,7 +29,13 @@ from nhiemvu.assignments.models import (
     TransferItem,
     TransferRole,
 )
-from nhiemvu.assignments.services.common import _actor_org, _deny, _event
+from nhiemvu.assignments.reorganisation.record import (
+    MOVES_WORK,
+    reorganisation_mark_applied,
+    require_reorganiser,
+    sides,
+)
+from nhiemvu.assignments.services.common import _actor_org, _event
 from nhiemvu.assignments.services.delegation import delegation_end_with_lead
 from nhiemvu.assignments.signals import task_event
 from nhiemvu.audit.services import record
@@ -39,27 +45,15 @@ from nhiemvu.orgs.models import (
     Organisation,
     Reorganisation,
     ReorgKind,
-    ReorgSide,
     ReorgState,
 )
-from nhiemvu.orgs.rules import allows, can_reorganise
-from nhiemvu.orgs.services import reorganisation_mark_applied
 
-# The kinds that end organisations and so move their work; a renaming or a move keeps it.
-MOVES_WORK = frozenset({ReorgKind.MERGE, ReorgKind.SPLIT, ReorgKind.DISSOLVE})
+# How a default holder was chosen, as the plan's line keeps it (TransferItem.basis).
+BASIS_CHARS = TransferItem._meta.get_field("basis").max_length or 0
 
 
 def _require_reorganiser(actor: Any) -> None:
-    if not allows(actor, can_reorganise):
-        raise _deny(_("Only the Provincial Office or an administrator transfers tasks."))
-
-
-def _sides(reorg: Reorganisation) -> tuple[list[Organisation], list[Organisation]]:
-    parts = list(reorg.parts.select_related("org").order_by("id"))
-    return (
-        [p.org for p in parts if p.side == ReorgSide.SOURCE],
-        [p.org for p in parts if p.side == ReorgSide.TARGET],
-    )
+    require_reorganiser(actor, _("Only the Provincial Office or an administrator transfers tasks."))
 
 
 def default_holder(
@@ -95,7 +89,7 @@ def transfer_plan_build(*, actor: Any, reorg: Reorganisation) -> int:
     reorg = _draft(reorg)
     if reorg.kind not in MOVES_WORK:
         return 0
-    sources, targets = _sides(reorg)
+    sources, targets = sides(reorg)
     wanted: dict[tuple[int, str, int], Assignment] = {}
     led = Assignment.objects.filter(namedsets.moving_q(), lead__in=sources).only(
         "id", "lead_id", "content", "summary"
@@ -125,7 +119,7 @@ def transfer_plan_build(*, actor: Any, reorg: Reorganisation) -> int:
                 role=key[1],
                 from_org_id=key[2],
                 to_org=holder,
-                basis=basis[:120],
+                basis=basis[:BASIS_CHARS],
             )
         )
     TransferItem.objects.bulk_create(new, batch_size=1000)
@@ -150,7 +144,7 @@ def transfer_plan_set(
     emptied (the coordination ends); a leading line never: every open task keeps one lead."""
     _require_reorganiser(actor)
     reorg = _draft(reorg)
-    sources, _targets = _sides(reorg)
+    sources, _targets = sides(reorg)
     lines = TransferItem.objects.filter(reorganisation=reorg, pk__in=list(items))
     if not lines.exists():
         raise ValidationError({"items": _("Choose at least one line of the plan.")})
@@ -181,101 +175,128 @@ def transfer_plan_set(
     return changed
 
 
+def _check_plan(
+    reorg: Reorganisation, items: list[TransferItem], sources: list[Organisation]
+) -> set[int]:
+    """The tasks the plan moves, once it still matches the open work (locked), gives every one
+    a holder, and names only holders in force on the day and today; else a refusal."""
+    today = workdays.today()
+    planned = {i.assignment_id for i in items if i.role == TransferRole.LEAD}
+    open_ids = set(
+        Assignment.objects.select_for_update()
+        .filter(namedsets.moving_q(), lead__in=sources)
+        .values_list("id", flat=True)
+    )
+    if planned != open_ids:
+        raise ValidationError(
+            _(
+                "The plan is out of date: %(added)s task(s) opened and %(closed)s closed "
+                "since it was made. Bring the plan up to date and review it again."
+            )
+            % {"added": len(open_ids - planned), "closed": len(planned - open_ids)}
+        )
+    missing = [i for i in items if i.role == TransferRole.LEAD and i.to_org_id is None]
+    if missing:
+        raise ValidationError(
+            _("%(n)s task(s) have nobody to take them over: choose a holder for each.")
+            % {"n": len(missing)}
+        )
+    for item in items:
+        if item.to_org is not None and not (
+            item.to_org.is_active_on(reorg.effective_date) and item.to_org.is_active_on(today)
+        ):
+            raise ValidationError(
+                _("%(org)s is not in force: choose another holder.") % {"org": item.to_org.name}
+            )
+    return planned
+
+
+def _move_leads(
+    actor: Any, reorg: Reorganisation, items: list[TransferItem], planned: set[int]
+) -> int:
+    """Each planned task to its new lead: dated by the effective date (holders.py), on its
+    timeline, told like any other step; its delegation inside the old lead ends."""
+    moved = 0
+    actor_org = _actor_org(actor)
+    tasks = Assignment.objects.in_bulk(planned)
+    for item in items:
+        if item.role != TransferRole.LEAD or item.to_org is None:
+            continue
+        task = tasks[item.assignment_id]
+        # The inside of the agency that led it ends with its lead (issue 24).
+        delegation_end_with_lead(actor=actor, task=task, reason=LeadChangeReason.TRANSFER)
+        task.lead = item.to_org
+        task.save(update_fields=["lead", "updated_at"])
+        Coordination.objects.filter(assignment=task, org=item.to_org).delete()
+        LeadChange.objects.create(
+            assignment=task,
+            on=reorg.effective_date,
+            from_org=item.from_org,
+            to_org=item.to_org,
+            reason=LeadChangeReason.TRANSFER,
+            reorganisation=reorg,
+        )
+        entry = _event(
+            task,
+            actor=actor,
+            kind=EventKind.TRANSFERRED,
+            text=reorg.legal_basis,
+            data={
+                "from": item.from_org.code,
+                "to": item.to_org.code,
+                "reorganisation": reorg.code,
+                "effective": reorg.effective_date.isoformat(),
+            },
+            actor_org=actor_org,
+        )
+        # Told like any other step (webhooks, the new holder's people), in this transaction.
+        task_event.send(sender=Assignment, task=task, kind=EventKind.TRANSFERRED, event=entry)
+        moved += 1
+    return moved
+
+
+def _move_coordinations(items: list[TransferItem]) -> int:
+    """Each coordinating line to its new holder, or ended (emptied, or the holder already
+    leads or coordinates the task)."""
+    coordinations = 0
+    for item in items:
+        if item.role != TransferRole.COORDINATION:
+            continue
+        link = Coordination.objects.filter(assignment_id=item.assignment_id, org=item.from_org)
+        taken = item.to_org is None or (
+            Assignment.objects.filter(pk=item.assignment_id, lead=item.to_org).exists()
+            or Coordination.objects.filter(
+                assignment_id=item.assignment_id, org=item.to_org
+            ).exists()
+        )
+        if taken:
+            link.delete()
+        else:
+            link.update(org=item.to_org)
+        coordinations += 1
+    return coordinations
+
+
 @transaction.atomic
 def reorganisation_apply(*, actor: Any, reorg: Reorganisation) -> dict[str, int]:
     """Apply the reviewed plan, all or nothing: refused (nothing changed) when the plan no longer
     matches the open work, a task has no new holder, or the date has not come."""
     _require_reorganiser(actor)
     reorg = _draft(reorg)
-    today = workdays.today()
-    if today < reorg.effective_date:
+    if workdays.today() < reorg.effective_date:
         raise ValidationError(
             _("The change takes effect on %(day)s; apply it from that day.")
             % {"day": f"{reorg.effective_date:%d/%m/%Y}"}
         )
-    sources, _targets = _sides(reorg)
+    sources, _targets = sides(reorg)
     moved = coordinations = 0
     if reorg.kind in MOVES_WORK:
         items = list(
             TransferItem.objects.filter(reorganisation=reorg).select_related("from_org", "to_org")
         )
-        planned = {i.assignment_id for i in items if i.role == TransferRole.LEAD}
-        open_ids = set(
-            Assignment.objects.select_for_update()
-            .filter(namedsets.moving_q(), lead__in=sources)
-            .values_list("id", flat=True)
-        )
-        if planned != open_ids:
-            raise ValidationError(
-                _(
-                    "The plan is out of date: %(added)s task(s) opened and %(closed)s closed "
-                    "since it was made. Bring the plan up to date and review it again."
-                )
-                % {"added": len(open_ids - planned), "closed": len(planned - open_ids)}
-            )
-        missing = [i for i in items if i.role == TransferRole.LEAD and i.to_org_id is None]
-        if missing:
-            raise ValidationError(
-                _("%(n)s task(s) have nobody to take them over: choose a holder for each.")
-                % {"n": len(missing)}
-            )
-        for item in items:
-            if item.to_org is not None and not (
-                item.to_org.is_active_on(reorg.effective_date) and item.to_org.is_active_on(today)
-            ):
-                raise ValidationError(
-                    _("%(org)s is not in force: choose another holder.") % {"org": item.to_org.name}
-                )
-        actor_org = _actor_org(actor)
-        tasks = Assignment.objects.in_bulk(planned)
-        for item in items:
-            if item.role != TransferRole.LEAD or item.to_org is None:
-                continue
-            task = tasks[item.assignment_id]
-            # The inside of the agency that led it ends with its lead (issue 24).
-            delegation_end_with_lead(actor=actor, task=task, reason=LeadChangeReason.TRANSFER)
-            task.lead = item.to_org
-            task.save(update_fields=["lead", "updated_at"])
-            Coordination.objects.filter(assignment=task, org=item.to_org).delete()
-            LeadChange.objects.create(
-                assignment=task,
-                on=reorg.effective_date,
-                from_org=item.from_org,
-                to_org=item.to_org,
-                reason=LeadChangeReason.TRANSFER,
-                reorganisation=reorg,
-            )
-            entry = _event(
-                task,
-                actor=actor,
-                kind=EventKind.TRANSFERRED,
-                text=reorg.legal_basis,
-                data={
-                    "from": item.from_org.code,
-                    "to": item.to_org.code,
-                    "reorganisation": reorg.code,
-                    "effective": reorg.effective_date.isoformat(),
-                },
-                actor_org=actor_org,
-            )
-            # Told like any other step (webhooks, the new holder's people), in this transaction.
-            task_event.send(sender=Assignment, task=task, kind=EventKind.TRANSFERRED, event=entry)
-            moved += 1
-        for item in items:
-            if item.role != TransferRole.COORDINATION:
-                continue
-            link = Coordination.objects.filter(assignment_id=item.assignment_id, org=item.from_org)
-            taken = item.to_org is None or (
-                Assignment.objects.filter(pk=item.assignment_id, lead=item.to_org).exists()
-                or Coordination.objects.filter(
-                    assignment_id=item.assignment_id, org=item.to_org
-                ).exists()
-            )
-            if taken:
-                link.delete()
-            else:
-                link.update(org=item.to_org)
-            coordinations += 1
+        planned = _check_plan(reorg, items, sources)
+        moved = _move_leads(actor, reorg, items, planned)
+        coordinations = _move_coordinations(items)
         TransferItem.objects.filter(reorganisation=reorg).update(applied=True)
     reorganisation_mark_applied(actor=actor, reorg=reorg)
     record(

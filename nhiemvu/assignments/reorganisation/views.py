@@ -1,22 +1,6 @@
 """The office's reorganisation pages: record a merger, split, renaming, dissolution or move, then
-review its transfer plan line by line or in bulk and apply it all or nothing (issue 16).
-
-The map of the feature (a newcomer who searches "reorganisation" starts here):
-- the record: `orgs.models.Reorganisation` / `ReorgPart`; `orgs.services.reorganisation_record`,
-  `reorganisation_delete`, `reorganisation_mark_applied` (ending the old organisations);
-- who may: `orgs.rules.can_reorganise` (pages, menu and every service ask it);
-- the plan and its application: `assignments.models.TransferItem` / `LeadChange`;
-  `assignments/services/transfers.py` (`transfer_plan_build`, `transfer_plan_set`,
-  `reorganisation_apply`, `default_holder`);
-- what a change means afterwards: `assignments/holders.py` (the holder of a task on a date);
-- these pages and their forms (`assignments/forms.py`, its reorganisations section); their
-  templates in `templates/reorganisations/`;
-- tests: `assignments/tests/test_reorganisation.py` (services, the holder property),
-  `test_reorganisation_pages.py` (these pages), `e2e/test_reorganisation.py` (the browser).
-Why in two apps: `orgs` imports no other domain app (a contract in pyproject.toml), so what
-touches organisations alone stays in `orgs`, and whatever moves tasks, with the pages that show
-both, lives here above it.
-"""
+review its transfer plan line by line or in bulk and apply it all or nothing (issue 16). The
+map of the feature is this package's __init__."""
 
 from __future__ import annotations
 
@@ -29,12 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from nhiemvu.assignments import forms as f
-from nhiemvu.assignments import services
 from nhiemvu.assignments.models import TransferItem
+from nhiemvu.assignments.reorganisation import plan, record
+from nhiemvu.assignments.reorganisation.forms import PlanLinesForm, ReorganisationForm
 from nhiemvu.lib import workdays
 from nhiemvu.lib.inputs import PAGE_MAX, whole_number
-from nhiemvu.orgs import services as org_services
 from nhiemvu.orgs.models import Reorganisation
 from nhiemvu.orgs.rules import can_reorganise
 
@@ -50,11 +33,11 @@ def _require_reorganiser(request: HttpRequest) -> None:
 def reorganisation_list(request: HttpRequest) -> HttpResponse:
     """Record a merger, split, renaming, dissolution or move; the ones recorded, newest first."""
     _require_reorganiser(request)
-    form = f.ReorganisationForm(request.POST or None)
+    form = ReorganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            reorg = org_services.reorganisation_record(
+            reorg = record.reorganisation_record(
                 actor=request.user,
                 kind=data["kind"],
                 effective_date=data["effective_date"],
@@ -67,7 +50,7 @@ def reorganisation_list(request: HttpRequest) -> HttpResponse:
                 split_rules=data["split_rules"],
                 note=data["note"],
             )
-            services.transfer_plan_build(actor=request.user, reorg=reorg)
+            plan.transfer_plan_build(actor=request.user, reorg=reorg)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -107,15 +90,15 @@ def reorganisation_detail(request: HttpRequest, code: str) -> HttpResponse:
         action = request.POST.get("action", "")
         try:
             if action == "build":
-                services.transfer_plan_build(actor=request.user, reorg=reorg)
+                plan.transfer_plan_build(actor=request.user, reorg=reorg)
                 messages.success(request, _("The plan is up to date with the open work."))
             elif action == "set":
-                chosen = f.PlanLinesForm(
+                chosen = PlanLinesForm(
                     request.POST, line_ids=list(items.values_list("pk", flat=True))
                 )
                 if not chosen.is_valid():
                     raise ValidationError([str(m) for e in chosen.errors.values() for m in e])
-                changed = services.transfer_plan_set(
+                changed = plan.transfer_plan_set(
                     actor=request.user,
                     reorg=reorg,
                     items=chosen.cleaned_data["lines"],
@@ -123,14 +106,14 @@ def reorganisation_detail(request: HttpRequest, code: str) -> HttpResponse:
                 )
                 messages.success(request, _("%(n)s line(s) of the plan changed.") % {"n": changed})
             elif action == "apply":
-                result = services.reorganisation_apply(actor=request.user, reorg=reorg)
+                result = plan.reorganisation_apply(actor=request.user, reorg=reorg)
                 messages.success(
                     request,
                     _("Applied: %(tasks)s task(s) and %(coord)s coordination(s) transferred.")
                     % {"tasks": result["tasks"], "coord": result["coordinations"]},
                 )
             elif action == "delete":
-                org_services.reorganisation_delete(actor=request.user, reorg=reorg)
+                record.reorganisation_delete(actor=request.user, reorg=reorg)
                 messages.success(request, _("The reorganisation was deleted."))
                 return redirect("reorganisations")
             else:
