@@ -20,6 +20,8 @@ from nhiemvu.lib.codes import new_code
 from nhiemvu.orgs.models import Membership, Organisation, Role, role_allowed
 
 KEY_PREFIX = "nv_"
+# A key's service account is named after the system that uses it, cut to the column.
+_FULL_NAME_CHARS = User._meta.get_field("full_name").max_length or 150
 # What a key may be: an agency's system acts as its officers; the office's document system
 # as the office (it registers documents); a read-only reporting system as a viewer.
 KEY_ROLES = (Role.OFFICER, Role.OFFICE, Role.VIEWER)
@@ -55,7 +57,7 @@ def apikey_create(
         raise ValidationError(_("Name the system that will use the key."))
     prefix = new_code(8)
     secret = secrets.token_urlsafe(32)
-    user = User(username=f"api-{prefix}", full_name=f"API: {name.strip()}"[:150])
+    user = User(username=f"api-{prefix}", full_name=f"API: {name.strip()}"[:_FULL_NAME_CHARS])
     user.set_unusable_password()  # a service account never logs in to the web
     user.save()
     Membership.objects.create(user=user, org=org, role=role)

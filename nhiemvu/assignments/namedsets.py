@@ -1,12 +1,12 @@
 """Named sets of tasks: each a pure predicate on a task's stored columns and its queryset filter.
 
 Every page, e-mail, letter, file and API that names one of these sets ("owed", "overdue", "due
-soon", "to remind", "to urge", "checked without deadline", "flagged") asks for it here, so a
-leader reads the same number wherever it is shown. The statuses they are built on (labels,
-timings, `classify` and its SQL twin `label_q`) live in `status.py`; this module only names sets
-over them. NAMED_SETS pairs each predicate with its filter, and tests/test_status.py checks that
-they agree on random tasks (tests/test_agreement.py checks the surfaces: home page, digest,
-report, API, urging letter).
+soon", "to remind", "to urge", "checked without deadline", "flagged", "to accept") asks for it
+here, so a leader reads the same number wherever it is shown. The statuses they are built on
+(labels, timings, `classify` and its SQL twin `label_q`) live in `status.py`; this module only
+names sets over them. NAMED_SETS pairs each predicate with its filter, and tests/test_status.py
+checks that they agree on random tasks (tests/test_agreement.py checks the surfaces: home page,
+digest, report, API, urging letter).
 """
 
 from __future__ import annotations
@@ -144,6 +144,17 @@ def moving_q(today: dt.date | None = None) -> Q:
     return owed_q() | Q(state=WorkState.PAUSED)
 
 
+def is_to_accept(task: Any, today: dt.date | None = None) -> bool:
+    """New work its lead agency has not accepted yet: the state and condition of the table's
+    ``accept`` step (workflow.py; test_workflow holds the two together), named for the agency's
+    home page."""
+    return task.state == WorkState.OPEN and task.accepted_at is None
+
+
+def to_accept_q(today: dt.date | None = None) -> Q:
+    return Q(state=WorkState.OPEN, accepted_at__isnull=True)
+
+
 @dataclass(frozen=True)
 class NamedSet:
     holds: Any  # (task, today) -> bool, on the stored columns
@@ -159,4 +170,5 @@ NAMED_SETS = {
     "checked_without_deadline": NamedSet(is_checked_without_deadline, checked_without_deadline_q),
     "flagged": NamedSet(is_flagged, flagged_q),
     "moving": NamedSet(is_moving, moving_q),
+    "to_accept": NamedSet(is_to_accept, to_accept_q),
 }

@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nhiemvu.assignments.models import (
     AssignmentEvent,
+    EventKind,
     Extension,
     ExtensionStatus,
     WorkState,
@@ -409,7 +410,9 @@ def annotate(qs: QuerySet[Any], as_of: dt.date | None = None) -> QuerySet[Any]:
         .values("new_deadline")[:1]
     )
     last_completion = (
-        AssignmentEvent.objects.filter(assignment=OuterRef("pk"), on__lte=as_of, kind="completion")
+        AssignmentEvent.objects.filter(
+            assignment=OuterRef("pk"), on__lte=as_of, kind=EventKind.COMPLETION
+        )
         .order_by("-on", "-at", "-id")
         .values("doc_date")[:1]
     )

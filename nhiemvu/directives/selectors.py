@@ -21,6 +21,9 @@ from nhiemvu.orgs.models import LeaderTitle, Membership, Organisation, Role
 from nhiemvu.orgs.rules import is_office, scope_of
 from nhiemvu.orgs.selectors import directory, province_on
 
+# A proposed summary fits the task's column (the review form's field has the same bound).
+_SUMMARY_CHARS = Assignment._meta.get_field("summary").max_length or 300
+
 
 def visible_directives(user: Any) -> QuerySet[Directive]:
     """Province roles see every document; agencies the documents that give them a task."""
@@ -133,7 +136,7 @@ def propose(text: str, doc_date: dt.date | None) -> Proposal:
                 # Low confidence (a request to outsiders, no agency found): shown, not ticked.
                 "keep": task.confident,
                 "content": task.evidence.strip(),
-                "summary": task.summary[:300],
+                "summary": task.summary[:_SUMMARY_CHARS],
                 "group_label": ", ".join(a.text for a in task.lead) if len(leads) > 1 else "",
                 "leads": leads,
                 "coordinators": [c for c in coordinators if c not in leads],

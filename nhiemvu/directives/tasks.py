@@ -1,15 +1,15 @@
+"""The directives' background jobs. Reading a long file is importing.read_directive (the step is
+the job: no wrapper here importing the service back); its name is kept here for jobs queued
+under it."""
+
 from __future__ import annotations
 
 from django.tasks import task
 
 from nhiemvu.directives.files import signatures_recheck
-from nhiemvu.directives.importing import reading_run
+from nhiemvu.directives.importing import read_directive
 
-
-@task()
-def read_directive(reading_id: int) -> str:
-    """Worker: read a long directive file (many pages, a scan to OCR)."""
-    return reading_run(reading_id=reading_id)
+__all__ = ["read_directive", "recheck_signatures"]
 
 
 @task()

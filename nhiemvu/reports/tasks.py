@@ -1,11 +1,8 @@
+"""The reports' background job is services.generate_report (the step is the job: no wrapper here
+importing the service back); its name is kept here for jobs queued under it."""
+
 from __future__ import annotations
 
-from django.tasks import task
+from nhiemvu.reports.services import generate_report
 
-from nhiemvu.reports.services import report_generate
-
-
-@task()
-def generate_report(report_id: int) -> str:
-    """Worker: build a report file (db_worker runs it; progress is saved as it goes)."""
-    return report_generate(report_id=report_id)
+__all__ = ["generate_report"]

@@ -88,8 +88,8 @@ def agency_home(
     Each task is in one section only, the first that applies. All counts come from one
     aggregate query; each list is one more, whatever the number of tasks."""
     led = Q(lead_id__in=lead_org_ids)
-    new = led & Q(state=WorkState.OPEN, accepted_at__isnull=True)
-    accepted = led & ~Q(state=WorkState.OPEN, accepted_at__isnull=True)
+    new = led & namedsets.to_accept_q()
+    accepted = led & ~namedsets.to_accept_q()
     shown = label_q([Label.RETURNED, Label.OVERDUE, Label.DUE_SOON])
     sets = {
         "new": new,
@@ -212,7 +212,7 @@ def dashboard(user: Any, today: dt.date | None = None, months: int = 6) -> dict[
         assigned[month(day)] = assigned.get(month(day), 0) + n
     done: dict[dt.date, list[int]] = {}
     for day, late, n in (
-        tasks.filter(confirmed_on__gte=first, state="done")
+        tasks.filter(confirmed_on__gte=first, state=WorkState.DONE)
         .order_by()
         .values_list("confirmed_on", "completed_late")
         .annotate(n=Count("*"))

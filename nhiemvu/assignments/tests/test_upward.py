@@ -308,6 +308,23 @@ class UpwardPagesTest(BaseTestCase):
         self.pm = make_org("thu-tuong", "Thủ tướng Chính phủ", OrgKind.GOVERNMENT)
         self.upper = receive(self.p, self.pm)
 
+    def test_a_sub_task_deliverable_is_named_by_its_words(self) -> None:
+        # The split page names a sub-task's work product as registration does
+        # (lib.deliverables.kind_of), not "báo cáo" whatever the words say.
+        self.login(self.p.office)
+        for words, kind in (("Tờ trình kèm dự thảo quyết định", "to_trinh"), ("", "")):
+            self.client.post(
+                f"/nhiem-vu/{self.upper.code}/tach/",
+                {
+                    "content": f"Rà soát {kind or 'chung'}",
+                    "lead": "so-khcn",
+                    "deadline": "15/04/2026",
+                    "deliverable_text": words,
+                },
+            )
+            child = Assignment.objects.get(upper=self.upper, content=f"Rà soát {kind or 'chung'}")
+            self.assertEqual((child.deliverable_kind, child.deliverable_text), (kind, words))
+
     def test_the_office_splits_reports_upward_and_downloads_the_files(self) -> None:
         import io
 

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.test import RequestFactory
 
-from nhiemvu.assignments import workflow
+from nhiemvu.assignments import namedsets, workflow
 from nhiemvu.assignments.actions import ACTIONS, offered, pending_request
 from nhiemvu.assignments.models import (
     Assignment,
@@ -210,6 +210,28 @@ class WorkflowTableTest(BaseTestCase):
                     shown = f'id="action-{name}"' in page
                     self.assertEqual(shown, name in expected, (state, name, str(action.label)))
                 transaction.set_rollback(True)
+
+    def test_the_agency_home_lists_to_accept_what_the_table_lets_it_accept(self) -> None:
+        # "New, to accept" on the agency's home is the named set to_accept (predicate and
+        # filter), and the set is the accept step's state and condition: in every state,
+        # accepted or not, the three say the same, and the home lists the task under "new"
+        # exactly then.
+        met = set()
+        for state, accepted in itertools.product(WorkState.values, (False, True)):
+            with transaction.atomic():
+                task = self._put_in(state, accepted, False, delegated=False)
+                step = workflow.allowed_in("accept", task)
+                self.assertEqual(namedsets.is_to_accept(task), step, (state, accepted))
+                in_filter = Assignment.objects.filter(namedsets.to_accept_q(), pk=task.pk)
+                self.assertEqual(in_filter.exists(), step, (state, accepted))
+                self.login(self.p.lead_officer)
+                home = self.client.get("/")
+                sections = {sec.key: sec for sec in home.context["agency_sections"]}
+                new = [t.pk for t in sections["new"].rows]
+                self.assertEqual(task.pk in new, step, (state, accepted))
+                met.add(step)
+                transaction.set_rollback(True)
+        self.assertEqual(met, {True, False})
 
     def test_one_click_buttons_follow_the_task_page(self) -> None:
         # The agency's home offers a one-click button exactly when the task page offers that
