@@ -51,6 +51,9 @@ from nhiemvu.orgs.models import Organisation
 from nhiemvu.orgs.rules import allows, is_office
 
 BATCH = 1000
+# The documents registered or found, kept across batches (an export lists a document's tasks
+# together); past this many the cache starts again, so a long export's memory stays flat.
+DOCUMENTS_KEPT = 5000
 
 
 def _office(actor: Any) -> None:
@@ -298,6 +301,8 @@ def run_step(run_id: int, *, batch: int = BATCH, stop_after: int | None = None) 
                     cache.clear()  # documents created in the rolled-back batch are gone
                     return _failed(run, " ".join(exc.messages))
                 done += 1
+                if len(cache) > DOCUMENTS_KEPT:
+                    cache.clear()  # memory flat: an older document costs one query again
                 if stop_after is not None and done >= stop_after:
                     return LegacyRun.objects.get(pk=run.pk)
         finally:
