@@ -32,6 +32,9 @@ class Scope:
     lead_org_ids: frozenset[int] = frozenset()  # where the user acts for the agency (ACTING_ROLES)
     head_org_ids: frozenset[int] = frozenset()
     leader_titles: frozenset[str] = field(default_factory=frozenset)
+    # The memberships themselves, with their organisations, when read for this scope (the
+    # page header shows them: one query for both, issue 28); None when not read.
+    memberships: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def province(self) -> bool:
@@ -73,14 +76,15 @@ def scope_of(user: Any) -> Scope:
     cached = getattr(user, "_nhiemvu_scope", None)
     if cached is not None:
         return cached
-    rows = list(Membership.objects.filter(user=user).values_list("org_id", "role", "leader_title"))
-    scope = _scope(rows)
+    memberships = tuple(Membership.objects.filter(user=user).select_related("org"))
+    scope = _scope([(m.org_id, m.role, m.leader_title) for m in memberships], memberships)
     user._nhiemvu_scope = scope
     return scope
 
 
-def _scope(rows: list[tuple[int, str, str]]) -> Scope:
+def _scope(rows: list[tuple[int, str, str]], memberships: tuple[Any, ...] | None = None) -> Scope:
     return Scope(
+        memberships=memberships,
         roles=frozenset(r for _, r, _ in rows),
         org_ids=frozenset(o for o, _, _ in rows),
         lead_org_ids=frozenset(o for o, r, _ in rows if r in ACTING_ROLES),

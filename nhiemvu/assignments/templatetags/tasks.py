@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import template
@@ -103,6 +104,17 @@ def _day(value: Any) -> str:
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
+TITLE_CHARS = 140
+
+
+def _title(summary: str) -> str:
+    """``Truncator(summary).chars(140)``: a summary that fits (nearly all) is returned as the
+    truncator would return it, NFC, without building the lazy truncator and its translated
+    ellipsis for each of the page's rows."""
+    text = unicodedata.normalize("NFC", summary)
+    return text if len(text) <= TITLE_CHARS else Truncator(text).chars(TITLE_CHARS)
+
+
 @register.simple_tag(takes_context=True)
 def task_rows(context: Any, tasks: Any, full: Any = False, quick: Any = False) -> str:
     """The body of a task table (``_rows.html``), every row drawn here in Python.
@@ -143,7 +155,7 @@ def task_rows(context: Any, tasks: Any, full: Any = False, quick: Any = False) -
         directive = t.directive
         add(
             f'\n    <tr>\n      <td class="task-title"><a href="{href}">'
-            f"{escape(Truncator(t.summary).chars(140))}</a>\n        "
+            f"{escape(_title(t.summary))}</a>\n        "
         )
         if t.flagged:
             add(flag)

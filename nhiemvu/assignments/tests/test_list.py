@@ -127,18 +127,18 @@ class TaskListTest(BaseTestCase):
         self.login(self.p.office)
         url = reverse("task_list")
         self.client.get(url)
-        # session, user, scope, page, the page's coordinating agencies, count, header
-        # memberships, unread bell (the leader choices are kept per process: the first page
-        # read them)
-        with self.assertNumQueries(8):
+        # session, user, scope (with the memberships the header shows), page, the page's
+        # coordinating agencies, count, unread bell (the leader choices are kept per process:
+        # the first page read them)
+        with self.assertNumQueries(7):
             self.client.get(url, {"sort": "-assigned_on"})
         # By deadline a page that reaches the tasks without deadline reads them as a second
         # index range (keyset.py): one query more, whatever the number of tasks.
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(8):
             self.client.get(url, {"sort": "deadline"})
         self.add_tasks(80)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(7):
             response = self.client.get(url, {"sort": "-assigned_on"})
         self.assertEqual(len(codes_in(response.content.decode())), 50)
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(8):
             self.client.get(url, {"sort": "deadline", "status": "no_deadline"})

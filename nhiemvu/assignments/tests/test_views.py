@@ -91,10 +91,11 @@ class TaskPagesTest(BaseTestCase):
     def test_the_list_query_count_does_not_grow_with_rows(self) -> None:
         self.login(self.p.office)
         self.client.get(reverse("task_list"))
-        with self.assertNumQueries(9):
-            # session, user, scope, page (dated rows, then the undated ones it reaches), the
-            # page's coordinating agencies, count, header memberships, unread bell; the leaders
-            # of the filter are kept between requests (orgs.selectors.leaders)
+        with self.assertNumQueries(8):
+            # session, user, scope (with the memberships the header shows), page (dated rows,
+            # then the undated ones it reaches), the page's coordinating agencies, count,
+            # unread bell; the leaders of the filter are kept between requests
+            # (orgs.selectors.leaders)
             self.client.get(reverse("task_list"))
 
     def test_a_new_leader_is_offered_by_the_filter_at_once(self) -> None:
