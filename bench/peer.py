@@ -738,7 +738,10 @@ def main() -> None:
     problems = check_counts(summary)
     from nhiemvu.accounts.models import User
 
+    # A key brings its own user (an office member): the previous run's go with their keys, or
+    # every run would add one more recipient to the office's morning reminders (S6).
     ApiKey.objects.all().delete()
+    User.objects.filter(username__startswith="api-").delete()
     _key, token = apikey_create(
         actor=User.objects.get(username="office"),
         org=Organisation.objects.get(code="vp"),
