@@ -20,6 +20,7 @@ from nhiemvu.directives.files import generated_file_response
 from nhiemvu.directives.legacy import imports, runs
 from nhiemvu.directives.legacy.models import LegacyProfile, LegacyRun, LegacyRunStatus
 from nhiemvu.directives.legacy.reading import FIELDS, ReadError, open_table
+from nhiemvu.directives.legacy.reconcile_file import class_name
 from nhiemvu.lib.inputs import whole_number
 from nhiemvu.orgs.models import Organisation
 from nhiemvu.orgs.rules import is_office
@@ -86,6 +87,26 @@ def _mapping_from(request: HttpRequest, headers: list[str]) -> dict[str, dict[st
     return {"columns": columns, "states": states, "orgs": {k: v for k, v in orgs.items() if v}}
 
 
+def _reconciliation(run: LegacyRun) -> dict[str, Any]:
+    """The reconciliation's differing groups and rows with each class named as the office reads
+    it (the workbook's words), not as stored."""
+    found = (run.counts or {}).get("reconcile") or {}
+
+    def named(counts: dict[str, int]) -> str:
+        return "; ".join(f"{class_name(k)}: {v}" for k, v in counts.items())
+
+    groups = [
+        {**g, "file_named": named(g["file"]), "nhiemvu_named": named(g["nhiemvu"])}
+        for g in found.get("groups", [])
+        if g["differs"]
+    ]
+    rows = [
+        {**r, "file_named": class_name(r["file"]), "nhiemvu_named": class_name(r["nhiemvu"])}
+        for r in found.get("rows", [])
+    ]
+    return {"reconcile_groups": groups, "reconcile_rows": rows}
+
+
 @login_required
 def legacy_run(request: HttpRequest, code: str) -> HttpResponseBase:
     _office_only(request)
@@ -145,5 +166,6 @@ def legacy_run(request: HttpRequest, code: str) -> HttpResponseBase:
         "busy": run.status in (LegacyRunStatus.RUNNING,)
         or (run.status == LegacyRunStatus.QUEUED and run.checkpoint > 0),
         "preview_rows": PREVIEW_ROWS,
+        **_reconciliation(run),
     }
     return render(request, "directives/legacy_run.html", context)
