@@ -132,6 +132,18 @@ class ObserveMiddleware:
         try:
             response = self.get_response(request)
             response.headers["X-Request-ID"] = rid
+            if response.status_code >= 400:
+                # Django logs a refused or failed request after the last middleware returns,
+                # when the id is gone: logged here, in the request, Django skips its own line.
+                from django.utils.log import log_response
+
+                log_response(
+                    "%s: %s",
+                    response.reason_phrase,
+                    request.path,
+                    response=response,
+                    request=request,
+                )
             elapsed = time.perf_counter() - started
             route = metrics.route_of(request)
             metrics.observe(route, request.method or "", response.status_code, elapsed)

@@ -38,7 +38,7 @@ def readyz(request: HttpRequest) -> HttpResponse:
     ok = all(verdicts.values())
     failed = [str(CHECK_NAMES[name]) for name, good in verdicts.items() if not good]
     message = _("Ready.") if ok else _("Not ready: %(checks)s.") % {"checks": ", ".join(failed)}
-    return JsonResponse(
+    response = JsonResponse(
         {
             "ok": ok,
             "checks": {name: "ok" if good else "failed" for name, good in verdicts.items()},
@@ -46,6 +46,10 @@ def readyz(request: HttpRequest) -> HttpResponse:
         },
         status=200 if ok else 503,
     )
+    # The failed checks are logged once, as warnings, by health.readiness(); a probe every few
+    # seconds must not also write an ERROR line each time (Django's "Service Unavailable").
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
 @never_cache

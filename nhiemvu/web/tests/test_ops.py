@@ -393,3 +393,18 @@ class BackupBeatTest(TransactionTestCase):
             call_command("backup", output=Path(tmp) / "b.sqlite3", stdout=io.StringIO())
         self.assertLess(age() or 99, 30)
         self.assertEqual(Beat.objects.get(duty=Duty.BACKUP).total, 1)
+
+
+class ErrorLineTest(TestCase):
+    def test_a_refused_request_is_logged_with_its_request_id(self) -> None:
+        # The id is stamped when the line is written (the console handler's filter in
+        # production; the logger's here): Django's own line, after the middleware, had none.
+        stamp = logs.RequestIdFilter()
+        logging.getLogger("django.request").addFilter(stamp)
+        self.addCleanup(logging.getLogger("django.request").removeFilter, stamp)
+        with self.assertLogs("django.request", "WARNING") as logged:
+            self.client.get("/khong-co-trang-nay/", headers={"X-Request-ID": "rid-404"})
+        (record,) = logged.records
+        self.assertIn("Not Found", record.getMessage())
+        line = json.loads(logs.JsonFormatter().format(record))
+        self.assertEqual(line["request_id"], "rid-404")
