@@ -45,7 +45,7 @@ def page_counts(user: Any, period: Period, as_of: dt.date | None = None) -> dict
         **{name: Count(Value(1), filter=q) for name, q in filters.items()}
     )
     counted["buckets"] = [
-        (label, counted.pop(f"age{i}")) for i, (_limit, label) in enumerate(AGE_BUCKETS)
+        (str(label), counted.pop(f"age{i}")) for i, (_limit, label) in enumerate(AGE_BUCKETS)
     ]
     return counted
 

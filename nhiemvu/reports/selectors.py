@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from nhiemvu.assignments import holders, status
 from nhiemvu.assignments import rules as perms
@@ -39,7 +39,12 @@ from nhiemvu.orgs.selectors import names_as_of
 
 L = status.Label
 T = status.Timing
-AGE_BUCKETS = [(30, "≤ 30 ngày"), (90, "31–90 ngày"), (120, "91–120 ngày"), (None, "> 120 ngày")]
+AGE_BUCKETS = [
+    (30, gettext_lazy("≤ 30 days")),
+    (90, gettext_lazy("31–90 days")),
+    (120, gettext_lazy("91–120 days")),
+    (None, gettext_lazy("> 120 days")),
+]
 
 
 @dataclass
@@ -300,8 +305,8 @@ def ranking(rows: list[Row]) -> list[Row]:
 def _bucket(days: int) -> str:
     for limit, label in AGE_BUCKETS:
         if limit is None or days <= limit:
-            return label
-    return AGE_BUCKETS[-1][1]
+            return str(label)
+    return str(AGE_BUCKETS[-1][1])
 
 
 def age_bucket_q(as_of: dt.date, field: str = "st_deadline") -> list[tuple[str, Q]]:
@@ -317,7 +322,7 @@ def age_bucket_q(as_of: dt.date, field: str = "st_deadline") -> list[tuple[str, 
             bucket &= Q(**{f"{field}__gte": as_of - dt.timedelta(days=limit)})
         if lower is not None:
             bucket &= Q(**{f"{field}__lt": as_of - dt.timedelta(days=lower)})
-        bounds.append((label, bucket))
+        bounds.append((str(label), bucket))
         lower = limit
     return bounds
 
@@ -349,7 +354,7 @@ def overdue_pending(
 
 
 def age_buckets(items: list[dict[str, Any]]) -> list[tuple[str, int]]:
-    counts = {label: 0 for _, label in AGE_BUCKETS}
+    counts = {str(label): 0 for _, label in AGE_BUCKETS}
     for item in items:
         counts[item["bucket"]] += 1
     return list(counts.items())

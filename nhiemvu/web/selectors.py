@@ -30,7 +30,7 @@ from nhiemvu.lib.inputs import whole_number
 from nhiemvu.lib.periods import Period
 from nhiemvu.orgs.models import Organisation
 from nhiemvu.reminders.models import ReminderLog, RuleCode
-from nhiemvu.reports.selectors import AGE_BUCKETS
+from nhiemvu.reports.selectors import age_bucket_q
 
 SECTION_ROWS = 20  # rows shown per home section (each heading gives the full count)
 OTHER_PAGE_SIZE = 20
@@ -169,17 +169,8 @@ def dashboard(user: Any, today: dt.date | None = None, months: int = 6) -> dict[
     today = today or workdays.today()
     tasks = perms.visible(user, Assignment.objects.all())
     overdue = tasks.filter(status.open_overdue_q(today))
-    # Age buckets by deadline ranges, counted in one pass.
-    bounds: list[tuple[str, Q]] = []
-    lower: int | None = None
-    for limit, label in AGE_BUCKETS:
-        bucket = Q()
-        if limit is not None:
-            bucket &= Q(deadline__gte=today - dt.timedelta(days=limit))
-        if lower is not None:
-            bucket &= Q(deadline__lt=today - dt.timedelta(days=lower))
-        bounds.append((label, bucket))
-        lower = limit
+    # Age buckets by deadline ranges, counted in one pass (the report page's ranges).
+    bounds = age_bucket_q(today, field="deadline")
     ages = overdue.order_by().aggregate(
         **{f"b{i}": Count(Value(1), filter=q) for i, (_, q) in enumerate(bounds)}
     )
