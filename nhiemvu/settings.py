@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the person is known, before any process_view (CSRF parses the form there).
+    "nhiemvu.web.middleware.LargeBodyGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -278,6 +280,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "nhiemvu@localhost")
 
 # Uploads: PDF and DOCX only, checked by content as well as by name.
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# The old tracker's export and its zip of files arrive in one request on the switch-over page:
+# years of attachments need more than one file's bound. Only the office may send that much
+# (web/middleware.py refuses anyone else before the body is read); the zip's contents keep their
+# own bounds (FILE_BOUNDS' LEGACY_ZIP_*).
+LEGACY_UPLOAD_MAX_BYTES = env_int("NHIEMVU_LEGACY_UPLOAD_MAX_MB", 500) * 1024 * 1024
 # Bounds on what an uploaded file may hold, each checked before the costly step (lib/bounds.py,
 # issue 24): a PDF's pages (counted on its page tree before any page is read), a DOCX/XLSX's
 # parts and unpacked size (on the zip directory), a workbook's sheets, the size of each sheet,
@@ -290,6 +297,9 @@ FILE_BOUNDS = {
     "XLSX_MAX_SHEET_MB": env_int("NHIEMVU_XLSX_MAX_SHEET_MB", 20),
     "XLSX_MAX_ROWS": env_int("NHIEMVU_XLSX_MAX_ROWS", 5000),
     "XLSX_MAX_COLUMNS": env_int("NHIEMVU_XLSX_MAX_COLUMNS", 40),
+    # The switch-over's zip of attached files (lib/archives.check_bundle).
+    "LEGACY_ZIP_MAX_FILES": env_int("NHIEMVU_LEGACY_ZIP_MAX_FILES", 50_000),
+    "LEGACY_ZIP_MAX_UNPACKED_MB": env_int("NHIEMVU_LEGACY_ZIP_MAX_UNPACKED_MB", 2000),
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from nhiemvu.assignments import services
@@ -460,6 +460,30 @@ class RequestGuardTest(BaseTestCase):
         )
         self.assertEqual(response.status_code, 413)
         self.assertContains(response, "quá lớn", status_code=413)
+
+    @override_settings(MAX_UPLOAD_BYTES=1024 * 1024, LEGACY_UPLOAD_MAX_BYTES=4 * 1024 * 1024)
+    def test_the_switch_over_page_takes_a_larger_body_from_the_office_only(self) -> None:
+        # The old tracker's export and its zip of files come in one request: above a file's
+        # bound, up to the switch-over's own, and only from the office; anyone else is refused
+        # before the form is parsed, as is the office beyond the switch-over's bound.
+        export = SimpleUploadedFile("xuat.csv", b"x" * (2 * 1024 * 1024), "text/csv")
+
+        def post(data: dict[str, Any]) -> Any:
+            return self.client.post("/van-ban/chuyen-doi/", data)
+
+        self.login(self.p.lead_officer)
+        refused = post({"file": export})
+        self.assertContains(refused, "quá lớn", status_code=413)
+        self.login(self.p.office)
+        export.seek(0)
+        taken = post({"file": export})
+        self.assertNotEqual(taken.status_code, 413)
+        self.assertNotContains(taken, "quá lớn", status_code=taken.status_code)
+        beyond = SimpleUploadedFile("xuat.csv", b"x" * (5 * 1024 * 1024), "text/csv")
+        self.assertContains(post({"file": beyond}), "4 MB", status_code=413)
+        # Any other page keeps a file's bound, for the office too.
+        export.seek(0)
+        self.assertEqual(self.client.post("/van-ban/nhap/", {"file": export}).status_code, 413)
 
 
 # --- 6. authority and identity --------------------------------------------------------------

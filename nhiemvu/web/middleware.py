@@ -72,10 +72,48 @@ class RequestGuardMiddleware:
         except ValueError:
             return 400, _("The request is malformed.")
         if length > settings.MAX_UPLOAD_BYTES + _BODY_MARGIN:
-            return 413, _("The request is too large: a file may be at most %(max)s MB.") % {
-                "max": settings.MAX_UPLOAD_BYTES // 1048576
-            }
+            if _takes_large_body(request) and length <= settings.LEGACY_UPLOAD_MAX_BYTES:
+                # Who sends it is known only after the session: LargeBodyGuardMiddleware.
+                request.large_body = True  # type: ignore[attr-defined]
+                return None
+            return _too_large(request)
         return None
+
+
+def _takes_large_body(request: HttpRequest) -> bool:
+    # The one page that takes more than a file: the switch-over's export with its zip.
+    from django.urls import reverse
+
+    return request.method == "POST" and request.path_info == reverse("legacy_home")
+
+
+def _too_large(request: HttpRequest) -> tuple[int, str]:
+    from django.utils.translation import gettext as _
+
+    bound = settings.MAX_UPLOAD_BYTES
+    if _takes_large_body(request):
+        bound = settings.LEGACY_UPLOAD_MAX_BYTES
+    return 413, _("The request is too large: a file may be at most %(max)s MB.") % {
+        "max": bound // 1048576
+    }
+
+
+class LargeBodyGuardMiddleware:
+    """A body above a file's bound was let through RequestGuardMiddleware for the switch-over
+    page only; here, with the person known from the session and before any middleware's
+    ``process_view`` (CSRF reads the form) or the view parses it, anyone but the office is
+    refused with the ordinary 413: no one else makes the server spool hundreds of MB."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if getattr(request, "large_body", False):
+            from nhiemvu.orgs.rules import is_office
+
+            if not is_office(request.user):
+                return _refuse(request, *_too_large(request))
+        return self.get_response(request)
 
 
 def _refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:

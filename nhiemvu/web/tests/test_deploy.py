@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import get_commands
 from django.test import SimpleTestCase
+from django.urls import reverse
 
 from nhiemvu.web.middleware import _BODY_MARGIN
 
@@ -27,10 +28,14 @@ class DeployTest(SimpleTestCase):
         # A body the application would take, or refuse with its own Vietnamese message, must
         # reach it; nginx's English 413 is only for what is well beyond.
         site = (DEPLOY / "nginx" / "nhiemvu.conf").read_text()
-        (size,) = re.findall(r"^\s*client_max_body_size (\d+)m;", site, re.M)
+        (size, legacy) = re.findall(r"^\s*client_max_body_size (\d+)m;", site, re.M)
         bound = settings.MAX_UPLOAD_BYTES + _BODY_MARGIN
         self.assertGreaterEqual(int(size) * MB, bound)
         self.assertLessEqual(int(size) * MB, bound + 2 * MB)
+        # The switch-over page's own bound (export + zip in one request), on its location.
+        self.assertIn("location = " + reverse("legacy_home") + " {", site)
+        self.assertGreaterEqual(int(legacy) * MB, settings.LEGACY_UPLOAD_MAX_BYTES)
+        self.assertLessEqual(int(legacy) * MB, settings.LEGACY_UPLOAD_MAX_BYTES + 2 * MB)
 
     def test_the_units_run_commands_that_exist_as_the_unprivileged_user(self) -> None:
         commands = get_commands()
