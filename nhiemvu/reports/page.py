@@ -14,11 +14,10 @@ from django.db.models.functions import Collate
 
 from nhiemvu.directives.models import Directive
 from nhiemvu.lib.periods import Period
+from nhiemvu.reports.ages import AGE_BUCKETS, age_bucket_q
 from nhiemvu.reports.selectors import (
-    AGE_BUCKETS,
     DOCUMENT_NAMES,
     Summary,
-    age_bucket_q,
     as_of_for,
     completed_late_q,
     covered,

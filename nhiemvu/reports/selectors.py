@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
 from nhiemvu.assignments import holders, status
 from nhiemvu.assignments import rules as perms
@@ -36,15 +36,10 @@ from nhiemvu.lib.orgkinds import KIND_LABELS
 from nhiemvu.lib.periods import Period
 from nhiemvu.orgs.models import Organisation
 from nhiemvu.orgs.selectors import names_as_of
+from nhiemvu.reports.ages import bucket_of
 
 L = status.Label
 T = status.Timing
-AGE_BUCKETS = [
-    (30, gettext_lazy("≤ 30 days")),
-    (90, gettext_lazy("31–90 days")),
-    (120, gettext_lazy("91–120 days")),
-    (None, gettext_lazy("> 120 days")),
-]
 
 
 @dataclass
@@ -302,31 +297,6 @@ def ranking(rows: list[Row]) -> list[Row]:
 # --- lists ---------------------------------------------------------------------------------
 
 
-def _bucket(days: int) -> str:
-    for limit, label in AGE_BUCKETS:
-        if limit is None or days <= limit:
-            return str(label)
-    return str(AGE_BUCKETS[-1][1])
-
-
-def age_bucket_q(as_of: dt.date, field: str = "st_deadline") -> list[tuple[str, Q]]:
-    """``_bucket``'s ranges as filters on a deadline column: the days overdue on ``as_of``
-    (calendar days, as the list shows them) are at most the limit when the deadline is no
-    earlier than ``as_of`` minus the limit. Counted in SQL by the report page and the leader's
-    dashboard; tested to agree with ``_bucket``."""
-    bounds: list[tuple[str, Q]] = []
-    lower: int | None = None
-    for limit, label in AGE_BUCKETS:
-        bucket = Q()
-        if limit is not None:
-            bucket &= Q(**{f"{field}__gte": as_of - dt.timedelta(days=limit)})
-        if lower is not None:
-            bucket &= Q(**{f"{field}__lt": as_of - dt.timedelta(days=lower)})
-        bounds.append((str(label), bucket))
-        lower = limit
-    return bounds
-
-
 def overdue_pending(
     user: Any, period: Period, as_of: dt.date | None = None, *, limit: int | None = None
 ) -> Iterator[dict[str, Any]]:
@@ -349,15 +319,8 @@ def overdue_pending(
             "document": document,
             "deadline": deadline,
             "days_overdue": days,
-            "bucket": _bucket(days),
+            "bucket": bucket_of(days),
         }
-
-
-def age_buckets(items: list[dict[str, Any]]) -> list[tuple[str, int]]:
-    counts = {str(label): 0 for _, label in AGE_BUCKETS}
-    for item in items:
-        counts[item["bucket"]] += 1
-    return list(counts.items())
 
 
 def completed_late_q(period: Period, as_of: dt.date) -> Q:

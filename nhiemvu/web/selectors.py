@@ -30,7 +30,7 @@ from nhiemvu.lib.inputs import whole_number
 from nhiemvu.lib.periods import Period
 from nhiemvu.orgs.models import Organisation
 from nhiemvu.reminders.models import ReminderLog, RuleCode
-from nhiemvu.reports.selectors import age_bucket_q
+from nhiemvu.reports.ages import age_bucket_q
 
 SECTION_ROWS = 20  # rows shown per home section (each heading gives the full count)
 OTHER_PAGE_SIZE = 20

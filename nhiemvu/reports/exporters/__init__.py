@@ -9,12 +9,13 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from nhiemvu.reports.ages import age_buckets
 from nhiemvu.reports.causes import Causes
 from nhiemvu.reports.exporters.docx import to_docx
 from nhiemvu.reports.exporters.lines import Breakdowns
 from nhiemvu.reports.exporters.pdf import to_pdf
 from nhiemvu.reports.exporters.xlsx import to_xlsx
-from nhiemvu.reports.selectors import Summary, age_buckets
+from nhiemvu.reports.selectors import Summary
 
 
 def to_json(

@@ -9,6 +9,7 @@ from django.conf import settings
 
 from nhiemvu.lib import docxlayout as layout
 from nhiemvu.orgs.selectors import chairman_name
+from nhiemvu.reports.ages import age_buckets
 from nhiemvu.reports.causes import Causes
 from nhiemvu.reports.exporters.lines import (
     BREAKDOWN_HEAD,
@@ -24,7 +25,7 @@ from nhiemvu.reports.exporters.lines import (
     summary_lines,
     title,
 )
-from nhiemvu.reports.selectors import Summary, age_buckets
+from nhiemvu.reports.selectors import Summary
 
 
 def to_docx(

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from nhiemvu.directives.files import office_block, sign_issued
 from nhiemvu.lib.pdf import render_pdf
 from nhiemvu.orgs.selectors import chairman_name
+from nhiemvu.reports.ages import age_buckets
 from nhiemvu.reports.causes import Causes
 from nhiemvu.reports.exporters.lines import (
     BREAKDOWN_HEAD,
@@ -27,7 +28,7 @@ from nhiemvu.reports.exporters.lines import (
     summary_lines,
     title,
 )
-from nhiemvu.reports.selectors import Summary, age_buckets
+from nhiemvu.reports.selectors import Summary
 
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 

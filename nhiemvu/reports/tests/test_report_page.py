@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from nhiemvu.assignments import services, status
 from nhiemvu.assignments.models import Assignment, DeadlineKind, WorkState
 from nhiemvu.lib import periods, workdays
-from nhiemvu.reports import selectors
+from nhiemvu.reports import ages, selectors
 from nhiemvu.reports.causes import delay_causes
 from nhiemvu.test import TODAY, BaseTestCase, register, travel
 
@@ -128,7 +128,7 @@ class ReportPageFiguresTest(BaseTestCase):
             overdue = list(selectors.overdue_pending(user, Q1, as_of))
             self.assertGreater(len(overdue), 3)
             self.assertEqual(context["overdue"], overdue[:200])
-            self.assertEqual(context["buckets"], selectors.age_buckets(overdue))
+            self.assertEqual(context["buckets"], ages.age_buckets(overdue))
             self.assertEqual(
                 context["late_count"], len(list(selectors.completed_late(user, Q1, as_of)))
             )
@@ -197,10 +197,10 @@ class ReportPageFiguresTest(BaseTestCase):
             Assignment.objects.filter(pk=self.task.pk).update(deadline=deadline)
             matching = [
                 label
-                for label, q in selectors.age_bucket_q(as_of, "deadline")
+                for label, q in ages.age_bucket_q(as_of, "deadline")
                 if Assignment.objects.filter(q, pk=self.task.pk).exists()
             ]
-            self.assertEqual(matching, [selectors._bucket(days)], days)
+            self.assertEqual(matching, [ages.bucket_of(days)], days)
 
     def test_the_page_reads_only_the_rows_it_shows(self) -> None:
         # 60 tasks or 100,000: the page asks the database for the overdue rows it shows, and

@@ -19,7 +19,7 @@ from nhiemvu.assignments import selectors as task_selectors
 from nhiemvu.assignments import services
 from nhiemvu.assignments.models import Assignment
 from nhiemvu.lib import periods
-from nhiemvu.reports import exporters, selectors
+from nhiemvu.reports import ages, exporters, selectors
 from nhiemvu.test import BaseTestCase, register, travel
 
 D = dt.date
@@ -93,7 +93,7 @@ class ReportTest(BaseTestCase):
         late = list(selectors.completed_late(self.p.chairman, Q1, D(2026, 3, 14)))
         self.assertEqual(len(overdue), total.open_overdue)
         self.assertEqual([o["days_overdue"] for o in overdue], [53])  # 20/1 → 14/3
-        self.assertEqual(selectors.age_buckets(overdue)[1], ("31–90 ngày", 1))
+        self.assertEqual(ages.age_buckets(overdue)[1], ("31–90 ngày", 1))
         self.assertEqual([o["days_late"] for o in late], [15])  # 10/2 → 25/2
 
     def test_it_draws_the_province_trend_from_the_same_figures_as_the_table(self) -> None:
