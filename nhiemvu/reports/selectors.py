@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from nhiemvu.assignments import holders, status
 from nhiemvu.assignments import rules as perms
@@ -67,7 +67,7 @@ class Summary:
     as_of: dt.date
     rows: list[Row]
     groups: list[tuple[str, list[Row], Row]] = field(default_factory=list)
-    total: Row = field(default_factory=lambda: Row("", "Tổng cộng"))
+    total: Row = field(default_factory=lambda: Row("", _total_name()))
 
 
 def as_of_for(period: Period, as_of: dt.date | None = None) -> dt.date:
@@ -130,7 +130,8 @@ def fold(items: Iterable[tuple[Any, str, str, int]]) -> dict[Any, Row]:
         row = rows.get(group_key)
         if row is None:
             row = rows[group_key] = Row(
-                str(group_key) if group_key is not None else "", "Không xác định"
+                str(group_key) if group_key is not None else "",
+                pgettext("report table", "Not known"),
             )
         row.add(label, timing, n)
     return rows
@@ -156,8 +157,13 @@ def name_rows(
 DOCUMENT_NAMES = Directive.objects.values_list("id", "ref", "subject", Value(""))
 
 
-def _total(rows: list[Row], name: str = "Tổng cộng") -> Row:
-    total = Row("", name)
+def _total_name() -> str:
+    # Asked when the table is made, in the reader's language (the worker's files: Vietnamese).
+    return pgettext("report table", "Total")
+
+
+def _total(rows: list[Row], name: str = "") -> Row:
+    total = Row("", name or _total_name())
     for row in rows:
         total.merge(row)
     return total
@@ -215,7 +221,13 @@ def summary_by_org(
     groups = []
     for group in sorted({r.group for r in named}):
         members = [r for r in named if r.group == group]
-        groups.append((group, members, _total(members, f"Cộng {group}")))
+        groups.append(
+            (
+                group,
+                members,
+                _total(members, pgettext("report table", "Subtotal %(group)s") % {"group": group}),
+            )
+        )
     return Summary(period, as_of, named, groups, _total(named))
 
 
@@ -428,7 +440,7 @@ def _province_total(user: Any, period: Period) -> Row:
         .values_list("st_label", "st_timing")
         .annotate(n=Count("*"))
     )
-    total = Row("", "Tổng cộng")
+    total = Row("", _total_name())
     with _whole_table_plan():
         for label, timing, n in counted:
             total.add(label, timing, n)
@@ -445,8 +457,8 @@ def summary_by_origin(
     if counts is None:
         counts = summary_counts(user, period, as_of)
     rows = {
-        True: Row("received", "Nhiệm vụ Chính phủ, Thủ tướng Chính phủ giao"),
-        False: Row("province", "Nhiệm vụ UBND tỉnh giao"),
+        True: Row("received", pgettext("report table", "Tasks from the Government or the PM")),
+        False: Row("province", pgettext("report table", "Tasks the province assigns")),
     }
     for _holder, _by, received, label, timing, n in counts:
         rows[bool(received)].add(label, timing, n)
@@ -462,7 +474,13 @@ def breakdowns(
     if counts is None:
         counts = summary_counts(user, period, as_of)
     return [
-        ("Theo nguồn giao", summary_by_origin(user, period, as_of, counts=counts)),
-        ("Theo lãnh đạo giao", summary_by_leader(user, period, as_of, counts=counts)),
-        ("Theo văn bản", summary_by_document(user, period, as_of)),
+        (
+            pgettext("report table", "By origin"),
+            summary_by_origin(user, period, as_of, counts=counts),
+        ),
+        (
+            pgettext("report table", "By assigning leader"),
+            summary_by_leader(user, period, as_of, counts=counts),
+        ),
+        (pgettext("report table", "By document"), summary_by_document(user, period, as_of)),
     ]

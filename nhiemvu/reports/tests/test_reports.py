@@ -14,6 +14,7 @@ import openpyxl
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from nhiemvu.assignments import selectors as task_selectors
 from nhiemvu.assignments import services
@@ -173,6 +174,21 @@ class ReportTest(BaseTestCase):
         self.assertEqual(before, after)
         # Q2 reports the completion of 20/3; what was confirmed in Q1 stays in Q1.
         self.assertEqual((now.total.done_late, now.total.done), (1, 1))
+
+    def test_the_tables_names_are_in_the_readers_language(self) -> None:
+        # Vietnamese first (the files the worker makes, the default page), English when chosen.
+        summary = selectors.summary_by_org(self.p.chairman, Q1, D(2026, 3, 14))
+        self.assertEqual(summary.total.name, "Tổng cộng")
+        titles = [title for title, _t in selectors.breakdowns(self.p.chairman, Q1)]
+        self.assertEqual(titles, ["Theo nguồn giao", "Theo lãnh đạo giao", "Theo văn bản"])
+        with translation.override("en"):
+            summary = selectors.summary_by_org(self.p.chairman, Q1, D(2026, 3, 14))
+            self.assertEqual(summary.total.name, "Total")
+            origin = selectors.summary_by_origin(self.p.chairman, Q1)
+            self.assertEqual(
+                [row.name for row in origin.rows],
+                ["Tasks from the Government or the PM", "Tasks the province assigns"],
+            )
 
     def test_an_agency_sees_only_its_own_figures(self) -> None:
         summary = selectors.summary_by_org(self.p.outsider, Q1, D(2026, 3, 14))
