@@ -42,6 +42,7 @@ lint: $(VENV)/.synced
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m nhiemvu.lib.checksize
+	$(PY) -m nhiemvu.lib.checkgettext
 
 typecheck: $(VENV)/.synced
 	$(VENV)/bin/mypy nhiemvu

@@ -6,9 +6,8 @@ from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from nhiemvu.audit.adminaudit import AuditedAdmin
 from nhiemvu.lib import workdays
@@ -62,7 +61,7 @@ class OrganisationAdmin(AuditedAdmin):
             "ended",
         ]
 
-    @admin.display(description=_lazy("Ceased on / successor"))
+    @admin.display(description=gettext_lazy("Ceased on / successor"))
     def ended(self, obj: Organisation | None) -> str:
         url = reverse("reorganisations")
         if obj is None or obj.valid_to is None:
@@ -70,7 +69,7 @@ class OrganisationAdmin(AuditedAdmin):
         else:
             state = gettext("Ceased on %(d)s.") % {"d": f"{obj.valid_to:%d/%m/%Y}"}
             if obj.successor_id:
-                state += f" {gettext('Successor:')} {obj.successor}"
+                state += " " + gettext("Successor:") + f" {obj.successor}"
         return format_html(
             '{} <a href="{}">{}</a>',
             state,

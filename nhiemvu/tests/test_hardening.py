@@ -571,16 +571,24 @@ class KeysAndLoginsTest(TestCase):
         self.assertEqual(len(ids), 50)
 
     def test_pg_dump_gets_the_password_through_the_environment(self) -> None:
+        # The PostgreSQL tools are started with the connection's password in their environment
+        # (libpq's PGPASSWORD), never on a command line another user's `ps` would show.
+        import io
+
         from nhiemvu.web import backup
 
         settings = {"NAME": "nv", "USER": "u", "PASSWORD": "s3cret-pw", "HOST": "h", "PORT": 5}
         with (
             mock.patch.object(backup.connection, "settings_dict", settings),
-            mock.patch.object(backup.connection, "vendor", "postgresql"),
-            mock.patch("nhiemvu.web.backup.subprocess.run") as run,
+            mock.patch("nhiemvu.web.backup.subprocess.Popen") as popen,
         ):
-            backup.backup()
-        command, kwargs = run.call_args.args[0], run.call_args.kwargs
+            process = popen.return_value
+            process.stdout, process.stderr = io.BytesIO(b"dump"), io.BytesIO(b"")
+            process.wait.return_value = 0
+            out = io.BytesIO()
+            backup._pipe_out(["pg_dump", "--format=custom", "--snapshot=1-2"], out)
+        command, kwargs = popen.call_args.args[0], popen.call_args.kwargs
+        self.assertEqual(out.getvalue(), b"dump")
         self.assertFalse([part for part in command if "s3cret-pw" in part])
         self.assertEqual(kwargs["env"]["PGPASSWORD"], "s3cret-pw")
         self.assertEqual(kwargs["env"]["PGDATABASE"], "nv")

@@ -126,18 +126,17 @@ def task_rows(context: Any, tasks: Any, full: Any = False, quick: Any = False) -
     rows = tasks if hasattr(tasks, "__len__") else list(tasks)
     if not rows:
         colspan = 6 if quick else 7 if full else 5
+        # Translations outside the f-strings: xgettext does not read calls inside one.
+        none = escape(_("No tasks."))
         return mark_safe(
-            f'\n    <tr><td colspan="{colspan}" class="text-body-secondary">'
-            f"{escape(_('No tasks.'))}</td></tr>\n  "
+            f'\n    <tr><td colspan="{colspan}" class="text-body-secondary">{none}</td></tr>\n  '
         )
-    l_lead, l_doc, l_deadline, l_status = (
-        escape(_(s)) for s in ("Lead agency", "Source document", "Deadline", "Status")
-    )
+    l_lead, l_doc = escape(_("Lead agency")), escape(_("Source document"))
+    l_deadline, l_status = escape(_("Deadline")), escape(_("Status"))
     l_done, l_coord = escape(_("Completed on")), escape(_("Coordinating agencies"))
-    flag = (
-        f'<span class="badge text-bg-danger" title="{escape(_("Deliverable without deadline"))}">'
-        f"{escape(_('No deadline for deliverable'))}</span>"
-    )
+    flag_title = escape(_("Deliverable without deadline"))
+    flag_word = escape(_("No deadline for deliverable"))
+    flag = f'<span class="badge text-bg-danger" title="{flag_title}">{flag_word}</span>'
     quick_links = (
         ("progress", "btn-outline-primary", escape(_("Progress"))),
         ("complete", "btn-outline-success", escape(_("Done"))),

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from nhiemvu.assignments.services import HistoricalTask, historical_tasks_register
 from nhiemvu.assignments.services.historical import (
@@ -53,10 +53,10 @@ from nhiemvu.orgs.selectors import province_on
 
 REFUSED = "refused"
 OUTCOME_NAMES = {
-    "new": _lazy("new"),
-    "unchanged": _lazy("unchanged"),
-    "updated": _lazy("updated"),
-    REFUSED: _lazy("refused"),
+    "new": gettext_lazy("new"),
+    "unchanged": gettext_lazy("unchanged"),
+    "updated": gettext_lazy("updated"),
+    REFUSED: gettext_lazy("refused"),
 }
 PREVIEW_SAMPLES = 3
 PREVIEW_VALUES = 50  # distinct state words shown; a column with more is not a state column

@@ -10,19 +10,19 @@ from collections import Counter
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from nhiemvu.directives.legacy.imports import Row
 from nhiemvu.directives.legacy.reconcile import CLASSES
 from nhiemvu.lib import spreadsheets
 
 CLASS_NAMES = {
-    "in_progress": _lazy("In progress, within the deadline"),
-    "overdue": _lazy("Overdue"),
-    "no_deadline": _lazy("In progress, no deadline"),
-    "done_on_time": _lazy("Done on time"),
-    "done_late": _lazy("Done late"),
-    "missing": _lazy("Not in nhiemvu"),
+    "in_progress": gettext_lazy("In progress, within the deadline"),
+    "overdue": gettext_lazy("Overdue"),
+    "no_deadline": gettext_lazy("In progress, no deadline"),
+    "done_on_time": gettext_lazy("Done on time"),
+    "done_late": gettext_lazy("Done late"),
+    "missing": gettext_lazy("Not in nhiemvu"),
 }
 
 
