@@ -4,20 +4,17 @@ any upload; a zip bomb or a path out of its folder is refused, a missing file is
 from __future__ import annotations
 
 import io
-import tempfile
 import zipfile
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 from django.utils import translation
 
 from nhiemvu.assignments.models import Assignment, AssignmentAttachment
 from nhiemvu.audit.models import AuditEvent
-from nhiemvu.directives.legacy import imports, runs
-from nhiemvu.directives.legacy.models import LegacyProfile, LegacyRun, LegacyRunStatus
-from nhiemvu.directives.legacy.reading import DEFAULT_STATES, guess_columns
-from nhiemvu.test import BaseTestCase
+from nhiemvu.directives.legacy import runs
+from nhiemvu.directives.legacy.models import LegacyRun, LegacyRunStatus
+from nhiemvu.directives.legacy.tests.base import LegacyTestCase
 
 HEADERS = [
     "Mã nhiệm vụ",
@@ -49,27 +46,8 @@ def zipped(files: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-class LegacyFilesTests(BaseTestCase):
-    def setUp(self) -> None:
-        super().setUp()
-        media = tempfile.TemporaryDirectory()
-        self.addCleanup(media.cleanup)
-        settings = override_settings(MEDIA_ROOT=media.name)
-        settings.enable()
-        self.addCleanup(settings.disable)
-        self.profile = LegacyProfile.objects.create(
-            name="iDesk", source="idesk", columns=guess_columns(HEADERS), states=DEFAULT_STATES
-        )
-
-    def start(self, data: bytes, bundle: bytes | None) -> LegacyRun:
-        upload = SimpleUploadedFile("export.csv", data)
-        return runs.run_start(
-            actor=self.p.office,
-            profile=self.profile,
-            upload=upload,
-            checksum=imports.checksum_of(upload),
-            bundle=SimpleUploadedFile("tep.zip", bundle) if bundle is not None else None,
-        )
+class LegacyFilesTests(LegacyTestCase):
+    HEADERS = HEADERS
 
     def test_it_attaches_the_files_each_row_names_and_only_once(self) -> None:
         bundle = zipped({"2026/bc-12.pdf": PDF, "2026/kh-3.pdf": PDF + b"%kh"})

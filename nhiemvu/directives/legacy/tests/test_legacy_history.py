@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import tempfile
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 from django.utils import translation
 
 from nhiemvu.assignments import status
@@ -21,9 +18,9 @@ from nhiemvu.assignments.models import (
 )
 from nhiemvu.audit.models import AuditEvent
 from nhiemvu.directives.legacy import imports, runs
-from nhiemvu.directives.legacy.models import LegacyProfile, LegacyRun
-from nhiemvu.directives.legacy.reading import DEFAULT_STATES, guess_columns, open_table
-from nhiemvu.test import BaseTestCase
+from nhiemvu.directives.legacy.models import LegacyRun
+from nhiemvu.directives.legacy.reading import guess_columns, open_table
+from nhiemvu.directives.legacy.tests.base import LegacyTestCase
 
 HEADERS = [
     "Mã nhiệm vụ",
@@ -75,31 +72,13 @@ def task_row(
     ]
 
 
-class LegacyHistoryTests(BaseTestCase):
-    def setUp(self) -> None:
-        super().setUp()
-        media = tempfile.TemporaryDirectory()
-        self.addCleanup(media.cleanup)
-        settings = override_settings(MEDIA_ROOT=media.name)
-        settings.enable()
-        self.addCleanup(settings.disable)
-        self.profile = LegacyProfile.objects.create(
-            name="iDesk", source="idesk", columns=guess_columns(HEADERS), states=DEFAULT_STATES
-        )
+class LegacyHistoryTests(LegacyTestCase):
+    HEADERS = HEADERS
 
     def imported(self, data: bytes) -> LegacyRun:
         run = runs.run_step(self.start(data).pk)
         self.assertEqual(run.error, "")
         return run
-
-    def start(self, data: bytes) -> LegacyRun:
-        upload = SimpleUploadedFile("export.csv", data, content_type="text/csv")
-        return runs.run_start(
-            actor=self.p.office,
-            profile=self.profile,
-            upload=upload,
-            checksum=imports.checksum_of(upload),
-        )
 
     def dry(self, data: bytes) -> list[imports.Outcome]:
         table = open_table(io.BytesIO(data), "export.csv", len(data))

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import tempfile
 from typing import Any
 from unittest import mock
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 from django.utils import translation
 
 from nhiemvu.assignments import status
 from nhiemvu.assignments.models import Assignment, AssignmentEvent, EventKind, WorkState
 from nhiemvu.audit.models import AuditEvent
 from nhiemvu.directives.legacy import imports, runs
-from nhiemvu.directives.legacy.models import LegacyProfile, LegacyRun, LegacyRunStatus
-from nhiemvu.directives.legacy.reading import DEFAULT_STATES, guess_columns, open_table
-from nhiemvu.test import BaseTestCase, make_org
+from nhiemvu.directives.legacy.models import LegacyRun, LegacyRunStatus
+from nhiemvu.directives.legacy.reading import open_table
+from nhiemvu.directives.legacy.tests.base import LegacyTestCase
+from nhiemvu.test import make_org
 
 HEADERS = [
     "Mã nhiệm vụ",
@@ -74,27 +73,11 @@ def row(
     ]
 
 
-class LegacyImportTests(BaseTestCase):
-    def setUp(self) -> None:
-        super().setUp()
-        media = tempfile.TemporaryDirectory()
-        self.addCleanup(media.cleanup)
-        settings = override_settings(MEDIA_ROOT=media.name)
-        settings.enable()
-        self.addCleanup(settings.disable)
-        self.profile = LegacyProfile.objects.create(
-            name="iDesk", source="idesk", columns=guess_columns(HEADERS), states=DEFAULT_STATES
-        )
+class LegacyImportTests(LegacyTestCase):
+    HEADERS = HEADERS
 
     def table(self, data: bytes) -> Any:
         return open_table(io.BytesIO(data), "export.csv", len(data))
-
-    def start(self, data: bytes) -> LegacyRun:
-        upload = SimpleUploadedFile("export.csv", data, content_type="text/csv")
-        checksum = imports.checksum_of(upload)
-        return runs.run_start(
-            actor=self.p.office, profile=self.profile, upload=upload, checksum=checksum
-        )
 
     def imported(self, legacy_id: str) -> Assignment:
         return Assignment.objects.get(legacy_source="idesk", legacy_id=legacy_id)

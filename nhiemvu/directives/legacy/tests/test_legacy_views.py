@@ -3,27 +3,16 @@ import with its progress."""
 
 from __future__ import annotations
 
-import tempfile
-
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 
 from nhiemvu.assignments.models import Assignment
 from nhiemvu.directives.legacy import runs
 from nhiemvu.directives.legacy.models import LegacyRun
+from nhiemvu.directives.legacy.tests.base import LegacyTestCase
 from nhiemvu.directives.legacy.tests.test_legacy_import import csv_of, row
-from nhiemvu.test import BaseTestCase
 
 
-class LegacyScreenTests(BaseTestCase):
-    def setUp(self) -> None:
-        super().setUp()
-        media = tempfile.TemporaryDirectory()
-        self.addCleanup(media.cleanup)
-        settings = override_settings(MEDIA_ROOT=media.name)
-        settings.enable()
-        self.addCleanup(settings.disable)
-
+class LegacyScreenTests(LegacyTestCase):
     def test_it_takes_the_office_from_the_export_to_the_imported_tasks(self) -> None:
         self.login(self.p.office)
         self.assertContains(self.client.get("/"), "/van-ban/chuyen-doi/")
