@@ -7,11 +7,13 @@ ALLOWED_HOSTS and NHIEMVU_PRODUCTION=1.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -436,3 +438,43 @@ NHIEMVU: dict[str, Any] = {
         "NHIEMVU_READER_MODEL", str(BASE_DIR / "nhiemvu" / "extraction" / "model.json")
     ),
 }
+
+# --- Accounts from outside (issue 30): the rules that place a person, and the directory --------
+# How what a provider or the directory says of a person becomes their organisation and role
+# (nhiemvu/accounts/mapping.py, DEFAULT_RULES; README "Quy tắc ánh xạ"): JSON, merged over the
+# defaults. A malformed value stops the start, rather than letting people in by the defaults.
+try:
+    NHIEMVU_ACCOUNT_RULES: dict[str, Any] = json.loads(env_str("NHIEMVU_ACCOUNT_RULES", "{}"))
+except json.JSONDecodeError as error:
+    raise ImproperlyConfigured(f"NHIEMVU_ACCOUNT_RULES is not valid JSON: {error}") from error
+
+# Directory sign-in (accounts/ldap.py), off unless NHIEMVU_LDAP_URL is set. Searched with the
+# service account, then bound as the person with the password they typed (never stored).
+NHIEMVU_LDAP: dict[str, Any] = {
+    "URL": env_str("NHIEMVU_LDAP_URL", ""),  # ldap://host:389, or ldaps://host:636
+    "START_TLS": env_bool("NHIEMVU_LDAP_START_TLS", False),
+    "CA_FILE": env_str("NHIEMVU_LDAP_CA_FILE", ""),  # the directory's CA (TLS is always checked)
+    "BIND_DN": env_str("NHIEMVU_LDAP_BIND_DN", ""),
+    "BIND_PASSWORD": env_str("NHIEMVU_LDAP_BIND_PASSWORD", ""),
+    "USER_BASE": env_str("NHIEMVU_LDAP_USER_BASE", ""),
+    # {username} is escaped before it is put in; the sync lists everyone the second filter finds.
+    "USER_FILTER": env_str(
+        "NHIEMVU_LDAP_USER_FILTER", "(&(objectClass=inetOrgPerson)(uid={username}))"
+    ),
+    "SYNC_FILTER": env_str("NHIEMVU_LDAP_SYNC_FILTER", "(objectClass=inetOrgPerson)"),
+    "GROUP_BASE": env_str("NHIEMVU_LDAP_GROUP_BASE", ""),  # empty: groups are not searched
+    "GROUP_FILTER": env_str(
+        "NHIEMVU_LDAP_GROUP_FILTER", "(&(objectClass=groupOfNames)(member={dn}))"
+    ),
+    "ID_ATTR": env_str("NHIEMVU_LDAP_ID_ATTR", "entryUUID"),  # objectGUID on Active Directory
+    "USERNAME_ATTR": env_str("NHIEMVU_LDAP_USERNAME_ATTR", "uid"),  # sAMAccountName on AD
+    "NAME_ATTR": env_str("NHIEMVU_LDAP_NAME_ATTR", "cn"),
+    "EMAIL_ATTR": env_str("NHIEMVU_LDAP_EMAIL_ATTR", "mail"),
+    # Further attributes read as claims for the rules (organisation code, department, groups).
+    "CLAIM_ATTRS": env_str("NHIEMVU_LDAP_CLAIM_ATTRS", "departmentNumber,ou,memberOf").split(","),
+    "TIMEOUT": env_int("NHIEMVU_LDAP_TIMEOUT_SECONDS", 5),  # connecting, and each operation
+}
+if NHIEMVU_LDAP["URL"]:
+    # After the local accounts (the break-glass administrator signs in even when the directory
+    # is down); axes stays first, so failed directory sign-ins count towards the lockout too.
+    AUTHENTICATION_BACKENDS.append("nhiemvu.accounts.ldap.LdapBackend")

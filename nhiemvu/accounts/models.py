@@ -79,3 +79,47 @@ class ApiKeyWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_id} {self.minute:%H:%M} {self.count}"
+
+
+class Source(models.TextChoices):
+    OIDC = "oidc", _("Province's single sign-on")
+    LDAP = "ldap", _("User directory")
+
+
+class ExternalAccount(models.Model):
+    """A person whose account an outside source vouches for (accounts/mapping.py).
+
+    ``subject`` is the source's lasting identifier (OpenID Connect's ``sub``, the directory's
+    entryUUID/objectGUID), never the username or the DN, which change when a person is renamed
+    or moved between units. ``org``/``role`` is the one membership the source manages: a move
+    replaces it (audited) and leaves memberships an administrator granted by hand alone."""
+
+    user = models.ForeignKey(
+        User, models.CASCADE, related_name="external_accounts", verbose_name=_("user")
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    subject = models.CharField(_("identifier at the source"), max_length=255)
+    org = models.ForeignKey(
+        "orgs.Organisation",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, blank=True)
+    seen_at = models.DateTimeField(_("last seen at the source"))
+    # Set when a directory sync found the person gone and deactivated them; a person the
+    # directory lists again is reactivated (an administrator's own deactivation is not undone).
+    left_at = models.DateTimeField(_("left the source at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("external account")
+        verbose_name_plural = _("external accounts")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "subject"], name="external_subject_unique"),
+            models.UniqueConstraint(fields=["user", "source"], name="external_user_source_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.subject}"
