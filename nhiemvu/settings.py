@@ -351,6 +351,13 @@ if METRICS_DIR:
     with contextlib.suppress(OSError):
         Path(METRICS_DIR).mkdir(parents=True, exist_ok=True)
 
+# Background workers' leases (issue 31, stuck jobs; web/jobs.py): a worker renews its lease
+# every quarter of this many seconds; a job whose worker's lease lapsed is put back in the queue
+# (or failed, when running it twice is not known to be safe). A job claimed by a worker that kept
+# no lease (plain `db_worker`) is treated the same once it has run this many hours.
+WORKER_LEASE_SECONDS = env_int("NHIEMVU_WORKER_LEASE_SECONDS", 60)
+WORKER_UNLEASED_HOURS = env_int("NHIEMVU_WORKER_UNLEASED_HOURS", 6)
+
 # Backups (web/backup.py): sealed with this key when set (32 bytes, URL-safe base64; make one with
 # `manage.py backup --new-key` and keep it apart from the backups), and the backup folder pruned
 # to the newest NHIEMVU_BACKUP_KEEP after each backup (0 keeps every one).

@@ -123,6 +123,14 @@ def reading_run(*, reading_id: int) -> str:
     return "done"
 
 
+def reading_requeued(reading_id: int) -> None:
+    """Its worker died mid-reading (web/jobs.py): the reading is claimable again at once, by
+    the job run again, instead of after STALE_AFTER."""
+    Reading.objects.filter(pk=reading_id, status=ReadingStatus.RUNNING).update(
+        status=ReadingStatus.PENDING
+    )
+
+
 # The worker's job is the step itself (no wrapper module importing this one back); tasks.py
 # keeps the name queued jobs were enqueued under.
 @task()

@@ -135,6 +135,14 @@ def report_generate(*, report_id: int) -> str:
     return report.file.name or ""
 
 
+def report_requeued(report_id: int) -> None:
+    """Its worker died mid-file (web/jobs.py): the report is claimable again by the job run
+    again (the half-made file was never saved on the row)."""
+    GeneratedReport.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(
+        status=ReportStatus.PENDING, progress=0
+    )
+
+
 def scheduled_reports_due(now: dt.datetime) -> list[periods.Period]:
     """Periods whose report goes out today: the first working day after the cut-off."""
     today = timezone.localdate(now)

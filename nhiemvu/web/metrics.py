@@ -14,6 +14,7 @@ Two kinds of numbers, each measured where it is true:
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import os
 from collections.abc import Iterator
@@ -34,8 +35,9 @@ from prometheus_client.registry import Collector
 
 from nhiemvu.lib import workdays
 from nhiemvu.reminders import outbox
+from nhiemvu.web import jobs
 from nhiemvu.web.health import beats
-from nhiemvu.web.models import Duty
+from nhiemvu.web.models import Duty, WorkerLease
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -122,6 +124,18 @@ class StateCollector(Collector):
             "Age of the oldest job waiting for a worker (0 when none waits).",
             value=(now - ready["oldest"]).total_seconds() if ready["oldest"] else 0.0,
         )
+        running = DBTaskResult.objects.running().count()
+        yield GaugeMetricFamily(
+            "nhiemvu_task_queue_running", "Background jobs a worker is running.", value=running
+        )
+        alive = WorkerLease.objects.filter(
+            gone=False, beat_at__gte=now - dt.timedelta(seconds=jobs.lease_seconds())
+        ).count()
+        yield GaugeMetricFamily(
+            "nhiemvu_workers_alive",
+            "Background workers whose lease is current (web/jobs.py).",
+            value=alive,
+        )
         rows = beats()
         for duty, name in (
             (Duty.SCHEDULER, "scheduler"),
@@ -147,6 +161,12 @@ class StateCollector(Collector):
             "nhiemvu_reminders_delivered",
             "Reminders delivered by the scheduler's steps, on every machine.",
             value=scheduler.total if scheduler else 0,
+        )
+        requeue = rows.get(Duty.JOB_REQUEUE)
+        yield CounterMetricFamily(
+            "nhiemvu_jobs_requeued",
+            "Jobs whose worker died, put back in the queue (or failed when not safe to repeat).",
+            value=requeue.total if requeue else 0,
         )
 
 

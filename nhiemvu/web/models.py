@@ -15,6 +15,8 @@ class Duty(models.TextChoices):
     SCHEDULER = "scheduler", _("Scheduler step")
     BACKUP = "backup", _("Backup")
     BACKUP_DRILL = "backup_drill", _("Restore drill")
+    # total: the jobs put back in the queue (or failed) because their worker was gone.
+    JOB_REQUEUE = "job_requeue", _("Requeue of jobs whose worker died")
 
 
 class Beat(models.Model):
@@ -30,3 +32,23 @@ class Beat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.duty}: {self.last_ok_at:%Y-%m-%d %H:%M}"
+
+
+class WorkerLease(models.Model):
+    """A running background worker (`manage.py worker`): renewed by the worker while it lives.
+    A job whose worker's lease lapsed is put back (web/jobs.py); the lapsed row is kept, marked
+    gone, so a worker that comes back after it was given up for dead sees it and stops."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.IntegerField(default=0)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField()
+    gone = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("background worker")
+        verbose_name_plural = _("background workers")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.host}:{self.pid})"

@@ -1,6 +1,6 @@
 """Run web, worker and scheduler together for a local installation (the README's first command).
 
-In production each runs as its own service (gunicorn, `manage.py db_worker`,
+In production each runs as its own service (gunicorn, `manage.py worker`,
 `manage.py scheduler --loop`), as many of each as needed.
 """
 
@@ -33,8 +33,8 @@ class Command(BaseCommand):
         address = f"{options['host']}:{options['port']}"
         commands = {"web": [*manage, "runserver", "--noreload", address]}
         available = get_commands()
-        if "db_worker" in available:
-            commands["worker"] = [*manage, "db_worker"]
+        if "worker" in available:
+            commands["worker"] = [*manage, "worker"]
         if "scheduler" in available:
             commands["scheduler"] = [*manage, "scheduler", "--loop"]
         # E-mail links name the address the site is served on (unless SITE_URL says otherwise).
