@@ -303,6 +303,22 @@ class TaskFilterForm(StyledForm):
             raise forms.ValidationError(_("“Deadline from” is after “Deadline to”."))
         return data
 
+    def drawn_key(self) -> tuple[Any, ...] | None:
+        """What the fields' HTML depends on besides the language: the submitted values and the
+        choices set per request (the leaders, the chosen organisation); ``None`` when there are
+        errors to show (tasks.filter_fields keeps the HTML of error-free forms per process)."""
+        if self.is_bound and self.errors:
+            return None
+        data = self.data
+        values = tuple(
+            (name, tuple(data.getlist(name)) if hasattr(data, "getlist") else (data.get(name),))
+            for name in self.fields
+            if name in data
+        )
+        leaders_drawn: Any = cast(forms.ChoiceField, self.fields["leader"]).choices
+        org = cast(forms.Select, self.fields["org"].widget)
+        return values, tuple(leaders_drawn), tuple(org.choices)
+
     def filters(self) -> dict[str, Any]:
         """The cleaned filters as keyword arguments of ``selectors.filter_tasks``."""
         return {k: v for k, v in self.cleaned_data.items() if k not in ("sort", "size")}

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import html
 import unicodedata
 from typing import Any
 
 from django import template
-from django.utils.html import escape, format_html
+from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from nhiemvu.assignments import rules as perms
@@ -99,6 +102,12 @@ def deliverable_line(task: Any) -> str:
     return f"{kind}: {text}"
 
 
+def _escape(value: Any) -> str:
+    """Django's ``escape`` (the same five characters replaced, via ``html.escape``) without its
+    lazy-string wrapper and ``SafeString`` per call: a page escapes ~700 values here."""
+    return html.escape(str(value))
+
+
 def _day(value: Any) -> str:
     """``|date:"d/m/Y"``: 07/03/2026."""
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
@@ -127,20 +136,20 @@ def task_rows(context: Any, tasks: Any, full: Any = False, quick: Any = False) -
     if not rows:
         colspan = 6 if quick else 7 if full else 5
         # Translations outside the f-strings: xgettext does not read calls inside one.
-        none = escape(_("No tasks."))
+        none = _escape(_("No tasks."))
         return mark_safe(
             f'\n    <tr><td colspan="{colspan}" class="text-body-secondary">{none}</td></tr>\n  '
         )
-    l_lead, l_doc = escape(_("Lead agency")), escape(_("Source document"))
-    l_deadline, l_status = escape(_("Deadline")), escape(_("Status"))
-    l_done, l_coord = escape(_("Completed on")), escape(_("Coordinating agencies"))
-    flag_title = escape(_("Deliverable without deadline"))
-    flag_word = escape(_("No deadline for deliverable"))
+    l_lead, l_doc = _escape(_("Lead agency")), _escape(_("Source document"))
+    l_deadline, l_status = _escape(_("Deadline")), _escape(_("Status"))
+    l_done, l_coord = _escape(_("Completed on")), _escape(_("Coordinating agencies"))
+    flag_title = _escape(_("Deliverable without deadline"))
+    flag_word = _escape(_("No deadline for deliverable"))
     flag = f'<span class="badge text-bg-danger" title="{flag_title}">{flag_word}</span>'
     quick_links = (
-        ("progress", "btn-outline-primary", escape(_("Progress"))),
-        ("complete", "btn-outline-success", escape(_("Done"))),
-        ("extend", "btn-outline-secondary", escape(_("Extension"))),
+        ("progress", "btn-outline-primary", _escape(_("Progress"))),
+        ("complete", "btn-outline-success", _escape(_("Done"))),
+        ("extend", "btn-outline-secondary", _escape(_("Extension"))),
     )
     badges: dict[str, str] = {}  # a badge depends on the label alone: built once per label
     out: list[str] = []
@@ -150,18 +159,18 @@ def task_rows(context: Any, tasks: Any, full: Any = False, quick: Any = False) -
         badge = badges.get(label)
         if badge is None:
             badge = badges[label] = status_badge(t)
-        href = escape(code_url("task_detail", t.code))
+        href = _escape(code_url("task_detail", t.code))
         directive = t.directive
         add(
             f'\n    <tr>\n      <td class="task-title"><a href="{href}">'
-            f"{escape(_title(t.summary))}</a>\n        "
+            f"{_escape(_title(t.summary))}</a>\n        "
         )
         if t.flagged:
             add(flag)
         add(
-            f'</td>\n      <td data-label="{l_lead}">{escape(t.lead.label)}</td>\n'
+            f'</td>\n      <td data-label="{l_lead}">{_escape(t.lead.label)}</td>\n'
             f'      <td data-label="{l_doc}"><a href="'
-            f'{escape(code_url("directive_detail", directive.code))}">{escape(directive.ref)}</a>'
+            f'{_escape(code_url("directive_detail", directive.code))}">{_escape(directive.ref)}</a>'
             f'</td>\n      <td data-label="{l_deadline}">'
             f"{_day(t.deadline) if t.deadline else '—'}</td>\n"
             f'      <td data-label="{l_status}">{badge}</td>\n      '
@@ -172,7 +181,7 @@ def task_rows(context: Any, tasks: Any, full: Any = False, quick: Any = False) -
             add(
                 f'<td data-label="{l_done}">{_day(done) if done else ""}</td>\n'
                 f'      <td data-label="{l_coord}" class="small">'
-                f"{'; '.join(escape(c) for c in coordinating)}</td>"
+                f"{'; '.join(_escape(c) for c in coordinating)}</td>"
             )
         add("\n      ")
         if quick:
@@ -189,3 +198,26 @@ def task_rows(context: Any, tasks: Any, full: Any = False, quick: Any = False) -
             add("\n      </td>")
         add("\n    </tr>\n  ")
     return mark_safe("".join(out))  # every value above is escaped
+
+
+# The task list's filter fields by (language, what the form says they depend on). The same few
+# filters come back all day (the default list, a status, an agency); drawing the fields' ~13
+# widgets and ~60 options again on every page was a seventh of the list's CPU (issue 28).
+FILTER_FIELDS_KEPT = 256
+_filter_fields: dict[Any, str] = {}
+
+
+@register.simple_tag
+def filter_fields(form: Any) -> str:
+    """The filter form's fields (``task_list.html#fields``), kept per process when error-free."""
+    key = form.drawn_key()
+    if key is None:
+        return render_to_string("assignments/task_list.html#fields", {"form": form})
+    key = (get_language(), key)
+    drawn = _filter_fields.get(key)
+    if drawn is None:
+        drawn = render_to_string("assignments/task_list.html#fields", {"form": form})
+        if len(_filter_fields) >= FILTER_FIELDS_KEPT:
+            _filter_fields.clear()  # rare: a bound, not an eviction policy
+        _filter_fields[key] = drawn
+    return drawn

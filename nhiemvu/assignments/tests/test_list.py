@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from nhiemvu.assignments.models import Assignment
 from nhiemvu.assignments.services import TaskSpec
-from nhiemvu.test import BaseTestCase, register
+from nhiemvu.orgs.models import Role
+from nhiemvu.test import BaseTestCase, make_user, register
 
 
 def codes_in(html: str) -> list[str]:
@@ -142,3 +143,61 @@ class TaskListTest(BaseTestCase):
         self.assertEqual(len(codes_in(response.content.decode())), 50)
         with self.assertNumQueries(8):
             self.client.get(url, {"sort": "deadline", "status": "no_deadline"})
+
+
+def filter_form_in(html: str) -> str:
+    start = html.index('id="task-filters"')
+    return html[start : html.index("</form>", start)]
+
+
+class FilterFieldsKeptTest(BaseTestCase):
+    """The filter's fields are drawn once per process for the same filters (tasks.filter_fields):
+    what the person sees must still be this request's form."""
+
+    def form_html(self, **params: str) -> str:
+        return filter_form_in(self.client.get(reverse("task_list"), params).content.decode())
+
+    def drawn_afresh(self, **params: str) -> str:
+        from nhiemvu.assignments.templatetags import tasks
+
+        tasks._filter_fields.clear()
+        return self.form_html(**params)
+
+    def test_the_kept_fields_are_the_fields_drawn_for_that_request(self) -> None:
+        self.login(self.p.office)
+        filters: list[dict[str, str]] = [
+            {},
+            {"status": "overdue"},
+            {"status": "open", "sort": "-assigned_on", "size": "100"},
+            {"org": self.p.agency_b.code, "role": "lead"},
+            {"leader": "chairman", "flagged": "on"},
+            {"deadline_from": "01/03/2026", "q": "báo cáo <b>"},
+        ]
+        fresh = [self.drawn_afresh(**f) for f in filters]
+        for params, html in zip(filters, fresh, strict=True):
+            self.assertEqual(self.form_html(**params), html, params)
+        self.assertIn('<option value="overdue" selected>', fresh[1])
+        self.assertNotIn('value="overdue" selected', fresh[2])
+        self.assertIn(f'<option value="{self.p.agency_b.code}" selected>', fresh[3])
+        self.assertIn('value="chairman" selected', fresh[4])
+        self.assertIn('name="flagged" class="form-check-input" id="id_flagged" checked', fresh[4])
+        self.assertIn('value="báo cáo &lt;b&gt;"', fresh[5])
+
+    def test_a_new_leader_and_another_language_are_drawn_not_kept(self) -> None:
+        self.login(self.p.office)
+        self.assertNotIn("Phó Chủ tịch Mới", self.form_html())
+        make_user("Phó Chủ tịch Mới", self.p.province, Role.LEADER)
+        self.assertIn("Phó Chủ tịch Mới", self.form_html())
+        self.assertIn("Tất cả tình trạng", self.form_html())
+        self.client.cookies["django_language"] = "en"
+        english = self.form_html()
+        self.assertIn("All statuses", english)
+        self.assertNotIn("Tất cả tình trạng", english)
+
+    def test_a_form_with_errors_shows_its_own_errors(self) -> None:
+        self.login(self.p.office)
+        wrong = self.form_html(deadline_from="31/02/2026")
+        self.assertIn("dd/mm/yyyy (ví dụ 02/12/2026)", wrong)
+        self.assertIn('value="31/02/2026"', wrong)
+        self.assertNotIn("dd/mm/yyyy (ví dụ", self.form_html(deadline_from="28/02/2026"))
+        self.assertIn("dd/mm/yyyy (ví dụ 02/12/2026)", self.form_html(deadline_from="31/02/2026"))
