@@ -131,10 +131,12 @@ def _mapped(table: Mapping[str, str], groups: set[str]) -> list[str]:
     return [value for group, value in table.items() if _group_keys(group) & groups]
 
 
-def _orgs_named(texts: Iterable[str], day: dt.date) -> set[Organisation]:
+def _orgs_named(
+    texts: Iterable[str], day: dt.date, directory: matching.Directory | None
+) -> set[Organisation]:
     found = set()
     for text in texts:
-        org = matching.find(text, strictness=matching.Strictness.EXACT, on=day)
+        org = matching.find(text, strictness=matching.Strictness.EXACT, on=day, directory=directory)
         if org is not None:
             found.add(org)
     return found
@@ -150,9 +152,15 @@ def _refuse(identity: Identity, reason: str, message: str) -> Resolution:
     return Resolution(org=None, role="", refusal=message, reason=reason)
 
 
-def resolve(identity: Identity, *, on: dt.date | None = None) -> Resolution:
+def resolve(
+    identity: Identity,
+    *,
+    on: dt.date | None = None,
+    directory: matching.Directory | None = None,
+) -> Resolution:
     """The organisation and role the rules give ``identity`` on ``on`` (today), or a refusal.
-    Reads only: nothing is written, whatever the answer."""
+    Reads only: nothing is written, whatever the answer. ``directory``: the organisations in
+    force on that day, loaded once by a caller resolving many people (the directory sync)."""
     day = on or workdays.today()
     rule = rules()
     groups = _groups(identity, rule)
@@ -162,7 +170,7 @@ def resolve(identity: Identity, *, on: dt.date | None = None) -> Resolution:
         _mapped(rule["org_groups"], groups),
         [v for c in rule["department_claims"] for v in identity.claim(c)],
     ):
-        candidates = _orgs_named(texts, day)
+        candidates = _orgs_named(texts, day, directory)
         if candidates:
             break
     who = identity.full_name or identity.username

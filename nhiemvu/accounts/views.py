@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from nhiemvu.accounts.forms import LoginForm
 from nhiemvu.lib import workdays
 
 
@@ -33,6 +34,7 @@ def sprayed_from(ip: str | None) -> bool:
 
 
 class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm  # a refused directory person is told why (issue 30)
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         from axes.helpers import get_client_ip_address
 

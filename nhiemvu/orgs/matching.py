@@ -171,15 +171,20 @@ class Directory:
 
 
 def find(
-    text: str, *, strictness: Strictness = Strictness.EXACT, on: dt.date | None = None
+    text: str,
+    *,
+    strictness: Strictness = Strictness.EXACT,
+    on: dt.date | None = None,
+    directory: Directory | None = None,
 ) -> Organisation | None:
     """The one organisation ``text`` names (None: none, or ambiguous). A code typed exactly is
     that organisation whatever its dates (a filter on history); otherwise the organisations in
-    force on ``on`` (every one when None) are matched at ``strictness``."""
+    force on ``on`` (every one when None) are matched at ``strictness``. ``directory``: those
+    organisations already loaded for ``on`` (a directory sync asks for thousands of people)."""
     text = (text or "").strip()
     if not text:
         return None
     by_code = Organisation.objects.filter(code=text).first()
     if by_code is not None:
         return by_code
-    return Directory.load(on).find(text, strictness)
+    return (directory or Directory.load(on)).find(text, strictness)
