@@ -167,6 +167,7 @@ class Gazetteer:
 _HEAD_AT = re.compile(rf"(?:{HEADS})(?![{_LOW}])")
 _NAME_WORD = re.compile(rf"[ \t]*(?:-[ \t]*)?(?:&[ \t]*)?([{UPPER}{_LOW}0-9&.]+)")
 _AND_CAP = re.compile(rf"\s*và\s+{_CAP}")
+_THONG = re.compile(r"[ \t]+thông(?!\w)(?![ \t]+tin)")
 _LIST_SKIP = re.compile(r"\s*(?:cho\s+)?")
 _ENUM_CHUNK = re.compile(r"\s*(?:-\s*)?([^,;:.\n]{1,300})")
 _ENUM_JOINED = re.compile(r"[^,;:.\n]{1,300},\s*[^,;:.\n]{1,300}")
@@ -199,6 +200,8 @@ def _generic(text: str, pos: int) -> int | None:
             break
         before = _last_word(text, end)
         compound = bool(before) and f"{before} {token}" in NAME_COMPOUNDS
+        # "Ban An toàn giao thông tỉnh": "giao" is the verb elsewhere, never before "thông".
+        compound = compound or (token == "giao" and _THONG.match(text, word.end()) is not None)
         if (
             token[0].islower()
             and token in STOP_WORDS

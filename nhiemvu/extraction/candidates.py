@@ -36,13 +36,11 @@ from nhiemvu.extraction.patterns import (
     AFTER_ASSIGNING,
     ARTICLE,
     ASSIGNER,
-    BOILERPLATE,
     CLOSING,
     CONTINGENT,
     CONTINUATION,
     DECISION,
     INTRO,
-    ISSUED,
     MODALS,
     NEWS_RELAY,
     NOT_TASK_START,
@@ -57,7 +55,6 @@ _WORD = re.compile(r"[a-z0-9]+")
 # A plural or a proper noun: "các phòng …", "những nơi …", "toàn thể …", "Trưởng thôn …".
 _NOUN_PHRASE = re.compile(rf"(?:[Cc]ác|[Nn]hững|[Tt]oàn\s*thể|[Mm]ỗi|[Tt]ừng|[{ag.UPPER}])")
 _MAY_DATE = re.compile(r"\d|quý|sáu", re.I)
-_MAY_RECUR = re.compile(r"h[aàằ]ng|mỗi|định\s*kỳ|lần|cứ", re.I)
 _MAY_PRODUCT = re.compile(
     r"báo\s*cáo|tổng\s*hợp|trình|kế\s*hoạch|đề\s*án|dự\s*thảo|phương\s*án|đề\s*xuất|văn\s*bản|"
     r"thông\s*cáo|danh\s*sách|ý\s*kiến|góp\s*ý|tham\s*mưu",
@@ -201,17 +198,19 @@ def _detected(chunk: str, body: str) -> list[str]:
     """Deadline, rhythm and work product, and the shapes the rules know a sentence by."""
     out = []
     # Each reader runs only where its words occur: every deadline phrase holds a digit, "quý"
-    # or "sáu"; every rhythm "hằng/mỗi/định kỳ/lần/cứ"; every work product one of its nouns.
+    # or "sáu"; every work product one of its nouns (the rhythm's reader checks its own).
     deadlines = find_deadlines(body, None) if _MAY_DATE.search(body) else []
     if deadlines:
         out.append("deadline")
         if deadlines[0].span[0] < 20:
             out.append("deadline_first")
-    if _MAY_RECUR.search(body) and find_recurrence(body):
+    if find_recurrence(body):
         out.append("recurrence")
     if _MAY_PRODUCT.search(body) and deliverable_of(body, has_deadline=bool(deadlines)):
         out.append("deliverable")
-    if CONTINGENT.search(chunk):
+    low = chunk.lower()
+    # Every standing duty to report holds "kịp thời báo cáo", every relay "đã" or "vừa".
+    if "kịp" in low and CONTINGENT.search(chunk):
         out.append("contingent")
     if CONTINUATION.match(body):
         out.append("continuation")
@@ -219,12 +218,10 @@ def _detected(chunk: str, body: str) -> list[str]:
         out.append("not_task_start")
     if DECISION.match(body):
         out.append("decision")
-    if ISSUED.search(chunk):
-        out.append("issued")
-    if NEWS_RELAY.search(chunk):
+    # (A document reported as issued and a decision's closing articles are no candidates: the
+    # rules reject their sentences, patterns.NOT_A_TASK.)
+    if ("đã" in low or "vừa" in low) and NEWS_RELAY.search(chunk):
         out.append("news_relay")
-    if BOILERPLATE.search(chunk):
-        out.append("boilerplate")
     return out
 
 
@@ -284,10 +281,22 @@ def candidates(
     return out
 
 
+_SLOTS: dict[tuple[str, int], int] = {}  # a feature's slot, computed once (features recur)
+_SLOTS_MOST = 200_000  # a bound on the memo: past it, it starts again
+
+
 def hashed(features: list[str], size: int) -> list[int]:
     """The features' indices in a weight table of the given size (crc32: stable across runs
     and machines, unlike hash())."""
-    return sorted({zlib.crc32(f.encode()) % size for f in features})
+    if len(_SLOTS) > _SLOTS_MOST:
+        _SLOTS.clear()
+    out = set()
+    for feature in features:
+        slot = _SLOTS.get((feature, size))
+        if slot is None:
+            slot = _SLOTS[feature, size] = zlib.crc32(feature.encode()) % size
+        out.add(slot)
+    return sorted(out)
 
 
 def lead_of(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from nhiemvu.lib import workdays
@@ -17,6 +18,7 @@ _D = r"(?P<d>\d{1,2})"
 _M = r"(?P<m>\d{1,2})"
 _Y = r"(?P<y>(?:19|20)\d\d)"
 _SEP = r"\s*[/.\-]\s*"
+_DIGIT = re.compile(r"\d")
 # 20/7/2020, 20.7.2020, 20-7-2020, 20/7 (no year), "20 tháng 7 năm 2020" (groups d2, m2, y2)
 _DATE = (
     rf"(?:{_D}{_SEP}{_M}(?:{_SEP}{_Y})?(?!\d)"
@@ -91,6 +93,8 @@ RECURRENCE = [
         ),
     ),
 ]
+# Every rhythm above holds one of these words: a sentence without any is not scanned.
+_MAY_RECUR = re.compile(r"h[aàằ]ng|mỗi|định\s*kỳ|lần|cứ", re.I)
 # "khẩn trương, ngay, kịp thời, thường xuyên": urgency words, never a date (DOMAIN.md §7).
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
@@ -133,9 +137,19 @@ def _safe(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+def _hits(pattern: re.Pattern[str], text: str, present: bool) -> Iterator[re.Match[str]]:
+    """The pattern's matches, scanned only when a word every match holds is present: each
+    scan costs about a tenth of a millisecond on a page, and most sentences hold no "quý" or
+    "ngày làm việc" (the reader's speed, issue 26)."""
+    return pattern.finditer(text) if present else iter(())
+
+
 def find_deadlines(text: str, doc_date: dt.date | None) -> list[Deadline]:
     """Every deadline phrase in `text`, in order of appearance."""
     found: list[Deadline] = []
+    low = text.lower()
+    digit = _DIGIT.search(text) is not None  # every phrase but a quarter or a half names a number
+    months = digit and "tháng" in low
     taken: list[tuple[int, int]] = []
 
     def free(start: int, end: int) -> bool:
@@ -156,7 +170,7 @@ def find_deadlines(text: str, doc_date: dt.date | None) -> list[Deadline]:
             taken.append(item.span)
             found.append(item)
 
-    for hit in BEFORE.finditer(text):
+    for hit in _hits(BEFORE, text, digit):
         numeric = hit.group("d") is not None
         day = int(hit.group("d") if numeric else hit.group("d2"))
         month = int(hit.group("m") if numeric else hit.group("m2"))
@@ -176,7 +190,7 @@ def find_deadlines(text: str, doc_date: dt.date | None) -> list[Deadline]:
         if inferred:
             how += " (năm lấy theo ngày văn bản)"
         found_at(hit, date, how, time=time, year_inferred=inferred)
-    for hit in MONTH_PART.finditer(text):
+    for hit in _hits(MONTH_PART, text, months):
         month = int(hit.group("m"))
         if not 1 <= month <= 12:
             continue
@@ -192,7 +206,7 @@ def find_deadlines(text: str, doc_date: dt.date | None) -> list[Deadline]:
             f"“{hit.group(0).strip()}”: {part} tháng → {date:%d/%m/%Y} (Bộ luật Dân sự, điều 146)",
             year_inferred=inferred,
         )
-    for hit in MONTH.finditer(text):
+    for hit in _hits(MONTH, text, months):
         month = int(hit.group("m"))
         if not 1 <= month <= 12:
             continue
@@ -204,7 +218,7 @@ def find_deadlines(text: str, doc_date: dt.date | None) -> list[Deadline]:
             f"“{hit.group(0).strip()}”: ngày cuối tháng {date:%d/%m/%Y}",
             year_inferred=inferred,
         )
-    for hit in QUARTER.finditer(text):
+    for hit in _hits(QUARTER, text, "quý" in low):
         quarter = ROMAN.get(hit.group("q").upper()) or int(hit.group("q"))
         year = int(hit.group("y")) if hit.group("y") else (doc_date or workdays.today()).year
         date = _last_day(year, quarter * 3)
@@ -214,7 +228,7 @@ def find_deadlines(text: str, doc_date: dt.date | None) -> list[Deadline]:
             f"“{hit.group(0).strip()}”: hết quý → {date:%d/%m/%Y}",
             year_inferred=not hit.group("y"),
         )
-    for hit in HALF.finditer(text):
+    for hit in _hits(HALF, text, "tháng" in low):
         year = int(hit.group("y")) if hit.group("y") else (doc_date or workdays.today()).year
         date = dt.date(year, 6, 30) if hit.group("part").lower() == "đầu" else dt.date(year, 12, 31)
         found_at(
@@ -223,10 +237,10 @@ def find_deadlines(text: str, doc_date: dt.date | None) -> list[Deadline]:
             f"“{hit.group(0).strip()}” → {date:%d/%m/%Y}",
             year_inferred=not hit.group("y"),
         )
-    for hit in YEAR.finditer(text):
+    for hit in _hits(YEAR, text, digit and "năm" in low):
         date = dt.date(int(hit.group("y")), 12, 31)
         found_at(hit, date, f"“{hit.group(0).strip()}” → {date:%d/%m/%Y}")
-    for hit in WORKING_DAYS.finditer(text):
+    for hit in _hits(WORKING_DAYS, text, digit and "việc" in low):
         days = int(hit.group("n"))
         if doc_date is None or days == 0:
             found_at(hit, None, "số ngày làm việc nhưng không rõ ngày văn bản")
@@ -238,7 +252,7 @@ def find_deadlines(text: str, doc_date: dt.date | None) -> list[Deadline]:
             f"“{hit.group(0).strip()}” kể từ ngày văn bản "
             f"{doc_date:%d/%m/%Y}: {date:%d/%m/%Y} (ngày làm việc)",
         )
-    for hit in CALENDAR_DAYS.finditer(text):
+    for hit in _hits(CALENDAR_DAYS, text, digit and "ngày" in low):
         days = int(hit.group("n"))
         if doc_date is None or days == 0:
             found_at(hit, None, "số ngày nhưng không rõ ngày văn bản")
@@ -258,13 +272,15 @@ def find_deadlines(text: str, doc_date: dt.date | None) -> list[Deadline]:
 def find_recurrence(text: str) -> tuple[str, tuple[int, int], str] | None:
     """The recurrence a clause states ("định kỳ 03 tháng/lần" → quarterly), or None."""
     best: tuple[str, tuple[int, int], str] | None = None
-    rhythms = [hit for _kind, p in RECURRENCE[:-1] if (hit := p.search(text))]
+    if not _MAY_RECUR.search(text):
+        return None
+    hits = [(kind, p.search(text)) for kind, p in RECURRENCE]  # each pattern scanned once
+    rhythms = [hit for _kind, hit in hits[:-1] if hit]
     if len(rhythms) > 1:
         # "định kỳ 6 tháng, hàng năm": two rhythms at once, recorded as "other" for the office.
         first = min(rhythms, key=lambda hit: hit.start())
         return ("other", first.span(), first.group(0))
-    for kind, pattern in RECURRENCE:
-        hit = pattern.search(text)
+    for kind, hit in hits:
         if hit and (best is None or (kind != "other" and best[0] == "other")):
             best = (kind, hit.span(), hit.group(0))
             if kind != "other":

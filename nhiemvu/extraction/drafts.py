@@ -22,10 +22,10 @@ from nhiemvu.extraction.patterns import (
     DIRECTS,
     INTRO,
     INTRO_BODY,
-    ISSUED,
     LEAD_TAIL,
     LEADING,
     LEADS_AGAIN,
+    NOT_A_TASK,
     NOT_TASK_START,
     TRIGGER,
     VERB_START,
@@ -177,7 +177,7 @@ class _Reading:
             if CLOSING.match(s.text.lstrip("| ")):
                 self.notes.closing_at = index
                 break
-            if ISSUED.search(s.text) or (index == first and is_title(s, self.text)):
+            if NOT_A_TASK.search(s.text) or (index == first and is_title(s, self.text)):
                 self.notes.rejected.add(index)
                 continue  # "UBND tỉnh vừa ban hành văn bản số … về việc …"; a news item's title
             self._after_sentence(index, s, self._sentence(index, s))

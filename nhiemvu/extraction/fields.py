@@ -115,7 +115,10 @@ def share_sentence_deadlines(tasks: list[Task], drafts: list[Draft]) -> None:
 def deliverable_of(body: str, *, has_deadline: bool) -> str | None:
     """The work product the text asks for first (earliest in the text)."""
     first: tuple[int, str] | None = None
-    for name, pattern in DELIVERABLES:
+    low = body.lower()
+    for name, words, pattern in DELIVERABLES:
+        if not any(word in low for word in words):
+            continue
         for hit in pattern.finditer(body):
             if name == "báo cáo" and _is_document_reference(body, hit.start()):
                 continue

@@ -129,8 +129,16 @@ LEADING = re.compile(
     r"Để[^,]{0,160}|Nhằm[^,]{0,160}|Trước\s+tình\s+hình[^,]{0,120}|Thực\s+hiện[^,;]{0,200})\s*[,:;]\s*)+",
     re.IGNORECASE,
 )
+# "giao" the verb, not the word's compounds ("an toàn giao thông", "Sở Giao thông vận tải", "giao
+# dịch", "bàn giao"): read as an assignment, the agency before it was taken for the issuer.
+_NOT_GIVING = (
+    r"(?<![Bb]àn\s)(?<!chuyển\s)(?<!tiếp\s)(?<!\w)"
+    r"(?![Gg]iao\s+(?:thông|dịch|lưu|thương|nhận|thừa|ban|tiếp|hàng|hữu|lộ|cắt|kết|thoa|diện)(?!\w))"
+)
 TRIGGER = re.compile(
-    r"(?<![Đđ]ược\s)(?<!nhiệm\s)(?<!vụ\s)(?P<verb>[Gg]iao|GIAO|[Yy]êu\s*cầu|YÊU\s*CẦU|[Đđ]ề\s*nghị|ĐỀ\s*NGHỊ)"
+    r"(?<![Đđ]ược\s)(?<!nhiệm\s)(?<!vụ\s)"
+    + _NOT_GIVING
+    + r"(?P<verb>[Gg]iao|GIAO|[Yy]êu\s*cầu|YÊU\s*CẦU|[Đđ]ề\s*nghị|ĐỀ\s*NGHỊ)"
     r"(?P<colon>\s*:)?\s+(?:cho\s+)?"
 )
 COORDINATE = re.compile(
@@ -208,9 +216,12 @@ ASSIGNER = re.compile(
 # hoạch" is not one).
 _MAKING_GAP = r"(?:\s*,?\s*[^\W\d_]+){0,2}?\s*,?\s+(?:các\s+)?"
 
-DELIVERABLES: list[tuple[str, re.Pattern[str]]] = [
+# Each work product: its name, words one of which every match holds (lower case: the pattern is
+# scanned only where one occurs, fields.deliverable_of), its pattern.
+DELIVERABLES: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
     (
         "báo cáo",
+        ("báo", "tổng"),
         re.compile(
             r"(?<!trước khi tổng hợp, )(?<![Tt]heo )(?<![Tt]ại )(?<!chế độ )\bbáo\s*cáo\b(?!\s*số)"
             r"(?!\s*của)(?!\s*trực\s*tuyến)|tổng\s*hợp\s*(?:,\s*)?(?:kết\s*quả|tình\s*hình)",
@@ -219,6 +230,7 @@ DELIVERABLES: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "tờ trình",
+        ("trình",),
         re.compile(
             r"\btờ\s*trình\b(?!\s*số)|\btrình\s+(?:UBND|Ủy\s*ban|Uỷ\s*ban|Thủ\s*tướng|Chủ\s*tịch|HĐND|Hội\s*đồng|cấp\s*có\s*thẩm\s*quyền)",
             re.I,
@@ -226,21 +238,28 @@ DELIVERABLES: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "kế hoạch",
+        ("hoạch",),
         re.compile(
             rf"(?:xây\s*dựng|ban\s*hành|lập|dự\s*thảo|hoàn\s*thiện|phê\s*duyệt){_MAKING_GAP}kế\s*hoạch|"
             r"kế\s*hoạch\s+triển\s*khai",
             re.I,
         ),
     ),
-    ("đề án", re.compile(r"(?:xây\s*dựng|trình|hoàn\s*thiện|lập)\s+(?:các\s+)?đề\s*án", re.I)),
+    (
+        "đề án",
+        ("án",),
+        re.compile(r"(?:xây\s*dựng|trình|hoàn\s*thiện|lập)\s+(?:các\s+)?đề\s*án", re.I),
+    ),
     (
         "dự thảo",
+        ("thảo",),
         re.compile(
             r"(?:xây\s*dựng|hoàn\s*thiện|tham\s*mưu|soạn\s*thảo)\s+(?:các\s+)?dự\s*thảo", re.I
         ),
     ),
     (
         "phương án",
+        ("phương",),
         re.compile(
             r"(?:xây\s*dựng|đề\s*xuất|trình|lập|hoàn\s*thiện|hoàn\s*thành|chuẩn\s*bị|chủ\s*động|có)"
             rf"{_MAKING_GAP}phương\s*án",
@@ -249,6 +268,7 @@ DELIVERABLES: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "đề xuất",
+        ("xuất",),
         re.compile(
             r"(?<!tham mưu, )\bđề\s*xuất\s+(?:ý\s*kiến|cụ\s*thể|giải\s*pháp|phương\s*án|UBND|"
             r"Ủy\s*ban|việc|danh\s*mục|các)"
@@ -256,10 +276,15 @@ DELIVERABLES: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    ("văn bản", re.compile(r"(?:có|ban\s*hành|bằng)\s+văn\s*bản|văn\s*bản\s+tham\s*mưu", re.I)),
+    (
+        "văn bản",
+        ("văn",),
+        re.compile(r"(?:có|ban\s*hành|bằng)\s+văn\s*bản|văn\s*bản\s+tham\s*mưu", re.I),
+    ),
     (
         # "tham mưu UBND tỉnh ban hành Quy chế …": the draft of that act is the work product.
         "dự thảo",
+        ("mưu",),
         re.compile(
             r"tham\s*mưu\s+(?:cho\s+)?(?:UBND|Ủy\s*ban|Uỷ\s*ban|Chủ\s*tịch|HĐND|cấp\s*có\s*thẩm\s*quyền)"
             r"[^.;]{0,40}?ban\s*hành\s+(?:các\s+)?(?:quy\s*chế|quy\s*định|quyết\s*định|chỉ\s*thị|"
@@ -269,13 +294,14 @@ DELIVERABLES: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "chương trình",
+        ("chương",),
         re.compile(
             r"(?:xây\s*dựng|trình|ban\s*hành|hoàn\s*thiện)\s+(?:các\s+)?[“\"]?chương\s*trình", re.I
         ),
     ),
-    ("thông cáo báo chí", re.compile(r"thông\s*cáo\s*báo\s*chí", re.I)),
-    ("danh sách", re.compile(r"(?:lập|tổng\s*hợp|gửi|rà\s*soát)\s+danh\s*sách", re.I)),
-    ("ý kiến", re.compile(r"(?:tham\s*gia|cho|góp)\s+ý\s*kiến|góp\s*ý", re.I)),
+    ("thông cáo báo chí", ("cáo",), re.compile(r"thông\s*cáo\s*báo\s*chí", re.I)),
+    ("danh sách", ("danh",), re.compile(r"(?:lập|tổng\s*hợp|gửi|rà\s*soát)\s+danh\s*sách", re.I)),
+    ("ý kiến", ("kiến", "góp"), re.compile(r"(?:tham\s*gia|cho|góp)\s+ý\s*kiến|góp\s*ý", re.I)),
 ]
 # Advice ("tham mưu") yields a document only when a date is set for it.
 WEAK_DELIVERABLE = re.compile(r"\btham\s*mưu\b(?!\s*giao\s*việc)(?!,\s*đề\s*xuất\s+Chủ)", re.I)
@@ -311,3 +337,10 @@ AFTER_ASSIGNING = re.compile(
     r"\s*(?:nhiệm\s*vụ\s+)?(?:cho\s+)?(?:(?:định\s*kỳ|thường\s*xuyên|khẩn\s*trương)\s*,?\s*)?",
     re.I,
 )
+# A sentence that is no task whatever it names: a document reported as issued (ISSUED), a
+# decision's closing articles (BOILERPLATE: "… chịu trách nhiệm thi hành Quyết định này"), and
+# background told as such ("Trước đó, Bộ Nội vụ đã gửi Công văn … yêu cầu …"). The corpus
+# labels none of them, and the rules had drafted each (issue 26: decision boilerplate, news
+# background).
+BACKGROUND = re.compile(r"^\W*Trước\s+(?:đó|đây)\s*,", re.I)
+NOT_A_TASK = re.compile(rf"{ISSUED.pattern}|{BOILERPLATE.pattern}|{BACKGROUND.pattern}", re.I)

@@ -382,3 +382,49 @@ def test_the_government_s_group_of_agencies_is_read_whole() -> None:
     )
     assert leads(task) == ["các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"]
     assert task.action.startswith("rà soát") or "ngang bộ" not in task.action
+
+
+# --- what is no assignment (issue 26: decision boilerplate, background, "giao thông") --------
+
+
+def test_giao_in_a_name_or_a_compound_assigns_nothing() -> None:
+    from nhiemvu.extraction.patterns import TRIGGER
+
+    for words in (
+        "Sở Giao thông vận tải phối hợp",
+        "bảo đảm an toàn giao thông",
+        "bàn giao mặt bằng",
+    ):
+        assert TRIGGER.search(words) is None, words
+    assert TRIGGER.search("UBND tỉnh giao Sở Xây dựng kiểm tra")
+
+
+def test_an_agency_named_for_road_safety_is_read_whole() -> None:
+    (task,) = tasks(
+        "UBND tỉnh yêu cầu Ban An toàn giao thông tỉnh, Công an tỉnh tăng cường kiểm tra tải "
+        "trọng xe trên các tuyến quốc lộ."
+    )
+    assert leads(task) == ["Ban An toàn giao thông tỉnh", "Công an tỉnh"]
+
+
+def test_a_decisions_closing_articles_are_not_tasks() -> None:
+    text = (
+        "Điều 1. Ban hành kèm theo Quyết định này Quy chế phối hợp quản lý cụm công nghiệp.\n"
+        "Điều 2. Giao Sở Công Thương hướng dẫn các xã, phường triển khai Quy chế, báo cáo UBND "
+        "tỉnh trước ngày 30/6/2026.\n"
+        "Quyết định này có hiệu lực kể từ ngày ký.\n"
+        "Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc các sở, ban, ngành; Chủ tịch UBND các xã, "
+        "phường và các đơn vị liên quan chịu trách nhiệm thi hành Quyết định này./."
+    )
+    assert [leads(t) for t in extract(text, dt.date(2026, 3, 2)).tasks] == [["Sở Công Thương"]]
+
+
+def test_background_told_as_such_is_no_task() -> None:
+    text = (
+        "Trước đó, Bộ Tài chính đã gửi công văn yêu cầu các địa phương báo cáo số liệu nợ đọng "
+        "trước ngày 10/3/2026.\n"
+        "Bộ Tài chính yêu cầu UBND các tỉnh chưa gửi khẩn trương gửi báo cáo trước ngày "
+        "20/3/2026."
+    )
+    found = extract(text, dt.date(2026, 3, 12)).tasks
+    assert [t.deadline for t in found] == [dt.date(2026, 3, 20)]

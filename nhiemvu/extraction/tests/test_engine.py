@@ -9,6 +9,7 @@ import subprocess
 import sys
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -395,3 +396,37 @@ def test_a_scanned_pdf_without_ocr_tools_gets_a_clear_message(
     monkeypatch.setattr("nhiemvu.extraction.files.shutil.which", lambda name: None)
     with pytest.raises(FileError, match=r"bản quét.*tesseract-ocr-vie"):
         read_bytes(buffer.getvalue(), "scan.pdf")
+
+
+def test_the_readers_word_guards_skip_no_phrase(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The deadline, rhythm and work-product readers scan a pattern only where a word each of
+    its matches holds occurs (the reader's speed, issue 26). Over every sentence and text of the
+    labelled corpus they find what scanning every pattern finds."""
+    import re
+
+    from nhiemvu.extraction import deadlines, fields
+    from nhiemvu.extraction.learning import load_corpus
+    from nhiemvu.extraction.segment import sentences
+    from nhiemvu.extraction.text import prepare
+
+    texts = [prepare(r["text"]).norm for r in load_corpus(CORPUS)]
+    pieces = [s.text for t in texts for s in sentences(t)] + texts
+
+    def read() -> list[tuple[Any, ...]]:
+        return [
+            (
+                [(d.date, d.span) for d in find_deadlines(p, D(2024, 5, 1))],
+                find_recurrence(p),
+                fields.deliverable_of(p, has_deadline=True),
+                fields.deliverable_of(p, has_deadline=False),
+            )
+            for p in pieces
+        ]
+
+    guarded = read()
+    assert sum(1 for g in guarded if g[0]) > 200  # the corpus is full of deadlines
+    monkeypatch.setattr(deadlines, "_hits", lambda pattern, text, present: pattern.finditer(text))
+    monkeypatch.setattr(deadlines, "_MAY_RECUR", re.compile(""))
+    every = [(name, ("",), pattern) for name, _words, pattern in fields.DELIVERABLES]
+    monkeypatch.setattr(fields, "DELIVERABLES", every)
+    assert read() == guarded
