@@ -109,6 +109,8 @@ class Slapd:
         self.port = port
         self.process = process
         self.url = f"ldap://127.0.0.1:{port}"
+        self.ldaps_url = ""  # with tls=True
+        self.ca_file = ""
 
     def settings(self, **overrides: Any) -> dict[str, Any]:
         """NHIEMVU_LDAP for this server."""
@@ -132,37 +134,107 @@ class Slapd:
             assert conn.modify(f"uid={uid},ou=people,{BASE}", changes), conn.result
 
 
+def _certificates(folder: Path) -> tuple[Path, Path, Path]:
+    """A throwaway CA and a certificate it signs for 127.0.0.1: (CA, certificate, key)."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    # Wide validity: the tests travel in time, OpenSSL checks the machine's real clock.
+    since, until = dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+
+    def made(subject: str, key: Any, issuer: Any, issuer_key: Any, ca: bool) -> Any:
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(issuer or name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(since)
+            .not_valid_after(until)
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        if not ca:
+            san = x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))])
+            builder = builder.add_extension(san, critical=False)
+        return builder.sign(issuer_key or key, hashes.SHA256())
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = made("nhiemvu test CA", ca_key, None, None, ca=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = made("127.0.0.1", key, ca.subject, ca_key, ca=False)
+    paths = folder / "ca.pem", folder / "server.pem", folder / "server.key"
+    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return paths
+
+
+def _wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"slapd did not start (exit {process.poll()})") from None
+            time.sleep(0.05)
+
+
 @contextmanager
-def running() -> Iterator[Slapd]:
-    """A fresh slapd with the demo people, stopped and removed afterwards."""
+def running(*, tls: bool = False) -> Iterator[Slapd]:
+    """A fresh slapd with the demo people, stopped and removed afterwards. ``tls``: also a
+    certificate from a throwaway CA (``Slapd.ca_file``), StartTLS and an ldaps:// port."""
     folder = Path(tempfile.mkdtemp(prefix="nhiemvu-slapd-"))
     try:
         (folder / "data").mkdir()
         conf = folder / "slapd.conf"
-        conf.write_text(
-            _CONF.format(
-                dir=folder, base=BASE, root=ROOT_DN, rootpw=ROOT_PASSWORD, service=SERVICE_DN
-            )
+        text = _CONF.format(
+            dir=folder, base=BASE, root=ROOT_DN, rootpw=ROOT_PASSWORD, service=SERVICE_DN
         )
+        if tls:
+            ca, cert, key = _certificates(folder)
+            # Global directives: before the first "database" line.
+            text = text.replace(
+                "\ndatabase mdb",
+                f"\nTLSCACertificateFile {ca}\nTLSCertificateFile {cert}\n"
+                f"TLSCertificateKeyFile {key}\n\ndatabase mdb",
+                1,
+            )
+        conf.write_text(text)
         # Loaded offline: slapadd writes entryUUID and the other operational attributes.
         subprocess.run([SLAPADD, "-f", str(conf), "-l", str(LDIF)], check=True, capture_output=True)
         port = _free_port()
+        urls = f"ldap://127.0.0.1:{port}/"
+        tls_port = _free_port() if tls else 0
+        if tls:
+            urls += f" ldaps://127.0.0.1:{tls_port}/"
         process = subprocess.Popen(
-            [SLAPD, "-f", str(conf), "-h", f"ldap://127.0.0.1:{port}/", "-d", "0"],
+            [SLAPD, "-f", str(conf), "-h", urls, "-d", "0"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         try:
-            deadline = time.monotonic() + 15
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"slapd did not start (exit {process.poll()})") from None
-                    time.sleep(0.05)
-            yield Slapd(folder, port, process)
+            _wait_for(port, process)
+            if tls:
+                _wait_for(tls_port, process)
+            server = Slapd(folder, port, process)
+            if tls:
+                server.ldaps_url = f"ldaps://127.0.0.1:{tls_port}"
+                server.ca_file = str(folder / "ca.pem")
+            yield server
         finally:
             process.terminate()
             process.wait(timeout=10)

@@ -18,7 +18,7 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from nhiemvu.accounts.ldap import REFUSAL_ATTR, DirectoryError, sync
+from nhiemvu.accounts.ldap import REFUSAL_ATTR, DirectoryError, find_person, sync
 from nhiemvu.accounts.models import ExternalAccount, User
 from nhiemvu.accounts.tests.slapd import PASSWORDS, RULES, Slapd, running
 from nhiemvu.assignments.models import Assignment
@@ -217,3 +217,43 @@ class DirectoryTest(BaseTestCase):
         with self.assertRaises(DirectoryError):
             sync()
         self.assertTrue(User.objects.get(username="lan.nguyen").is_active)
+
+
+class DirectoryTlsTest(BaseTestCase):
+    """LDAPS and StartTLS against slapd with a certificate from a throwaway CA."""
+
+    slapd: Slapd
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.slapd = self.enterContext(running(tls=True))
+
+    def use(self, **overrides: object) -> None:
+        self.enterContext(
+            override_settings(
+                NHIEMVU_LDAP=self.slapd.settings(**overrides),
+                NHIEMVU_ACCOUNT_RULES=RULES,
+                AUTHENTICATION_BACKENDS=BACKENDS,
+            )
+        )
+
+    def test_ldaps_and_starttls_sign_in_with_the_directorys_ca(self) -> None:
+        for overrides in (
+            {"URL": self.slapd.ldaps_url, "CA_FILE": self.slapd.ca_file},
+            {"START_TLS": True, "CA_FILE": self.slapd.ca_file},
+        ):
+            with self.subTest(overrides=overrides):
+                self.use(**overrides)
+                person = find_person("lan.nguyen", PASSWORDS["lan.nguyen"])
+                self.assertIsNotNone(person)
+        response = self.client.post(
+            reverse("login"), {"username": "hoa.vo", "password": PASSWORDS["hoa.vo"]}
+        )
+        self.assertRedirects(response, reverse("home"))
+
+    def test_a_certificate_the_configured_cas_do_not_vouch_for_is_refused(self) -> None:
+        for overrides in ({"URL": self.slapd.ldaps_url}, {"START_TLS": True}):
+            with self.subTest(overrides=overrides):
+                self.use(**overrides)  # the system's CAs: the throwaway CA is not one of them
+                with self.assertRaises(DirectoryError):
+                    find_person("lan.nguyen", PASSWORDS["lan.nguyen"])
