@@ -71,3 +71,10 @@ ci:
 
 clean:
 	rm -rf .venv .uv var
+
+# The upgrade test's fixture from a released version (issue 31; deploy/upgrade/make_fixture.sh):
+# at each release, `make upgrade-fixture REF=<the released tag>`, then commit
+# nhiemvu/web/tests/upgrade/.
+.PHONY: upgrade-fixture
+upgrade-fixture: $(VENV)/.synced
+	PYTHON=$(PYTHON) bash deploy/upgrade/make_fixture.sh $(REF)
