@@ -30,7 +30,7 @@ run: $(VENV)/.synced
 # The test suite (SQLite by default; DATABASE_URL=postgres://… runs it on PostgreSQL).
 # Tests needing a service the machine may not have (ldap: Debian's slapd) are deselected here by
 # marker; CI installs the service and runs them in their own step (.ci/run).
-NEEDS_SERVICE := -m "not ldap"
+NEEDS_SERVICE := -m "not ldap and not cluster"
 
 test: $(VENV)/.synced
 	$(PY) -m pytest -n 2 -q $(NEEDS_SERVICE) $(PYTEST_ARGS)
@@ -78,3 +78,8 @@ clean:
 .PHONY: upgrade-fixture
 upgrade-fixture: $(VENV)/.synced
 	PYTHON=$(PYTHON) bash deploy/upgrade/make_fixture.sh $(REF)
+
+# Two nodes' web, scheduler and worker processes on one PostgreSQL, one of each killed (issue 31).
+.PHONY: test-cluster
+test-cluster: $(VENV)/.synced
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/nhiemvu} $(PY) -m pytest -q -m cluster nhiemvu/tests/test_two_nodes.py $(PYTEST_ARGS)
