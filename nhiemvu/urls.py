@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
-from nhiemvu.accounts.views import LoginView
+from nhiemvu.accounts.views import LoginView, LogoutView
 from nhiemvu.api import mount, redoc
 
 admin.site.site_header = "nhiemvu — Quản trị"
@@ -13,7 +14,15 @@ admin.site.site_title = "nhiemvu"
 urlpatterns = [
     path("", include("nhiemvu.web.urls")),
     path("dang-nhap/", LoginView.as_view(), name="login"),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dang-xuat/", LogoutView.as_view(), name="logout"),
+    # The second factor and the province's portal (issue 30): allauth's pages that we use.
+    path("tai-khoan/", include("nhiemvu.accounts.urls")),
+    # The admin site's own login would open a session without the second factor: ours serves.
+    path(
+        "quan-tri/login/",
+        RedirectView.as_view(pattern_name="login", query_string=True),
+        name="admin_login_redirect",
+    ),
     path("mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
