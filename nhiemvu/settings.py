@@ -532,3 +532,12 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True  # our people have no allauth e-mail rows to v
 # Must have a second factor when they sign in with a password here (not through the portal).
 _mfa_roles = env_str("NHIEMVU_MFA_REQUIRED_ROLES", "office,working_group,admin").split(",")
 NHIEMVU_MFA_REQUIRED_ROLES = [r.strip() for r in _mfa_roles if r.strip()]
+
+# --- Web Push (issue 32, reminders/push.py): the VAPID key pair that signs every push (`manage.py
+# push keys` prints one; without it no device can subscribe) and the push services the server may
+# POST to (a host, or ".domain"): a subscription's endpoint elsewhere is refused (SSRF).
+VAPID_PUBLIC_KEY = env_str("NHIEMVU_VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = env_str("NHIEMVU_VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = env_str("NHIEMVU_VAPID_SUBJECT", f"mailto:{DEFAULT_FROM_EMAIL}")
+_PUSH = "fcm.googleapis.com,updates.push.services.mozilla.com,.push.apple.com,.notify.windows.com"
+PUSH_HOSTS = [h.strip().lower() for h in env_str("NHIEMVU_PUSH_HOSTS", _PUSH).split(",") if h]

@@ -9,7 +9,7 @@ these buttons, the API, the home pages and the services alike.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from nhiemvu.assignments import forms as f
 from nhiemvu.assignments import services, workflow
-from nhiemvu.assignments.models import Assignment, Extension, ExtensionStatus
+from nhiemvu.assignments.models import Assignment, EventKind, Extension, ExtensionStatus
 from nhiemvu.directives.files import check_signatures
 from nhiemvu.forms import StyledForm
 from nhiemvu.lib.deliverables import kind_of
@@ -255,3 +255,16 @@ def permitted(name: str, actor: Any, task: Assignment) -> bool:
     form posted in the wrong state gets the workflow's message, one posted by the wrong person
     a 403."""
     return bool(workflow.TRANSITIONS[name].may(actor, task, pending_request(task)))
+
+
+def notice_first(actions: dict[str, Action], kind: str | None) -> tuple[dict[str, Action], str]:
+    """The page opened from a notice about a ``kind`` of timeline entry (issue 32): the step the
+    notice asks for first (workflow.step_of_notice), named for what it is now: after a return,
+    the completion report is "report again". ("", the actions as they were) when none."""
+    step = workflow.step_of_notice(kind, list(actions))
+    if step is None:
+        return actions, ""
+    first = actions[step]
+    if step == "complete" and kind == EventKind.RETURNED:
+        first = replace(first, label=gettext_lazy("Report again"))
+    return {step: first, **{n: a for n, a in actions.items() if n != step}}, step

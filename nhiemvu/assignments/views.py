@@ -21,7 +21,13 @@ from django.views.decorators.http import require_POST
 from nhiemvu import keyset
 from nhiemvu.assignments import forms as f
 from nhiemvu.assignments import selectors, services
-from nhiemvu.assignments.actions import ACTIONS, offered, pending_request, permitted
+from nhiemvu.assignments.actions import (
+    ACTIONS,
+    notice_first,
+    offered,
+    pending_request,
+    permitted,
+)
 from nhiemvu.assignments.models import (
     Assignment,
     Coordination,
@@ -37,6 +43,7 @@ from nhiemvu.assignments.status import (
     due_soon_limit,
     label_rows,
 )
+from nhiemvu.assignments.workflow import NOTICE_PARAM
 from nhiemvu.directives.files import report_signature_check, stored_file_response
 from nhiemvu.lib import spreadsheets, workdays
 from nhiemvu.lib.spreadsheets import csv_cell
@@ -150,6 +157,10 @@ def task_detail(request: HttpRequest, code: str) -> HttpResponse:
     # "?thao-tac=complete" from a home page's one-click button opens that form.
     if request.GET.get("thao-tac") in context["actions"]:
         context["open_action"] = request.GET["thao-tac"]
+    # "?thong-bao=returned" from a notice: the step it is about first, open (issue 32).
+    context["actions"], step = notice_first(context["actions"], request.GET.get(NOTICE_PARAM))
+    if step:
+        context["open_action"] = step
     return render(request, "assignments/task_detail.html", context)
 
 

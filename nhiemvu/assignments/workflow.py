@@ -414,3 +414,21 @@ def available(actor: Any, task: Assignment, pending: Extension | None = None) ->
         for name, transition in TRANSITIONS.items()
         if transition.allowed_in(task, pending) and transition.may(actor, task, pending)
     ]
+
+
+# Acting from a notice (issue 32): the link of a notice about a timeline entry carries its kind
+# in this parameter, and the task page offers first the step that entry asks of the person
+# told (the first of these they may take now; none: the page as usual).
+NOTICE_PARAM = "thong-bao"
+NOTICE_STEPS: dict[str, tuple[str, ...]] = {
+    EventKind.ASSIGNED: ("accept",),
+    EventKind.RETURNED: ("complete",),  # report again
+    EventKind.EXPLANATION_RETURNED: ("explain",),
+    EventKind.EXTENSION_REQUESTED: ("decide", "advise"),
+    EventKind.EXTENSION_ADVISED: ("decide",),
+}
+
+
+def step_of_notice(kind: str | None, steps: list[str]) -> str | None:
+    """The step a notice of ``kind`` asks for, among the ``steps`` the person may take now."""
+    return next((s for s in NOTICE_STEPS.get(kind or "", ()) if s in steps), None)

@@ -28,6 +28,7 @@ from nhiemvu.assignments.models import (
     Extension,
     ExtensionStatus,
 )
+from nhiemvu.assignments.workflow import NOTICE_PARAM
 from nhiemvu.orgs.models import ACTING_ROLES, Organisation, Role
 from nhiemvu.reminders.models import RuleCode
 from nhiemvu.reminders.schedule import Due, agency_people, role_people, task_url
@@ -212,10 +213,13 @@ def _tell(
     body: str,
     at: Any,
     detail: str = "",
+    about: str = "",
 ) -> None:
     """A notice about ``task`` to ``people``, once per ``key`` (the timeline entry, the
     delegation or the report it is about), with its one fact (``detail``: the bell's list, the
-    e-mail, the digest); the change is already on the timeline."""
+    e-mail, the digest); the change is already on the timeline. ``about``: the timeline
+    entry's kind, carried in the link (``?thong-bao=``) so the task page opened from the bell,
+    the e-mail or the push offers the step the notice is about first (issue 32)."""
     from nhiemvu.reminders.services import deliver
 
     deliver(
@@ -226,7 +230,7 @@ def _tell(
             tuple(sorted(people)),
             title,
             body,
-            task_url(task.code),
+            task_url(task.code) + (f"?{NOTICE_PARAM}={about}" if about else ""),
             task_id=task.pk,
             org_id=task.lead_id,
             on_timeline=False,
@@ -247,7 +251,9 @@ def on_task_event(
         people.discard(event.actor_id)  # not told of one's own action
         if people:
             detail = detail_of(task, event)
-            _tell(task, rule, f"e{event.pk}", people, title, event.text, event.at, detail)
+            _tell(
+                task, rule, f"e{event.pk}", people, title, event.text, event.at, detail, event.kind
+            )
 
 
 def on_task_delegated(sender: Any, *, task: Assignment, delegation: Any, **kwargs: Any) -> None:

@@ -107,6 +107,9 @@ class NotificationPreference(models.Model):
     mode = models.CharField(
         max_length=10, choices=DeliveryMode.choices, default=DeliveryMode.IMMEDIATE
     )
+    # Told on the person's subscribed devices too (issue 32); a device is the opt-in, so on
+    # unless turned off for this kind.
+    push = models.BooleanField(default=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "rule"], name="pref_unique")]
@@ -149,10 +152,43 @@ class Notification(models.Model):
         return self.title
 
 
-class Outbox(models.Model):
-    """An e-mail to send. Claimed with a lease by a conditional UPDATE; retried with back-off."""
+# A push service's endpoint URL: long enough for every browser's (FCM ~ 180, Mozilla ~ 250,
+# Apple ~ 200 characters), bounded so a subscription cannot store a novel.
+PUSH_ENDPOINT_CHARS = 500
 
-    to = models.EmailField()
+
+class PushSubscription(models.Model):
+    """One device of a person that asked to be told by Web Push (issue 32): the browser's
+    endpoint at its push service and the keys the messages are encrypted for (RFC 8291)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=PUSH_ENDPOINT_CHARS, unique=True)
+    p256dh = models.CharField(max_length=100)  # the device's public key, base64url (65 bytes)
+    auth = models.CharField(max_length=50)  # the shared authentication secret (16 bytes)
+    device = models.CharField(_("device"), max_length=120, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+        ordering = ["user", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.device or self.endpoint[:60]}"
+
+
+class Outbox(models.Model):
+    """An e-mail, or a Web Push message to one device (``subscription`` set, ``text`` its JSON
+    payload), to send. Claimed with a lease by a conditional UPDATE; retried with back-off."""
+
+    to = models.EmailField(blank=True)
+    # A push to this device; removing the device (gone at its push service, unsubscribed)
+    # removes what still waited for it.
+    subscription = models.ForeignKey(
+        PushSubscription, models.CASCADE, null=True, blank=True, related_name="messages"
+    )
     subject = models.CharField(max_length=300)
     text = models.TextField()
     html = models.TextField(blank=True)
@@ -179,6 +215,15 @@ class Outbox(models.Model):
                 condition=Q(sent_at__isnull=True, failed=False),
             ),
         ]
+        constraints = [
+            # One push per notice and device: a second delivery of the same event cannot queue
+            # it twice.
+            models.UniqueConstraint(
+                fields=["log", "subscription"],
+                name="outbox_push_once",
+                condition=Q(log__isnull=False, subscription__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.to}: {self.subject}"
+        return f"{self.to or self.subscription_id}: {self.subject}"

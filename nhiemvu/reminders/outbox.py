@@ -1,4 +1,5 @@
-"""Sending e-mail through the outbox: the messages the reminders, notices and digests wrote.
+"""Sending e-mail and Web Push through the outbox: the messages the reminders, notices and
+digests wrote (a push is a row for one device: reminders/push.py says what it is).
 
 send_batch(): claims due messages with a conditional UPDATE (a lease), then for each one renews
 its own lease, sends it and marks it sent at once. A sender killed after claiming leaves leases
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.db.models import Count, F, Min, Q
 
 from nhiemvu.lib import workdays
+from nhiemvu.reminders import push
 from nhiemvu.reminders.models import Outbox
 
 log = logging.getLogger(__name__)
@@ -67,7 +69,11 @@ def _claim_batch(now: dt.datetime, size: int) -> list[Outbox]:
         Outbox.objects.filter(_due_q(now), pk__in=ids).update(
             claimed_until=now + LEASE, attempts=F("attempts") + 1
         )
-    return list(Outbox.objects.filter(pk__in=ids, claimed_until=now + LEASE).order_by("id"))
+    return list(
+        Outbox.objects.filter(pk__in=ids, claimed_until=now + LEASE)
+        .select_related("subscription")
+        .order_by("id")
+    )
 
 
 def _claim(now: dt.datetime) -> Outbox | None:
@@ -89,6 +95,40 @@ def send_batch(now: dt.datetime | None = None, size: int = SEND_BATCH) -> int:
     claimed = _claim_batch(now, size)
     if not claimed:
         return 0
+    # Pushes first, each its own request; the e-mails then over one connection, opened only
+    # when there is one (a mail server that is down does not hold up the pushes).
+    emails = [m for m in claimed if m.subscription_id is None]
+    for message in claimed:
+        if message.subscription_id is not None and _renew_lease(message, now):
+            _push(message, now)
+    if emails:
+        _send_emails(emails, now)
+    return len(claimed)
+
+
+def _push(message: Outbox, now: dt.datetime) -> None:
+    """Send one push, marked sent the moment the push service accepts it (like an e-mail)."""
+    try:
+        gone = push.send(message)
+    except Exception as exc:  # any transport or service error: record it, retry later
+        _failed(message, exc, now)
+        return
+    if gone:
+        assert message.subscription_id is not None
+        push.subscription_gone(message.subscription_id)
+        log.info("push subscription %s is gone: removed", message.subscription_id)
+    else:
+        _sent(message, now)
+
+
+def _sent(message: Outbox, now: dt.datetime) -> None:
+    Outbox.objects.filter(pk=message.pk, sent_at__isnull=True).update(
+        sent_at=now, claimed_until=None, last_error=""
+    )
+    message.sent_at = now
+
+
+def _send_emails(claimed: list[Outbox], now: dt.datetime) -> None:
     try:
         connection = mailers.create_connection("default")
         with connection:
@@ -109,15 +149,11 @@ def send_batch(now: dt.datetime | None = None, size: int = SEND_BATCH) -> int:
                 except Exception as exc:  # any transport error: record it, retry later
                     _failed(message, exc, now)
                 else:
-                    Outbox.objects.filter(pk=message.pk, sent_at__isnull=True).update(
-                        sent_at=now, claimed_until=None, last_error=""
-                    )
-                    message.sent_at = now
+                    _sent(message, now)
     except Exception as exc:  # the connection itself failed: every unsent one retries
         for message in claimed:
             if message.sent_at is None:
                 _failed(message, exc, now)
-    return len(claimed)
 
 
 def _renew_lease(message: Outbox, now: dt.datetime) -> bool:
@@ -143,7 +179,12 @@ def _failed(message: Outbox, exc: BaseException, now: dt.datetime) -> None:
         failed=message.attempts >= MAX_ATTEMPTS,
     )
     log.warning(
-        "e-mail %s to %s failed (attempt %s): %s", message.pk, message.to, message.attempts, exc
+        "%s %s to %s failed (attempt %s): %s",
+        "push" if message.subscription_id else "e-mail",
+        message.pk,
+        message.to or f"device {message.subscription_id}",
+        message.attempts,
+        exc,
     )
 
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from nhiemvu.assignments.services import reminders_noted
 from nhiemvu.lib import workdays
+from nhiemvu.reminders import push
 from nhiemvu.reminders.models import (
     DeliveryMode,
     Notification,
@@ -181,6 +182,8 @@ def deliver_many(dues: list[Due], now: dt.datetime) -> int:
                     )
         Notification.objects.filter(pk__in=listed).update(digested_at=now)
         Notification.objects.bulk_create(notifications, batch_size=BATCH_ROWS)
+        # Each notice on its person's subscribed devices too (issue 32), through the outbox.
+        messages += push.queue(notifications, now)
         Outbox.objects.bulk_create(messages, batch_size=BATCH_ROWS)
         reminders_noted(
             notes=[
@@ -353,6 +356,8 @@ def deliver_batch(dues: list[Due], now: dt.datetime) -> int:
                     )
                 )
         Notification.objects.bulk_create(notifications, batch_size=BATCH_ROWS)
+        # Each notice on its person's subscribed devices too (issue 32), through the outbox.
+        messages += push.queue(notifications, now)
         Outbox.objects.bulk_create(messages, batch_size=BATCH_ROWS)
         reminders_noted(
             notes=[
@@ -407,14 +412,19 @@ def notifications_mark_task_read(*, user: Any, task_id: int | None) -> int:
 
 
 @transaction.atomic
-def preference_set(*, user: Any, rule: str, mode: str) -> NotificationPreference:
+def preference_set(
+    *, user: Any, rule: str, mode: str, push: bool | None = None
+) -> NotificationPreference:
+    """How ``user`` is told of ``rule``: e-mail at once or in the digest; on their devices or
+    not (``push``; None keeps what it was)."""
     if rule not in RuleCode.values or mode not in DeliveryMode.values:
         from django.core.exceptions import ValidationError
         from django.utils.translation import gettext as _
 
         raise ValidationError(_("Unknown reminder kind or delivery mode."))
+    fields: dict[str, Any] = {"mode": mode} if push is None else {"mode": mode, "push": push}
     pref, _created = NotificationPreference.objects.update_or_create(
-        user=user, rule=rule, defaults={"mode": mode}
+        user=user, rule=rule, defaults=fields
     )
     return pref
 

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+import json
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, Q, Window
 from django.db.models.functions import RowNumber
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,9 +26,15 @@ from nhiemvu.lib import workdays
 from nhiemvu.lib.inputs import whole_number, whole_numbers
 from nhiemvu.orgs.models import Organisation
 from nhiemvu.orgs.rules import is_office
-from nhiemvu.reminders import services
+from nhiemvu.reminders import push, services
 from nhiemvu.reminders.letters import urging_letter, urging_letter_pdf
-from nhiemvu.reminders.models import DeliveryMode, Notification, NotificationPreference, RuleCode
+from nhiemvu.reminders.models import (
+    DeliveryMode,
+    Notification,
+    NotificationPreference,
+    PushSubscription,
+    RuleCode,
+)
 
 
 def _me(request: HttpRequest) -> User:
@@ -114,26 +122,107 @@ def notification_read(request: HttpRequest) -> HttpResponse:
     return redirect("notifications")
 
 
+PUSH_PREFIX = "push_"
+
+
 class PreferencesForm(StyledForm):
+    """Per kind: e-mail at once or only in the digest, and whether to be told on the person's
+    subscribed devices (issue 32)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for code, label in RuleCode.choices:
             self.fields[code] = forms.ChoiceField(label=label, choices=DeliveryMode.choices)
+            self.fields[PUSH_PREFIX + code] = forms.BooleanField(
+                label=gettext_lazy("On my devices"), required=False
+            )
+
+    def rows(self) -> list[tuple[Any, Any]]:
+        """(e-mail choice, push box) per kind, in the kinds' order."""
+        return [(self[code], self[PUSH_PREFIX + code]) for code in RuleCode.values]
 
 
 @login_required
 def notification_preferences(request: HttpRequest) -> HttpResponse:
-    current = dict(
-        NotificationPreference.objects.filter(user=_me(request)).values_list("rule", "mode")
-    )
-    initial = {code: current.get(code, DeliveryMode.IMMEDIATE) for code in RuleCode.values}
+    me = _me(request)
+    current = {
+        rule: (mode, pushed)
+        for rule, mode, pushed in NotificationPreference.objects.filter(user=me).values_list(
+            "rule", "mode", "push"
+        )
+    }
+    initial: dict[str, Any] = {}
+    for code in RuleCode.values:
+        mode, pushed = current.get(code, (DeliveryMode.IMMEDIATE, True))
+        initial[code], initial[PUSH_PREFIX + code] = mode, pushed
     form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        for code, mode in form.cleaned_data.items():
-            services.preference_set(user=_me(request), rule=code, mode=mode)
+        for code in RuleCode.values:
+            services.preference_set(
+                user=me,
+                rule=code,
+                mode=form.cleaned_data[code],
+                push=form.cleaned_data[PUSH_PREFIX + code],
+            )
         messages.success(request, _("Your notification settings were saved."))
         return redirect("notification_preferences")
-    return render(request, "reminders/preferences.html", {"form": form})
+    context = {
+        "form": form,
+        "devices": PushSubscription.objects.filter(user=me),
+        "push_key": settings.VAPID_PUBLIC_KEY if push.enabled() else "",
+    }
+    return render(request, "reminders/preferences.html", context)
+
+
+# A subscription is a few hundred bytes of JSON; anything much larger is not one.
+SUBSCRIPTION_BODY_BYTES = 4096
+
+
+@login_required
+@require_POST
+def push_subscribe(request: HttpRequest) -> JsonResponse:
+    """This device's subscription (the browser's PushSubscription as JSON, sent by
+    static/js/pwa.js): the person is told on it from now on."""
+    try:
+        if len(request.body) > SUBSCRIPTION_BODY_BYTES:
+            raise ValueError
+        data = json.loads(request.body)
+        endpoint, keys = data["endpoint"], data["keys"]
+        p256dh, auth = keys["p256dh"], keys["auth"]
+        if not all(isinstance(v, str) for v in (endpoint, p256dh, auth)):
+            raise ValueError
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": _("That is not a device's subscription.")}, status=400)
+    device = request.headers.get("User-Agent", "")
+    try:
+        push.subscription_add(
+            user=_me(request),
+            endpoint=endpoint,
+            p256dh=p256dh,
+            auth=auth,
+            device=device,
+            now=workdays.now(),
+        )
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    return JsonResponse({"ok": True})
+
+
+@login_required
+@require_POST
+def push_unsubscribe(request: HttpRequest) -> HttpResponse:
+    """Stop telling the person on one device: the row from the settings page (``id``) or this
+    device's endpoint (``endpoint``, from static/js/pwa.js)."""
+    pk = whole_number(request.POST.get("id")) if "id" in request.POST else None
+    endpoint = request.POST.get("endpoint", "")
+    if pk is None and not endpoint:
+        messages.error(request, _("That is not one of your devices: nothing was changed."))
+        return redirect("notification_preferences")
+    if push.subscription_remove(user=_me(request), pk=pk, endpoint=endpoint or None):
+        messages.success(request, _("That device will not be told any more."))
+    else:
+        messages.error(request, _("That is not one of your devices: nothing was changed."))
+    return redirect("notification_preferences")
 
 
 class RegisterLetterForm(StyledForm):

@@ -10,13 +10,17 @@ from nhiemvu.lib.links import ROUTES
 from nhiemvu.orgs import views as org_views
 from nhiemvu.reminders import views as reminder_views
 from nhiemvu.reports import views as report_views
-from nhiemvu.web import ops, views
+from nhiemvu.web import ops, pwa, views
 
 urlpatterns = [
     path(ROUTES["home"], views.home, name="home"),
     path("healthz", ops.healthz, name="healthz"),
     path("readyz", ops.readyz, name="readyz"),
     path("metrics", ops.metrics_view, name="metrics"),
+    # The installable app (issue 32): the worker at the root, so its scope is the whole site.
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("ngoai-tuyen/", pwa.offline, name="offline"),
     path("co-quan/tim/", org_views.organisation_search, name="organisation_search"),
     path("co-quan/sap-xep/", reorganisation_views.reorganisation_list, name="reorganisations"),
     path(
@@ -50,6 +54,9 @@ urlpatterns = [
         reminder_views.notification_preferences,
         name="notification_preferences",
     ),
+    # Web Push devices (issue 32).
+    path("thong-bao/thiet-bi/", reminder_views.push_subscribe, name="push_subscribe"),
+    path("thong-bao/thiet-bi/tat/", reminder_views.push_unsubscribe, name="push_unsubscribe"),
     path("don-doc/", reminder_views.urging, name="urging"),
     path(
         "don-doc/<slug:code>/cong-van.docx",

@@ -35,7 +35,8 @@ class EventNotificationTest(BaseTestCase):
             n for n in told(self.p.lead_officer, RuleCode.EVENT_ASSIGNED) if task.code in n.url
         ]
         self.assertIn(task.summary[:30], note.title)
-        self.assertEqual(note.url, f"/nhiem-vu/{task.code}/")
+        # The link opens the task at the step the notice asks for (issue 32: accept it).
+        self.assertEqual(note.url, f"/nhiem-vu/{task.code}/?thong-bao=assigned")
         self.assertEqual(len(told(self.p.lead_head, RuleCode.EVENT_ASSIGNED)), 2)  # + setUp's
         self.assertTrue(told(self.p.coord_officer, RuleCode.EVENT_ASSIGNED))
         self.assertFalse(told(self.p.outsider))
