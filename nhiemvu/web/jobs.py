@@ -86,6 +86,14 @@ def lease_renew(worker_id: str) -> bool:
     )
 
 
+def job_give_back(job_id: Any) -> None:
+    """A job claimed by a worker that then found itself given up for dead: back in the queue,
+    untouched (the worker stops before running it)."""
+    DBTaskResult.objects.filter(pk=job_id, status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.READY, started_at=None
+    )
+
+
 def lease_release(worker_id: str) -> None:
     """A worker that stops on its own: it finished its job first, nothing to put back."""
     WorkerLease.objects.filter(worker_id=worker_id).delete()
@@ -104,16 +112,18 @@ def requeue_dead(now: dt.datetime | None = None) -> int:
         )
         if dead:
             WorkerLease.objects.filter(worker_id__in=dead).update(gone=True)
-        known = set(WorkerLease.objects.values_list("worker_id", flat=True))
+        # Every lease's verdict, the ones given up earlier too (a job locked then is due now).
+        gone = dict(WorkerLease.objects.values_list("worker_id", "gone"))
         unleased_before = now - dt.timedelta(hours=settings.WORKER_UNLEASED_HOURS)
         handled = 0
         running = DBTaskResult.objects.running().select_for_update(skip_locked=True)
         for job in running.only("id", "task_path", "args_kwargs", "worker_ids", "started_at"):
             worker = job.worker_ids[-1] if job.worker_ids else ""
-            if worker in dead:
-                pass
-            elif worker in known or not job.started_at or job.started_at >= unleased_before:
-                continue
+            verdict = gone.get(worker)
+            if verdict is False:
+                continue  # its worker lives
+            if verdict is None and job.started_at and job.started_at >= unleased_before:
+                continue  # claimed by a worker that keeps no lease: only after the long limit
             handled += _requeue(job, worker)
         if handled:
             Beat.objects.update_or_create(duty=Duty.JOB_REQUEUE, defaults={"last_ok_at": now})
@@ -158,7 +168,7 @@ class Heartbeat(threading.Thread):
         super().__init__(name="nhiemvu-lease", daemon=True)
         self.worker_id = worker_id
         self.stopping = threading.Event()
-        self.stop_process = stop or _exit_now
+        self.stop_process = stop or stop_now
 
     def run(self) -> None:
         interval = lease_seconds() / 4
@@ -180,6 +190,6 @@ class Heartbeat(threading.Thread):
         connection.close()
 
 
-def _exit_now(why: str) -> None:
+def stop_now(why: str) -> None:
     log.error("worker stopping at once: %s", why)
     os._exit(75)

@@ -14,6 +14,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from unittest import mock
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -91,6 +92,39 @@ class RequeueTest(BaseTestCase):
         self.assertFalse(jobs.lease_renew("late"))
         lease("fine", now)
         self.assertTrue(jobs.lease_renew("fine"))
+
+    def test_a_job_left_by_a_worker_given_up_earlier_is_still_put_back(self) -> None:
+        # Given up at a moment its job row was locked (skipped): the next pass takes it.
+        now = timezone.now()
+        WorkerLease.objects.create(worker_id="old", started_at=now, beat_at=now, gone=True)
+        job = running_job(slow_job, "old", "/x", started=now)
+        self.assertEqual(jobs.requeue_dead(now), 1)
+        job.refresh_from_db()
+        self.assertEqual(job.status, "READY")
+
+    def test_a_worker_given_up_for_dead_gives_back_the_job_it_claimed_unrun(self) -> None:
+        from nhiemvu.web.management.commands.worker import LeasedWorker
+
+        now = timezone.now()
+        WorkerLease.objects.create(worker_id="stalled", started_at=now, beat_at=now, gone=True)
+        job = running_job(unknown_job, "stalled", started=now)
+        worker = LeasedWorker(
+            queue_names=["default"],
+            interval=1,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="stalled",
+            excluded_queue_names=[],
+        )
+        with (
+            mock.patch.object(jobs, "stop_now", side_effect=SystemExit(75)),
+            self.assertRaises(SystemExit),
+        ):
+            worker.run_task(job)
+        job.refresh_from_db()
+        self.assertEqual((job.status, job.finished_at), ("READY", None))
 
     def test_a_job_not_known_to_be_safe_twice_is_failed_not_run_again(self) -> None:
         now = timezone.now()

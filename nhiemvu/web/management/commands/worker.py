@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult
 
 from nhiemvu.web import jobs
 
@@ -29,6 +30,14 @@ class LeasedWorker(db_worker.Worker):
             heartbeat.stopping.set()
             heartbeat.join(timeout=5)
             jobs.lease_release(self.worker_id)
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        # Between the renewals, a worker that stalled past its lease may still claim a job: it
+        # checks before running it, so the job is never run by a worker given up for dead.
+        if not jobs.lease_renew(self.worker_id):
+            jobs.job_give_back(db_task_result.pk)
+            jobs.stop_now("lease given up by another worker")
+        super().run_task(db_task_result)
 
 
 class Command(db_worker.Command):
