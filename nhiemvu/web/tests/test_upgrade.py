@@ -72,7 +72,6 @@ class UpgradeFromPreviousReleaseTest(SimpleTestCase):
                 text=True,
             )
             self.assertEqual(migrate.returncode, 0, migrate.stdout + migrate.stderr)
-            self.assertIn("Applying", migrate.stdout, "the fixture is already current")
 
             self.assertEqual(dbmanifest.compare(manifest, var / "db.sqlite3", var / "media"), [])
             statuses = subprocess.run(
