@@ -9,8 +9,10 @@ PostgreSQL 15 runs under a lock which blocks reads or writes for as long as it r
 - AlterField changing the column's type (the table is rewritten), making it NOT NULL (the
   table is scanned), or adding an index, a unique or a foreign key;
 - AddField NOT NULL without a default (fails on a table with rows), or with an index, a unique
-  or a foreign key (built or validated while writes wait). A plain default is not flagged: since
-  PostgreSQL 11 a constant default is stored once, not written into every row;
+  or a foreign key (built or validated while writes wait), or a database default computed by an
+  expression (a volatile one rewrites the table). A plain default is not flagged: since
+  PostgreSQL 11 a constant default is stored once, not written into every row (Django turns a
+  callable `default` into one constant for the existing rows);
 - AddConstraint with a check (validated by reading the table under the lock);
 - RunPython and RunSQL in an app that owns a big table (what they read or write cannot be told
   from here: review it, make it batched, then allow it with the reason).
@@ -110,6 +112,8 @@ def _judge(op: object, app: str, state: ProjectState) -> tuple[str, str] | None:
             return model, "index or foreign key built with the column: writes wait"
         if not field.null and not field.has_default() and not field.db_default:
             return model, "NOT NULL without a default: fails on a table with rows"
+        if hasattr(field.db_default, "resolve_expression"):
+            return model, "a default the database computes may rewrite every row (if volatile)"
         return None
     if isinstance(op, ops.AlterField):
         old = state.models[app, model].fields.get(op.name)

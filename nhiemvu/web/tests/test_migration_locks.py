@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.migrations import operations as ops
 from django.db.migrations.loader import MigrationLoader
+from django.db.models.functions import Now
 from django.test import SimpleTestCase
 
 from nhiemvu.web import migrationlocks
@@ -55,6 +56,15 @@ class MigrationLocksTest(SimpleTestCase):
         self.assertIn(
             "review",
             judge(ops.RunPython(ops.RunPython.noop)) or "",
+        )
+        self.assertIn(
+            "rewrite",
+            judge(
+                ops.AddField(
+                    "assignment", "stamp2", models.DateTimeField(db_default=Now(), null=True)
+                )
+            )
+            or "",
         )
         # Cheap on PostgreSQL 15: a nullable column, a constant default, a small table.
         self.assertIsNone(judge(ops.AddField("assignment", "note2", models.TextField(null=True))))
