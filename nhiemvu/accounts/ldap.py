@@ -297,7 +297,7 @@ def _sync_one(
     else:
         kind = "unchanged"
     try:
-        provision(identity, resolution)
+        provision(identity, resolution, link=link)
     except Refused:
         return "skipped"  # a local account of that name, or disabled by an administrator
     return kind

@@ -252,16 +252,21 @@ def _new_user(identity: Identity) -> User:
 
 
 @transaction.atomic
-def provision(identity: Identity, resolution: Resolution) -> User:
+def provision(
+    identity: Identity, resolution: Resolution, *, link: ExternalAccount | None = None
+) -> User:
     """Create or bring up to date the person ``identity`` describes, with the membership
     ``resolution`` gives them (a change of organisation or role is audited as a move). Their
-    password is never stored. Raises ``Refused`` (and writes nothing) when refused."""
+    password is never stored. Raises ``Refused`` (and writes nothing) when refused. ``link``:
+    their ExternalAccount (with its user) when the caller has read it already (the sync)."""
     if resolution.refusal or resolution.org is None:
         raise Refused(resolution.refusal)
     now = workdays.now()
-    link = _linked(identity)
+    link = link or _linked(identity)
     user = link.user if link else _new_user(identity)
-    if not user.is_active:
+    created = user.pk is None
+    returning = not user.is_active
+    if returning:
         if link is None or link.left_at is None:
             # Deactivated by an administrator: only they undo it.
             raise Refused(
@@ -269,13 +274,23 @@ def provision(identity: Identity, resolution: Resolution) -> User:
             )
         user.is_active = True
         record(actor=None, action="account.return", target=user, after={"source": link.source})
-    user.full_name = clean_line(identity.full_name)[:_FULL_NAME_CHARS]
-    user.email = identity.email.strip()[:_EMAIL_CHARS]
-    if user.has_usable_password():
-        user.set_unusable_password()
-    created = user.pk is None
-    user.full_clean(exclude=["password", "username"] if not created else ["password"])
-    user.save()
+    fields = {
+        "full_name": clean_line(identity.full_name)[:_FULL_NAME_CHARS],
+        "email": identity.email.strip()[:_EMAIL_CHARS],
+    }
+    # Nothing written to a person the source says nothing new of (a sync reads thousands).
+    if (
+        created
+        or returning
+        or user.has_usable_password()
+        or any(getattr(user, name) != value for name, value in fields.items())
+    ):
+        for name, value in fields.items():
+            setattr(user, name, value)
+        if user.has_usable_password():
+            user.set_unusable_password()
+        user.full_clean(exclude=["password", "username"] if not created else ["password"])
+        user.save()
     if created:
         record(
             actor=None,

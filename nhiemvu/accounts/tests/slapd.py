@@ -60,6 +60,9 @@ suffix "{base}"
 rootdn "{root}"
 rootpw {rootpw}
 directory {dir}/data
+# The sync reads everyone in pages; OpenLDAP caps a search at 500 entries unless the reader may
+# page past it (README: the directory's administrator grants this to nhiemvu's account).
+limits dn.exact="{service}" size.prtotal=unlimited
 # As a province's directory would be: passwords only checked, never read; nhiemvu's service
 # account reads people and groups; nobody else reads anything.
 access to attrs=userPassword
@@ -194,9 +197,10 @@ def _wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running(*, tls: bool = False) -> Iterator[Slapd]:
-    """A fresh slapd with the demo people, stopped and removed afterwards. ``tls``: also a
-    certificate from a throwaway CA (``Slapd.ca_file``), StartTLS and an ldaps:// port."""
+def running(*, tls: bool = False, ldif: Path = LDIF) -> Iterator[Slapd]:
+    """A fresh slapd with the demo people (or ``ldif``'s), stopped and removed afterwards.
+    ``tls``: also a certificate from a throwaway CA (``Slapd.ca_file``), StartTLS and an
+    ldaps:// port."""
     folder = Path(tempfile.mkdtemp(prefix="nhiemvu-slapd-"))
     try:
         (folder / "data").mkdir()
@@ -215,7 +219,7 @@ def running(*, tls: bool = False) -> Iterator[Slapd]:
             )
         conf.write_text(text)
         # Loaded offline: slapadd writes entryUUID and the other operational attributes.
-        subprocess.run([SLAPADD, "-f", str(conf), "-l", str(LDIF)], check=True, capture_output=True)
+        subprocess.run([SLAPADD, "-f", str(conf), "-l", str(ldif)], check=True, capture_output=True)
         port = _free_port()
         urls = f"ldap://127.0.0.1:{port}/"
         tls_port = _free_port() if tls else 0
