@@ -11,7 +11,6 @@ import json
 import os
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -487,51 +486,12 @@ if NHIEMVU_LDAP["URL"]:
     # is down); axes stays first, so failed directory sign-ins count towards the lockout too.
     AUTHENTICATION_BACKENDS.append("nhiemvu.accounts.ldap.LdapBackend")
 
-# --- Single sign-on (OpenID Connect) and two-factor (issue 30; accounts/oidc.py, twofactor.py) --
-# django-allauth for the portal's protocol and the second factor (TOTP, recovery codes); its own
-# account pages are not offered: our login page, lockout and password reset stay.
-INSTALLED_APPS += ["allauth", "allauth.account", "allauth.socialaccount", "allauth.mfa"]
-INSTALLED_APPS += ["allauth.socialaccount.providers.openid_connect"]
-# The last sends a person who must have a second factor (and signed in with a password) to enrol.
-MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
-MIDDLEWARE += ["nhiemvu.accounts.twofactor.EnrolmentMiddleware"]
-ACCOUNT_ADAPTER = "nhiemvu.accounts.twofactor.AccountAdapter"
-SOCIALACCOUNT_ADAPTER = "nhiemvu.accounts.oidc.SocialAccountAdapter"
-ACCOUNT_LOGIN_METHODS = {"username"}
-ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
-ACCOUNT_EMAIL_VERIFICATION = SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
-SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("NHIEMVU_OIDC_TIMEOUT_SECONDS", 10)
-OIDC_ISSUER = env_str("NHIEMVU_OIDC_ISSUER", "")  # set: the login page offers the portal
-_portal = {
-    "provider_id": "tinh",
-    "name": env_str("NHIEMVU_OIDC_NAME", "Cổng dịch vụ một cửa của tỉnh"),
-    "client_id": env_str("NHIEMVU_OIDC_CLIENT_ID", ""),
-    "secret": env_str("NHIEMVU_OIDC_CLIENT_SECRET", ""),
-    "settings": {
-        "server_url": OIDC_ISSUER,
-        "scope": env_str("NHIEMVU_OIDC_SCOPES", "openid profile email").split(),
-        "end_session": env_bool("NHIEMVU_OIDC_END_SESSION", True),  # the portal's logout too
-    },
-}
-SOCIALACCOUNT_PROVIDERS: dict[str, Any] = {
-    "openid_connect": {
-        # Ours asks and checks a nonce (accounts/oidc.py).
-        "provider_class": "nhiemvu.accounts.oidc.ProvinceProvider",
-        "OAUTH_PKCE_ENABLED": True,
-        "APPS": [_portal] if OIDC_ISSUER else [],
-    }
-}
-if OIDC_ISSUER:
-    # The login button's form and the logout's end at the portal (a redirect after a form is
-    # held to form-action): its origin joins ours there, and nowhere else.
-    _origin = "{0.scheme}://{0.netloc}".format(urlsplit(OIDC_ISSUER))
-    SECURE_CSP["form-action"] = [*SECURE_CSP["form-action"], _origin]
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "nhiemvu"
-MFA_ALLOW_UNVERIFIED_EMAIL = True  # our people have no allauth e-mail rows to verify
-# Must have a second factor when they sign in with a password here (not through the portal).
-_mfa_roles = env_str("NHIEMVU_MFA_REQUIRED_ROLES", "office,working_group,admin").split(",")
-NHIEMVU_MFA_REQUIRED_ROLES = [r.strip() for r in _mfa_roles if r.strip()]
+# --- Single sign-on (OpenID Connect) and two-factor (issue 30): nhiemvu/settings_signin.py ----
+from nhiemvu.settings_signin import *  # noqa: E402, F403
+
+INSTALLED_APPS += SIGNIN_APPS  # noqa: F405
+MIDDLEWARE += SIGNIN_MIDDLEWARE  # noqa: F405
+SECURE_CSP["form-action"] = [*SECURE_CSP["form-action"], *PORTAL_FORM_ACTION]  # noqa: F405
 
 # --- Web Push (issue 32, reminders/push.py): the VAPID key pair that signs every push (`manage.py
 # push keys` prints one; without it no device can subscribe) and the push services the server may
