@@ -447,16 +447,14 @@ NHIEMVU: dict[str, Any] = {
 }
 
 # --- Accounts from outside (issue 30): the rules that place a person, and the directory --------
-# How what a provider or the directory says of a person becomes their organisation and role
-# (nhiemvu/accounts/mapping.py, DEFAULT_RULES; README "Quy tắc ánh xạ"): JSON, merged over the
-# defaults. A malformed value stops the start, rather than letting people in by the defaults.
+# Where a person belongs (accounts/mapping.py, README "Quy tắc ánh xạ"): JSON over its defaults;
+# a malformed value stops the start rather than letting people in by the defaults.
 try:
     NHIEMVU_ACCOUNT_RULES: dict[str, Any] = json.loads(env_str("NHIEMVU_ACCOUNT_RULES", "{}"))
 except json.JSONDecodeError as error:
     raise ImproperlyConfigured(f"NHIEMVU_ACCOUNT_RULES is not valid JSON: {error}") from error
 
-# Directory sign-in (accounts/ldap.py), off unless NHIEMVU_LDAP_URL is set. Searched with the
-# service account, then bound as the person with the password they typed (never stored).
+# Directory sign-in and sync (accounts/ldap.py, README "Thư mục người dùng"), off without a URL.
 NHIEMVU_LDAP: dict[str, Any] = {
     "URL": env_str("NHIEMVU_LDAP_URL", ""),  # ldap://host:389, or ldaps://host:636
     "START_TLS": env_bool("NHIEMVU_LDAP_START_TLS", False),
@@ -464,7 +462,6 @@ NHIEMVU_LDAP: dict[str, Any] = {
     "BIND_DN": env_str("NHIEMVU_LDAP_BIND_DN", ""),
     "BIND_PASSWORD": env_str("NHIEMVU_LDAP_BIND_PASSWORD", ""),
     "USER_BASE": env_str("NHIEMVU_LDAP_USER_BASE", ""),
-    # {username} is escaped before it is put in; the sync lists everyone the second filter finds.
     "USER_FILTER": env_str(
         "NHIEMVU_LDAP_USER_FILTER", "(&(objectClass=inetOrgPerson)(uid={username}))"
     ),
@@ -477,13 +474,11 @@ NHIEMVU_LDAP: dict[str, Any] = {
     "USERNAME_ATTR": env_str("NHIEMVU_LDAP_USERNAME_ATTR", "uid"),  # sAMAccountName on AD
     "NAME_ATTR": env_str("NHIEMVU_LDAP_NAME_ATTR", "cn"),
     "EMAIL_ATTR": env_str("NHIEMVU_LDAP_EMAIL_ATTR", "mail"),
-    # Further attributes read as claims for the rules (organisation code, department, groups).
     "CLAIM_ATTRS": env_str("NHIEMVU_LDAP_CLAIM_ATTRS", "departmentNumber,ou,memberOf").split(","),
     "TIMEOUT": env_int("NHIEMVU_LDAP_TIMEOUT_SECONDS", 5),  # connecting, and each operation
 }
 if NHIEMVU_LDAP["URL"]:
-    # After the local accounts (the break-glass administrator signs in even when the directory
-    # is down); axes stays first, so failed directory sign-ins count towards the lockout too.
+    # After local accounts (they work with the directory down); after axes (its lockout counts).
     AUTHENTICATION_BACKENDS.append("nhiemvu.accounts.ldap.LdapBackend")
 
 # --- Single sign-on (OpenID Connect) and two-factor (issue 30): nhiemvu/settings_signin.py ----
