@@ -27,6 +27,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,11 +107,20 @@ def _segment(
     return qs.order_by(key.desc() if desc else key.asc(), f"-{tie}" if desc else tie)
 
 
-def page(qs: QuerySet[Any], order: Order, *, size: int, after: str = "", before: str = "") -> Page:
+def page(
+    qs: QuerySet[Any],
+    order: Order,
+    *,
+    size: int,
+    after: str = "",
+    before: str = "",
+    read: Callable[[QuerySet[Any]], Iterable[Any]] | None = None,
+) -> Page:
     """One page of ``qs`` in ``order``: the first, the one after ``after`` or before ``before``.
 
     Reads ``size + 1`` rows to know whether another page follows; never counts. One query, or
-    two when the page crosses from the dated rows to the undated ones.
+    two when the page crosses from the dated rows to the undated ones. ``read`` turns a slice of
+    the query into rows (default: its model objects); a row has the order's fields as attributes.
     """
     reverse = bool(before)
     token = before or after
@@ -135,7 +145,8 @@ def page(qs: QuerySet[Any], order: Order, *, size: int, after: str = "", before:
             desc=desc,
             start=start if i == 0 else None,
         )
-        rows.extend(part[: size + 1 - len(rows)])
+        wanted = part[: size + 1 - len(rows)]
+        rows.extend(read(wanted) if read is not None else wanted)
     more = len(rows) > size
     rows = rows[:size]
     if reverse:

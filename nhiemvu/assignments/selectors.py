@@ -59,6 +59,40 @@ LIST_FIELDS = (
 )
 
 
+class ListRow:
+    """A task (or its lead, its document) as a list page reads it: ``LIST_FIELDS`` as plain
+    attributes, which is all a row (``tasks.task_rows``), its status (``status.label_rows``) and
+    the page's cursor read. Building the model objects of a 100-row page (a task of 41 columns,
+    its lead and its document each) cost about 4 ms, a quarter of the page's CPU (issue 28)."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+
+class ListOrg(ListRow):
+    label = Organisation.label  # short name, else name: the model's own rule
+
+
+_OWN = tuple(f for f in LIST_FIELDS if "__" not in f)
+_LEAD = tuple(f for f in LIST_FIELDS if f.startswith("lead__"))
+_DOCUMENT = tuple(f for f in LIST_FIELDS if f.startswith("directive__"))
+
+
+def list_rows(qs: QuerySet[Any]) -> list[ListRow]:
+    """The rows of a slice of ``filter_tasks`` (``keyset.page(read=list_rows)``), one query."""
+    own, lead = 1 + len(_OWN), 1 + len(_OWN) + len(_LEAD)
+    return [
+        ListRow(
+            pk=values[0],
+            id=values[0],
+            lead=ListOrg(**{f[6:]: v for f, v in zip(_LEAD, values[own:lead], strict=True)}),
+            directive=ListRow(**{f[11:]: v for f, v in zip(_DOCUMENT, values[lead:], strict=True)}),
+            **dict(zip(_OWN, values[1:own], strict=True)),
+        )
+        for values in qs.values_list("pk", *_OWN, *_LEAD, *_DOCUMENT)
+    ]
+
+
 def visible_tasks(user: Any) -> QuerySet[Any]:
     """The tasks this user may see, with their lead and document, statuses not computed."""
     return perms.visible(user, Assignment.objects.select_related("lead", "directive"))

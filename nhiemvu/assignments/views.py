@@ -76,10 +76,11 @@ def task_list(request: HttpRequest) -> HttpResponse:
             size=size,
             after=request.GET.get("after", ""),
             before=request.GET.get("before", ""),
+            read=selectors.list_rows,
         )
     except keyset.CursorError:
         messages.error(request, _("That page link is no longer valid: showing the first page."))
-        page = keyset.page(qs, order, size=size)
+        page = keyset.page(qs, order, size=size, read=selectors.list_rows)
     label_rows(page.rows)
     # The coordinating agencies of the page's rows: one query for the page, not one per row.
     selectors.attach_coordinating(page.rows)

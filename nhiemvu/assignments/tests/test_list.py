@@ -201,3 +201,43 @@ class FilterFieldsKeptTest(BaseTestCase):
         self.assertIn('value="31/02/2026"', wrong)
         self.assertNotIn("dd/mm/yyyy (ví dụ", self.form_html(deadline_from="28/02/2026"))
         self.assertIn("dd/mm/yyyy (ví dụ 02/12/2026)", self.form_html(deadline_from="31/02/2026"))
+
+
+class ListRowsTest(BaseTestCase):
+    def test_a_page_of_list_rows_is_the_page_of_tasks_with_the_same_values(self) -> None:
+        from nhiemvu import keyset
+        from nhiemvu.assignments import selectors
+
+        register(
+            self.p,
+            ref="400/UBND-VX",
+            tasks=[
+                TaskSpec(
+                    content=f"Nhiệm vụ {i}",
+                    lead=self.p.agency_a if i % 2 else self.p.agency_b,
+                    deadline=None if i % 5 == 0 else dt.date(2026, 4, 1 + i % 20),
+                    no_deadline_reason="Thường xuyên" if i % 5 == 0 else "",
+                )
+                for i in range(30)
+            ],
+            assigned_by=self.p.chairman,
+        )
+        qs = selectors.filter_tasks(self.p.office, status="open")
+        for sort in selectors.SORTS.values():
+            models = keyset.page(qs, sort, size=20)
+            rows = keyset.page(qs, sort, size=20, read=selectors.list_rows)
+            self.assertEqual((rows.next, rows.previous), (models.next, models.previous))
+            self.assertEqual(len(rows.rows), 20)
+            for row, task in zip(rows.rows, models.rows, strict=True):
+                self.assertEqual(row.pk, task.pk)
+                for field in selectors.LIST_FIELDS:
+                    head, _sep, tail = field.partition("__")
+                    expected = getattr(getattr(task, head), tail) if tail else getattr(task, head)
+                    got = getattr(getattr(row, head), tail) if tail else getattr(row, head)
+                    self.assertEqual(got, expected, field)
+                self.assertEqual(row.lead.label, task.lead.label)
+            after = keyset.page(qs, sort, size=20, after=rows.next or "", read=selectors.list_rows)
+            self.assertEqual(
+                [r.pk for r in after.rows],
+                [t.pk for t in keyset.page(qs, sort, size=20, after=models.next or "").rows],
+            )
