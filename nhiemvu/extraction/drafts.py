@@ -27,6 +27,8 @@ from nhiemvu.extraction.patterns import (
     LEADS_AGAIN,
     NOT_A_TASK,
     NOT_TASK_START,
+    RELAY_SUMMARY,
+    RELAYED_BODY,
     TRIGGER,
     VERB_START,
 )
@@ -118,6 +120,7 @@ class Notes:
     rejected: set[int] = field(default_factory=set)
     context: dict[int, list[ag.Mention]] = field(default_factory=dict)
     closing_at: int | None = None  # the first sentence of the signature block
+    summaries: set[int] = field(default_factory=set)  # a relay's summary before its body
 
 
 _Agencies = list[ag.Mention]
@@ -170,6 +173,7 @@ class _Reading:
     def read(self) -> list[Draft]:
         body_start = self.header.body_start
         first = next((i for i, s in enumerate(self.body) if s.start >= body_start), -1)
+        restated = max((m.start() for m in RELAYED_BODY.finditer(self.text)), default=-1)
         for index, s in enumerate(self.body):
             if s.start < body_start:
                 continue
@@ -180,6 +184,8 @@ class _Reading:
             if NOT_A_TASK.search(s.text) or (index == first and is_title(s, self.text)):
                 self.notes.rejected.add(index)
                 continue  # "UBND tỉnh vừa ban hành văn bản số … về việc …"; a news item's title
+            if s.end <= restated and RELAY_SUMMARY.search(s.text):
+                self.notes.summaries.add(index)  # still read: it may open the list below
             self._after_sentence(index, s, self._sentence(index, s))
         return self.drafts
 
@@ -430,39 +436,19 @@ def _has_work(text: str, start: int, end: int) -> bool:
     return bool(VERB_START.match(body)) and len(body.split()) >= 4
 
 
+# The words of a closing formula that assigns nothing ("triển khai thực hiện nghiêm túc …").
+_GENERIC_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        "tổ chức triển khai thực hiện nghiêm túc các nội dung trên khẩn trương này văn bản chỉ "
+        "thị đúng quy định có hiệu quả",
+    )
+)
+
+
 def _generic_body(body: str) -> bool:
     words = re.sub(r"[^\w\s]|_", " ", body.lower()).split()
-    return len(words) <= 8 and all(
-        w
-        in {
-            "tổ",
-            "chức",
-            "triển",
-            "khai",
-            "thực",
-            "hiện",
-            "nghiêm",
-            "túc",
-            "các",
-            "nội",
-            "dung",
-            "trên",
-            "khẩn",
-            "trương",
-            "này",
-            "văn",
-            "bản",
-            "chỉ",
-            "thị",
-            "đúng",
-            "quy",
-            "định",
-            "có",
-            "hiệu",
-            "quả",
-        }
-        for w in words
-    )
+    return len(words) <= 8 and all(w in _GENERIC_WORDS for w in words)
 
 
 def _prev_end(body: list[Sentence], index: int) -> int:

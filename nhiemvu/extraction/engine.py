@@ -81,10 +81,12 @@ def extract(
     tasks = [finish(prepared, d, nested, doc_date, header, resolver) for d in drafts]
     share_sentence_deadlines(tasks, drafts)
     for task, draft in zip(tasks, drafts, strict=True):
+        # A relay's summary restates the body that follows it: proposed, unticked.
+        task.accepted = draft.sentence_index not in notes.summaries
         if scorer is not None:
             task.score = round(scores[id(draft)], 3)
             task.added_by_model = not draft.found_by_rules
-            task.accepted = task.score >= (
+            task.accepted = task.accepted and task.score >= (
                 scorer.veto if draft.found_by_rules else scorer.threshold
             )
         warn(task, doc_date)

@@ -25,7 +25,11 @@ MODEL_PATH = Path(__file__).resolve().parent / "model.json"
 SIZE = 2**14  # hashed feature slots: few collisions for a few thousand distinct features
 LEAD_SIZE = 2**12  # the lead chooser's: a few hundred features of a mention's place
 EPOCHS = 300
-L2 = 0.01
+# The penalty on the weights (per example, as the gradient is averaged): 1 is the usual default
+# (scikit-learn's C = 1). Chosen by an inner grouped cross-validation inside each outer fold
+# among 0.01, 1, 5 and 20, every fold chose 1; at 0.01 the model had learnt its examples' words
+# (issue 26: CV F1 0.754 -> 0.757, precision 0.782 -> 0.796).
+L2 = 1.0
 STEP = 0.5
 # A task is proposed when the model gives it at least this probability. Missing a task costs
 # the office more than one extra line to untick, so the bar is below one half.

@@ -130,15 +130,15 @@ LEADING = re.compile(
     re.IGNORECASE,
 )
 # "giao" the verb, not the word's compounds ("an toàn giao thông", "Sở Giao thông vận tải", "giao
-# dịch", "bàn giao"): read as an assignment, the agency before it was taken for the issuer.
-_NOT_GIVING = (
-    r"(?<![Bb]àn\s)(?<!chuyển\s)(?<!tiếp\s)(?<!\w)"
-    r"(?![Gg]iao\s+(?:thông|dịch|lưu|thương|nhận|thừa|ban|tiếp|hàng|hữu|lộ|cắt|kết|thoa|diện)(?!\w))"
+# dịch", "bàn giao"): read as an assignment, the agency before it was taken for the issuer. (The
+# checks follow the word, so they run only where "giao" stands.)
+_GIVE = (
+    r"[Gg]iao(?<![Bb]àn\s[Gg]iao)(?<!chuyển\s[Gg]iao)(?<!tiếp\s[Gg]iao)"
+    r"(?!\s+(?:thông|dịch|lưu|thương|nhận|thừa|ban|tiếp|hàng|hữu|lộ|cắt|kết|thoa|diện)(?!\w))"
 )
 TRIGGER = re.compile(
     r"(?<![Đđ]ược\s)(?<!nhiệm\s)(?<!vụ\s)"
-    + _NOT_GIVING
-    + r"(?P<verb>[Gg]iao|GIAO|[Yy]êu\s*cầu|YÊU\s*CẦU|[Đđ]ề\s*nghị|ĐỀ\s*NGHỊ)"
+    rf"(?P<verb>{_GIVE}|GIAO|[Yy]êu\s*cầu|YÊU\s*CẦU|[Đđ]ề\s*nghị|ĐỀ\s*NGHỊ)"
     r"(?P<colon>\s*:)?\s+(?:cho\s+)?"
 )
 COORDINATE = re.compile(
@@ -344,3 +344,12 @@ AFTER_ASSIGNING = re.compile(
 # background).
 BACKGROUND = re.compile(r"^\W*Trước\s+(?:đó|đây)\s*,", re.I)
 NOT_A_TASK = re.compile(rf"{ISSUED.pattern}|{BOILERPLATE.pattern}|{BACKGROUND.pattern}", re.I)
+# A news item's summary of the document it relays ("Thủ tướng vừa ký Công điện … yêu cầu các bộ,
+# ngành …") when the relayed body follows it ("Theo đó, …", "Cụ thể: …"): the body's duties are
+# the tasks and the summary restates them (issue 26: news relays).
+RELAY_SUMMARY = re.compile(
+    r"\bvừa\s+(?:ký\s+)?(?:ban\s*hành\s+|có\s+|gửi\s+)?(?:công\s*điện|công\s*văn|văn\s*bản|"
+    r"chỉ\s*thị|quyết\s*định|thông\s*báo|kế\s*hoạch)",
+    re.I,
+)
+RELAYED_BODY = re.compile(r"\b(?:Theo\s+đó|Cụ\s+thể)\s*[,:]", re.I)

@@ -428,3 +428,20 @@ def test_background_told_as_such_is_no_task() -> None:
     )
     found = extract(text, dt.date(2026, 3, 12)).tasks
     assert [t.deadline for t in found] == [dt.date(2026, 3, 20)]
+
+
+def test_a_relays_summary_is_unticked_when_the_body_follows() -> None:
+    summary = (
+        "Chủ tịch UBND tỉnh vừa ký Công điện yêu cầu các sở, ngành, địa phương tập trung ứng "
+        "phó với đợt mưa lớn.\n"
+    )
+    body = (
+        "Theo đó, Chủ tịch UBND tỉnh yêu cầu Sở Nông nghiệp và Môi trường theo dõi chặt chẽ "
+        "diễn biến mưa lũ, báo cáo UBND tỉnh trước ngày 20/3/2026.\n"
+    )
+    found = extract(summary + body, dt.date(2026, 3, 2)).tasks
+    assert [leads(t) for t in found if t.confident] == [["Sở Nông nghiệp và Môi trường"]]
+    # The office may still want it: proposed, unticked.
+    assert [leads(t) for t in found if not t.confident] == [["các sở, ngành, địa phương"]]
+    # Alone, the summary is all the text says: it is read.
+    assert [leads(t) for t in tasks(summary)] == [["các sở, ngành, địa phương"]]
