@@ -106,6 +106,27 @@ def rules() -> dict[str, Any]:
     return {**DEFAULT_RULES, **configured}
 
 
+def rule_errors() -> list[str]:
+    """What is wrong with the configured rules (a misspelt key would be ignored, and everyone
+    refused as placed nowhere); `manage.py check` and every start report them."""
+    configured = getattr(settings, "NHIEMVU_ACCOUNT_RULES", None) or {}
+    if not isinstance(configured, dict):
+        return ["NHIEMVU_ACCOUNT_RULES must be a JSON object"]
+    errors = [f"unknown key {key!r}" for key in configured if key not in DEFAULT_RULES]
+    rule = rules()
+    for key in ("org_code_claims", "group_claims", "department_claims"):
+        if not isinstance(rule[key], list) or not all(isinstance(c, str) for c in rule[key]):
+            errors.append(f"{key} must be a list of claim names")
+    for key in ("org_groups", "role_groups"):
+        if not isinstance(rule[key], dict):
+            errors.append(f"{key} must map group names to values")
+    roles = [*(rule["role_groups"].values() if isinstance(rule["role_groups"], dict) else ())]
+    errors += [
+        f"unknown role {r!r}" for r in [*roles, rule["default_role"]] if r not in Role.values
+    ]
+    return errors
+
+
 def _group_keys(value: str) -> set[str]:
     """The names a group value answers to: its DN as written (spaces around ',' and '=' and case
     aside) and its first RDN's value ("cn=SKHCN,ou=groups,…" → also "skhcn")."""

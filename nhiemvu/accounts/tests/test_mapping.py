@@ -211,3 +211,18 @@ class ProvisionTest(TestCase):
             self.sign_in(person(departmentNumber="so-khcn"))
         user.refresh_from_db()
         self.assertFalse(user.is_active)
+
+
+class RulesCheckTest(TestCase):
+    def test_the_shipped_rules_pass_and_a_misspelt_or_wrong_rule_is_reported(self) -> None:
+        from nhiemvu.accounts.apps import account_rules_check
+
+        self.assertEqual(account_rules_check(), [])
+        with override_settings(NHIEMVU_ACCOUNT_RULES=RULES):
+            self.assertEqual(account_rules_check(), [])
+        bad = {"org_code_claim": ["x"], "role_groups": {"g": "chief"}, "group_claims": "groups"}
+        with override_settings(NHIEMVU_ACCOUNT_RULES=bad):
+            messages = " ".join(m.msg for m in account_rules_check())
+        self.assertIn("unknown key 'org_code_claim'", messages)
+        self.assertIn("unknown role 'chief'", messages)
+        self.assertIn("group_claims must be a list", messages)
