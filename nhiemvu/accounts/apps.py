@@ -23,3 +23,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         checks.register(account_rules_check)
+        # Connects the audit of second factors to allauth's signals (before any request).
+        from nhiemvu.accounts import twofactor  # noqa: F401

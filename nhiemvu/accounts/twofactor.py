@@ -23,14 +23,17 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
+from allauth.mfa import signals
 from allauth.mfa.models import Authenticator
 from allauth.mfa.stages import AuthenticateStage
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext_noop
 
+from nhiemvu.audit.services import record
 from nhiemvu.orgs.models import Role
 from nhiemvu.orgs.rules import scope_of
 
@@ -87,6 +90,29 @@ ENROLMENT_PAGES = frozenset(
         "set_language",
     }
 )
+
+
+# A second factor added, removed or its recovery codes made anew is a change to how the person
+# signs in: audited like any other (allauth's signals, sent once its own transaction commits).
+FACTOR_EVENTS = {
+    signals.authenticator_added: "account.factor_add",
+    signals.authenticator_removed: "account.factor_remove",
+    signals.authenticator_reset: "account.factor_reset",
+}
+
+
+def _audit_factor(signal: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
+    with transaction.atomic():
+        record(
+            actor=user,
+            action=FACTOR_EVENTS[signal],
+            target=user,
+            after={"type": authenticator.type},
+        )
+
+
+for _signal in FACTOR_EVENTS:
+    _signal.connect(_audit_factor, dispatch_uid=f"nhiemvu-audit-{FACTOR_EVENTS[_signal]}")
 
 
 class EnrolmentMiddleware:

@@ -14,6 +14,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from nhiemvu.accounts.tests.factors import totp
+from nhiemvu.audit.models import AuditEvent
 from nhiemvu.test import PASSWORD, BaseTestCase
 
 
@@ -44,7 +45,8 @@ class TwoFactorTests(BaseTestCase):
         wrong = self.client.post(reverse("mfa_activate_totp"), {"code": "000000"})
         self.assertContains(wrong, "Mã không đúng.")
         self.assertFalse(Authenticator.objects.filter(user=self.p.office).exists())
-        done = self.client.post(reverse("mfa_activate_totp"), {"code": totp(secret)})
+        with self.captureOnCommitCallbacks(execute=True):  # allauth's signal waits for it
+            done = self.client.post(reverse("mfa_activate_totp"), {"code": totp(secret)})
         self.assertRedirects(
             done, reverse("mfa_view_recovery_codes"), fetch_redirect_response=False
         )
@@ -55,6 +57,9 @@ class TwoFactorTests(BaseTestCase):
         assert shown is not None
         self.assertEqual(len(re.findall(r"\b\d{8}\b", shown[1])), 10)
         self.assertEqual(self.client.get(reverse("home")).status_code, 200)
+        # Audited, as every change to how a person signs in.
+        added = AuditEvent.objects.filter(action="account.factor_add", actor=self.p.office)
+        self.assertIn({"type": "totp"}, list(added.values_list("after", flat=True)))
 
     def test_the_working_group_and_administrators_must_enrol_too(self) -> None:
         for username in ("wg", "admin"):
