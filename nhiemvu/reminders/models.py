@@ -185,9 +185,17 @@ class Outbox(models.Model):
 
     to = models.EmailField(blank=True)
     # A push to this device; removing the device (gone at its push service, unsubscribed)
-    # removes what still waited for it.
+    # removes what still waited for it. The outbox is a big table: the column comes without a
+    # database constraint (validating one reads every row with writes held; Django cascades the
+    # delete itself) and its index is built concurrently, only over the push rows (0007_push).
     subscription = models.ForeignKey(
-        PushSubscription, models.CASCADE, null=True, blank=True, related_name="messages"
+        PushSubscription,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+        db_index=False,
+        db_constraint=False,
     )
     subject = models.CharField(max_length=300)
     text = models.TextField()
@@ -213,6 +221,12 @@ class Outbox(models.Model):
                 fields=["next_attempt_at"],
                 name="outbox_due",
                 condition=Q(sent_at__isnull=True, failed=False),
+            ),
+            # A device's messages, found when it is removed (the cascade): push rows only.
+            models.Index(
+                fields=["subscription"],
+                name="outbox_push_device",
+                condition=Q(subscription__isnull=False),
             ),
         ]
         constraints = [

@@ -33,6 +33,8 @@ from django.db.migrations import operations as ops
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.state import ProjectState
 
+from nhiemvu.lib import migrationops
+
 MANIFEST = Path(__file__).parent / "tests" / "upgrade" / "manifest.json"
 
 # app_label.model_name (lower case): the tables that grow with use.
@@ -97,6 +99,11 @@ def _judge(op: object, app: str, state: ProjectState) -> tuple[str, str] | None:
         return None
     if key not in BIG:
         return None
+    # Built beside the writes on PostgreSQL (nhiemvu/lib/migrationops.py).
+    if isinstance(
+        op, migrationops.AddIndexConcurrently | migrationops.AddUniqueConstraintConcurrently
+    ):
+        return None
     if isinstance(op, ops.AddIndex):
         return model, "index built without CONCURRENTLY: writes wait until it is built"
     if isinstance(op, ops.AddConstraint):
@@ -129,6 +136,12 @@ def _judge(op: object, app: str, state: ProjectState) -> tuple[str, str] | None:
     return None
 
 
+def _database_operations(op: object) -> list[object]:
+    if isinstance(op, ops.SeparateDatabaseAndState):
+        return [run for inner in op.database_operations for run in _database_operations(inner)]
+    return [op]
+
+
 def findings(skip: set[str] | None = None) -> list[Finding]:
     """Every flagged operation of the plan's migrations outside ``skip`` (the released)."""
     skip = released() if skip is None else skip
@@ -145,10 +158,12 @@ def findings(skip: set[str] | None = None) -> list[Finding]:
         label = f"{app}.{name}"
         for op in migration.operations:
             if label not in skip and label not in ALLOWED:
-                verdict = _judge(op, app, state)
-                if verdict:
-                    found.append(
-                        Finding(label, type(op).__name__, f"{app}.{verdict[0]}", verdict[1])
-                    )
+                # What a SeparateDatabaseAndState runs on the database is judged as such.
+                for run in _database_operations(op):
+                    verdict = _judge(run, app, state)
+                    if verdict:
+                        found.append(
+                            Finding(label, type(run).__name__, f"{app}.{verdict[0]}", verdict[1])
+                        )
             op.state_forwards(app, state)
     return found

@@ -4,8 +4,13 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from nhiemvu.lib.migrationops import AddIndexConcurrently, AddUniqueConstraintConcurrently
+
 
 class Migration(migrations.Migration):
+    # The outbox is a big table: its indexes are built CONCURRENTLY on PostgreSQL, which cannot
+    # run inside a transaction (nhiemvu/lib/migrationops.py).
+    atomic = False
 
     dependencies = [
         ('reminders', '0006_notification_detail'),
@@ -43,9 +48,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='outbox',
             name='subscription',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='reminders.pushsubscription'),
+            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='reminders.pushsubscription'),
         ),
-        migrations.AddConstraint(
+        AddIndexConcurrently(
+            model_name='outbox',
+            index=models.Index(condition=models.Q(('subscription__isnull', False)), fields=['subscription'], name='outbox_push_device'),
+        ),
+        AddUniqueConstraintConcurrently(
             model_name='outbox',
             constraint=models.UniqueConstraint(condition=models.Q(('log__isnull', False), ('subscription__isnull', False)), fields=('log', 'subscription'), name='outbox_push_once'),
         ),

@@ -18,8 +18,8 @@ class MigrationLocksTest(SimpleTestCase):
         self.assertEqual(
             [str(f) for f in found],
             [],
-            "Build the index CONCURRENTLY on PostgreSQL (SeparateDatabaseAndState with "
-            "django.contrib.postgres.operations.AddIndexConcurrently and atomic = False), add "
+            "Build the index CONCURRENTLY on PostgreSQL (nhiemvu/lib/migrationops.py's "
+            "AddIndexConcurrently or AddUniqueConstraintConcurrently, atomic = False), add "
             "the column nullable and fill it in batches, or, once reviewed, name the migration "
             "in web/migrationlocks.py ALLOWED with the reason it is safe.",
         )
@@ -72,3 +72,27 @@ class MigrationLocksTest(SimpleTestCase):
             judge(ops.AddField("assignment", "flag2", models.BooleanField(default=False)))
         )
         self.assertIsNone(judge(ops.AddIndex("organisation", index), app="orgs"))
+
+    def test_indexes_built_concurrently_pass_and_a_wrapped_plain_index_does_not(self) -> None:
+        from nhiemvu.lib.migrationops import AddIndexConcurrently, AddUniqueConstraintConcurrently
+
+        state = MigrationLoader(None, ignore_no_migrations=True).project_state()
+        index = models.Index(fields=["summary"], name="asg_summary_test")
+        self.assertIsNone(
+            migrationlocks._judge(AddIndexConcurrently("assignment", index), "assignments", state)
+        )
+        unique = models.UniqueConstraint(
+            fields=["code"], name="asg_code_test", condition=models.Q(code__gt="")
+        )
+        self.assertIsNone(
+            migrationlocks._judge(
+                AddUniqueConstraintConcurrently("assignment", unique), "assignments", state
+            )
+        )
+        # A plain index hidden in a SeparateDatabaseAndState is what the database runs.
+        wrapped = ops.SeparateDatabaseAndState(
+            database_operations=[ops.AddIndex("assignment", index)]
+        )
+        self.assertEqual(
+            [type(op).__name__ for op in migrationlocks._database_operations(wrapped)], ["AddIndex"]
+        )
