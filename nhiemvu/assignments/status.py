@@ -375,13 +375,14 @@ def open_overdue_q(today: dt.date | None = None) -> Q:
     return (owed | reported_late) & Q(deadline__lt=today)
 
 
-def annotate(qs: QuerySet[Any], as_of: dt.date | None = None) -> QuerySet[Any]:
-    """Add `st_state`, `st_deadline`, `st_timing` and `st_label` to a queryset of Assignments.
+def annotate(qs: QuerySet[Any], as_of: dt.date | None = None, prefix: str = "st_") -> QuerySet[Any]:
+    """Add `st_state`, `_deadline`, `_completion`, `_timing` and `_label` to a task queryset.
 
     Without `as_of` (or with today) the stored current columns are used. For a past date the
     state is the one left by the last state-changing event on or before it, and the deadline
     the last extension approved on or before it, so a past period's figures can be regenerated.
     Tasks assigned after `as_of` should be filtered out by the caller (see `as_of_filter`).
+    Another ``prefix`` names the columns apart: several dates' statuses in one query (trend).
     """
     today = workdays.today()
     current = ("state", "deadline", "completion_date")
@@ -389,12 +390,14 @@ def annotate(qs: QuerySet[Any], as_of: dt.date | None = None) -> QuerySet[Any]:
         as_of = as_of or today
         limit = due_soon_limit(as_of)
         qs = qs.annotate(
-            st_state=F("state"),
-            st_deadline=F("deadline"),
-            st_completion=F("completion_date"),
-            st_timing=_timing_sql(*current, as_of, limit),
+            **{
+                f"{prefix}state": F("state"),
+                f"{prefix}deadline": F("deadline"),
+                f"{prefix}completion": F("completion_date"),
+                f"{prefix}timing": _timing_sql(*current, as_of, limit),
+            }
         )
-        return qs.annotate(st_label=_label_sql("state", F("st_timing")))
+        return qs.annotate(**{f"{prefix}label": _label_sql("state", F(f"{prefix}timing"))})
     limit = due_soon_limit(as_of)
     last_state = (
         AssignmentEvent.objects.filter(assignment=OuterRef("pk"), on__lte=as_of)
@@ -416,26 +419,29 @@ def annotate(qs: QuerySet[Any], as_of: dt.date | None = None) -> QuerySet[Any]:
         .order_by("-on", "-at", "-id")
         .values("doc_date")[:1]
     )
+    head = "" if prefix == "st_" else prefix
+    past = (f"{head}past_state", f"{head}past_deadline", f"{head}past_completion")
     qs = qs.annotate(
         # No state event yet (assigned before it was registered): the task was open.
-        past_state=Coalesce(
-            Subquery(last_state, output_field=CharField()),
-            Value(WorkState.OPEN.value),
-            output_field=CharField(),
-        ),
-        past_deadline=Case(
-            # Never extended (an approval always moves the deadline): the original one.
-            When(Q(deadline=F("original_deadline")), then=F("original_deadline")),
-            default=Coalesce(
-                Subquery(last_extension, output_field=DateField()),
-                F("original_deadline"),
+        **{
+            past[0]: Coalesce(
+                Subquery(last_state, output_field=CharField()),
+                Value(WorkState.OPEN.value),
+                output_field=CharField(),
+            ),
+            past[1]: Case(
+                # Never extended (an approval always moves the deadline): the original one.
+                When(Q(deadline=F("original_deadline")), then=F("original_deadline")),
+                default=Coalesce(
+                    Subquery(last_extension, output_field=DateField()),
+                    F("original_deadline"),
+                    output_field=DateField(),
+                ),
                 output_field=DateField(),
             ),
-            output_field=DateField(),
-        ),
-        past_completion=Subquery(last_completion, output_field=DateField()),
+            past[2]: Subquery(last_completion, output_field=DateField()),
+        }
     )
-    past = ("past_state", "past_deadline", "past_completion")
     # Nothing decisive happened after `as_of`: the current columns are the answer. Only the
     # tasks whose history moved on since pay for the correlated subqueries, and the settled
     # ones are classified over plain columns.
@@ -445,17 +451,19 @@ def annotate(qs: QuerySet[Any], as_of: dt.date | None = None) -> QuerySet[Any]:
         return Case(When(settled, then=now), default=then, output_field=field)
 
     return qs.annotate(
-        st_state=either(F("state"), F("past_state"), CharField()),
-        st_deadline=either(F("deadline"), F("past_deadline"), DateField()),
-        st_completion=either(F("completion_date"), F("past_completion"), DateField()),
-        st_timing=either(
-            _timing_sql(*current, as_of, limit), _timing_sql(*past, as_of, limit), CharField()
-        ),
-        st_label=either(
-            _label_sql("state", _timing_sql(*current, as_of, limit)),
-            _label_sql("past_state", _timing_sql(*past, as_of, limit)),
-            CharField(),
-        ),
+        **{
+            f"{prefix}state": either(F("state"), F(past[0]), CharField()),
+            f"{prefix}deadline": either(F("deadline"), F(past[1]), DateField()),
+            f"{prefix}completion": either(F("completion_date"), F(past[2]), DateField()),
+            f"{prefix}timing": either(
+                _timing_sql(*current, as_of, limit), _timing_sql(*past, as_of, limit), CharField()
+            ),
+            f"{prefix}label": either(
+                _label_sql("state", _timing_sql(*current, as_of, limit)),
+                _label_sql(past[0], _timing_sql(*past, as_of, limit)),
+                CharField(),
+            ),
+        }
     )
 
 

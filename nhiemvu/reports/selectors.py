@@ -74,10 +74,14 @@ def as_of_for(period: Period, as_of: dt.date | None = None) -> dt.date:
     return as_of or min(period.end, workdays.today())
 
 
+def covered_q(period: Period, as_of: dt.date) -> Q:
+    """Assigned by the period's end (or the as-of date) and not confirmed before it began."""
+    return Q(assigned_on__lte=min(period.end, as_of)) & ~Q(confirmed_on__lt=period.start)
+
+
 def covered(user: Any, period: Period, as_of: dt.date) -> QuerySet[Any]:
     """The tasks a report of `period` covers, as `user` may see them, with status as of."""
-    qs = perms.visible(user, Assignment.objects.all())
-    qs = qs.filter(assigned_on__lte=min(period.end, as_of)).exclude(confirmed_on__lt=period.start)
+    qs = perms.visible(user, Assignment.objects.all()).filter(covered_q(period, as_of))
     qs = qs.exclude(deadline_kind=DeadlineKind.RECURRING, recurring_parent__isnull=True)
     return status.annotate(qs, as_of)
 
@@ -99,7 +103,7 @@ def open_overdue_filter(as_of: dt.date) -> Q:
 
 
 @contextlib.contextmanager
-def _whole_table_plan() -> Iterator[None]:
+def whole_table_plan() -> Iterator[None]:
     """On PostgreSQL, plan a report's GROUP BY as a scan and a hash aggregate.
 
     The correlated subqueries of a past date's status make the planner overestimate the cost
@@ -119,7 +123,7 @@ def grouped(qs: QuerySet[Any], keys: tuple[str, ...]) -> list[tuple[Any, ...]]:
     evaluated once per row, and grouping on bare columns lets the database hash-aggregate
     instead of joining and sorting a million rows."""
     counted = qs.order_by().values_list(*keys, "st_label", "st_timing").annotate(n=Count("*"))
-    with _whole_table_plan():
+    with whole_table_plan():
         return list(counted)
 
 
@@ -408,43 +412,6 @@ def special_lists(
         "returned": qs.filter(where["returned"]).order_by("st_deadline", "id"),
         "flagged": qs.filter(where["flagged"]).order_by("assigned_on", "id"),
     }
-
-
-def trend(
-    user: Any, period: Period, count: int = 6, *, org_code: str | None = None
-) -> list[tuple[str, Decimal | None, Decimal | None]]:
-    """Rates over the last `count` periods (one aggregate query each): the province's, or one
-    organisation's."""
-    periods = [period]
-    for _ in range(count - 1):
-        periods.append(periods[-1].previous())
-    out = []
-    for each in reversed(periods):
-        if org_code:
-            summary = summary_by_org(user, each)
-            row = next((r for r in summary.rows if r.key == org_code), Row(org_code, ""))
-        else:
-            row = _province_total(user, each)
-        out.append((each.key, row.completion_rate, row.on_time_rate))
-    return out
-
-
-def _province_total(user: Any, period: Period) -> Row:
-    """summary_by_org's total without its rows: the same tasks counted once each, with no
-    holder column to compute and no names to read (the trend's point for the province)."""
-    as_of = as_of_for(period)
-    counted = (
-        covered(user, period, as_of)
-        .filter(received=False)
-        .order_by()
-        .values_list("st_label", "st_timing")
-        .annotate(n=Count("*"))
-    )
-    total = Row("", _total_name())
-    with _whole_table_plan():
-        for label, timing, n in counted:
-            total.add(label, timing, n)
-    return total
 
 
 def summary_by_origin(

@@ -20,6 +20,7 @@ from nhiemvu.lib import periods, workdays
 from nhiemvu.orgs.models import Membership, OrgKind, Role
 from nhiemvu.orgs.rules import scope_of
 from nhiemvu.reports import page, selectors, services, upward
+from nhiemvu.reports import trend as trends
 from nhiemvu.reports.causes import delay_causes
 from nhiemvu.reports.exporters.lines import summary_lines
 from nhiemvu.reports.models import GeneratedReport
@@ -178,7 +179,7 @@ def report_trend(request: HttpRequest) -> JsonResponse:
     form = _form(request)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    trend = selectors.trend(
+    trend = trends.trend(
         request.user, form.cleaned_data["parsed"], count=6, org_code=request.GET.get("org") or None
     )
     return JsonResponse(

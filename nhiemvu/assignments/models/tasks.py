@@ -210,6 +210,9 @@ class Assignment(models.Model):
             # by keyset.page, forwards or backwards, with the code as the tie-breaker: no
             # page, however deep, scans or sorts the table (tests/test_explain.py).
             models.Index(fields=["deadline", "code"], name="asg_list_deadline"),
+            # The model's own order: the CSV and Excel export read every task in it from this
+            # index, as a stream, with no sort of the table (assignments/views._export_rows).
+            models.Index(fields=["deadline", "id"], name="asg_export"),
             models.Index(fields=["assigned_on", "code"], name="asg_list_assigned"),
             # Work still owed (namedsets.owed_q) by deadline: the open-work and overdue lists in
             # their order, the office inbox, the backlog report. Partial: only owed rows.
