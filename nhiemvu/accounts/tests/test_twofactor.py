@@ -18,6 +18,8 @@ from nhiemvu.audit.models import AuditEvent
 from nhiemvu.test import PASSWORD, BaseTestCase
 
 
+# Production's default (the demo asks nobody: settings_signin.py).
+@override_settings(NHIEMVU_MFA_REQUIRED_ROLES=["office", "working_group", "admin"])
 class TwoFactorTests(BaseTestCase):
     def setUp(self) -> None:
         # Real time (no frozen day): the codes follow the clock, and allauth remembers the codes
