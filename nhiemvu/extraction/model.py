@@ -32,8 +32,11 @@ EPOCHS = 300
 L2 = 1.0
 STEP = 0.5
 # A task is proposed when the model gives it at least this probability. Missing a task costs
-# the office more than one extra line to untick, so the bar is below one half.
-THRESHOLD = 0.6
+# the office more than one extra line to untick, so the bar is below one half. Chosen by an inner
+# grouped cross-validation inside each outer fold among 0.4, 0.5, 0.6 and 0.7 (with L2 = 1):
+# 0.4 in four folds, 0.5 in one; nested F1 0.766 (precision 0.758, recall 0.774), against 0.757
+# at 0.6 (issue 26).
+THRESHOLD = 0.4
 # The rules' own drafts are dropped only below this. Cross-validated, a veto gained nothing (F1
 # 0.801 at 0 and 0.800 at 0.1 on 124 texts) and it unticks explicit "giao Sở X …" sentences of
 # kinds the corpus has few of: the model adds what the rules pass over, and leaves theirs.
