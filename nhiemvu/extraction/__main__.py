@@ -1,5 +1,5 @@
 """Command line: python -m nhiemvu.extraction FILE.{txt,docx,pdf} [--json] | --jsonl FILE |
---score LABELLED.jsonl [--details] [--rules-only] | --train | --crossval [--folds 5]."""
+--score LABELLED.jsonl [--details] [--rules-only] | --train | --crossval [--nested] [--folds 5]."""
 
 from __future__ import annotations
 
@@ -53,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="grouped k-fold scores (by issuer and website) beside the fit",
     )
+    parser.add_argument(
+        "--nested",
+        action="store_true",
+        help="with --crossval: also the nested score (the threshold chosen inside each fold)",
+    )
     parser.add_argument("--folds", type=int, default=5, help="with --crossval: number of folds")
     parser.add_argument(
         "--corpus", help="with --train/--crossval: a folder of *.jsonl instead of tests/corpus/"
@@ -83,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.crossval:
             folds = max(2, args.folds)
             out.write(learning.report(records + extra, folds) + "\n")
+            if args.nested:
+                out.write(learning.nested_report(records + extra, folds) + "\n")
             if extra:
                 out.write(learning.compare(records, extra, folds) + "\n")
         if args.train:

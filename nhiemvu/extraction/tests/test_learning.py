@@ -210,3 +210,17 @@ def test_an_addressee_line_is_described_as_one_to_the_model() -> None:
     line, duty = candidates(prepared.norm, drafts, header, gazetteer, notes)
     assert {"sent_to", "agencies_only"} <= set(line.features)
     assert "sent_to" not in duty.features and "agencies_only" not in duty.features
+
+
+def test_the_nested_measure_chooses_the_threshold_without_the_fold_it_scores(
+    tmp_path: Path,
+) -> None:
+    lines = (CORPUS / "dev2.jsonl").read_text().splitlines()[:8]
+    (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    records = learning.load_corpus(tmp_path)
+    found, chosen = learning.nested(records, 2, inner=2)
+    assert len(chosen) == 2 and set(chosen) <= set(learning.THRESHOLDS)
+    assert set(found) == {r["id"] for r in records}  # every text scored by a model without it
+    report = learning.nested_report(records, 2)
+    assert report.startswith("thresholds chosen inside the folds:")
+    assert "nested cross-validated" in report
