@@ -66,7 +66,17 @@ PORTAL_FORM_ACTION = (
     ["{0.scheme}://{0.netloc}".format(urlsplit(OIDC_ISSUER))] if OIDC_ISSUER else []
 )
 
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Security keys and passkeys (WebAuthn) as a second factor beside the app's codes: allauth's own
+# script (static/mfa/js, served from our origin, started from data blocks: no inline script)
+# asks the browser. Only https origins are accepted; the browser tests on http://127.0.0.1 turn
+# MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN on for themselves, production never does.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
+# A key's answer that cannot be read is refused in words, not with a server error (twofactor.py).
+MFA_FORMS = {
+    "add_webauthn": "nhiemvu.accounts.twofactor.AddKeyForm",
+    "authenticate_webauthn": "nhiemvu.accounts.twofactor.KeyAuthenticateForm",
+}
 MFA_TOTP_ISSUER = "nhiemvu"
 MFA_ALLOW_UNVERIFIED_EMAIL = True  # our people have no allauth e-mail rows to verify
 # Must have a second factor when they sign in with a password here (not through the portal).

@@ -27,11 +27,13 @@ from allauth.mfa import signals
 from allauth.mfa.models import Authenticator
 from allauth.mfa.stages import AuthenticateStage
 from allauth.mfa.utils import is_mfa_enabled
+from allauth.mfa.webauthn.forms import AddWebAuthnForm, AuthenticateWebAuthnForm
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from nhiemvu.audit.services import record
 from nhiemvu.orgs.models import Role
@@ -74,11 +76,13 @@ def must_enrol(request: HttpRequest) -> bool:
     )
 
 
-# What a person on their way to enrol may still open: the enrolment itself, the codes it gives,
-# confirming their password again, logging out, the language.
+# What a person on their way to enrol may still open: the enrolment itself (an app or a key),
+# the codes it gives, confirming their password again, logging out, the language.
 ENROLMENT_PAGES = frozenset(
     {
         "mfa_activate_totp",
+        # A security key does instead of the app (a key needs no phone).
+        "mfa_add_webauthn",
         "mfa_view_recovery_codes",
         "mfa_download_recovery_codes",
         "mfa_generate_recovery_codes",
@@ -186,3 +190,30 @@ class AccountAdapter(DefaultAccountAdapter):
             # on later requests (allauth would pick the first backend with get_user).
             user.backend = "django.contrib.auth.backends.ModelBackend"
         super().login(request, user)
+
+
+# A security key's answer is JSON the browser posts; allauth reads it assuming the shape a
+# browser gives, and a malformed one (a missing field, a wrong type) ends in a server error
+# (KeyError from fido2). Here any answer that cannot be read is the key not answering: the
+# form says so and nothing is stored. (settings_signin.MFA_FORMS)
+UNREADABLE_ANSWER = (KeyError, TypeError, ValueError, AttributeError)
+
+
+def _unreadable(error: Exception) -> ValidationError:
+    return ValidationError(gettext("The key's answer could not be read. Try again."))
+
+
+class AddKeyForm(AddWebAuthnForm):
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except UNREADABLE_ANSWER as error:
+            raise _unreadable(error) from error
+
+
+class KeyAuthenticateForm(AuthenticateWebAuthnForm):
+    def clean_credential(self) -> Any:
+        try:
+            return super().clean_credential()
+        except UNREADABLE_ANSWER as error:
+            raise _unreadable(error) from error
