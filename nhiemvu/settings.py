@@ -37,7 +37,7 @@ def env_int(name: str, default: int) -> int:
 
 # Safe by default: DEBUG is off unless asked for (DEBUG=1), so a server started without any
 # setting never shows tracebacks; production mode adds secure cookies, HSTS and TLS redirects.
-PRODUCTION = env_bool("NHIEMVU_PRODUCTION", False)
+PRODUCTION: bool = env_bool("NHIEMVU_PRODUCTION", False)
 DEBUG = env_bool("NHIEMVU_DEBUG", env_bool("DEBUG", False))
 VAR_DIR = Path(env_str("NHIEMVU_VAR_DIR", str(BASE_DIR / "var")))
 # Never a key written in the code. Production must set SECRET_KEY (refused if short or the old

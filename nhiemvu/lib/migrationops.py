@@ -28,22 +28,15 @@ class AddIndexConcurrently(_PgAddIndexConcurrently):
     def database_forwards(
         self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
     ) -> None:
-        if _on_postgresql(schema_editor):
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-            return
-        model = to_state.apps.get_model(app_label, self.model_name)
-        if self.allow_migrate_model(schema_editor.connection.alias, model):
-            schema_editor.add_index(model, self.index)
+        # Django's AddIndexConcurrently on PostgreSQL; its plain AddIndex elsewhere.
+        run = super() if _on_postgresql(schema_editor) else super(_PgAddIndexConcurrently, self)
+        run.database_forwards(app_label, schema_editor, from_state, to_state)  # type: ignore[attr-defined]
 
     def database_backwards(
         self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
     ) -> None:
-        if _on_postgresql(schema_editor):
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-            return
-        model = from_state.apps.get_model(app_label, self.model_name)
-        if self.allow_migrate_model(schema_editor.connection.alias, model):
-            schema_editor.remove_index(model, self.index)
+        run = super() if _on_postgresql(schema_editor) else super(_PgAddIndexConcurrently, self)
+        run.database_backwards(app_label, schema_editor, from_state, to_state)  # type: ignore[attr-defined]
 
 
 class AddUniqueConstraintConcurrently(AddConstraint):
