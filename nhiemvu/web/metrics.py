@@ -8,8 +8,11 @@ Two kinds of numbers, each measured where it is true:
   of them, adds every process's files up; without the folder (one process, tests) they stay in
   memory. Counters are not written to the database: that would be a write per request.
 - What the system is doing (the outbox, the job queue, the scheduler's and the backup's last
-  success, the reminders delivered): read from the shared database at scrape time, so every
-  node answers the same and a scheduler or a backup on another machine is seen.
+  success, the reminders delivered, the database's connections): read from the shared database
+  at scrape time, so every node answers the same and a scheduler or a backup on another machine
+  is seen.
+- A process's own database pool (DB_POOL=1): gauges per process (a pid label under gunicorn),
+  set after each request and at each scrape.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ import os
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.db import connection, connections
 from django.db.models import Count, Min
 from django.http import HttpRequest
 from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
@@ -54,6 +59,31 @@ LATENCY = Histogram(
     buckets=(0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0),
 )
 
+# psycopg_pool's statistics, by its names. "liveall": one value per live process, each process's
+# dropped when gunicorn reports it gone (gunicorn.conf.py's child_exit).
+POOL = {
+    key: Gauge(f"nhiemvu_db_{key}", text, ["database"], multiprocess_mode="liveall")
+    for key, text in (
+        ("pool_size", "Connections this process's pool holds open (DB_POOL=1)."),
+        ("pool_available", "Of those, idle in the pool and ready for a request."),
+        ("pool_max", "Most connections this process's pool may open."),
+        ("requests_waiting", "Requests of this process waiting for a connection from the pool."),
+    )
+}
+
+
+def record_pools() -> None:
+    """This process's pools, as they are now (nothing without DB_POOL: no pool to read)."""
+    for wrapper in connections.all():
+        # Django's PostgreSQL connection has a pool when OPTIONS["pool"] is set, else None;
+        # other databases have none.
+        pool = getattr(wrapper, "pool", None)
+        if pool is None:
+            continue
+        stats = pool.get_stats()
+        for key, gauge in POOL.items():
+            gauge.labels(wrapper.alias).set(stats.get(key, 0))
+
 
 def route_of(request: HttpRequest) -> str:
     """The route's name (a bounded set of labels, never the path with its codes)."""
@@ -71,6 +101,8 @@ def observe(route: str, method: str, status: int, seconds: float) -> None:
         method = "other"
     REQUESTS.labels(route, method, str(status)).inc()
     LATENCY.labels(route).observe(seconds)
+    # Read while this request still holds its connection: a pool that is all in use shows so.
+    record_pools()
 
 
 def allowed(request: HttpRequest) -> bool | None:
@@ -156,6 +188,7 @@ class StateCollector(Collector):
                 f"Seconds since the last successful {name.replace('_', ' ')}.",
                 value=(now - row.last_ok_at).total_seconds(),
             )
+        yield from database_connections()
         scheduler = rows.get(Duty.SCHEDULER)
         yield CounterMetricFamily(
             "nhiemvu_reminders_delivered",
@@ -170,8 +203,30 @@ class StateCollector(Collector):
         )
 
 
+def database_connections() -> Iterator[Metric]:
+    """PostgreSQL's connections to this database from every node and process (web, workers,
+    scheduler, pooled or persistent), by state: what max_connections is spent on."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(state, 'unknown'), count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() GROUP BY 1"
+        )
+        rows = cursor.fetchall()
+    family = GaugeMetricFamily(
+        "nhiemvu_db_connections",
+        "Connections to the database server, from every node, by state.",
+        labels=["state"],
+    )
+    for state, count in rows:
+        family.add_metric([state], count)
+    yield family
+
+
 def render() -> bytes:
     """The exposition: every web process's request metrics, then the system's state."""
+    record_pools()  # the answering process's pool as it is now, not after its last request
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         processes = CollectorRegistry()
         multiprocess.MultiProcessCollector(processes)
