@@ -33,7 +33,7 @@ from django.db.migrations import operations as ops
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.state import ProjectState
 
-from nhiemvu.lib import migrationops
+from nhiemvu import migrationops
 
 MANIFEST = Path(__file__).parent / "tests" / "upgrade" / "manifest.json"
 
@@ -99,7 +99,7 @@ def _judge(op: object, app: str, state: ProjectState) -> tuple[str, str] | None:
         return None
     if key not in BIG:
         return None
-    # Built beside the writes on PostgreSQL (nhiemvu/lib/migrationops.py).
+    # Built beside the writes on PostgreSQL (nhiemvu/migrationops.py).
     if isinstance(
         op, migrationops.AddIndexConcurrently | migrationops.AddUniqueConstraintConcurrently
     ):

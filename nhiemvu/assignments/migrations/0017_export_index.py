@@ -1,11 +1,11 @@
 from django.db import migrations, models
 
-from nhiemvu.lib.migrationops import AddIndexConcurrently
+from nhiemvu.migrationops import AddIndexConcurrently
 
 
 class Migration(migrations.Migration):
     # The tasks table is the biggest: its index is built CONCURRENTLY on PostgreSQL, which
-    # cannot run inside a transaction (nhiemvu/lib/migrationops.py).
+    # cannot run inside a transaction (nhiemvu/migrationops.py).
     atomic = False
 
     dependencies = [

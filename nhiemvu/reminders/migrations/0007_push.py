@@ -4,12 +4,12 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from nhiemvu.lib.migrationops import AddIndexConcurrently, AddUniqueConstraintConcurrently
+from nhiemvu.migrationops import AddIndexConcurrently, AddUniqueConstraintConcurrently
 
 
 class Migration(migrations.Migration):
     # The outbox is a big table: its indexes are built CONCURRENTLY on PostgreSQL, which cannot
-    # run inside a transaction (nhiemvu/lib/migrationops.py).
+    # run inside a transaction (nhiemvu/migrationops.py).
     atomic = False
 
     dependencies = [

@@ -18,7 +18,7 @@ class MigrationLocksTest(SimpleTestCase):
         self.assertEqual(
             [str(f) for f in found],
             [],
-            "Build the index CONCURRENTLY on PostgreSQL (nhiemvu/lib/migrationops.py's "
+            "Build the index CONCURRENTLY on PostgreSQL (nhiemvu/migrationops.py's "
             "AddIndexConcurrently or AddUniqueConstraintConcurrently, atomic = False), add "
             "the column nullable and fill it in batches, or, once reviewed, name the migration "
             "in web/migrationlocks.py ALLOWED with the reason it is safe.",
@@ -74,7 +74,7 @@ class MigrationLocksTest(SimpleTestCase):
         self.assertIsNone(judge(ops.AddIndex("organisation", index), app="orgs"))
 
     def test_indexes_built_concurrently_pass_and_a_wrapped_plain_index_does_not(self) -> None:
-        from nhiemvu.lib.migrationops import AddIndexConcurrently, AddUniqueConstraintConcurrently
+        from nhiemvu.migrationops import AddIndexConcurrently, AddUniqueConstraintConcurrently
 
         state = MigrationLoader(None, ignore_no_migrations=True).project_state()
         index = models.Index(fields=["summary"], name="asg_summary_test")

@@ -1,5 +1,5 @@
 """The concurrent index operations build the same index as Django's own, on either database,
-and take it away again (nhiemvu/lib/migrationops.py)."""
+and take it away again (nhiemvu/migrationops.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db import connection, models
 from django.db.migrations.state import ModelState, ProjectState
 from django.test import TransactionTestCase
 
-from nhiemvu.lib.migrationops import AddIndexConcurrently, AddUniqueConstraintConcurrently
+from nhiemvu.migrationops import AddIndexConcurrently, AddUniqueConstraintConcurrently
 
 
 class ConcurrentIndexTest(TransactionTestCase):
