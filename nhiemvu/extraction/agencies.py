@@ -86,6 +86,15 @@ GROUP_QUALIFIER = (
     r"Trung\s*ương|trung\s*ương|có\s*liên\s*quan|liên\s*quan|chức\s*năng|trên\s*địa\s*bàn(?:\s*tỉnh)?|"
     r"thuộc\s*tỉnh|cấp\s*tỉnh))*"
 ).replace("{cap}", _CAP)
+FUNCTIONAL = (
+    r"(?:lực\s*lượng\s+(?:công\s*an|vũ\s*trang|chức\s*năng|quân\s*đội|biên\s*phòng|dân\s*quân)"
+    r"(?:\s+(?:các\s*cấp|địa\s*phương|xã|tỉnh))?"
+    r"|cấp\s*ủy(?:\s*,\s*(?:tổ\s*chức\s*đảng|chính\s*quyền))*(?:\s+(?:các\s*cấp|địa\s*phương|cơ\s*sở))?"
+    r"|chính\s*quyền\s+(?:các\s*cấp|địa\s*phương|cơ\s*sở)"
+    r"|(?:các\s+)?(?:ngành|cơ\s*quan|lực\s*lượng)\s+chức\s*năng"
+    r"|Tổ\s*công\s*tác(?:\s+(?:liên\s*ngành|đặc\s*biệt))?(?!\s+của)"
+    r"|Đoàn\s*(?:kiểm\s*tra|công\s*tác|thanh\s*tra)(?:\s+liên\s*ngành)?)(?![\wđ])"
+)
 GROUP = re.compile(
     rf"(?:(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+(?:các|cấp)\s+(?:huyện|xã|tỉnh|quận|phường|đặc\s*khu)"
     rf"(?:\s*[,;]?\s*(?:thị\s*xã|thành\s*phố|phường|thị\s*trấn|đặc\s*khu|huyện|quận|xã(?![{_LOW}])))*"
@@ -95,11 +104,14 @@ GROUP = re.compile(
     rf"(?:\s*,\s*(?:Thủ\s*trưởng\s*)?cơ\s*quan\s*thuộc\s*Chính\s*phủ)?"
     # A counted group: "11 Bộ, cơ quan", "05 sở, ngành".
     rf"|\d{{1,3}}\s+{GROUP_NOUN}(?:\s*,\s*{GROUP_NOUN})*(?![{_LOW}])"
-    # "các huyện, thị xã, thành phố": the localities' committees.
-    rf"|[Cc]ác\s+(?:huyện|quận|thị\s*xã|thành\s*phố|xã|phường)(?![{_LOW}])"
-    rf"(?:\s*,\s*(?:huyện|quận|thị\s*xã|thành\s*phố|xã|phường|thị\s*trấn|đặc\s*khu)(?![{_LOW}]))*"
+    # "các huyện, thị xã, thành phố": the localities' committees; "các tỉnh, thành (phố)" too.
+    rf"|[Cc]ác\s+(?:tỉnh|huyện|quận|thị\s*xã|thành\s*phố|xã|phường)(?![{_LOW}])"
+    rf"(?:\s*,\s*(?:huyện|quận|thị\s*xã|thành(?:\s*phố)?|xã|phường|thị\s*trấn|đặc\s*khu)(?![{_LOW}]))*"
     rf"|[Cc]ác\s+{GROUP_NOUN}(?:(?:\s*,\s*|\s+và\s+|\s+){GROUP_NOUN}(?![{_LOW}]))*{GROUP_QUALIFIER}"
-    rf"|[Cc]ác\s+cấp(?:\s*,\s*các\s+ngành)?",
+    rf"|[Cc]ác\s+cấp(?:\s*,\s*các\s+ngành)?"
+    # Bodies named by their function, not a proper name: "lực lượng công an", "cấp ủy, chính
+    # quyền địa phương", "ngành chức năng", "Tổ công tác liên ngành", "Đoàn kiểm tra".
+    rf"|{FUNCTIONAL}",
     re.IGNORECASE,
 )
 # "các Bộ: Kế hoạch và Đầu tư, Tài chính, …" and "Ủy ban nhân dân các tỉnh: Đắk Lắk, Gia Lai"
@@ -411,7 +423,7 @@ _REFERS = re.compile(
 # words that open groups and titles ("các sở", "cấp xã", "giám đốc Sở …").
 OPENERS = re.compile(
     rf"(?<![\wđĐ])(?:[{UPPER}0-9]|(?:các|cấp|giám|chủ|thủ|lãnh|người|đồng|phó|trưởng|bộ|sở|"
-    r"ủy|uỷ|công|toàn|ban)(?![\wđ]))"
+    r"ủy|uỷ|công|toàn|ban|lực|chính|ngành|tổ|đoàn)(?![\wđ]))"
 )
 Listed = list[tuple[int, int, list[Mention]]]
 

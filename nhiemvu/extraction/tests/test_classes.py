@@ -445,3 +445,35 @@ def test_a_relays_summary_is_unticked_when_the_body_follows() -> None:
     assert [leads(t) for t in found if not t.confident] == [["các sở, ngành, địa phương"]]
     # Alone, the summary is all the text says: it is read.
     assert [leads(t) for t in tasks(summary)] == [["các sở, ngành, địa phương"]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lead"),
+    [
+        (
+            "Giao lực lượng công an xã tăng cường tuần tra, kiểm soát địa bàn dân cư.",
+            "lực lượng công an xã",
+        ),
+        (
+            "UBND tỉnh yêu cầu cấp ủy, chính quyền địa phương tập trung chỉ đạo khắc phục hậu quả.",
+            "cấp ủy, chính quyền địa phương",
+        ),
+        (
+            "Giao Tổ công tác liên ngành kiểm tra việc phòng cháy tại các chợ đầu mối.",
+            "Tổ công tác liên ngành",
+        ),
+        (
+            "Giao Đoàn kiểm tra làm việc với UBND các xã về tiến độ giải ngân vốn đầu tư công.",
+            "Đoàn kiểm tra",
+        ),
+        (
+            "Thủ tướng yêu cầu các tỉnh, thành phố ven biển sơ tán người dân khỏi vùng nguy hiểm.",
+            "các tỉnh, thành phố",
+        ),
+    ],
+)
+def test_bodies_named_by_their_function_lead(sentence: str, lead: str) -> None:
+    # No proper name: a force, the Party committees and the authorities, a working group or an
+    # inspection team, the provinces as a group. Each is the lead, read whole.
+    (task,) = tasks(sentence)
+    assert leads(task) == [lead]
