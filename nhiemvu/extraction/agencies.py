@@ -109,8 +109,7 @@ GROUP = re.compile(
     rf"(?:\s*,\s*(?:huyện|quận|thị\s*xã|thành(?:\s*phố)?|xã|phường|thị\s*trấn|đặc\s*khu)(?![{_LOW}]))*"
     rf"|[Cc]ác\s+{GROUP_NOUN}(?:(?:\s*,\s*|\s+và\s+|\s+){GROUP_NOUN}(?![{_LOW}]))*{GROUP_QUALIFIER}"
     rf"|[Cc]ác\s+cấp(?:\s*,\s*các\s+ngành)?"
-    # Bodies named by their function, not a proper name: "lực lượng công an", "cấp ủy, chính
-    # quyền địa phương", "ngành chức năng", "Tổ công tác liên ngành", "Đoàn kiểm tra".
+    # Bodies named by their function ("lực lượng công an", "Tổ công tác liên ngành").
     rf"|{FUNCTIONAL}",
     re.IGNORECASE,
 )
@@ -369,6 +368,22 @@ _ACRONYM = re.compile(r"(?!UBND|HĐND)[A-ZĐ]{2,6}(?![\wđĐ&-])")
 _SEPARATOR = re.compile(r"\s*(?:,|;|\bvà\b|\bcùng\b|\bvới\b)?\s*(?:\([^)]{0,60}\)\s*)?(?:,|;)?\s*")
 
 
+# A group after a group, its "các" left out: "các bộ, ngành Trung ương, địa phương".
+_ELIDED_NOUN = (
+    r"(?:ngành|sở|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|đoàn\s*thể|huyện|quận|"
+    r"thị\s*xã|thành\s*phố|xã(?!\s*hội)|phường|thị\s*trấn|đặc\s*khu)(?![\wđ])"
+)
+ELIDED = re.compile(
+    rf"{_ELIDED_NOUN}(?:(?:\s*,\s*|\s+và\s+|\s+){_ELIDED_NOUN})*{GROUP_QUALIFIER}", re.I
+)
+
+
+def _elided(text: str, pos: int) -> Mention | None:
+    phrase = hit.group(0).rstrip(" ,;") if (hit := ELIDED.match(text, pos)) else ""
+    kinds = kinds_for_group(phrase) or frozenset()
+    return Mention(phrase, pos, pos + len(phrase), True, kinds) if phrase else None
+
+
 def mentions_list(text: str, pos: int, gazetteer: Gazetteer) -> tuple[list[Mention], int]:
     """Agencies listed from pos ("Sở A, Sở B và UBND các huyện, thành phố"); returns them and
     where the list ends."""
@@ -391,6 +406,8 @@ def mentions_list(text: str, pos: int, gazetteer: Gazetteer) -> tuple[list[Menti
                 cursor = sep.end()
             continue
         mention = mention_at(text, at, gazetteer)
+        if mention is None and found and found[-1].group:
+            mention = _elided(text, at)
         if mention is None and found:
             # Inside a list, a company known by its initials ("các bộ, ngành, FPT, CMC").
             acronym = _ACRONYM.match(text, at)
@@ -405,6 +422,7 @@ def mentions_list(text: str, pos: int, gazetteer: Gazetteer) -> tuple[list[Menti
         nxt = mention_at(text, sep.end(), gazetteer)
         if (
             nxt is None
+            and not (mention.group and ELIDED.match(text, sep.end()))
             and not ENUMERATION.match(text, sep.end())
             and not _ACRONYM.match(text, sep.end())
         ):

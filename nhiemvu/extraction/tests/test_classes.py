@@ -477,3 +477,22 @@ def test_bodies_named_by_their_function_lead(sentence: str, lead: str) -> None:
     # inspection team, the provinces as a group. Each is the lead, read whole.
     (task,) = tasks(sentence)
     assert leads(task) == [lead]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Thủ tướng yêu cầu các bộ, ngành Trung ương, địa phương đẩy nhanh giải ngân.",
+            ["các bộ, ngành Trung ương", "địa phương"],
+        ),
+        (
+            "Giao UBND các huyện, thị xã, thành phố và đơn vị liên quan rà soát lúa bị hạn.",
+            ["UBND các huyện, thị xã, thành phố", "đơn vị liên quan"],
+        ),
+    ],
+)
+def test_a_group_whose_cac_is_left_out_still_leads(sentence: str, expected: list[str]) -> None:
+    # In a list of groups the later ones often drop "các": each is still one of the leads.
+    (task,) = tasks(sentence)
+    assert leads(task) == expected
