@@ -15,6 +15,7 @@ factor is asked for it before the session opens. Here, once:
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from typing import Any
@@ -29,10 +30,12 @@ from allauth.mfa.stages import AuthenticateStage
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.mfa.webauthn.forms import AddWebAuthnForm, AuthenticateWebAuthnForm
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext, gettext_noop
 
 from nhiemvu.audit.services import record
@@ -217,3 +220,31 @@ class KeyAuthenticateForm(AuthenticateWebAuthnForm):
             return super().clean_credential()
         except UNREADABLE_ANSWER as error:
             raise _unreadable(error) from error
+
+
+# A security key's pages are addressed by an opaque code, not the key's row number (DESIGN rule 3:
+# no page address carries a sequential id; allauth's own routes use <int:pk>). The code is a keyed
+# hash of the row, resolved only among the signed-in person's own keys.
+_KEY_CODE_SALT = "nhiemvu.accounts.twofactor.key"
+
+
+def key_code(pk: int) -> str:
+    return salted_hmac(_KEY_CODE_SALT, str(pk), algorithm="sha256").hexdigest()[:20]
+
+
+def own_key(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """allauth's key view (remove, rename) for the person's key whose code is in the address."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, code: str) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        keys = Authenticator.objects.filter(
+            user=request.user, type=Authenticator.Type.WEBAUTHN
+        ).values_list("pk", flat=True)
+        for pk in keys:
+            if constant_time_compare(key_code(pk), code):
+                return view(request, pk=pk)
+        raise Http404
+
+    return wrapped

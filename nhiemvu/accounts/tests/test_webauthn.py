@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
+from nhiemvu.accounts import twofactor
 from nhiemvu.test import PASSWORD, BaseTestCase
 
 
@@ -86,7 +87,7 @@ class SecurityKeyPageTests(BaseTestCase):
         self.assertContains(listing, "Chưa dùng")
         index = self.client.get(reverse("mfa_index"))
         self.assertContains(index, "Đã thêm 1 khóa bảo mật.")
-        url = reverse("mfa_remove_webauthn", kwargs={"pk": key.pk})
+        url = reverse("mfa_remove_webauthn", kwargs={"code": twofactor.key_code(key.pk)})
         confirm = self.client.get(url)
         if confirm.status_code == 302:  # allauth asks for the password again first
             self.client.post(confirm["Location"].split("?")[0], {"password": PASSWORD})
@@ -98,3 +99,24 @@ class SecurityKeyPageTests(BaseTestCase):
         # Its last factor gone, the office is sent to set one up again.
         self.assertEqual(gone.redirect_chain[-1][0], reverse("mfa_activate_totp"))
         self.assertFalse(Authenticator.objects.filter(pk=key.pk).exists())
+
+    def test_a_key_is_addressed_by_an_opaque_code_found_among_ones_own_keys_only(self) -> None:
+        mine = Authenticator.objects.create(
+            user=self.p.office,
+            type=Authenticator.Type.WEBAUTHN,
+            data={"name": "Khóa của văn phòng", "credential": {}},
+        )
+        theirs = Authenticator.objects.create(
+            user=self.p.working_group,
+            type=Authenticator.Type.WEBAUTHN,
+            data={"name": "Khóa của tổ công tác", "credential": {}},
+        )
+        self.client.force_login(self.p.office)
+        listing = self.client.get(reverse("mfa_list_webauthn")).content.decode()
+        self.assertIn(twofactor.key_code(mine.pk), listing)
+        self.assertNotIn(f"/{mine.pk}/", listing)
+        # Another person's key, or a code made up, is not found; nothing is removed.
+        for code in (twofactor.key_code(theirs.pk), "0" * 20, str(theirs.pk)):
+            url = reverse("mfa_remove_webauthn", kwargs={"code": code})
+            self.assertEqual(self.client.post(url).status_code, 404)
+        self.assertTrue(Authenticator.objects.filter(pk=theirs.pk).exists())
