@@ -11,7 +11,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from nhiemvu.extraction.agency_names import STANDARD_NAMES
+from nhiemvu.extraction.agency_names import FUNCTIONAL, STANDARD_NAMES
 from nhiemvu.extraction.patterns import ASSIGNER
 from nhiemvu.lib.orgkinds import kinds_for_group
 from nhiemvu.lib.vntext import fold
@@ -80,25 +80,26 @@ LOCAL_GOV = re.compile(
 # The Government's groups are one noun each: "các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"
 # was cut to "các bộ, cơ quan" (longer names first: the alternation takes the first that fits).
 GROUP_NOUN = r"(?:Ban\s*QLDA|chủ\s*đầu\s*tư|cơ\s*quan\s*ngang\s*bộ|cơ\s*quan\s*thuộc\s*Chính\s*phủ|sở|bộ|ban|ngành|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|tổ\s*chức|hội|đoàn\s*thể)"
+# Localities bounded by where they are: "các tỉnh ven biển từ Quảng Ninh đến Quảng Ngãi",
+# "UBND các tỉnh, thành phố khu vực Trung Bộ, Tây Nguyên".
+_PLACE = rf"(?-i:{_PROPER})"
+PLACE_ALT = (
+    rf"ven\s*biển|miền\s*núi|biên\s*giới|từ\s+{_PLACE}\s+đến\s+{_PLACE}|"
+    rf"khu\s*vực\s+{_PLACE}(?:\s*,\s*(?!Sở|Bộ|Ban|UBND|Ủy|Uỷ){_PLACE})*"
+)
+PLACES = rf"(?:\s+(?:{PLACE_ALT}))*"
 GROUP_QUALIFIER = (
-    r"(?:\s+(?:chuyên\s*ngành|sự\s*nghiệp\s*công\s*lập|thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|"
+    r"(?:\s+(?:"
+    + PLACE_ALT
+    + r"|chuyên\s*ngành|sự\s*nghiệp\s*công\s*lập|thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|"
     r"trực\s*thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|tỉnh(?!\s+(?-i:{cap}))|"
     r"Trung\s*ương|trung\s*ương|có\s*liên\s*quan|liên\s*quan|chức\s*năng|trên\s*địa\s*bàn(?:\s*tỉnh)?|"
     r"thuộc\s*tỉnh|cấp\s*tỉnh))*"
 ).replace("{cap}", _CAP)
-FUNCTIONAL = (
-    r"(?:lực\s*lượng\s+(?:công\s*an|vũ\s*trang|chức\s*năng|quân\s*đội|biên\s*phòng|dân\s*quân)"
-    r"(?:\s+(?:các\s*cấp|địa\s*phương|xã|tỉnh))?"
-    r"|cấp\s*ủy(?:\s*,\s*(?:tổ\s*chức\s*đảng|chính\s*quyền))*(?:\s+(?:các\s*cấp|địa\s*phương|cơ\s*sở))?"
-    r"|chính\s*quyền\s+(?:các\s*cấp|địa\s*phương|cơ\s*sở)"
-    r"|(?:các\s+)?(?:ngành|cơ\s*quan|lực\s*lượng)\s+chức\s*năng"
-    r"|Tổ\s*công\s*tác(?:\s+(?:liên\s*ngành|đặc\s*biệt))?(?!\s+của)"
-    r"|Đoàn\s*(?:kiểm\s*tra|công\s*tác|thanh\s*tra)(?:\s+liên\s*ngành)?)(?![\wđ])"
-)
 GROUP = re.compile(
     rf"(?:(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+(?:các|cấp)\s+(?:huyện|xã|tỉnh|quận|phường|đặc\s*khu)"
     rf"(?:\s*[,;]?\s*(?:thị\s*xã|thành\s*phố|phường|thị\s*trấn|đặc\s*khu|huyện|quận|xã(?![{_LOW}])))*"
-    rf"(?:\s+trực\s*thuộc\s*(?:Trung\s*ương|trung\s*ương|tỉnh))?"
+    rf"(?:\s+trực\s*thuộc\s*(?:Trung\s*ương|trung\s*ương|tỉnh))?{PLACES}"
     # The heads of the ministries stand for them: "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, …".
     rf"|Bộ\s*trưởng\s*,\s*Thủ\s*trưởng\s*(?:các\s*)?cơ\s*quan\s*ngang\s*bộ"
     rf"(?:\s*,\s*(?:Thủ\s*trưởng\s*)?cơ\s*quan\s*thuộc\s*Chính\s*phủ)?"
@@ -106,7 +107,7 @@ GROUP = re.compile(
     rf"|\d{{1,3}}\s+{GROUP_NOUN}(?:\s*,\s*{GROUP_NOUN})*(?![{_LOW}])"
     # "các huyện, thị xã, thành phố": the localities' committees; "các tỉnh, thành (phố)" too.
     rf"|[Cc]ác\s+(?:tỉnh|huyện|quận|thị\s*xã|thành\s*phố|xã|phường)(?![{_LOW}])"
-    rf"(?:\s*,\s*(?:huyện|quận|thị\s*xã|thành(?:\s*phố)?|xã|phường|thị\s*trấn|đặc\s*khu)(?![{_LOW}]))*"
+    rf"(?:\s*,\s*(?:huyện|quận|thị\s*xã|thành(?:\s*phố)?|xã|phường|thị\s*trấn|đặc\s*khu)(?![{_LOW}]))*{PLACES}"
     rf"|[Cc]ác\s+{GROUP_NOUN}(?:(?:\s*,\s*|\s+và\s+|\s+){GROUP_NOUN}(?![{_LOW}]))*{GROUP_QUALIFIER}"
     rf"|[Cc]ác\s+cấp(?:\s*,\s*các\s+ngành)?"
     # Bodies named by their function ("lực lượng công an", "Tổ công tác liên ngành").

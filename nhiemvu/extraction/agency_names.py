@@ -71,3 +71,15 @@ STANDARD_NAMES = [
     "Văn phòng Chính phủ",
     "Kiểm toán Nhà nước",
 ]
+
+# Bodies named by their function, not a proper name (read as groups): "lực lượng công an",
+# "cấp ủy, chính quyền địa phương", "ngành chức năng", "Tổ công tác liên ngành", "Đoàn kiểm tra".
+FUNCTIONAL = (
+    r"(?:lực\s*lượng\s+(?:công\s*an|vũ\s*trang|chức\s*năng|quân\s*đội|biên\s*phòng|dân\s*quân)"
+    r"(?:\s+(?:các\s*cấp|địa\s*phương|xã|tỉnh))?"
+    r"|cấp\s*ủy(?:\s*,\s*(?:tổ\s*chức\s*đảng|chính\s*quyền))*(?:\s+(?:các\s*cấp|địa\s*phương|cơ\s*sở))?"
+    r"|chính\s*quyền\s+(?:các\s*cấp|địa\s*phương|cơ\s*sở)"
+    r"|(?:các\s+)?(?:ngành|cơ\s*quan|lực\s*lượng)\s+chức\s*năng"
+    r"|Tổ\s*công\s*tác(?:\s+(?:liên\s*ngành|đặc\s*biệt))?(?!\s+của)"
+    r"|Đoàn\s*(?:kiểm\s*tra|công\s*tác|thanh\s*tra)(?:\s+liên\s*ngành)?)(?![\wđ])"
+)

@@ -468,7 +468,7 @@ def test_a_relays_summary_is_unticked_when_the_body_follows() -> None:
         ),
         (
             "Thủ tướng yêu cầu các tỉnh, thành phố ven biển sơ tán người dân khỏi vùng nguy hiểm.",
-            "các tỉnh, thành phố",
+            "các tỉnh, thành phố ven biển",
         ),
     ],
 )
@@ -496,3 +496,22 @@ def test_a_group_whose_cac_is_left_out_still_leads(sentence: str, expected: list
     # In a list of groups the later ones often drop "các": each is still one of the leads.
     (task,) = tasks(sentence)
     assert leads(task) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lead"),
+    [
+        (
+            "Thủ tướng yêu cầu các tỉnh ven biển từ Quảng Ninh đến Quảng Ngãi cấm biển từ 12 giờ.",
+            "các tỉnh ven biển từ Quảng Ninh đến Quảng Ngãi",
+        ),
+        (
+            "Đề nghị UBND các tỉnh, thành phố khu vực Trung Bộ, Tây Nguyên chỉ đạo sơ tán dân.",
+            "UBND các tỉnh, thành phố khu vực Trung Bộ, Tây Nguyên",
+        ),
+    ],
+)
+def test_localities_bounded_by_where_they_are_lead_whole(sentence: str, lead: str) -> None:
+    # The places bound the group: the lead is those provinces, not every province.
+    (task,) = tasks(sentence)
+    assert leads(task) == [lead]
