@@ -79,6 +79,9 @@ FUNCTIONAL = (
     r"(?:\s+(?:các\s*cấp|địa\s*phương|xã|tỉnh))?"
     r"|cấp\s*ủy(?:\s*,\s*(?:tổ\s*chức\s*đảng|chính\s*quyền))*(?:\s+(?:các\s*cấp|địa\s*phương|cơ\s*sở))?"
     r"|chính\s*quyền\s+(?:các\s*cấp|địa\s*phương|cơ\s*sở)"
+    # The police of the localities, in lower case ("Công an tỉnh" is a name, read as one).
+    r"|(?-i:công)\s*an\s+(?:các\s+)?(?:xã|phường|huyện|tỉnh|đơn\s*vị|địa\s*phương|cấp\s*xã)"
+    r"(?:\s*,\s*(?:xã|phường|đơn\s*vị|địa\s*phương))*(?!\s+(?-i:[A-ZĐ]))"
     r"|(?:các\s+)?(?:ngành|cơ\s*quan|lực\s*lượng)\s+chức\s*năng"
     r"|Tổ\s*công\s*tác(?:\s+(?:liên\s*ngành|đặc\s*biệt))?(?!\s+của)"
     r"|Đoàn\s*(?:kiểm\s*tra|công\s*tác|thanh\s*tra)(?:\s+liên\s*ngành)?)(?![\wđ])"

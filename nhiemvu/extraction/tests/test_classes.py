@@ -463,6 +463,11 @@ def test_a_relays_summary_is_unticked_when_the_body_follows() -> None:
             "Tổ công tác liên ngành",
         ),
         (
+            "Yêu cầu công an các đơn vị, địa phương tăng cường tuần tra trong dịp Tết.",
+            "công an các đơn vị, địa phương",
+        ),
+        ("Giao Công an tỉnh chủ trì kiểm tra phòng cháy tại các chợ.", "Công an tỉnh"),
+        (
             "Giao Đoàn kiểm tra làm việc với UBND các xã về tiến độ giải ngân vốn đầu tư công.",
             "Đoàn kiểm tra",
         ),
