@@ -79,7 +79,8 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     with translation.override(settings.LANGUAGE_CODE):
         config = {
             "shell": [static(path) for path in SHELL],
-            "static_prefix": static(""),
+            # The prefix itself (a manifest storage has no hashed name for "": a 500).
+            "static_prefix": settings.STATIC_URL,
             "offline_url": reverse("offline"),
             "last_seen": [reverse("home"), reverse("task_list")],
             "icon": static("icons/icon-192.png"),
