@@ -12,22 +12,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from nhiemvu.accounts.tests.factors import totp
-from nhiemvu.accounts.tests.oidc_provider import Provider
+from nhiemvu.accounts.tests.oidc_provider import PEOPLE, Provider
 from nhiemvu.assignments.models import Assignment
 from nhiemvu.test import PASSWORD, Province, register, travel
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PEOPLE = {
-    "nguyenvana": {
-        "password": "cong-mot-cua-1",
-        "claims": {"name": "Nguyễn Văn A", "email": "a@skhcn.gov.vn", "org_code": "so-khcn"},
-    },
-    "tranthib": {
-        "password": "cong-mot-cua-2",
-        "claims": {"name": "Trần Thị B", "org_code": "so-khong-co"},
-    },
-}
 
 
 @pytest.fixture

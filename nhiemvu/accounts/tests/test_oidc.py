@@ -12,25 +12,11 @@ from django.urls import reverse
 
 from nhiemvu.accounts.models import ExternalAccount, User
 from nhiemvu.accounts.oidc import ID_TOKEN_KEY
-from nhiemvu.accounts.tests.oidc_provider import Provider, path_of
+from nhiemvu.accounts.tests.oidc_provider import PEOPLE, Provider, path_of
 from nhiemvu.orgs.models import Membership, Role
 from nhiemvu.test import BaseTestCase
 
 CALLBACK = "http://testserver/tai-khoan/oidc/tinh/login/callback/"
-PEOPLE: dict[str, dict[str, Any]] = {
-    "nguyenvana": {
-        "password": "cong-mot-cua-1",
-        "claims": {"name": "Nguyễn Văn A", "email": "a@skhcn.gov.vn", "org_code": "so-khcn"},
-    },
-    "tranthib": {
-        "password": "cong-mot-cua-2",
-        "claims": {"name": "Trần Thị B", "org_code": "so-khong-co"},
-    },
-    "levanphong": {
-        "password": "cong-mot-cua-3",
-        "claims": {"name": "Lê Văn Phòng", "org_code": "vp", "groups": ["cn=theo-doi,ou=vp"]},
-    },
-}
 RULES = {"role_groups": {"cn=theo-doi,ou=vp": "office"}}
 
 

@@ -22,6 +22,23 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+# The portal's people, as the directory's demo.ldif is the directory's: an agency officer, a
+# person whose organisation code matches nothing here, and one of the office by group.
+PEOPLE: dict[str, dict[str, Any]] = {
+    "nguyenvana": {
+        "password": "cong-mot-cua-1",
+        "claims": {"name": "Nguyễn Văn A", "email": "a@skhcn.gov.vn", "org_code": "so-khcn"},
+    },
+    "tranthib": {
+        "password": "cong-mot-cua-2",
+        "claims": {"name": "Trần Thị B", "org_code": "so-khong-co"},
+    },
+    "levanphong": {
+        "password": "cong-mot-cua-3",
+        "claims": {"name": "Lê Văn Phòng", "org_code": "vp", "groups": ["cn=theo-doi,ou=vp"]},
+    },
+}
+
 CLIENT_ID = "nhiemvu-test"
 CLIENT_SECRET = "nhiemvu-test-secret-0123456789"
 ROOT = Path(__file__).resolve().parents[4]
