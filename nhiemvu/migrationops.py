@@ -54,11 +54,11 @@ class AddUniqueConstraintConcurrently(AddConstraint):
     def database_forwards(
         self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
     ) -> None:
+        if not _on_postgresql(schema_editor):  # Django's AddConstraint as it is
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+            return
         model = to_state.apps.get_model(app_label, self.model_name)
         if not self.allow_migrate_model(schema_editor.connection.alias, model):
-            return
-        if not _on_postgresql(schema_editor):
-            schema_editor.add_constraint(model, self.constraint)
             return
         if schema_editor.connection.in_atomic_block:
             raise RuntimeError(
@@ -74,11 +74,11 @@ class AddUniqueConstraintConcurrently(AddConstraint):
     def database_backwards(
         self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
     ) -> None:
+        if not _on_postgresql(schema_editor):
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+            return
         model = to_state.apps.get_model(app_label, self.model_name)
         if not self.allow_migrate_model(schema_editor.connection.alias, model):
-            return
-        if not _on_postgresql(schema_editor):
-            schema_editor.remove_constraint(model, self.constraint)
             return
         schema_editor.execute(
             f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(self.constraint.name)}"
