@@ -11,6 +11,7 @@ admin                             administrator
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -143,6 +144,75 @@ class BaseTestCase(TestCase):
 
     def login(self, user: User) -> None:
         self.client.force_login(user)
+
+
+def task_with_history(
+    p: Province,
+    directive: Directive,
+    *,
+    assigned: dt.date,
+    deadline: dt.date | None,
+    events: Sequence[tuple[dt.date, str]] = (),
+    extensions: Sequence[tuple[dt.date, dt.date]] = (),
+    completion: dt.date | None = None,
+    **fields: Any,
+) -> Assignment:
+    """A task as the services leave it after a history, written straight to the tables so a
+    test can put any history anywhere in time: the assignment event, one event per state
+    change (a REPORTED one is a completion carrying ``completion`` as its document date), one
+    approved extension per ``(decided_on, new_deadline)``, and ``history_on`` (the last day of
+    a state change or an approved extension, which the services maintain). ``fields`` are the
+    task's own columns (lead, state, completed_late …); its deadline is the last extension's."""
+    from nhiemvu.assignments.models import AssignmentEvent, DeadlineKind, Extension, WorkState
+
+    effective = extensions[-1][1] if extensions else deadline
+    fields = {
+        "content": "x",
+        "summary": "x",
+        "lead": p.agency_a,
+        "original_lead": p.agency_a,
+        "state": events[-1][1] if events else WorkState.OPEN,
+        "deadline_kind": DeadlineKind.FIXED if deadline else DeadlineKind.NONE,
+        **fields,
+    }
+    task = Assignment.objects.create(
+        directive=directive,
+        created_by=p.office,
+        assigned_on=assigned,
+        original_deadline=deadline,
+        deadline=effective,
+        completion_date=completion,
+        **fields,
+    )
+    AssignmentEvent.objects.create(
+        assignment=task, kind="assigned", at=at(assigned), on=assigned, state_after=WorkState.OPEN
+    )
+    for i, (day, state) in enumerate(events):
+        reported = state == WorkState.REPORTED
+        AssignmentEvent.objects.create(
+            assignment=task,
+            kind="completion" if reported else "progress",
+            at=at(day, 11 + i % 6),
+            on=day,
+            state_after=state,
+            doc_date=completion if reported else None,
+        )
+    for decided, new in extensions:
+        Extension.objects.create(
+            assignment=task,
+            requested_by=p.lead_officer,
+            requested_at=at(decided),
+            reason="r",
+            proposed_deadline=new,
+            status="approved",
+            decided_on=decided,
+            decided_at=at(decided, 15),
+            new_deadline=new,
+        )
+    decisive = [assigned, *(day for day, _state in events), *(d for d, _new in extensions)]
+    Assignment.objects.filter(pk=task.pk).update(history_on=max(decisive))
+    task.refresh_from_db()
+    return task
 
 
 def api_key(org: Organisation, scope: str = "write", role: str | None = None, **extra: Any) -> str:

@@ -16,14 +16,12 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 from nhiemvu.assignments import namedsets, selectors, status
 from nhiemvu.assignments.models import (
     Assignment,
-    AssignmentEvent,
     DeadlineKind,
-    Extension,
     WorkState,
 )
 from nhiemvu.assignments.status import Facts, Label, Timing, classify
 from nhiemvu.directives.models import Directive
-from nhiemvu.test import Province, at, register, travel
+from nhiemvu.test import Province, register, task_with_history, travel
 
 D = dt.date
 WED = D(2026, 3, 11)  # due-soon limit (3 working days) is Monday 16/3
@@ -182,69 +180,24 @@ class StatusAgreementTest(HypothesisTestCase):
             cls.directive = register(cls.p, doc_date=D(2025, 12, 1), tasks=[])
 
     def _make(self, h: History) -> Assignment:
-        deadline, extensions, events = h.deadline, h.extensions, h.events
-        effective = deadline
-        moved = []
-        for i, decided in enumerate(extensions):
+        effective, moved = h.deadline, []
+        for i, decided in enumerate(h.extensions):
             assert effective is not None
             effective = effective + dt.timedelta(days=7 * (i + 1))
             moved.append((decided, effective))
-        final_state = events[-1][1] if events else WorkState.OPEN
-        task = Assignment.objects.create(
-            directive=self.directive,
-            content="x",
-            summary="x",
-            lead=self.p.agency_a,
-            original_lead=self.p.agency_a,
-            created_by=self.p.office,
-            assigned_on=h.assigned,
-            original_deadline=deadline,
-            deadline=effective,
-            deadline_kind=(
-                DeadlineKind.RECURRING
-                if h.recurring
-                else DeadlineKind.FIXED
-                if deadline
-                else DeadlineKind.NONE
-            ),
+        final_state = h.events[-1][1] if h.events else WorkState.OPEN
+        return task_with_history(
+            self.p,
+            self.directive,
+            assigned=h.assigned,
+            deadline=h.deadline,
+            events=h.events,
+            extensions=moved,
+            completion=h.completion,
             deliverable_kind=h.deliverable,
-            state=final_state,
-            completion_date=h.completion,
             completed_late=h.late if final_state == WorkState.DONE else None,
+            **({"deadline_kind": DeadlineKind.RECURRING} if h.recurring else {}),
         )
-        AssignmentEvent.objects.create(
-            assignment=task,
-            kind="assigned",
-            at=at(h.assigned),
-            on=h.assigned,
-            state_after=WorkState.OPEN,
-        )
-        for i, (day, state) in enumerate(events):
-            kind = "completion" if state == WorkState.REPORTED else "progress"
-            AssignmentEvent.objects.create(
-                assignment=task,
-                kind=kind,
-                at=at(day, 11 + i % 6),
-                on=day,
-                state_after=state,
-                doc_date=h.completion if kind == "completion" else None,
-            )
-        # What services maintain: the last day of a state change or an approved extension.
-        decisive = [h.assigned, *(day for day, _state in events), *(d for d, _new in moved)]
-        Assignment.objects.filter(pk=task.pk).update(history_on=max(decisive))
-        for decided, new in moved:
-            Extension.objects.create(
-                assignment=task,
-                requested_by=self.p.lead_officer,
-                requested_at=at(decided),
-                reason="r",
-                proposed_deadline=new,
-                status="approved",
-                decided_on=decided,
-                decided_at=at(decided, 15),
-                new_deadline=new,
-            )
-        return task
 
     def _facts_in_python(self, task: Assignment, as_of: dt.date) -> Facts:
         """The facts as of a date, computed from the rows in Python, independently of SQL."""

@@ -12,16 +12,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from nhiemvu.assignments.models import (
-    Assignment,
-    AssignmentEvent,
     DeadlineKind,
-    Extension,
     LeadChange,
     WorkState,
 )
 from nhiemvu.lib import periods
 from nhiemvu.reports import selectors, trend
-from nhiemvu.test import BaseTestCase, at, travel
+from nhiemvu.test import BaseTestCase, task_with_history, travel
 
 D = dt.date
 FIRST = D(2024, 9, 1)
@@ -66,66 +63,31 @@ class TrendAgreementTest(BaseTestCase):
         moved.sort()
         final = events[-1][1] if events else WorkState.OPEN
         done_on = events[-1][0] if final == WorkState.DONE else None
-        completion = day_after(rng, assigned, 160) if n % 3 else None
         lead = agencies[n % 2]
-        task = Assignment.objects.create(
-            directive=cls.directive,
+        recurring = n % 25 == 0 and deadline is None
+        task = task_with_history(
+            cls.p,
+            cls.directive,
+            assigned=assigned,
+            deadline=deadline,
+            events=events,
+            extensions=moved,
+            completion=day_after(rng, assigned, 160) if n % 3 else None,
             content=f"Nhiệm vụ {n}",
             summary=f"Nhiệm vụ {n}",
             lead=lead,
             original_lead=agencies[(n + n // 7) % 2],
-            created_by=cls.p.office,
-            assigned_on=assigned,
-            original_deadline=deadline,
-            deadline=effective,
-            deadline_kind=(
-                DeadlineKind.RECURRING
-                if n % 25 == 0 and deadline is None
-                else DeadlineKind.FIXED
-                if deadline
-                else DeadlineKind.NONE
-            ),
-            state=final,
-            completion_date=completion,
             completed_late=(rng.random() < 0.4 if deadline else None) if done_on else None,
             confirmed_on=done_on,
             received=n % 11 == 0,
+            **({"deadline_kind": DeadlineKind.RECURRING} if recurring else {}),
         )
-        AssignmentEvent.objects.create(
-            assignment=task, kind="assigned", at=at(assigned), on=assigned, state_after="open"
-        )
-        for i, (day, state) in enumerate(events):
-            kind = "completion" if state == WorkState.REPORTED else "progress"
-            AssignmentEvent.objects.create(
-                assignment=task,
-                kind=kind,
-                at=at(day, 11 + i % 6),
-                on=day,
-                state_after=state,
-                doc_date=completion if kind == "completion" else None,
-            )
-        for decided, new in moved:
-            Extension.objects.create(
-                assignment=task,
-                requested_by=cls.p.lead_officer,
-                requested_at=at(decided),
-                reason="r",
-                proposed_deadline=new,
-                status="approved",
-                decided_on=decided,
-                decided_at=at(decided, 15),
-                new_deadline=new,
-            )
         if task.original_lead_id != lead.pk:  # handed over: held by the other agency before
+            on = day_after(rng, assigned, 300)
             LeadChange.objects.create(
-                assignment=task,
-                on=day_after(rng, assigned, 300),
-                from_org=task.original_lead,
-                to_org=lead,
-                reason="reassign",
+                assignment=task, on=on, from_org=task.original_lead, to_org=lead, reason="reassign"
             )
-        decisive = [assigned, *(d for d, _s in events), *(d for d, _n in moved)]
-        Assignment.objects.filter(pk=task.pk).update(history_on=max(decisive))
+            # The hand-over is not a decisive day of the status (history_on stays).
 
     def one_by_one(self, person, period, org_code=None):
         """What the trend was before (issue 27 item 6): each period's report, read alone."""
