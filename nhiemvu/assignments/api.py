@@ -120,7 +120,7 @@ def task_list(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
     label_rows(rows)
     # Counted only when asked: the total is the one part of a page whose cost grows with the
     # number of matches (an index-only count; the page itself is one index range).
-    total = qs.count() if filters.count else None
+    total = selectors.total(qs) if filters.count else None
     return {**page, "count": total, "items": [_out(t) for t in rows]}
 
 

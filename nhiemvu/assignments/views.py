@@ -90,7 +90,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     for key in ("after", "before"):
         query.pop(key, None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "total": qs.count()}
+    context = {"form": form, "page": page, "query": query.urlencode(), "total": selectors.total(qs)}
     template = "assignments/task_list.html"
     if getattr(request, "htmx", False):
         template += "#results"

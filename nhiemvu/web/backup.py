@@ -35,6 +35,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from nhiemvu.assignments import totals
 from nhiemvu.lib import sealed
 
 # How much of a failing tool's own words a backup error quotes (the rest is in its log).
@@ -261,6 +262,8 @@ def restore(source: Path) -> None:
         raise BackupError(f"Không có tệp {source}.")
     with plain_copy(source) as plain:
         _restore_database(plain)
+    # Rows written outside Django: no process's kept list totals hold for them (totals.py).
+    totals.reset()
     archive = _files_archive(source)
     if archive.is_file():
         media = Path(settings.MEDIA_ROOT)

@@ -33,6 +33,7 @@ from nhiemvu.assignments.models.tasks import (
     Recurrence,
     WorkState,
 )
+from nhiemvu.assignments.models.versions import CountVersion
 
 __all__ = [
     "QUARTERLY_CHECK_RULE",
@@ -41,6 +42,7 @@ __all__ = [
     "AssignmentEvent",
     "AssignmentGroup",
     "Coordination",
+    "CountVersion",
     "DeadlineKind",
     "DelayCause",
     "Delegation",
