@@ -11,7 +11,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from nhiemvu.extraction.agency_names import FUNCTIONAL, STANDARD_NAMES
+from nhiemvu.extraction.agency_names import ABBREVIATED, FUNCTIONAL, STANDARD_NAMES
 from nhiemvu.extraction.patterns import ASSIGNER
 from nhiemvu.lib.orgkinds import kinds_for_group
 from nhiemvu.lib.vntext import fold
@@ -149,6 +149,9 @@ class Mention:
     anaphor: bool = False  # "các đơn vị" standing for agencies named elsewhere
     refers: bool = False  # "các địa phương này", "… nêu trên": the agencies named before it
 
+    def __post_init__(self) -> None:
+        self.text = expand(self.text)  # every proposed name with its initials written out
+
 
 def _pattern(name: str) -> str:
     words = re.split(r"\s+", name.strip())
@@ -176,8 +179,15 @@ class Gazetteer:
         return self.regex.match(text, pos) if self.regex else None
 
 
+NAME_WORDS = 16  # words of a name after its head ("Ban Chỉ huy Phòng, chống thiên tai và …")
+_LOCALITY_WORDS = {"tỉnh", "huyện", "xã", "thành", "phố", "thị", "trấn", "quận", "phường", "khu"}
+_PHONG_CHONG = re.compile(r"[ \t]*,[ \t]*(chống)(?![\wđ])", re.IGNORECASE)
+_INITIALS = re.compile(r"[A-ZĐ][A-ZĐ0-9&\-]+")
 _HEAD_AT = re.compile(rf"(?:{HEADS})(?![{_LOW}])")
-_NAME_WORD = re.compile(rf"[ \t]*(?:-[ \t]*)?(?:&[ \t]*)?([{UPPER}{_LOW}0-9&.]+)")
+# Initials may hold a comma ("Sở VH,TT&DL").
+_NAME_WORD = re.compile(
+    rf"[ \t]*(?:-[ \t]*)?(?:&[ \t]*)?([{UPPER}{_LOW}0-9&.]+(?:,(?=[A-ZĐ]{{1,3}}&)[A-ZĐ&]+)?)"
+)
 _AND_CAP = re.compile(rf"\s*và\s+{_CAP}")
 _THONG = re.compile(r"[ \t]+thông(?!\w)(?![ \t]+tin)")
 _LIST_SKIP = re.compile(r"\s*(?:cho\s+)?")
@@ -202,15 +212,19 @@ def _generic(text: str, pos: int) -> int | None:
         return None
     end = hit.end()
     words = 0
-    while words < 9:
+    local = False  # a locality named: only capitalised words (or another locality) follow
+    while words < NAME_WORDS:
         # Names stay on one line: a line break ends them ("Kính gửi: Bộ Nội vụ\nXét …").
-        word = _NAME_WORD.match(text, end)
+        before = _last_word(text, end)
+        # "Ban Chỉ huy Phòng, chống thiên tai …": the one comma inside a standard name.
+        word = (_PHONG_CHONG if fold(before) == "phong" else _NAME_WORD).match(text, end)
+        word = word or _NAME_WORD.match(text, end)
         if not word:
             break
         token = word.group(1).rstrip(".")
         if not token:
             break
-        before = _last_word(text, end)
+        local = local or before in _LOCALITY_WORDS
         compound = bool(before) and f"{before} {token}" in NAME_COMPOUNDS
         # "Ban An toàn giao thông tỉnh": "giao" is the verb elsewhere, never before "thông".
         compound = compound or (token == "giao" and _THONG.match(text, word.end()) is not None)
@@ -232,37 +246,51 @@ def _generic(text: str, pos: int) -> int | None:
             and token.lower() not in ("tỉnh", "huyện", "xã", "thành", "thị")
         ):
             break
+        # After initials or a locality the name is over unless a locality follows: "UBND xã
+        # thông báo", "UBND xã Tân Lập giúp", "Sở GD-ĐT TP HCM nhắc nhở" ("Trung tâm VHTT -
+        # TT huyện" goes on).
+        if (
+            token[0].islower()
+            and token not in _LOCALITY_WORDS
+            and token not in ("và", "kiêm")
+            and (_INITIALS.fullmatch(before.rstrip(".,")) or local)
+        ):
+            break
         end = word.end() - (len(word.group(1)) - len(token))
         words += 1
     return end if words else None
 
 
-# The abbreviations a province writes for its departments' names (with "&", "-", "," or
-# nothing between the parts), as one table: "Sở KH-ĐT", "Sở KH&ĐT" and "Sở KHĐT" all read as
-# Sở Kế hoạch và Đầu tư, so the proposal names the agency as the directory does.
-ABBREVIATED = {
-    "KHĐT": "Kế hoạch và Đầu tư",
-    "TNMT": "Tài nguyên và Môi trường",
-    "GDĐT": "Giáo dục và Đào tạo",
-    "LĐTBXH": "Lao động - Thương binh và Xã hội",
-    "TTTT": "Thông tin và Truyền thông",
-    "KHCN": "Khoa học và Công nghệ",
-    "NNPTNT": "Nông nghiệp và Phát triển nông thôn",
-    "NNMT": "Nông nghiệp và Môi trường",
-    "VHTTDL": "Văn hóa, Thể thao và Du lịch",
-    "VHTT": "Văn hóa và Thông tin",
-    "GTVT": "Giao thông vận tải",
-    "DTNN": "Đầu tư nước ngoài",
-}
-_ABBREVIATED_NAME = re.compile(r"^(Sở|Bộ|Cục|Vụ)\s+([A-ZĐ][A-ZĐ&,\-\s]*[A-ZĐ])$")
+# Initials written for a name's parts (agency_names.ABBREVIATED), with "&", "-", "," or spaces
+# between them; a comma-separated run is looked up whole ("VH,TT&DL") else piece by piece.
+_INITIALS_RUN = re.compile(
+    r"(?<![\wđĐ])[A-ZĐ]{1,8}(?:\.?(?:[ \t]*[&,\-][ \t]*|[ \t]+)[A-ZĐ]{1,8})*(?![\wđĐ])"
+)
+_PART = re.compile(r"(?:[ \t]*&[ \t]*|[ \t]+và[ \t]+)PTNT(?![\wđĐ])")
+_SEPARATORS = re.compile(r"[\s&,.\-]")
+
+
+def _spelt(run: re.Match[str]) -> str:
+    written = run.group(0)
+    full = ABBREVIATED.get(_SEPARATORS.sub("", written))
+    if full:
+        return full
+    pieces = re.split(r"(\s*,\s*|\s+)", written)
+    return "".join(ABBREVIATED.get(_SEPARATORS.sub("", p), p) for p in pieces)
 
 
 def expand(phrase: str) -> str:
-    hit = _ABBREVIATED_NAME.match(phrase)
-    if not hit:
+    """The name with its initials written out, as the directory (and the province's scorer)
+    names it: "Sở NN & PTNT", "Bộ Nông nghiệp & PTNT" → "… Nông nghiệp và Phát triển nông
+    thôn", "Trung tâm VHTT - TT huyện" → "Trung tâm Văn hóa, Thông tin - Thể thao huyện".
+    "UBND" and "HĐND" stay as written (every reader knows them)."""
+    if not _HAS_INITIALS.search(phrase):
         return phrase
-    full = ABBREVIATED.get(re.sub(r"[\s&,\-]", "", hit.group(2)))
-    return f"{hit.group(1)} {full}" if full else phrase
+    phrase = _INITIALS_RUN.sub(_spelt, phrase)
+    return _PART.sub(" và Phát triển nông thôn", phrase)
+
+
+_HAS_INITIALS = re.compile(r"[A-ZĐ]{2}")
 
 
 def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
@@ -317,7 +345,7 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
     if fold(phrase) in {"ban", "bo", "so", "vu", "hoi", "doan", "bao", "dai", "truong"}:
         return None
     del start
-    return Mention(expand(phrase), pos, pos + len(phrase))
+    return Mention(phrase, pos, pos + len(phrase))
 
 
 def _enumeration(text: str, enum: re.Match[str], gazetteer: Gazetteer) -> tuple[list[Mention], int]:

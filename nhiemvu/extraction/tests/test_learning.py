@@ -116,7 +116,7 @@ def test_an_added_duty_belongs_to_whom_the_assigning_verb_names_not_to_the_one_a
     )
     read = extract(text, DAY, model=_model({"assigning_other": 8.0, "trigger:yeu": 8.0}))
     (task,) = [t for t in read.tasks if t.confident]
-    assert task.added_by_model and [a.text for a in task.lead] == ["các phòng GD&ĐT"]
+    assert task.added_by_model and [a.text for a in task.lead] == ["các phòng Giáo dục và Đào tạo"]
 
 
 def test_an_added_duty_is_led_by_the_agency_the_lead_chooser_prefers() -> None:

@@ -1,0 +1,74 @@
+"""Who leads, by class of sentence: the names the reader proposes are the agencies' names as
+the directory (and the province's scorer) writes them, whole. Every sentence is written for
+this test, in the forms letters and news use; none is copied from the labelled corpus."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from nhiemvu.extraction import Task, extract
+
+
+def tasks(text: str) -> list[Task]:
+    return [t for t in extract(text, dt.date(2026, 3, 2)).tasks if t.confident]
+
+
+def leads(task: Task) -> list[str]:
+    return [a.text for a in task.lead]
+
+
+@pytest.mark.parametrize(
+    ("written", "named"),
+    [
+        ("Sở NN & PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+        ("Sở Nông nghiệp & PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+        ("Sở Nông nghiệp và PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+        ("Sở VH,TT&DL", "Sở Văn hóa, Thể thao và Du lịch"),
+        ("Sở LĐ-TB&XH", "Sở Lao động - Thương binh và Xã hội"),
+        ("BHXH tỉnh", "Bảo hiểm xã hội tỉnh"),
+        ("Trung tâm VHTT - TT huyện", "Trung tâm Văn hóa, Thông tin - Thể thao huyện"),
+        ("UBND huyện Ia Grai", "UBND huyện Ia Grai"),
+    ],
+)
+def test_a_lead_written_with_initials_is_proposed_written_out(written: str, named: str) -> None:
+    (task,) = tasks(f"UBND tỉnh giao {written} rà soát các hồ đập, báo cáo trước ngày 20/3/2026.")
+    assert leads(task) == [named]
+
+
+def test_a_long_name_runs_to_its_end_through_kiem_and_its_comma() -> None:
+    (task,) = tasks(
+        "Chủ tịch UBND huyện yêu cầu Ban Chỉ huy PCTT và TKCN kiêm Ban Chỉ huy PTDS huyện "
+        "khẩn trương kiểm tra các hồ chứa nước."
+    )
+    assert leads(task) == [
+        "Ban Chỉ huy Phòng, chống thiên tai và Tìm kiếm cứu nạn kiêm Ban Chỉ huy Phòng thủ dân "
+        "sự huyện"
+    ]
+    (task,) = tasks(
+        "UBND tỉnh giao Bộ Chỉ huy Quân sự tỉnh, Ban Chỉ huy Phòng, chống thiên tai và Tìm kiếm "
+        "cứu nạn tỉnh chuẩn bị lực lượng, phương tiện cứu hộ."
+    )
+    assert leads(task) == [
+        "Bộ Chỉ huy Quân sự tỉnh",
+        "Ban Chỉ huy Phòng, chống thiên tai và Tìm kiếm cứu nạn tỉnh",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        (
+            "UBND huyện giao UBND xã Tân Lập giúp Thường trực Huyện ủy tổ chức hội nghị.",
+            "UBND xã Tân Lập",
+        ),
+        (
+            "UBND tỉnh giao Sở GD-ĐT TP HCM phối hợp tổ chức kỳ thi.",
+            "Sở Giáo dục và Đào tạo TP Hồ Chí Minh",
+        ),
+    ],
+)
+def test_a_name_ends_where_a_lower_case_word_follows_its_place(sentence: str, named: str) -> None:
+    (task,) = tasks(sentence)
+    assert leads(task) == [named]
