@@ -33,7 +33,7 @@ STOP_WORDS = _words(
     "xây tiếp làm đề cử ban trình giải bố nghiêm về tại trong để khi đối và cùng sớm chịu "
     "quan thường căn xem lập gửi được đã sẽ cần phải không đảm thống tập nắm chấn xử "
     "hướng phổ tuyên vận giám quản đồng đặc nhất trên từ đến sau trước các những này đó "
-    "nêu liên thuộc trực chức là của bảo ngay yêu giao lưu nhấn quán cũng vừa"
+    "nêu liên thuộc trực chức là của bảo ngay yêu giao lưu nhấn quán cũng vừa phân giúp nhắc"
 )
 # Lower-case words of names that are also verbs elsewhere ("Khai thác công trình thủy lợi").
 NAME_COMPOUNDS = {
@@ -58,19 +58,21 @@ ENUM_STOP = _words(
 )
 # A title in front of the agency it speaks for ("giám đốc Sở GD-ĐT" is Sở GD-ĐT), in news
 # style often in lower case.
-ROLE = re.compile(
+_TITLE = (
     r"(?:(?:Phó\s*)?(?:Thủ\s*trưởng|Giám\s*đốc|Chủ\s*tịch|Trưởng\s*ban|Chánh\s*Văn\s*phòng|"
     r"Chánh\s*Thanh\s*tra|Cục\s*trưởng|Tổng\s*cục\s*trưởng|Viện\s*trưởng|Bộ\s*trưởng(?!\s*,)|"
-    r"Trưởng\s*Công\s*an|Chỉ\s*huy\s*trưởng|Tổng\s*Giám\s*đốc)|Lãnh\s*đạo|Người\s*đứng\s*đầu|"
-    r"Đồng\s*chí)\s+(?=\S)",
-    re.IGNORECASE,
+    r"Trưởng\s*Công\s*an|Chỉ\s*huy\s*trưởng|Tổng\s*Giám\s*đốc|Bí\s*thư|Trưởng(?=\s+các\s))|"
+    r"Lãnh\s*đạo|Người\s*đứng\s*đầu|Đồng\s*chí|(?:các\s+)?(?:đồng\s*chí\s+)?thành\s*viên"
+    r"(?=\s+(?-i:[A-ZĐ])))"
 )
+# Titles may come several at once: "Giám đốc, Thủ trưởng các sở", "Bí thư, Chủ tịch UBND …".
+ROLE = re.compile(rf"(?:{_TITLE}\s*,\s*)*{_TITLE}\s+(?=\S)", re.IGNORECASE)
 HEADS = (
     r"Sở|Bộ\s*Chỉ\s*huy|Bộ|Ban\s*Quản\s*lý|Ban\s*QLDA|Ban|Tổng\s*cục|Chi\s*cục|Cục|Vụ|Viện|"
     r"Trung\s*tâm|Văn\s*phòng|Thanh\s*tra|Công\s*an|Kho\s*bạc|Bảo\s*hiểm\s*xã\s*hội|BHXH|"
     r"Ngân\s*hàng|Đài|Báo|Tổ\s*công\s*tác|Ủy\s*ban|Uỷ\s*ban|UBND|HĐND|Hội\s*đồng|Liên\s*đoàn|"
     r"Hội|Đoàn|Viễn\s*thông|Tổng\s*công\s*ty|Công\s*ty|Học\s*viện|Trường|Kiểm\s*toán|Tỉnh\s*đoàn|"
-    r"Cơ\s*quan\s*[Tt]hường\s*trực|Vườn\s*quốc\s*gia|Khu\s*bảo\s*tồn|Bệnh\s*viện|Cảng\s*vụ|Bộ\s*đội\s*Biên\s*phòng|Hải\s*quan|Bưu\s*điện|Điện\s*lực"
+    r"UBMTTQ(?:VN)?|MTTQ(?:VN)?|Mặt\s*trận|Tập\s*đoàn|(?:Tỉnh|Thành|Huyện|Đảng)\s*ủy|Cơ\s*quan\s*[Tt]hường\s*trực|Vườn\s*quốc\s*gia|Khu\s*bảo\s*tồn|Bệnh\s*viện|Cảng\s*vụ|Bộ\s*đội\s*Biên\s*phòng|Hải\s*quan|Bưu\s*điện|Điện\s*lực"
 )
 _LOCALITY = r"(?:tỉnh|huyện|thị\s*xã|thành\s*phố|quận|xã|phường|thị\s*trấn|đặc\s*khu)"
 _PROPER = rf"{_CAP}[{_LOW}]*(?:[ \t]+{_CAP}[{_LOW}]*)*"
@@ -79,7 +81,7 @@ LOCAL_GOV = re.compile(
 )
 # The Government's groups are one noun each: "các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"
 # was cut to "các bộ, cơ quan" (longer names first: the alternation takes the first that fits).
-GROUP_NOUN = r"(?:Ban\s*QLDA|chủ\s*đầu\s*tư|cơ\s*quan\s*ngang\s*bộ|cơ\s*quan\s*thuộc\s*Chính\s*phủ|sở|bộ|ban|ngành|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|tổ\s*chức|hội|đoàn\s*thể)"
+GROUP_NOUN = r"(?:Ban\s*QLDA|Ban\s*Quản\s*lý\s*dự\s*án|chủ\s*đầu\s*tư|nhà\s*thầu|cơ\s*quan\s*ngang\s*bộ|cơ\s*quan\s*thuộc\s*Chính\s*phủ|sở|bộ|ban|ngành|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|tổ\s*chức|hội|đoàn\s*thể)"
 # Localities bounded by where they are: "các tỉnh ven biển từ Quảng Ninh đến Quảng Ngãi",
 # "UBND các tỉnh, thành phố khu vực Trung Bộ, Tây Nguyên".
 _PLACE = rf"(?-i:{_PROPER})"
@@ -91,14 +93,14 @@ PLACES = rf"(?:\s+(?:{PLACE_ALT}))*"
 GROUP_QUALIFIER = (
     r"(?:\s+(?:"
     + PLACE_ALT
-    + r"|chuyên\s*ngành|sự\s*nghiệp\s*công\s*lập|thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|"
+    + r"|chuyên\s*ngành(?:\s*,\s*khu\s*vực)?|chính\s*trị\s*-\s*xã\s*hội|trong\s*tỉnh|sự\s*nghiệp\s*công\s*lập|thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|"
     r"trực\s*thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|tỉnh(?!\s+(?-i:{cap}))|"
     r"Trung\s*ương|trung\s*ương|có\s*liên\s*quan|liên\s*quan|chức\s*năng|trên\s*địa\s*bàn(?:\s*tỉnh)?|"
     r"thuộc\s*tỉnh|cấp\s*tỉnh))*"
 ).replace("{cap}", _CAP)
 GROUP = re.compile(
     rf"(?:(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+(?:các|cấp)\s+(?:huyện|xã|tỉnh|quận|phường|đặc\s*khu)"
-    rf"(?:\s*[,;]?\s*(?:thị\s*xã|thành\s*phố|phường|thị\s*trấn|đặc\s*khu|huyện|quận|xã(?![{_LOW}])))*"
+    rf"(?:\s*[,;]?\s*(?:cấp\s+)?(?:thị\s*xã|thành\s*phố|phường|thị\s*trấn|đặc\s*khu|huyện|quận|xã(?![{_LOW}])))*"
     rf"(?:\s+trực\s*thuộc\s*(?:Trung\s*ương|trung\s*ương|tỉnh))?{PLACES}"
     # The heads of the ministries stand for them: "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, …".
     rf"|Bộ\s*trưởng\s*,\s*Thủ\s*trưởng\s*(?:các\s*)?cơ\s*quan\s*ngang\s*bộ"
@@ -116,7 +118,8 @@ GROUP = re.compile(
 )
 # "các Bộ: Kế hoạch và Đầu tư, Tài chính, …" and "Ủy ban nhân dân các tỉnh: Đắk Lắk, Gia Lai"
 ENUMERATION = re.compile(
-    r"(?:[Cc]ác\s+(?P<head>Bộ|Sở)|(?P<gov>(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+các\s+(?P<loc>tỉnh|huyện))\s*:\s*"
+    r"(?:[Cc]ác\s+(?P<head>Bộ|Sở)|(?P<gov>(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+các\s+"
+    r"(?P<loc>tỉnh|huyện|quận|thị\s*xã|thành\s*phố|xã|phường))\s*:\s*"
 )
 
 
@@ -135,8 +138,10 @@ NOT_SUBORDINATE = re.compile(
 
 
 def binds(mentions: list[Mention]) -> bool:
-    """Whether a "đề nghị" to these addressees is an assignment (see NOT_SUBORDINATE)."""
-    return bool(mentions) and not any(NOT_SUBORDINATE.search(hit.text) for hit in mentions)
+    """Whether a "đề nghị" to these addressees is an assignment (see NOT_SUBORDINATE): it is
+    when it names any of the issuer's own agencies ("đề nghị Ủy ban MTTQ tỉnh, các sở, ngành
+    …" assigns the departments)."""
+    return any(not NOT_SUBORDINATE.search(hit.text) for hit in mentions)
 
 
 @dataclass
@@ -181,8 +186,11 @@ class Gazetteer:
 
 NAME_WORDS = 16  # words of a name after its head ("Ban Chỉ huy Phòng, chống thiên tai và …")
 _LOCALITY_WORDS = {"tỉnh", "huyện", "xã", "thành", "phố", "thị", "trấn", "quận", "phường", "khu"}
+_BAN_NAME = re.compile(r"(?:chỉ\s*đạo|chỉ\s*huy|quản\s*lý|thường\s*vụ)(?![\wđ])")
 _PHONG_CHONG = re.compile(r"[ \t]*,[ \t]*(chống)(?![\wđ])", re.IGNORECASE)
 _INITIALS = re.compile(r"[A-ZĐ][A-ZĐ0-9&\-]+")
+# Heads that are a whole name on their own ("Tỉnh ủy, Thành ủy và UBND các tỉnh").
+_STANDALONE = re.compile(r"(?:Tỉnh|Thành|Huyện|Đảng)\s*ủy(?![\wđ])")
 _HEAD_AT = re.compile(rf"(?:{HEADS})(?![{_LOW}])")
 # Initials may hold a comma ("Sở VH,TT&DL").
 _NAME_WORD = re.compile(
@@ -228,6 +236,12 @@ def _generic(text: str, pos: int) -> int | None:
         compound = bool(before) and f"{before} {token}" in NAME_COMPOUNDS
         # "Ban An toàn giao thông tỉnh": "giao" is the verb elsewhere, never before "thông".
         compound = compound or (token == "giao" and _THONG.match(text, word.end()) is not None)
+        # "Ban chỉ đạo", "Ban chỉ huy", "Ban quản lý" written in lower case.
+        compound = compound or (
+            words == 0
+            and fold(before) == "ban"
+            and _BAN_NAME.match(text, word.start(1)) is not None
+        )
         if (
             token[0].islower()
             and token in STOP_WORDS
@@ -244,6 +258,7 @@ def _generic(text: str, pos: int) -> int | None:
             token[0].islower()
             and words == 0
             and token.lower() not in ("tỉnh", "huyện", "xã", "thành", "thị")
+            and not compound
         ):
             break
         # After initials or a locality the name is over unless a locality follows: "UBND xã
@@ -319,7 +334,9 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
         return Mention(named, pos, pos + len(phrase), True, kinds, anaphor, bool(refer))
     local = LOCAL_GOV.match(text, pos)
     known = gazetteer.match(text, pos)
-    generic_end = _generic(text, pos)
+    generic_end = _generic(text, pos) or (
+        alone.end() if (alone := _STANDALONE.match(text, pos)) else None
+    )
     candidates = []
     if local:
         candidates.append(local.end())
@@ -353,7 +370,7 @@ def _enumeration(text: str, enum: re.Match[str], gazetteer: Gazetteer) -> tuple[
 
     Items are split on commas only ("và" belongs to names); a comma that is part of a known
     name ("Văn hóa, Thể thao và Du lịch") is kept; the list ends at the first verb."""
-    head = "Ủy ban nhân dân tỉnh" if enum.group("gov") else enum.group("head")
+    head = f"Ủy ban nhân dân {enum.group('loc')}" if enum.group("gov") else enum.group("head")
     found: list[Mention] = []
     cursor = enum.end()
     while True:
@@ -374,7 +391,12 @@ def _enumeration(text: str, enum: re.Match[str], gazetteer: Gazetteer) -> tuple[
             (
                 i
                 for i, w in enumerate(words)
-                if i > 0 and w in ENUM_STOP and not words[i - 1][0].isupper()
+                if i > 0
+                and (
+                    (w in ENUM_STOP and not words[i - 1][0].isupper())
+                    # Localities are proper names: "UBND các quận: Ba Đình, Đống Đa chỉ đạo".
+                    or (enum.group("gov") and w[0].islower())
+                )
             ),
             None,
         )
@@ -399,7 +421,7 @@ _SEPARATOR = re.compile(r"\s*(?:,|;|\bvà\b|\bcùng\b|\bvới\b)?\s*(?:\([^)]{0,
 
 # A group after a group, its "các" left out: "các bộ, ngành Trung ương, địa phương".
 _ELIDED_NOUN = (
-    r"(?:ngành|sở|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|đoàn\s*thể|huyện|quận|"
+    r"(?:ngành|sở|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|đoàn\s*thể|nhà\s*thầu|huyện|quận|"
     r"thị\s*xã|thành\s*phố|xã(?!\s*hội)|phường|thị\s*trấn|đặc\s*khu)(?![\wđ])"
 )
 ELIDED = re.compile(

@@ -72,3 +72,54 @@ def test_a_long_name_runs_to_its_end_through_kiem_and_its_comma() -> None:
 def test_a_name_ends_where_a_lower_case_word_follows_its_place(sentence: str, named: str) -> None:
     (task,) = tasks(sentence)
     assert leads(task) == [named]
+
+
+def test_the_whole_address_list_leads_titles_and_project_boards_included() -> None:
+    (task,) = tasks(
+        "Chủ tịch UBND tỉnh yêu cầu Giám đốc, Thủ trưởng các sở, ban, ngành và Chủ tịch UBND các "
+        "huyện, thị xã, các Ban Quản lý dự án chuyên ngành, khu vực, các nhà thầu khẩn trương "
+        "đẩy nhanh tiến độ giải ngân."
+    )
+    assert leads(task) == [
+        "các sở, ban, ngành",
+        "UBND các huyện, thị xã",
+        "các Ban Quản lý dự án chuyên ngành, khu vực",
+        "các nhà thầu",
+    ]
+
+
+def test_localities_listed_after_a_colon_are_each_their_committee() -> None:
+    (task,) = tasks(
+        "UBND thành phố giao UBND các quận: Hải Châu, Sơn Trà, Liên Chiểu chỉ đạo lực lượng "
+        "chức năng kiểm tra vỉa hè."
+    )
+    assert leads(task) == [
+        "Ủy ban nhân dân quận Hải Châu",
+        "Ủy ban nhân dân quận Sơn Trà",
+        "Ủy ban nhân dân quận Liên Chiểu",
+    ]
+
+
+def test_a_request_to_the_front_with_the_issuers_own_agencies_assigns_them() -> None:
+    (task,) = tasks(
+        "UBND tỉnh đề nghị Ủy ban MTTQ Việt Nam tỉnh, các sở, ngành và UBND các xã tuyên truyền "
+        "chính sách mới đến người dân."
+    )
+    assert leads(task) == ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "các sở, ngành", "UBND các xã"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        (
+            "Chủ tịch UBND xã yêu cầu các thành viên Ban chỉ đạo phân công theo dõi việc niêm yết.",
+            ["Ban chỉ đạo"],
+        ),
+        ("Tỉnh ủy, UBND tỉnh chỉ đạo các địa phương kiểm tra đê điều.", ["Tỉnh ủy", "UBND tỉnh"]),
+    ],
+)
+def test_party_committees_and_a_board_in_lower_case_are_agencies(
+    sentence: str, named: list[str]
+) -> None:
+    (task,) = tasks(sentence)
+    assert leads(task) == named
