@@ -542,6 +542,29 @@ def referent(text: str, mention: Mention, gazetteer: Gazetteer) -> list[Mention]
 
 _ANY_AGENCY = {"don vi", "dia phuong", "co quan", "co quan, don vi", "don vi, dia phuong"}
 
+_LOCALITY_GROUP = re.compile(
+    r"^(?:ubnd |uy ban nhan dan )?(?:cac |\d+ )(?:tinh|huyen|xa|phuong|quan|thi xa|thanh pho|"
+    r"dac khu)(?![a-z])"
+)
+_BARE_LOCALITIES = re.compile(r"^(?:cac |ubnd cac |lanh dao cac )?dia phuong$")
+
+
+def localities_meant(text: str, lead: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """Whom a bare "các địa phương" stands for when the text named its localities before it
+    ("các tỉnh, thành ven biển từ Quảng Ninh đến Khánh Hòa … Các địa phương phải …"): the last
+    localities listed before its sentence, else nothing."""
+    if len(lead) != 1 or not _BARE_LOCALITIES.match(fold(lead[0].text)):
+        return []
+    mention = lead[0]
+    end = max(text.rfind("\n", 0, mention.start), text.rfind(". ", 0, mention.start)) + 1
+    for _start, _end, found in reversed(
+        named_in(text, max(0, end - REFERENT_WINDOW), end, gazetteer, 60)
+    ):
+        named = [_unreferred(m) for m in found if _LOCALITY_GROUP.match(fold(m.text))]
+        if named:
+            return named
+    return []
+
 
 def _unreferred(mention: Mention) -> Mention:
     if not mention.refers:

@@ -152,6 +152,19 @@ def options(
             if ag.NOT_SUBORDINATE.search(mention.text):
                 own.append("not_subordinate")
             out.append(Option([mention], own, True))
+        if len(mentions) > 1:
+            # The whole list as one option: an address list leads together ("yêu cầu các sở,
+            # ngành; UBND các huyện; các Ban Quản lý dự án … triển khai").
+            whole = [*common, *where, "list:inline"]
+            if any(m.group for m in mentions):
+                whole.append("list:group")
+            if any(ASSIGNER.search(m.text) for m in mentions):
+                whole.append("list:assigner")
+            if any(ag.NOT_SUBORDINATE.search(m.text) for m in mentions):
+                whole.append("list:not_subordinate")
+            if issuer and any(canonical(m.text) == issuer for m in mentions):
+                whole.append("list:issuer")
+            out.append(Option(list(mentions), whole, False))
     lists: list[tuple[str, list[ag.Mention]]] = []
     if context:
         lists.append(("context", context))
