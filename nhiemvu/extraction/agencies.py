@@ -81,7 +81,7 @@ LOCAL_GOV = re.compile(
 )
 # The Government's groups are one noun each: "các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"
 # was cut to "các bộ, cơ quan" (longer names first: the alternation takes the first that fits).
-GROUP_NOUN = r"(?:Ban\s*QLDA|Ban\s*Quản\s*lý\s*dự\s*án|chủ\s*đầu\s*tư|nhà\s*thầu|cơ\s*quan\s*ngang\s*bộ|cơ\s*quan\s*thuộc\s*Chính\s*phủ|sở|bộ|ban|ngành|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|tổ\s*chức|hội|đoàn\s*thể)"
+GROUP_NOUN = r"(?:Ban\s*QLDA|Ban\s*Quản\s*lý\s*dự\s*án|chủ\s*đầu\s*tư|nhà\s*thầu|cơ\s*quan\s*ngang\s*bộ|cơ\s*quan\s*thuộc\s*Chính\s*phủ|cơ\s*quan\s*quản\s*lý(?:\s*nhà\s*nước)?|sở|bộ|ban|phòng|ngành|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|tổ\s*chức|hội|đoàn\s*thể)"
 # Localities bounded by where they are: "các tỉnh ven biển từ Quảng Ninh đến Quảng Ngãi",
 # "UBND các tỉnh, thành phố khu vực Trung Bộ, Tây Nguyên".
 _PLACE = rf"(?-i:{_PROPER})"
@@ -95,15 +95,15 @@ GROUP_QUALIFIER = (
     + PLACE_ALT
     + r"|chuyên\s*ngành(?:\s*,\s*khu\s*vực)?|chính\s*trị\s*-\s*xã\s*hội|trong\s*tỉnh|sự\s*nghiệp\s*công\s*lập|thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|"
     r"trực\s*thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|tỉnh(?!\s+(?-i:{cap}))|"
-    r"Trung\s*ương|trung\s*ương|có\s*liên\s*quan|liên\s*quan|chức\s*năng|trên\s*địa\s*bàn(?:\s*tỉnh)?|"
-    r"thuộc\s*tỉnh|cấp\s*tỉnh))*"
+    r"Trung\s*ương|trung\s*ương|có\s*liên\s*quan|liên\s*quan|chức\s*năng|trên\s*địa\s*bàn(?:\s*(?:tỉnh|huyện|thị\s*xã|thành\s*phố|xã|phường))?|khác|"
+    r"thuộc\s*tỉnh|cấp\s*tỉnh|(?:trực\s*)?thuộc\s*bộ(?![\wđ])))*"
 ).replace("{cap}", _CAP)
 GROUP = re.compile(
     rf"(?:(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+(?:các|cấp)\s+(?:huyện|xã|tỉnh|quận|phường|đặc\s*khu)"
     rf"(?:\s*[,;]?\s*(?:cấp\s+)?(?:thị\s*xã|thành\s*phố|phường|thị\s*trấn|đặc\s*khu|huyện|quận|xã(?![{_LOW}])))*"
     rf"(?:\s+trực\s*thuộc\s*(?:Trung\s*ương|trung\s*ương|tỉnh))?{PLACES}"
     # The heads of the ministries stand for them: "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, …".
-    rf"|Bộ\s*trưởng\s*,\s*Thủ\s*trưởng\s*(?:các\s*)?cơ\s*quan\s*ngang\s*bộ"
+    rf"|(?:các\s+)?Bộ\s*trưởng\s*,\s*Thủ\s*trưởng\s*(?:các\s*)?cơ\s*quan\s*ngang\s*bộ"
     rf"(?:\s*,\s*(?:Thủ\s*trưởng\s*)?cơ\s*quan\s*thuộc\s*Chính\s*phủ)?"
     # A counted group: "11 Bộ, cơ quan", "05 sở, ngành".
     rf"|\d{{1,3}}\s+{GROUP_NOUN}(?:\s*,\s*{GROUP_NOUN})*(?![{_LOW}])"
@@ -322,7 +322,7 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
         phrase = group.group(0).rstrip(" ,;")
         key = fold(phrase)
         # The heads named for their bodies: the bodies are the addressees.
-        named = re.sub(r"^Bộ\s*trưởng", "các bộ", phrase)
+        named = re.sub(r"^(?:các\s+)?Bộ\s*trưởng", "các bộ", phrase)
         named = re.sub(r"Thủ\s*trưởng\s*", "", named)
         anaphor = bool(re.fullmatch(r"cac (don vi|co quan)", key))
         kinds = kinds_for_group(phrase) or frozenset()
@@ -421,7 +421,7 @@ _SEPARATOR = re.compile(r"\s*(?:,|;|\bvà\b|\bcùng\b|\bvới\b)?\s*(?:\([^)]{0,
 
 # A group after a group, its "các" left out: "các bộ, ngành Trung ương, địa phương".
 _ELIDED_NOUN = (
-    r"(?:ngành|sở|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|đoàn\s*thể|nhà\s*thầu|huyện|quận|"
+    r"(?:ngành|sở|phòng|cơ\s*quan\s*quản\s*lý(?:\s*nhà\s*nước)?|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|đoàn\s*thể|nhà\s*thầu|huyện|quận|"
     r"thị\s*xã|thành\s*phố|xã(?!\s*hội)|phường|thị\s*trấn|đặc\s*khu)(?![\wđ])"
 )
 ELIDED = re.compile(

@@ -70,6 +70,7 @@ STANDARD_NAMES = [
     "Ủy ban Dân tộc",
     "Văn phòng Chính phủ",
     "Kiểm toán Nhà nước",
+    "Ủy ban Quản lý vốn nhà nước tại doanh nghiệp",
 ]
 
 # Bodies named by their function, not a proper name (read as groups): "lực lượng công an",

@@ -134,3 +134,34 @@ def test_a_bare_cac_dia_phuong_is_the_localities_named_before_it() -> None:
     assert leads(first) == leads(second) == ["UBND các xã, phường"]
     (alone,) = tasks("Các địa phương khẩn trương di dời các hộ dân ở vùng nguy hiểm.")
     assert leads(alone) == ["Các địa phương"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        (
+            "Chủ tịch UBND huyện yêu cầu Thủ trưởng các phòng, ban, đơn vị trên địa bàn huyện, "
+            "Chủ tịch UBND các xã và các đơn vị liên quan khác kiểm tra các điểm ngập sâu.",
+            [
+                "các phòng, ban, đơn vị trên địa bàn huyện",
+                "UBND các xã",
+                "các đơn vị liên quan khác",
+            ],
+        ),
+        (
+            "Thủ tướng yêu cầu các Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan "
+            "thuộc Chính phủ rà soát các thủ tục hành chính.",
+            ["các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"],
+        ),
+        (
+            "Bộ Xây dựng yêu cầu các chủ đầu tư, nhà thầu, cơ quan quản lý nhà nước kiểm tra chất "
+            "lượng công trình.",
+            ["các chủ đầu tư, nhà thầu, cơ quan quản lý nhà nước"],
+        ),
+    ],
+)
+def test_an_address_list_keeps_its_qualifiers_and_all_its_groups(
+    sentence: str, named: list[str]
+) -> None:
+    (task,) = tasks(sentence)
+    assert leads(task) == named
