@@ -96,7 +96,7 @@ GROUP_QUALIFIER = (
     + r"|chuyên\s*ngành(?:\s*,\s*khu\s*vực)?|chính\s*trị\s*-\s*xã\s*hội|trong\s*tỉnh|sự\s*nghiệp\s*công\s*lập|thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|"
     r"trực\s*thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|tỉnh(?!\s+(?-i:{cap}))|"
     r"Trung\s*ương|trung\s*ương|có\s*liên\s*quan|liên\s*quan|chức\s*năng|trên\s*địa\s*bàn(?:\s*(?:tỉnh|huyện|thị\s*xã|thành\s*phố|xã|phường))?|khác|"
-    r"thuộc\s*tỉnh|cấp\s*tỉnh|(?:trực\s*)?thuộc\s*bộ(?![\wđ])))*"
+    r"thuộc\s*tỉnh|cấp\s*tỉnh|(?:trực\s*)?thuộc\s*(?:bộ|sở)(?![\wđ])))*"
 ).replace("{cap}", _CAP)
 GROUP = re.compile(
     rf"(?:(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+(?:các|cấp)\s+(?:huyện|xã|tỉnh|quận|phường|đặc\s*khu)"
@@ -191,6 +191,14 @@ _PHONG_CHONG = re.compile(r"[ \t]*,[ \t]*(chống)(?![\wđ])", re.IGNORECASE)
 _INITIALS = re.compile(r"[A-ZĐ][A-ZĐ0-9&\-]+")
 # Heads that are a whole name on their own ("Tỉnh ủy, Thành ủy và UBND các tỉnh").
 _STANDALONE = re.compile(r"(?:Tỉnh|Thành|Huyện|Đảng)\s*ủy(?![\wđ])")
+_OF_PLACES = re.compile(
+    r"[ \t]+các[ \t]+(?:tỉnh|huyện|quận|thị[ \t]*xã|thành[ \t]*phố|xã|phường)"
+    r"(?:[ \t]*,[ \t]*(?:thành(?:[ \t]*phố)?|huyện|quận|thị[ \t]*xã|xã|phường|thị[ \t]*trấn)"
+    r"(?![\wđ]))*(?![\wđ])"
+)
+# "các phòng Giáo dục và Đào tạo": a named body in each locality, its head in lower case.
+_PLURAL_HEADS = {"cac phong", "cac ban", "cac so", "cac trung tam", "cac chi cuc"}
+_HEAD_ANY_CASE = re.compile(rf"(?:{HEADS}|Phòng)(?![{_LOW}])(?=[ \t]+[{UPPER}])", re.IGNORECASE)
 _HEAD_AT = re.compile(rf"(?:{HEADS})(?![{_LOW}])")
 # Initials may hold a comma ("Sở VH,TT&DL").
 _NAME_WORD = re.compile(
@@ -211,11 +219,11 @@ def _last_word(text: str, end: int) -> str:
     return window[-1] if window else ""
 
 
-def _generic(text: str, pos: int) -> int | None:
+def _generic(text: str, pos: int, head: re.Pattern[str] | None = None) -> int | None:
     """End of a "Head + Proper Name" mention starting at pos, or None."""
     # Patterns are matched at a position, never on a slice of the rest of the text: a slice
     # per mention made reading a long text quadratic.
-    hit = _HEAD_AT.match(text, pos)
+    hit = (head or _HEAD_AT).match(text, pos)
     if not hit:
         return None
     end = hit.end()
@@ -318,6 +326,16 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
     if enum:
         return None  # handled by mentions_list
     group = GROUP.match(text, pos)
+    if (
+        group
+        and fold(group.group(0).rstrip(" ,;")) in _PLURAL_HEADS
+        and (named_end := _generic(text, pos + 4, _HEAD_ANY_CASE))
+    ):
+        # "các phòng Giáo dục và Đào tạo (các huyện, thị xã)", "các Ban HĐND huyện": one
+        # named body in each place.
+        places = _OF_PLACES.match(text, named_end)
+        named_end = places.end() if places else named_end
+        return Mention(text[pos:named_end], pos, named_end, True)
     if group:
         phrase = group.group(0).rstrip(" ,;")
         key = fold(phrase)

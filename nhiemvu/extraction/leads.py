@@ -205,7 +205,12 @@ def choose(scored: list[tuple[Option, float]], fallback: list[ag.Mention]) -> li
     best, best_p = max(scored, key=lambda item: item[1])
     if not best.inline:
         return list(best.mentions) if best_p >= FLOOR else fallback
-    taken = [o.mentions[0] for o, p in scored if o.inline and p >= TAKE]
+    chosen = [o for o, p in scored if o.inline and p >= TAKE]
+    # "X yêu cầu Y …": the one asking is not asked; when the chooser takes agencies on both
+    # sides of the assigning verb, those after it lead.
+    if any("trigger:after" in o.features for o in chosen):
+        chosen = [o for o in chosen if "trigger:before" not in o.features]
+    taken = [o.mentions[0] for o in chosen]
     if not taken and best_p >= FLOOR:
         taken = [best.mentions[0]]
     seen: set[str] = set()

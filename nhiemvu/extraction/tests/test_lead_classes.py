@@ -165,3 +165,11 @@ def test_an_address_list_keeps_its_qualifiers_and_all_its_groups(
 ) -> None:
     (task,) = tasks(sentence)
     assert leads(task) == named
+
+
+def test_a_named_body_in_each_locality_is_one_agency() -> None:
+    (task,) = tasks(
+        "Sở Giáo dục và Đào tạo đề nghị các phòng Giáo dục và Đào tạo các huyện, các đơn vị "
+        "trực thuộc sở cho học sinh nghỉ học đến hết ngày 12/3/2026."
+    )
+    assert leads(task) == ["các phòng Giáo dục và Đào tạo các huyện", "các đơn vị trực thuộc sở"]
