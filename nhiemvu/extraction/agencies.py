@@ -100,7 +100,10 @@ GROUP_QUALIFIER = (
 ).replace("{cap}", _CAP)
 GROUP = re.compile(
     rf"(?:(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+(?:các|cấp)\s+(?:huyện|xã|tỉnh|quận|phường|đặc\s*khu)"
-    rf"(?:\s*[,;]?\s*(?:cấp\s+)?(?:thị\s*xã|thành\s*phố|phường|thị\s*trấn|đặc\s*khu|huyện|quận|xã(?![{_LOW}])))*"
+    # "UBND các Quận 1, Quận 5"; "UBND các huyện, thị" (thị xã).
+    rf"(?:\s+\d{{1,2}}(?:\s*,\s*[Qq]uận\s*\d{{1,2}})*)?"
+    rf"(?:\s*[,;]?\s*(?:cấp\s+)?(?:thị\s*xã|thành\s*phố|phường|thị\s*trấn|đặc\s*khu|huyện|quận|"
+    rf"xã(?![{_LOW}])|thị(?=\s*,)))*"
     rf"(?:\s+trực\s*thuộc\s*(?:Trung\s*ương|trung\s*ương|tỉnh))?{PLACES}"
     # The heads of the ministries stand for them: "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, …".
     rf"|(?:các\s+)?Bộ\s*trưởng\s*,\s*Thủ\s*trưởng\s*(?:các\s*)?cơ\s*quan\s*ngang\s*bộ"
@@ -110,7 +113,9 @@ GROUP = re.compile(
     # "các huyện, thị xã, thành phố": the localities' committees; "các tỉnh, thành (phố)" too.
     rf"|[Cc]ác\s+(?:tỉnh|huyện|quận|thị\s*xã|thành\s*phố|xã|phường)(?![{_LOW}])"
     rf"(?:\s*,\s*(?:huyện|quận|thị\s*xã|thành(?:\s*phố)?|xã|phường|thị\s*trấn|đặc\s*khu)(?![{_LOW}]))*{PLACES}"
-    rf"|[Cc]ác\s+{GROUP_NOUN}(?:(?:\s*,\s*|\s+và\s+|\s+){GROUP_NOUN}(?![{_LOW}]))*{GROUP_QUALIFIER}"
+    # ("các sở, ngành tổ chức thực hiện": "tổ chức" after a bare space is the verb)
+    rf"|[Cc]ác\s+{GROUP_NOUN}(?:(?:\s*,\s*|\s+và\s+|\s+(?!tổ\s*chức)){GROUP_NOUN}(?![{_LOW}]))*"
+    rf"{GROUP_QUALIFIER}"
     rf"|[Cc]ác\s+cấp(?:\s*,\s*các\s+ngành)?"
     # Bodies named by their function ("lực lượng công an", "Tổ công tác liên ngành").
     rf"|{FUNCTIONAL}",
@@ -187,6 +192,9 @@ class Gazetteer:
 NAME_WORDS = 16  # words of a name after its head ("Ban Chỉ huy Phòng, chống thiên tai và …")
 _LOCALITY_WORDS = {"tỉnh", "huyện", "xã", "thành", "phố", "thị", "trấn", "quận", "phường", "khu"}
 _BAN_NAME = re.compile(r"(?:chỉ\s*đạo|chỉ\s*huy|quản\s*lý|thường\s*vụ)(?![\wđ])")
+_AND_DEFENCE = re.compile(
+    r"[ \t]+(?:phòng[ \t]*thủ[ \t]*dân[ \t]*sự|tìm[ \t]*kiếm[ \t]*cứu[ \t]*nạn)", re.IGNORECASE
+)
 _PHONG_CHONG = re.compile(r"[ \t]*,[ \t]*(chống)(?![\wđ])", re.IGNORECASE)
 _INITIALS = re.compile(r"[A-ZĐ][A-ZĐ0-9&\-]+")
 # Heads that are a whole name on their own ("Tỉnh ủy, Thành ủy và UBND các tỉnh").
@@ -260,6 +268,8 @@ def _generic(text: str, pos: int, head: re.Pattern[str] | None = None) -> int | 
                 # "… và UBND các huyện": "và" starts another agency, not the rest of this name.
                 and not _HEAD_AT.match(text, after.end() - 1)
             )
+            # "Ban Chỉ huy phòng chống thiên tai - Tìm kiếm cứu nạn và phòng thủ dân sự".
+            and not (token == "và" and _AND_DEFENCE.match(text, word.end()))
         ):
             break
         if (
@@ -439,11 +449,12 @@ _SEPARATOR = re.compile(r"\s*(?:,|;|\bvà\b|\bcùng\b|\bvới\b)?\s*(?:\([^)]{0,
 
 # A group after a group, its "các" left out: "các bộ, ngành Trung ương, địa phương".
 _ELIDED_NOUN = (
-    r"(?:ngành|sở|phòng|cơ\s*quan\s*quản\s*lý(?:\s*nhà\s*nước)?|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|đoàn\s*thể|nhà\s*thầu|huyện|quận|"
+    r"(?:ngành|sở|ban|phòng|cơ\s*quan\s*quản\s*lý(?:\s*nhà\s*nước)?|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|đoàn\s*thể|nhà\s*thầu|huyện|quận|"
     r"thị\s*xã|thành\s*phố|xã(?!\s*hội)|phường|thị\s*trấn|đặc\s*khu)(?![\wđ])"
 )
 ELIDED = re.compile(
-    rf"{_ELIDED_NOUN}(?:(?:\s*,\s*|\s+và\s+|\s+){_ELIDED_NOUN})*{GROUP_QUALIFIER}", re.I
+    rf"{_ELIDED_NOUN}(?:(?:\s*,\s*|\s+và\s+|\s+(?!tổ\s*chức)){_ELIDED_NOUN})*{GROUP_QUALIFIER}",
+    re.I,
 )
 
 

@@ -173,3 +173,28 @@ def test_a_named_body_in_each_locality_is_one_agency() -> None:
         "trực thuộc sở cho học sinh nghỉ học đến hết ngày 12/3/2026."
     )
     assert leads(task) == ["các phòng Giáo dục và Đào tạo các huyện", "các đơn vị trực thuộc sở"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        (
+            "UBND tỉnh yêu cầu Ban Chỉ huy phòng chống thiên tai - Tìm kiếm cứu nạn và phòng thủ "
+            "dân sự, các sở, ngành và địa phương tổ chức trực ban 24/24 giờ.",
+            [
+                "Ban Chỉ huy phòng chống thiên tai - Tìm kiếm cứu nạn và phòng thủ dân sự",
+                "các sở, ngành và địa phương",
+            ],
+        ),
+        (
+            "UBND thành phố giao Công an thành phố, UBND các Quận 3, Quận 7 và Sở Xây dựng tổ chức "
+            "lại giao thông quanh công trường.",
+            ["Công an thành phố", "UBND các Quận 3, Quận 7", "Sở Xây dựng"],
+        ),
+    ],
+)
+def test_a_list_goes_on_past_a_defence_board_and_numbered_districts(
+    sentence: str, named: list[str]
+) -> None:
+    (task,) = tasks(sentence)
+    assert leads(task) == named
