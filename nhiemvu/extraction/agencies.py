@@ -241,7 +241,7 @@ def _generic(text: str, pos: int, head: re.Pattern[str] | None = None) -> int | 
         # Names stay on one line: a line break ends them ("Kính gửi: Bộ Nội vụ\nXét …").
         before = _last_word(text, end)
         # "Ban Chỉ huy Phòng, chống thiên tai …": the one comma inside a standard name.
-        word = (_PHONG_CHONG if fold(before) == "phong" else _NAME_WORD).match(text, end)
+        word = (_PHONG_CHONG if before.lower() == "phòng" else _NAME_WORD).match(text, end)
         word = word or _NAME_WORD.match(text, end)
         if not word:
             break
@@ -255,7 +255,7 @@ def _generic(text: str, pos: int, head: re.Pattern[str] | None = None) -> int | 
         # "Ban chỉ đạo", "Ban chỉ huy", "Ban quản lý" written in lower case.
         compound = compound or (
             words == 0
-            and fold(before) == "ban"
+            and before.lower() == "ban"
             and _BAN_NAME.match(text, word.start(1)) is not None
         )
         if (
