@@ -205,7 +205,7 @@ _OF_PLACES = re.compile(
     r"(?![\wđ]))*(?![\wđ])"
 )
 # "các phòng Giáo dục và Đào tạo": a named body in each locality, its head in lower case.
-_PLURAL_HEADS = {"cac phong", "cac ban", "cac so", "cac trung tam", "cac chi cuc"}
+_PLURAL_HEADS = re.compile(r"các\s+(?:phòng|ban|sở|trung\s*tâm|chi\s*cục)", re.IGNORECASE)
 _HEAD_ANY_CASE = re.compile(rf"(?:{HEADS}|Phòng)(?![{_LOW}])(?=[ \t]+[{UPPER}])", re.IGNORECASE)
 _HEAD_AT = re.compile(rf"(?:{HEADS})(?![{_LOW}])")
 # Initials may hold a comma ("Sở VH,TT&DL").
@@ -338,7 +338,7 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
     group = GROUP.match(text, pos)
     if (
         group
-        and fold(group.group(0).rstrip(" ,;")) in _PLURAL_HEADS
+        and _PLURAL_HEADS.fullmatch(group.group(0).rstrip(" ,;"))
         and (named_end := _generic(text, pos + 4, _HEAD_ANY_CASE))
     ):
         # "các phòng Giáo dục và Đào tạo (các huyện, thị xã)", "các Ban HĐND huyện": one
@@ -575,14 +575,14 @@ _LOCALITY_GROUP = re.compile(
     r"^(?:ubnd |uy ban nhan dan )?(?:cac |\d+ )(?:tinh|huyen|xa|phuong|quan|thi xa|thanh pho|"
     r"dac khu)(?![a-z])"
 )
-_BARE_LOCALITIES = re.compile(r"^(?:cac |ubnd cac |lanh dao cac )?dia phuong$")
+_BARE_LOCALITIES = re.compile(r"(?:các\s+|UBND\s+các\s+|lãnh\s*đạo\s+các\s+)?địa\s*phương", re.I)
 
 
 def localities_meant(text: str, lead: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
     """Whom a bare "các địa phương" stands for when the text named its localities before it
     ("các tỉnh, thành ven biển từ Quảng Ninh đến Khánh Hòa … Các địa phương phải …"): the last
     localities listed before its sentence, else nothing."""
-    if len(lead) != 1 or not _BARE_LOCALITIES.match(fold(lead[0].text)):
+    if len(lead) != 1 or not _BARE_LOCALITIES.fullmatch(lead[0].text):
         return []
     mention = lead[0]
     end = max(text.rfind("\n", 0, mention.start), text.rfind(". ", 0, mention.start)) + 1

@@ -127,8 +127,9 @@ def options(
             where.append("in_parentheses")
         if any(p.match(text[list_end : list_end + 20].lstrip(" ,")) for p in MODALS.values()):
             where.append("then_modal")
+        keys = [canonical(m.text) for m in mentions]
         for index, mention in enumerate(mentions):
-            key = canonical(mention.text)
+            key = keys[index]
             own = [
                 *common,
                 *where,
@@ -162,7 +163,7 @@ def options(
                 whole.append("list:assigner")
             if any(ag.NOT_SUBORDINATE.search(m.text) for m in mentions):
                 whole.append("list:not_subordinate")
-            if issuer and any(canonical(m.text) == issuer for m in mentions):
+            if issuer and issuer in keys:
                 whole.append("list:issuer")
             out.append(Option(list(mentions), whole, False))
     lists: list[tuple[str, list[ag.Mention]]] = []
