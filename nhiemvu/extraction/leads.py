@@ -127,8 +127,9 @@ def options(
             where.append("in_parentheses")
         if any(p.match(text[list_end : list_end + 20].lstrip(" ,")) for p in MODALS.values()):
             where.append("then_modal")
+        keys = [canonical(m.text) for m in mentions]
         for index, mention in enumerate(mentions):
-            key = canonical(mention.text)
+            key = keys[index]
             own = [
                 *common,
                 *where,
@@ -152,6 +153,19 @@ def options(
             if ag.NOT_SUBORDINATE.search(mention.text):
                 own.append("not_subordinate")
             out.append(Option([mention], own, True))
+        if len(mentions) > 1:
+            # The whole list as one option: an address list leads together ("yêu cầu các sở,
+            # ngành; UBND các huyện; các Ban Quản lý dự án … triển khai").
+            whole = [*common, *where, "list:inline"]
+            if any(m.group for m in mentions):
+                whole.append("list:group")
+            if any(ASSIGNER.search(m.text) for m in mentions):
+                whole.append("list:assigner")
+            if any(ag.NOT_SUBORDINATE.search(m.text) for m in mentions):
+                whole.append("list:not_subordinate")
+            if issuer and issuer in keys:
+                whole.append("list:issuer")
+            out.append(Option(list(mentions), whole, False))
     lists: list[tuple[str, list[ag.Mention]]] = []
     if context:
         lists.append(("context", context))
@@ -192,7 +206,12 @@ def choose(scored: list[tuple[Option, float]], fallback: list[ag.Mention]) -> li
     best, best_p = max(scored, key=lambda item: item[1])
     if not best.inline:
         return list(best.mentions) if best_p >= FLOOR else fallback
-    taken = [o.mentions[0] for o, p in scored if o.inline and p >= TAKE]
+    chosen = [o for o, p in scored if o.inline and p >= TAKE]
+    # "X yêu cầu Y …": the one asking is not asked; when the chooser takes agencies on both
+    # sides of the assigning verb, those after it lead.
+    if any("trigger:after" in o.features for o in chosen):
+        chosen = [o for o in chosen if "trigger:before" not in o.features]
+    taken = [o.mentions[0] for o in chosen]
     if not taken and best_p >= FLOOR:
         taken = [best.mentions[0]]
     seen: set[str] = set()

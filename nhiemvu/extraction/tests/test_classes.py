@@ -137,7 +137,9 @@ def test_a_full_letter_with_lettered_items_and_subjects_first() -> None:
     assert found[0].recurrence == "monthly" and found[0].recurrence_day == 25
     assert found[1].coordinate[0].text.startswith("Kho bạc Nhà nước")
     # The Front is asked, not assigned; the closing formula assigns nothing.
-    assert [leads(t) for t in found if not t.confident] == [["Ủy ban MTTQ Việt Nam tỉnh"]]
+    assert [leads(t) for t in found if not t.confident] == [
+        ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"]
+    ]
 
 
 def test_items_under_a_heading_belong_to_the_agencies_it_names() -> None:

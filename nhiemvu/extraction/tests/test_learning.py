@@ -111,12 +111,12 @@ def test_it_proposes_a_duty_without_an_assigning_verb_when_the_model_takes_it_fo
 def test_an_added_duty_belongs_to_whom_the_assigning_verb_names_not_to_the_one_asking() -> None:
     text = (
         "Về chấn chỉnh việc dạy thêm, học thêm năm học 2025-2026.\n"
-        "Theo đó, Sở GD&ĐT Hà Nội yêu cầu các phòng GD&ĐT tập trung kiểm tra hai nội dung "
+        "Theo đó, Sở GD&ĐT Hà Nội yêu cầu các trường học tập trung kiểm tra hai nội dung "
         "đang được xã hội quan tâm."
     )
     read = extract(text, DAY, model=_model({"assigning_other": 8.0, "trigger:yeu": 8.0}))
     (task,) = [t for t in read.tasks if t.confident]
-    assert task.added_by_model and [a.text for a in task.lead] == ["các phòng GD&ĐT"]
+    assert task.added_by_model and [a.text for a in task.lead] == ["các trường học"]
 
 
 def test_an_added_duty_is_led_by_the_agency_the_lead_chooser_prefers() -> None:
