@@ -29,7 +29,7 @@ from nhiemvu.extraction.candidates import added_draft, candidates
 from nhiemvu.extraction.drafts import Notes, find_drafts
 from nhiemvu.extraction.engine import extract
 from nhiemvu.extraction.header import parse_header
-from nhiemvu.extraction.model import LEAD_SIZE, THRESHOLD, Model, train
+from nhiemvu.extraction.model import LEAD_L2, LEAD_SIZE, THRESHOLD, Model, train
 from nhiemvu.extraction.scoring import Score, same_agencies, same_agency, score, span_of
 from nhiemvu.extraction.text import prepare
 from nhiemvu.lib.vntext import fold
@@ -138,7 +138,9 @@ def fit(records: list[Record]) -> Model:
         },
     )
     if lead_rows:
-        trained.leads = train(lead_rows, size=LEAD_SIZE, trained_on={"options": len(lead_rows)})
+        trained.leads = train(
+            lead_rows, l2=LEAD_L2, size=LEAD_SIZE, trained_on={"options": len(lead_rows)}
+        )
     return trained
 
 
