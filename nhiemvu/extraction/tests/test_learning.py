@@ -224,3 +224,18 @@ def test_the_nested_measure_chooses_the_threshold_without_the_fold_it_scores(
     report = learning.nested_report(records, 2)
     assert report.startswith("thresholds chosen inside the folds:")
     assert "nested cross-validated" in report
+
+
+def test_a_task_labelled_over_two_sentences_teaches_one_task_not_two() -> None:
+    # The scorer matches each labelled task once: a second sentence of the same task, proposed,
+    # is an extra line to untick, so the model learns it as no task of its own.
+    first = "Sở Tài chính yêu cầu các đơn vị thực hiện chế độ báo cáo quý theo quy định."
+    second = "Các đơn vị nêu trên gửi báo cáo quý I về Sở Tài chính trước ngày 15/4/2026."
+    text = f"{first}\n{second}"
+    record = {
+        "id": "two",
+        "text": text,
+        "tasks": [{"evidence": text, "assignees_lead": ["các đơn vị"]}],
+    }
+    labels = [is_task for _, is_task in learning.examples(record)]
+    assert len(labels) == 2 and labels.count(True) == 1
