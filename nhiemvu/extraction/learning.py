@@ -29,7 +29,7 @@ from nhiemvu.extraction.candidates import added_draft, candidates
 from nhiemvu.extraction.drafts import Notes, find_drafts
 from nhiemvu.extraction.engine import extract
 from nhiemvu.extraction.header import parse_header
-from nhiemvu.extraction.model import LEAD_L2, LEAD_SIZE, THRESHOLD, Model, train
+from nhiemvu.extraction.model import LEAD_L2, LEAD_SIZE, THRESHOLD, VETO, Model, train
 from nhiemvu.extraction.scoring import Score, same_agencies, same_agency, score, span_of
 from nhiemvu.extraction.text import prepare
 from nhiemvu.lib.vntext import fold
@@ -267,6 +267,8 @@ def crossvalidate(
 
 
 THRESHOLDS = (0.4, 0.5, 0.6, 0.7)  # the probabilities from which the nested measure may propose
+VETOES = (0.0, 0.15, 0.3)  # and below which it may drop a rule's draft
+Setting = tuple[float, float]  # (threshold, veto)
 
 
 def nested(
@@ -274,38 +276,44 @@ def nested(
     k: int = FOLDS,
     inner: int = 3,
     thresholds: tuple[float, ...] = THRESHOLDS,
-) -> tuple[dict[str, list[dict[str, Any]]], list[float]]:
+    vetoes: tuple[float, ...] = VETOES,
+) -> tuple[dict[str, list[dict[str, Any]]], list[Setting]]:
     """Each record's predictions by a model trained on the other folds, proposing from the
-    threshold an inner grouped cross-validation of that training part alone chose, and the
-    thresholds chosen: the score of choosing a threshold, where --crossval scores one already
-    chosen (on the same texts, so a little in its favour)."""
+    threshold and dropping the rules' drafts below the veto an inner grouped cross-validation of
+    that training part alone chose, and the settings chosen: the score of choosing them, where
+    --crossval scores ones already chosen (on the same texts, so a little in their favour)."""
     predictions: dict[str, list[dict[str, Any]]] = {}
     chosen = []
+    settings = [(t, v) for t in thresholds for v in vetoes]
     for part in folds(records, k):
         training = [records[i] for i in training_part(records, part)]
-        chosen.append(_best_threshold(training, inner, thresholds))
-        read = reader(dataclasses.replace(fit(training), threshold=chosen[-1]))
+        threshold, veto = _best_setting(training, inner, settings)
+        chosen.append((threshold, veto))
+        read = reader(dataclasses.replace(fit(training), threshold=threshold, veto=veto))
         for i in part:
             predictions[records[i]["id"]] = read(records[i])
     return predictions, chosen
 
 
-def _best_threshold(records: list[Record], k: int, thresholds: tuple[float, ...]) -> float:
-    by_threshold: dict[float, dict[str, list[dict[str, Any]]]] = {t: {} for t in thresholds}
+def _best_setting(records: list[Record], k: int, settings: list[Setting]) -> Setting:
+    by_setting: dict[Setting, dict[str, list[dict[str, Any]]]] = {s: {} for s in settings}
     for part in folds(records, k):
         model = fit([records[i] for i in training_part(records, part)])
-        for threshold in thresholds:
-            read = reader(dataclasses.replace(model, threshold=threshold))
+        for threshold, veto in settings:
+            read = reader(dataclasses.replace(model, threshold=threshold, veto=veto))
             for i in part:
-                by_threshold[threshold][records[i]["id"]] = read(records[i])
-    f1 = {t: scored(records, found).f1 for t, found in by_threshold.items()}
-    # Ties go to the threshold nearest the shipped one.
-    return max(thresholds, key=lambda t: (f1[t], -abs(t - THRESHOLD)))
+                by_setting[threshold, veto][records[i]["id"]] = read(records[i])
+    f1 = {setting: scored(records, found).f1 for setting, found in by_setting.items()}
+    # Ties go to the setting nearest the shipped one.
+    return max(settings, key=lambda s: (f1[s], -abs(s[0] - THRESHOLD) - abs(s[1] - VETO)))
 
 
 def nested_report(records: list[Record], k: int = FOLDS) -> str:
     found, chosen = nested(records, k)
-    lines = [f"thresholds chosen inside the folds: {', '.join(f'{t:.1f}' for t in chosen)}"]
+    lines = [
+        "threshold/veto chosen inside the folds: "
+        + ", ".join(f"{t:.2f}/{v:.2f}" for t, v in chosen)
+    ]
     for name, subset in (("nested cross-validated", records), ("newest: nested", newest(records))):
         if subset:
             lines.append(_line(name, scored(subset, found).summary()))

@@ -219,10 +219,12 @@ def test_the_nested_measure_chooses_the_threshold_without_the_fold_it_scores(
     (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     records = learning.load_corpus(tmp_path)
     found, chosen = learning.nested(records, 2, inner=2)
-    assert len(chosen) == 2 and set(chosen) <= set(learning.THRESHOLDS)
+    assert len(chosen) == 2
+    assert {t for t, _ in chosen} <= set(learning.THRESHOLDS)
+    assert {v for _, v in chosen} <= set(learning.VETOES)
     assert set(found) == {r["id"] for r in records}  # every text scored by a model without it
     report = learning.nested_report(records, 2)
-    assert report.startswith("thresholds chosen inside the folds:")
+    assert report.startswith("threshold/veto chosen inside the folds:")
     assert "nested cross-validated" in report
 
 
