@@ -220,6 +220,10 @@ def _read(
     for name, pattern in MODALS.items():
         if pattern.search(chunk):
             out.append(f"modal:{name}")
+            if pattern.search(body, 0, 80):
+                # "Tỉnh cần …", "Xã, phường phải …", "Trước 19 giờ, các địa phương phải …":
+                # the modal a few words in follows the one who must.
+                out.append(f"modal_early:{name}")
     if VERB_START.match(body):
         out.append("verb_first")
     sent = SENT_TO.match(text, body_at)

@@ -545,3 +545,26 @@ def test_a_paragraph_the_page_repeats_is_proposed_once() -> None:
     proposed = [t for t in extract(text, dt.date(2026, 3, 2)).tasks]
     assert len(proposed) == 1
     assert leads(proposed[0]) == ["Sở Nông nghiệp và Môi trường"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        (
+            "Tại buổi làm việc, lãnh đạo Sở Y tế báo cáo tình hình dịch sốt xuất huyết.\n\n"
+            "Trước 17 giờ hằng ngày, các xã, phường phải báo cáo số ca mắc mới về Sở Y tế.",
+            "các xã, phường",
+        ),
+        (
+            "Hội nghị đã nghe báo cáo kết quả công tác quý I.\n\n"
+            "Các đơn vị phải chịu trách nhiệm cập nhật số liệu lên hệ thống trước ngày 10 hằng "
+            "tháng.",
+            "Các đơn vị",
+        ),
+    ],
+)
+def test_a_subject_first_duty_after_a_news_opening_is_proposed(text: str, lead: str) -> None:
+    # No assigning verb: whoever "phải" follows is asked, even behind a time phrase; the
+    # opening sentence told as news is no task.
+    (task,) = tasks(text)
+    assert leads(task) == [lead]
