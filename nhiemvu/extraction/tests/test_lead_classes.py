@@ -198,3 +198,15 @@ def test_a_list_goes_on_past_a_defence_board_and_numbered_districts(
 ) -> None:
     (task,) = tasks(sentence)
     assert leads(task) == named
+
+
+def test_the_one_asking_is_not_the_one_asked() -> None:
+    # "X cũng yêu cầu <work>" names no addressee: the agencies asked before lead, not X.
+    *_, last = tasks(
+        "Sáng 2/3, Ban Chỉ huy Phòng thủ dân sự tỉnh họp bàn công tác ứng phó bão số 3. Ban "
+        "Chỉ huy yêu cầu các sở, ngành, địa phương theo dõi sát diễn biến của bão. Ban Chỉ huy "
+        "cũng yêu cầu thông báo kịp thời đến các chủ tàu thuyền về vị trí, hướng di chuyển của "
+        "bão để chủ động phòng tránh."
+    )
+    assert "thông báo kịp thời" in last.evidence
+    assert leads(last) == ["các sở, ngành, địa phương"]
