@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from nhiemvu.extraction import Task, extract
+from nhiemvu.extraction import agencies as ag
 
 
 def tasks(text: str) -> list[Task]:
@@ -210,3 +211,24 @@ def test_the_one_asking_is_not_the_one_asked() -> None:
     )
     assert "thông báo kịp thời" in last.evidence
     assert leads(last) == ["các sở, ngành, địa phương"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        (
+            "Phó Chủ tịch UBND tỉnh Quảng Trị Lê Văn Bình yêu cầu Sở Xây dựng kiểm tra các cầu "
+            "yếu trước ngày 15/3/2026.",
+            ["Sở Xây dựng"],
+        ),
+        (
+            "UBND tỉnh giao Trường THPT Chuyên Lê Hồng Phong tổ chức ôn tập cho học sinh.",
+            ["Trường THPT Chuyên Lê Hồng Phong"],
+        ),
+    ],
+)
+def test_a_speakers_name_after_the_body_is_no_part_of_it(sentence: str, named: list[str]) -> None:
+    (task,) = tasks(sentence)
+    assert leads(task) == named
+    people = ag.named_in(sentence, 0, len(sentence), ag.Gazetteer())
+    assert all("Lê Văn Bình" not in m.text for _s, _e, found in people for m in found)
