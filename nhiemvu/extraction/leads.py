@@ -165,6 +165,8 @@ def options(
                 own.append("not_subordinate")
             if ASKS.match(text, mention.end):
                 own.append("asks")
+            if p1 == "cua" and index == 0:
+                own.append("owner")
             out.append(Option([mention], own, True))
         if len(mentions) > 1:
             # The whole list as one option: an address list leads together ("yêu cầu các sở,
@@ -211,16 +213,27 @@ TAKE = 0.5  # a mention whose probability is at least this leads (with the other
 FLOOR = 0.2  # below this for every option, the rules' reading stands
 
 
+def _not_leading(option: Option) -> bool:
+    return option.inline and ("asks" in option.features or "owner" in option.features)
+
+
 def choose(scored: list[tuple[Option, float]], fallback: list[ag.Mention]) -> list[ag.Mention]:
     """The lead the weighed options give: the list option when the model prefers it to every
     mention, else the mentions it takes (at least one half), else the rules' reading."""
-    # The one asking is never the one asked: neither the chooser's nor the rules' reading.
-    askers = {(o.mentions[0].start, o.mentions[0].end) for o, _ in scored if "asks" in o.features}
-    scored = [(o, p) for o, p in scored if "asks" not in o.features]
-    kept = [m for m in fallback if (m.start, m.end) not in askers]
+    # The one asking is never the one asked, nor the one whose guidance or staff the task
+    # names ("theo chỉ đạo của Bộ Chính trị", "các cơ quan chức năng của Bộ X"): neither the
+    # chooser's lead nor the rules' reading — unless nothing else is named (a task with no
+    # lead is not proposed).
+    others = {(o.mentions[0].start, o.mentions[0].end) for o, _ in scored if _not_leading(o)}
+    kept = [m for m in fallback if (m.start, m.end) not in others]
     floor = FLOOR if kept or not fallback else 0.0
-    # The asker stays only when nothing else is named: a task with no lead is not proposed.
-    fallback = kept or fallback
+    leading = [(o, p) for o, p in scored if not _not_leading(o)]
+    return _taken(leading, kept, floor) or _taken(scored, fallback, FLOOR)
+
+
+def _taken(
+    scored: list[tuple[Option, float]], fallback: list[ag.Mention], floor: float
+) -> list[ag.Mention]:
     if not scored:
         return fallback
     best, best_p = max(scored, key=lambda item: item[1])

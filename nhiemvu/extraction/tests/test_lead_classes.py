@@ -10,6 +10,9 @@ import pytest
 
 from nhiemvu.extraction import Task, extract
 from nhiemvu.extraction import agencies as ag
+from nhiemvu.extraction import leads as leads_module
+from nhiemvu.extraction.drafts import Draft
+from nhiemvu.extraction.header import Header
 
 
 def tasks(text: str) -> list[Task]:
@@ -232,3 +235,26 @@ def test_a_speakers_name_after_the_body_is_no_part_of_it(sentence: str, named: l
     assert leads(task) == named
     people = ag.named_in(sentence, 0, len(sentence), ag.Gazetteer())
     assert all("Lê Văn Bình" not in m.text for _s, _e, found in people for m in found)
+
+
+def test_the_body_whose_guidance_is_followed_does_not_lead() -> None:
+    # "… theo hướng dẫn của Bộ Tài chính": even when the chooser weighs it high, the body
+    # whose guidance (or staff) the sentence names is not asked; the body asked leads.
+    sentence = (
+        "Các sở, ngành khẩn trương chi trả chế độ cho người nghỉ việc theo hướng dẫn của Sở Tài "
+        "chính trước ngày 20/3/2026."
+    )
+    asked = ag.Mention("Các sở, ngành", 0, 13, True)
+    guide = sentence.index("Sở Tài chính")
+    owner = ag.Mention("Sở Tài chính", guide, guide + len("Sở Tài chính"))
+    found = leads_module.options(
+        sentence,
+        Draft(0, len(sentence), [], [], True, 0, found_by_rules=False),
+        Header(),
+        ag.Gazetteer(),
+        None,
+    )
+    named = {o.mentions[0].text: o for o in found if o.inline}
+    assert "owner" in named["Sở Tài chính"].features
+    weighed = [(named["Sở Tài chính"], 0.9), (named["Các sở, ngành"], 0.6)]
+    assert [m.text for m in leads_module.choose(weighed, [owner])] == [asked.text]
