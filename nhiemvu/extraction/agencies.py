@@ -76,8 +76,63 @@ HEADS = (
 )
 _LOCALITY = r"(?:tỉnh|huyện|thị\s*xã|thành\s*phố|quận|xã|phường|thị\s*trấn|đặc\s*khu)"
 _PROPER = rf"{_CAP}[{_LOW}]*(?:[ \t]+{_CAP}[{_LOW}]*)*"
+# A person's name after the body's place ("Phó Bí thư Tỉnh ủy Đồng Nai Nguyễn Văn A nhấn mạnh",
+# "Chủ tịch UBND tỉnh Bắc Ninh Trần Văn B yêu cầu"): a common family name and a given name
+# after two capitalised words of place or initials end the body's name.
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Tôn",
+    "Vương",
+    "Trịnh",
+    "Đinh",
+    "Lâm",
+    "Trương",
+    "Đào",
+    "Cao",
+    "Lương",
+    "Tạ",
+    "Châu",
+    "Thái",
+    "Lưu",
+    "Quách",
+    "Kiều",
+    "Triệu",
+    "Doãn",
+    "Hầu",
+    "Tô",
+    "Chu",
+    "Nông",
+    "Lò",
+    "Mạc",
+    "Thân",
+    "Đoàn",
+    "Lại",
+    "Tăng",
+    "Từ",
+    "Giang",
+]
+_PERSON = re.compile(rf"(?:{'|'.join(SURNAMES)})[ \t]+{_CAP}")
+_PLACE_NAME = (
+    rf"{_CAP}[{_LOW}]*(?:[ \t]+{_CAP}[{_LOW}]*)?"
+    rf"(?:[ \t]+(?!(?:{'|'.join(SURNAMES)})[ \t]+{_CAP}){_CAP}[{_LOW}]*)*"
+)
 LOCAL_GOV = re.compile(
-    rf"(?:Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân|UBND)\s+{_LOCALITY}\s+{_PROPER}"
+    rf"(?:Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân|UBND)\s+{_LOCALITY}\s+{_PLACE_NAME}"
 )
 # The Government's groups are one noun each: "các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"
 # was cut to "các bộ, cơ quan" (longer names first: the alternation takes the first that fits).
@@ -213,6 +268,9 @@ _NAME_WORD = re.compile(
     rf"[ \t]*(?:-[ \t]*)?(?:&[ \t]*)?([{UPPER}{_LOW}0-9&.]+(?:,(?=[A-ZĐ]{{1,3}}&)[A-ZĐ&]+)?)"
 )
 _AND_CAP = re.compile(rf"\s*và\s+{_CAP}")
+# Schools, hospitals and companies are named after people ("Trường THPT Chuyên Lê Hồng
+# Phong"): their names go on past a family name.
+_NAMED_AFTER_PEOPLE = re.compile(r"Trường|Học\s*viện|Bệnh\s*viện|Công\s*ty|Tập\s*đoàn")
 _THONG = re.compile(r"[ \t]+thông(?!\w)(?![ \t]+tin)")
 _LIST_SKIP = re.compile(r"\s*(?:cho\s+)?")
 _ENUM_CHUNK = re.compile(r"\s*(?:-\s*)?([^,;:.\n]{1,300})")
@@ -287,6 +345,13 @@ def _generic(text: str, pos: int, head: re.Pattern[str] | None = None) -> int | 
             and token not in _LOCALITY_WORDS
             and token not in ("và", "kiêm")
             and (_INITIALS.fullmatch(before.rstrip(".,")) or local)
+        ):
+            break
+        if (
+            words >= 2
+            and _PERSON.match(text, word.start(1))
+            and all(w[0].isupper() for w in text[max(0, end - 64) : end].split()[-2:])
+            and not _NAMED_AFTER_PEOPLE.match(text, pos)
         ):
             break
         end = word.end() - (len(word.group(1)) - len(token))

@@ -9,6 +9,10 @@ import datetime as dt
 import pytest
 
 from nhiemvu.extraction import Task, extract
+from nhiemvu.extraction import agencies as ag
+from nhiemvu.extraction import leads as leads_module
+from nhiemvu.extraction.drafts import Draft
+from nhiemvu.extraction.header import Header
 
 
 def tasks(text: str) -> list[Task]:
@@ -198,3 +202,59 @@ def test_a_list_goes_on_past_a_defence_board_and_numbered_districts(
 ) -> None:
     (task,) = tasks(sentence)
     assert leads(task) == named
+
+
+def test_the_one_asking_is_not_the_one_asked() -> None:
+    # "X cũng yêu cầu <work>" names no addressee: the agencies asked before lead, not X.
+    *_, last = tasks(
+        "Sáng 2/3, Ban Chỉ huy Phòng thủ dân sự tỉnh họp bàn công tác ứng phó bão số 3. Ban "
+        "Chỉ huy yêu cầu các sở, ngành, địa phương theo dõi sát diễn biến của bão. Ban Chỉ huy "
+        "cũng yêu cầu thông báo kịp thời đến các chủ tàu thuyền về vị trí, hướng di chuyển của "
+        "bão để chủ động phòng tránh."
+    )
+    assert "thông báo kịp thời" in last.evidence
+    assert leads(last) == ["các sở, ngành, địa phương"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        (
+            "Phó Chủ tịch UBND tỉnh Quảng Trị Lê Văn Bình yêu cầu Sở Xây dựng kiểm tra các cầu "
+            "yếu trước ngày 15/3/2026.",
+            ["Sở Xây dựng"],
+        ),
+        (
+            "UBND tỉnh giao Trường THPT Chuyên Lê Hồng Phong tổ chức ôn tập cho học sinh.",
+            ["Trường THPT Chuyên Lê Hồng Phong"],
+        ),
+    ],
+)
+def test_a_speakers_name_after_the_body_is_no_part_of_it(sentence: str, named: list[str]) -> None:
+    (task,) = tasks(sentence)
+    assert leads(task) == named
+    people = ag.named_in(sentence, 0, len(sentence), ag.Gazetteer())
+    assert all("Lê Văn Bình" not in m.text for _s, _e, found in people for m in found)
+
+
+def test_the_body_whose_guidance_is_followed_does_not_lead() -> None:
+    # "… theo hướng dẫn của Bộ Tài chính": even when the chooser weighs it high, the body
+    # whose guidance (or staff) the sentence names is not asked; the body asked leads.
+    sentence = (
+        "Các sở, ngành khẩn trương chi trả chế độ cho người nghỉ việc theo hướng dẫn của Sở Tài "
+        "chính trước ngày 20/3/2026."
+    )
+    asked = ag.Mention("Các sở, ngành", 0, 13, True)
+    guide = sentence.index("Sở Tài chính")
+    owner = ag.Mention("Sở Tài chính", guide, guide + len("Sở Tài chính"))
+    found = leads_module.options(
+        sentence,
+        Draft(0, len(sentence), [], [], True, 0, found_by_rules=False),
+        Header(),
+        ag.Gazetteer(),
+        None,
+    )
+    named = {o.mentions[0].text: o for o in found if o.inline}
+    assert "owner" in named["Sở Tài chính"].features
+    weighed = [(named["Sở Tài chính"], 0.9), (named["Các sở, ngành"], 0.6)]
+    assert [m.text for m in leads_module.choose(weighed, [owner])] == [asked.text]
