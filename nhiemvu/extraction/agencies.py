@@ -11,7 +11,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from nhiemvu.extraction.agency_names import FUNCTIONAL, STANDARD_NAMES
+from nhiemvu.extraction.agency_names import ABBREVIATED, FUNCTIONAL, STANDARD_NAMES
 from nhiemvu.extraction.patterns import ASSIGNER
 from nhiemvu.lib.orgkinds import kinds_for_group
 from nhiemvu.lib.vntext import fold
@@ -33,7 +33,7 @@ STOP_WORDS = _words(
     "xây tiếp làm đề cử ban trình giải bố nghiêm về tại trong để khi đối và cùng sớm chịu "
     "quan thường căn xem lập gửi được đã sẽ cần phải không đảm thống tập nắm chấn xử "
     "hướng phổ tuyên vận giám quản đồng đặc nhất trên từ đến sau trước các những này đó "
-    "nêu liên thuộc trực chức là của bảo ngay yêu giao lưu nhấn quán cũng vừa"
+    "nêu liên thuộc trực chức là của bảo ngay yêu giao lưu nhấn quán cũng vừa phân giúp nhắc"
 )
 # Lower-case words of names that are also verbs elsewhere ("Khai thác công trình thủy lợi").
 NAME_COMPOUNDS = {
@@ -58,28 +58,85 @@ ENUM_STOP = _words(
 )
 # A title in front of the agency it speaks for ("giám đốc Sở GD-ĐT" is Sở GD-ĐT), in news
 # style often in lower case.
-ROLE = re.compile(
+_TITLE = (
     r"(?:(?:Phó\s*)?(?:Thủ\s*trưởng|Giám\s*đốc|Chủ\s*tịch|Trưởng\s*ban|Chánh\s*Văn\s*phòng|"
     r"Chánh\s*Thanh\s*tra|Cục\s*trưởng|Tổng\s*cục\s*trưởng|Viện\s*trưởng|Bộ\s*trưởng(?!\s*,)|"
-    r"Trưởng\s*Công\s*an|Chỉ\s*huy\s*trưởng|Tổng\s*Giám\s*đốc)|Lãnh\s*đạo|Người\s*đứng\s*đầu|"
-    r"Đồng\s*chí)\s+(?=\S)",
-    re.IGNORECASE,
+    r"Trưởng\s*Công\s*an|Chỉ\s*huy\s*trưởng|Tổng\s*Giám\s*đốc|Bí\s*thư|Trưởng(?=\s+các\s))|"
+    r"Lãnh\s*đạo|Người\s*đứng\s*đầu|Đồng\s*chí|(?:các\s+)?(?:đồng\s*chí\s+)?thành\s*viên"
+    r"(?=\s+(?-i:[A-ZĐ])))"
 )
+# Titles may come several at once: "Giám đốc, Thủ trưởng các sở", "Bí thư, Chủ tịch UBND …".
+ROLE = re.compile(rf"(?:{_TITLE}\s*,\s*)*{_TITLE}\s+(?=\S)", re.IGNORECASE)
 HEADS = (
     r"Sở|Bộ\s*Chỉ\s*huy|Bộ|Ban\s*Quản\s*lý|Ban\s*QLDA|Ban|Tổng\s*cục|Chi\s*cục|Cục|Vụ|Viện|"
     r"Trung\s*tâm|Văn\s*phòng|Thanh\s*tra|Công\s*an|Kho\s*bạc|Bảo\s*hiểm\s*xã\s*hội|BHXH|"
     r"Ngân\s*hàng|Đài|Báo|Tổ\s*công\s*tác|Ủy\s*ban|Uỷ\s*ban|UBND|HĐND|Hội\s*đồng|Liên\s*đoàn|"
     r"Hội|Đoàn|Viễn\s*thông|Tổng\s*công\s*ty|Công\s*ty|Học\s*viện|Trường|Kiểm\s*toán|Tỉnh\s*đoàn|"
-    r"Cơ\s*quan\s*[Tt]hường\s*trực|Vườn\s*quốc\s*gia|Khu\s*bảo\s*tồn|Bệnh\s*viện|Cảng\s*vụ|Bộ\s*đội\s*Biên\s*phòng|Hải\s*quan|Bưu\s*điện|Điện\s*lực"
+    r"UBMTTQ(?:VN)?|MTTQ(?:VN)?|Mặt\s*trận|Tập\s*đoàn|(?:Tỉnh|Thành|Huyện|Đảng)\s*ủy|Cơ\s*quan\s*[Tt]hường\s*trực|Vườn\s*quốc\s*gia|Khu\s*bảo\s*tồn|Bệnh\s*viện|Cảng\s*vụ|Bộ\s*đội\s*Biên\s*phòng|Hải\s*quan|Bưu\s*điện|Điện\s*lực"
 )
 _LOCALITY = r"(?:tỉnh|huyện|thị\s*xã|thành\s*phố|quận|xã|phường|thị\s*trấn|đặc\s*khu)"
 _PROPER = rf"{_CAP}[{_LOW}]*(?:[ \t]+{_CAP}[{_LOW}]*)*"
+# A person's name after the body's place ("Phó Bí thư Tỉnh ủy Đồng Nai Nguyễn Văn A nhấn mạnh",
+# "Chủ tịch UBND tỉnh Bắc Ninh Trần Văn B yêu cầu"): a common family name and a given name
+# after two capitalised words of place or initials end the body's name.
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Tôn",
+    "Vương",
+    "Trịnh",
+    "Đinh",
+    "Lâm",
+    "Trương",
+    "Đào",
+    "Cao",
+    "Lương",
+    "Tạ",
+    "Châu",
+    "Thái",
+    "Lưu",
+    "Quách",
+    "Kiều",
+    "Triệu",
+    "Doãn",
+    "Hầu",
+    "Tô",
+    "Chu",
+    "Nông",
+    "Lò",
+    "Mạc",
+    "Thân",
+    "Đoàn",
+    "Lại",
+    "Tăng",
+    "Từ",
+    "Giang",
+]
+_PERSON = re.compile(rf"(?:{'|'.join(SURNAMES)})[ \t]+{_CAP}")
+_PLACE_NAME = (
+    rf"{_CAP}[{_LOW}]*(?:[ \t]+{_CAP}[{_LOW}]*)?"
+    rf"(?:[ \t]+(?!(?:{'|'.join(SURNAMES)})[ \t]+{_CAP}){_CAP}[{_LOW}]*)*"
+)
 LOCAL_GOV = re.compile(
-    rf"(?:Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân|UBND)\s+{_LOCALITY}\s+{_PROPER}"
+    rf"(?:Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân|UBND)\s+{_LOCALITY}\s+{_PLACE_NAME}"
 )
 # The Government's groups are one noun each: "các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"
 # was cut to "các bộ, cơ quan" (longer names first: the alternation takes the first that fits).
-GROUP_NOUN = r"(?:Ban\s*QLDA|chủ\s*đầu\s*tư|cơ\s*quan\s*ngang\s*bộ|cơ\s*quan\s*thuộc\s*Chính\s*phủ|sở|bộ|ban|ngành|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|tổ\s*chức|hội|đoàn\s*thể)"
+GROUP_NOUN = r"(?:Ban\s*QLDA|Ban\s*Quản\s*lý\s*dự\s*án|chủ\s*đầu\s*tư|nhà\s*thầu|cơ\s*quan\s*ngang\s*bộ|cơ\s*quan\s*thuộc\s*Chính\s*phủ|cơ\s*quan\s*quản\s*lý(?:\s*nhà\s*nước)?|sở|bộ|ban|phòng|ngành|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|tổ\s*chức|hội|đoàn\s*thể)"
 # Localities bounded by where they are: "các tỉnh ven biển từ Quảng Ninh đến Quảng Ngãi",
 # "UBND các tỉnh, thành phố khu vực Trung Bộ, Tây Nguyên".
 _PLACE = rf"(?-i:{_PROPER})"
@@ -91,24 +148,29 @@ PLACES = rf"(?:\s+(?:{PLACE_ALT}))*"
 GROUP_QUALIFIER = (
     r"(?:\s+(?:"
     + PLACE_ALT
-    + r"|chuyên\s*ngành|sự\s*nghiệp\s*công\s*lập|thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|"
+    + r"|chuyên\s*ngành(?:\s*,\s*khu\s*vực)?|chính\s*trị\s*-\s*xã\s*hội|trong\s*tỉnh|sự\s*nghiệp\s*công\s*lập|thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|"
     r"trực\s*thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|tỉnh(?!\s+(?-i:{cap}))|"
-    r"Trung\s*ương|trung\s*ương|có\s*liên\s*quan|liên\s*quan|chức\s*năng|trên\s*địa\s*bàn(?:\s*tỉnh)?|"
-    r"thuộc\s*tỉnh|cấp\s*tỉnh))*"
+    r"Trung\s*ương|trung\s*ương|có\s*liên\s*quan|liên\s*quan|chức\s*năng|trên\s*địa\s*bàn(?:\s*(?:tỉnh|huyện|thị\s*xã|thành\s*phố|xã|phường))?|khác|"
+    r"thuộc\s*tỉnh|cấp\s*tỉnh|(?:trực\s*)?thuộc\s*(?:bộ|sở)(?![\wđ])))*"
 ).replace("{cap}", _CAP)
 GROUP = re.compile(
     rf"(?:(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+(?:các|cấp)\s+(?:huyện|xã|tỉnh|quận|phường|đặc\s*khu)"
-    rf"(?:\s*[,;]?\s*(?:thị\s*xã|thành\s*phố|phường|thị\s*trấn|đặc\s*khu|huyện|quận|xã(?![{_LOW}])))*"
+    # "UBND các Quận 1, Quận 5"; "UBND các huyện, thị" (thị xã).
+    rf"(?:\s+\d{{1,2}}(?:\s*,\s*[Qq]uận\s*\d{{1,2}})*)?"
+    rf"(?:\s*[,;]?\s*(?:cấp\s+)?(?:thị\s*xã|thành\s*phố|phường|thị\s*trấn|đặc\s*khu|huyện|quận|"
+    rf"xã(?![{_LOW}])|thị(?=\s*,)))*"
     rf"(?:\s+trực\s*thuộc\s*(?:Trung\s*ương|trung\s*ương|tỉnh))?{PLACES}"
     # The heads of the ministries stand for them: "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, …".
-    rf"|Bộ\s*trưởng\s*,\s*Thủ\s*trưởng\s*(?:các\s*)?cơ\s*quan\s*ngang\s*bộ"
+    rf"|(?:các\s+)?Bộ\s*trưởng\s*,\s*Thủ\s*trưởng\s*(?:các\s*)?cơ\s*quan\s*ngang\s*bộ"
     rf"(?:\s*,\s*(?:Thủ\s*trưởng\s*)?cơ\s*quan\s*thuộc\s*Chính\s*phủ)?"
     # A counted group: "11 Bộ, cơ quan", "05 sở, ngành".
     rf"|\d{{1,3}}\s+{GROUP_NOUN}(?:\s*,\s*{GROUP_NOUN})*(?![{_LOW}])"
     # "các huyện, thị xã, thành phố": the localities' committees; "các tỉnh, thành (phố)" too.
     rf"|[Cc]ác\s+(?:tỉnh|huyện|quận|thị\s*xã|thành\s*phố|xã|phường)(?![{_LOW}])"
     rf"(?:\s*,\s*(?:huyện|quận|thị\s*xã|thành(?:\s*phố)?|xã|phường|thị\s*trấn|đặc\s*khu)(?![{_LOW}]))*{PLACES}"
-    rf"|[Cc]ác\s+{GROUP_NOUN}(?:(?:\s*,\s*|\s+và\s+|\s+){GROUP_NOUN}(?![{_LOW}]))*{GROUP_QUALIFIER}"
+    # ("các sở, ngành tổ chức thực hiện": "tổ chức" after a bare space is the verb)
+    rf"|[Cc]ác\s+{GROUP_NOUN}(?:(?:\s*,\s*|\s+và\s+|\s+(?!tổ\s*chức)){GROUP_NOUN}(?![{_LOW}]))*"
+    rf"{GROUP_QUALIFIER}"
     rf"|[Cc]ác\s+cấp(?:\s*,\s*các\s+ngành)?"
     # Bodies named by their function ("lực lượng công an", "Tổ công tác liên ngành").
     rf"|{FUNCTIONAL}",
@@ -116,7 +178,8 @@ GROUP = re.compile(
 )
 # "các Bộ: Kế hoạch và Đầu tư, Tài chính, …" and "Ủy ban nhân dân các tỉnh: Đắk Lắk, Gia Lai"
 ENUMERATION = re.compile(
-    r"(?:[Cc]ác\s+(?P<head>Bộ|Sở)|(?P<gov>(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+các\s+(?P<loc>tỉnh|huyện))\s*:\s*"
+    r"(?:[Cc]ác\s+(?P<head>Bộ|Sở)|(?P<gov>(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+các\s+"
+    r"(?P<loc>tỉnh|huyện|quận|thị\s*xã|thành\s*phố|xã|phường))\s*:\s*"
 )
 
 
@@ -135,8 +198,10 @@ NOT_SUBORDINATE = re.compile(
 
 
 def binds(mentions: list[Mention]) -> bool:
-    """Whether a "đề nghị" to these addressees is an assignment (see NOT_SUBORDINATE)."""
-    return bool(mentions) and not any(NOT_SUBORDINATE.search(hit.text) for hit in mentions)
+    """Whether a "đề nghị" to these addressees is an assignment (see NOT_SUBORDINATE): it is
+    when it names any of the issuer's own agencies ("đề nghị Ủy ban MTTQ tỉnh, các sở, ngành
+    …" assigns the departments)."""
+    return any(not NOT_SUBORDINATE.search(hit.text) for hit in mentions)
 
 
 @dataclass
@@ -148,6 +213,9 @@ class Mention:
     kinds: frozenset[str] = field(default_factory=frozenset)
     anaphor: bool = False  # "các đơn vị" standing for agencies named elsewhere
     refers: bool = False  # "các địa phương này", "… nêu trên": the agencies named before it
+
+    def __post_init__(self) -> None:
+        self.text = expand(self.text)  # every proposed name with its initials written out
 
 
 def _pattern(name: str) -> str:
@@ -176,9 +244,33 @@ class Gazetteer:
         return self.regex.match(text, pos) if self.regex else None
 
 
+NAME_WORDS = 16  # words of a name after its head ("Ban Chỉ huy Phòng, chống thiên tai và …")
+_LOCALITY_WORDS = {"tỉnh", "huyện", "xã", "thành", "phố", "thị", "trấn", "quận", "phường", "khu"}
+_BAN_NAME = re.compile(r"(?:chỉ\s*đạo|chỉ\s*huy|quản\s*lý|thường\s*vụ)(?![\wđ])")
+_AND_DEFENCE = re.compile(
+    r"[ \t]+(?:phòng[ \t]*thủ[ \t]*dân[ \t]*sự|tìm[ \t]*kiếm[ \t]*cứu[ \t]*nạn)", re.IGNORECASE
+)
+_PHONG_CHONG = re.compile(r"[ \t]*,[ \t]*(chống)(?![\wđ])", re.IGNORECASE)
+_INITIALS = re.compile(r"[A-ZĐ][A-ZĐ0-9&\-]+")
+# Heads that are a whole name on their own ("Tỉnh ủy, Thành ủy và UBND các tỉnh").
+_STANDALONE = re.compile(r"(?:Tỉnh|Thành|Huyện|Đảng)\s*ủy(?![\wđ])")
+_OF_PLACES = re.compile(
+    r"[ \t]+các[ \t]+(?:tỉnh|huyện|quận|thị[ \t]*xã|thành[ \t]*phố|xã|phường)"
+    r"(?:[ \t]*,[ \t]*(?:thành(?:[ \t]*phố)?|huyện|quận|thị[ \t]*xã|xã|phường|thị[ \t]*trấn)"
+    r"(?![\wđ]))*(?![\wđ])"
+)
+# "các phòng Giáo dục và Đào tạo": a named body in each locality, its head in lower case.
+_PLURAL_HEADS = re.compile(r"các\s+(?:phòng|ban|sở|trung\s*tâm|chi\s*cục)", re.IGNORECASE)
+_HEAD_ANY_CASE = re.compile(rf"(?:{HEADS}|Phòng)(?![{_LOW}])(?=[ \t]+[{UPPER}])", re.IGNORECASE)
 _HEAD_AT = re.compile(rf"(?:{HEADS})(?![{_LOW}])")
-_NAME_WORD = re.compile(rf"[ \t]*(?:-[ \t]*)?(?:&[ \t]*)?([{UPPER}{_LOW}0-9&.]+)")
+# Initials may hold a comma ("Sở VH,TT&DL").
+_NAME_WORD = re.compile(
+    rf"[ \t]*(?:-[ \t]*)?(?:&[ \t]*)?([{UPPER}{_LOW}0-9&.]+(?:,(?=[A-ZĐ]{{1,3}}&)[A-ZĐ&]+)?)"
+)
 _AND_CAP = re.compile(rf"\s*và\s+{_CAP}")
+# Schools, hospitals and companies are named after people ("Trường THPT Chuyên Lê Hồng
+# Phong"): their names go on past a family name.
+_NAMED_AFTER_PEOPLE = re.compile(r"Trường|Học\s*viện|Bệnh\s*viện|Công\s*ty|Tập\s*đoàn")
 _THONG = re.compile(r"[ \t]+thông(?!\w)(?![ \t]+tin)")
 _LIST_SKIP = re.compile(r"\s*(?:cho\s+)?")
 _ENUM_CHUNK = re.compile(r"\s*(?:-\s*)?([^,;:.\n]{1,300})")
@@ -193,27 +285,37 @@ def _last_word(text: str, end: int) -> str:
     return window[-1] if window else ""
 
 
-def _generic(text: str, pos: int) -> int | None:
+def _generic(text: str, pos: int, head: re.Pattern[str] | None = None) -> int | None:
     """End of a "Head + Proper Name" mention starting at pos, or None."""
     # Patterns are matched at a position, never on a slice of the rest of the text: a slice
     # per mention made reading a long text quadratic.
-    hit = _HEAD_AT.match(text, pos)
+    hit = (head or _HEAD_AT).match(text, pos)
     if not hit:
         return None
     end = hit.end()
     words = 0
-    while words < 9:
+    local = False  # a locality named: only capitalised words (or another locality) follow
+    while words < NAME_WORDS:
         # Names stay on one line: a line break ends them ("Kính gửi: Bộ Nội vụ\nXét …").
-        word = _NAME_WORD.match(text, end)
+        before = _last_word(text, end)
+        # "Ban Chỉ huy Phòng, chống thiên tai …": the one comma inside a standard name.
+        word = (_PHONG_CHONG if before.lower() == "phòng" else _NAME_WORD).match(text, end)
+        word = word or _NAME_WORD.match(text, end)
         if not word:
             break
         token = word.group(1).rstrip(".")
         if not token:
             break
-        before = _last_word(text, end)
+        local = local or before in _LOCALITY_WORDS
         compound = bool(before) and f"{before} {token}" in NAME_COMPOUNDS
         # "Ban An toàn giao thông tỉnh": "giao" is the verb elsewhere, never before "thông".
         compound = compound or (token == "giao" and _THONG.match(text, word.end()) is not None)
+        # "Ban chỉ đạo", "Ban chỉ huy", "Ban quản lý" written in lower case.
+        compound = compound or (
+            words == 0
+            and before.lower() == "ban"
+            and _BAN_NAME.match(text, word.start(1)) is not None
+        )
         if (
             token[0].islower()
             and token in STOP_WORDS
@@ -224,12 +326,32 @@ def _generic(text: str, pos: int) -> int | None:
                 # "… và UBND các huyện": "và" starts another agency, not the rest of this name.
                 and not _HEAD_AT.match(text, after.end() - 1)
             )
+            # "Ban Chỉ huy phòng chống thiên tai - Tìm kiếm cứu nạn và phòng thủ dân sự".
+            and not (token == "và" and _AND_DEFENCE.match(text, word.end()))
         ):
             break
         if (
             token[0].islower()
             and words == 0
             and token.lower() not in ("tỉnh", "huyện", "xã", "thành", "thị")
+            and not compound
+        ):
+            break
+        # After initials or a locality the name is over unless a locality follows: "UBND xã
+        # thông báo", "UBND xã Tân Lập giúp", "Sở GD-ĐT TP HCM nhắc nhở" ("Trung tâm VHTT -
+        # TT huyện" goes on).
+        if (
+            token[0].islower()
+            and token not in _LOCALITY_WORDS
+            and token not in ("và", "kiêm")
+            and (_INITIALS.fullmatch(before.rstrip(".,")) or local)
+        ):
+            break
+        if (
+            words >= 2
+            and _PERSON.match(text, word.start(1))
+            and all(w[0].isupper() for w in text[max(0, end - 64) : end].split()[-2:])
+            and not _NAMED_AFTER_PEOPLE.match(text, pos)
         ):
             break
         end = word.end() - (len(word.group(1)) - len(token))
@@ -237,32 +359,36 @@ def _generic(text: str, pos: int) -> int | None:
     return end if words else None
 
 
-# The abbreviations a province writes for its departments' names (with "&", "-", "," or
-# nothing between the parts), as one table: "Sở KH-ĐT", "Sở KH&ĐT" and "Sở KHĐT" all read as
-# Sở Kế hoạch và Đầu tư, so the proposal names the agency as the directory does.
-ABBREVIATED = {
-    "KHĐT": "Kế hoạch và Đầu tư",
-    "TNMT": "Tài nguyên và Môi trường",
-    "GDĐT": "Giáo dục và Đào tạo",
-    "LĐTBXH": "Lao động - Thương binh và Xã hội",
-    "TTTT": "Thông tin và Truyền thông",
-    "KHCN": "Khoa học và Công nghệ",
-    "NNPTNT": "Nông nghiệp và Phát triển nông thôn",
-    "NNMT": "Nông nghiệp và Môi trường",
-    "VHTTDL": "Văn hóa, Thể thao và Du lịch",
-    "VHTT": "Văn hóa và Thông tin",
-    "GTVT": "Giao thông vận tải",
-    "DTNN": "Đầu tư nước ngoài",
-}
-_ABBREVIATED_NAME = re.compile(r"^(Sở|Bộ|Cục|Vụ)\s+([A-ZĐ][A-ZĐ&,\-\s]*[A-ZĐ])$")
+# Initials written for a name's parts (agency_names.ABBREVIATED), with "&", "-", "," or spaces
+# between them; a comma-separated run is looked up whole ("VH,TT&DL") else piece by piece.
+_INITIALS_RUN = re.compile(
+    r"(?<![\wđĐ])[A-ZĐ]{1,8}(?:\.?(?:[ \t]*[&,\-][ \t]*|[ \t]+)[A-ZĐ]{1,8})*(?![\wđĐ])"
+)
+_PART = re.compile(r"(?:[ \t]*&[ \t]*|[ \t]+và[ \t]+)PTNT(?![\wđĐ])")
+_SEPARATORS = re.compile(r"[\s&,.\-]")
+
+
+def _spelt(run: re.Match[str]) -> str:
+    written = run.group(0)
+    full = ABBREVIATED.get(_SEPARATORS.sub("", written))
+    if full:
+        return full
+    pieces = re.split(r"(\s*,\s*|\s+)", written)
+    return "".join(ABBREVIATED.get(_SEPARATORS.sub("", p), p) for p in pieces)
 
 
 def expand(phrase: str) -> str:
-    hit = _ABBREVIATED_NAME.match(phrase)
-    if not hit:
+    """The name with its initials written out, as the directory (and the province's scorer)
+    names it: "Sở NN & PTNT", "Bộ Nông nghiệp & PTNT" → "… Nông nghiệp và Phát triển nông
+    thôn", "Trung tâm VHTT - TT huyện" → "Trung tâm Văn hóa, Thông tin - Thể thao huyện".
+    "UBND" and "HĐND" stay as written (every reader knows them)."""
+    if not _HAS_INITIALS.search(phrase):
         return phrase
-    full = ABBREVIATED.get(re.sub(r"[\s&,\-]", "", hit.group(2)))
-    return f"{hit.group(1)} {full}" if full else phrase
+    phrase = _INITIALS_RUN.sub(_spelt, phrase)
+    return _PART.sub(" và Phát triển nông thôn", phrase)
+
+
+_HAS_INITIALS = re.compile(r"[A-ZĐ]{2}")
 
 
 def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
@@ -275,11 +401,21 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
     if enum:
         return None  # handled by mentions_list
     group = GROUP.match(text, pos)
+    if (
+        group
+        and _PLURAL_HEADS.fullmatch(group.group(0).rstrip(" ,;"))
+        and (named_end := _generic(text, pos + 4, _HEAD_ANY_CASE))
+    ):
+        # "các phòng Giáo dục và Đào tạo (các huyện, thị xã)", "các Ban HĐND huyện": one
+        # named body in each place.
+        places = _OF_PLACES.match(text, named_end)
+        named_end = places.end() if places else named_end
+        return Mention(text[pos:named_end], pos, named_end, True)
     if group:
         phrase = group.group(0).rstrip(" ,;")
         key = fold(phrase)
         # The heads named for their bodies: the bodies are the addressees.
-        named = re.sub(r"^Bộ\s*trưởng", "các bộ", phrase)
+        named = re.sub(r"^(?:các\s+)?Bộ\s*trưởng", "các bộ", phrase)
         named = re.sub(r"Thủ\s*trưởng\s*", "", named)
         anaphor = bool(re.fullmatch(r"cac (don vi|co quan)", key))
         kinds = kinds_for_group(phrase) or frozenset()
@@ -291,7 +427,9 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
         return Mention(named, pos, pos + len(phrase), True, kinds, anaphor, bool(refer))
     local = LOCAL_GOV.match(text, pos)
     known = gazetteer.match(text, pos)
-    generic_end = _generic(text, pos)
+    generic_end = _generic(text, pos) or (
+        alone.end() if (alone := _STANDALONE.match(text, pos)) else None
+    )
     candidates = []
     if local:
         candidates.append(local.end())
@@ -317,7 +455,7 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
     if fold(phrase) in {"ban", "bo", "so", "vu", "hoi", "doan", "bao", "dai", "truong"}:
         return None
     del start
-    return Mention(expand(phrase), pos, pos + len(phrase))
+    return Mention(phrase, pos, pos + len(phrase))
 
 
 def _enumeration(text: str, enum: re.Match[str], gazetteer: Gazetteer) -> tuple[list[Mention], int]:
@@ -325,7 +463,7 @@ def _enumeration(text: str, enum: re.Match[str], gazetteer: Gazetteer) -> tuple[
 
     Items are split on commas only ("và" belongs to names); a comma that is part of a known
     name ("Văn hóa, Thể thao và Du lịch") is kept; the list ends at the first verb."""
-    head = "Ủy ban nhân dân tỉnh" if enum.group("gov") else enum.group("head")
+    head = f"Ủy ban nhân dân {enum.group('loc')}" if enum.group("gov") else enum.group("head")
     found: list[Mention] = []
     cursor = enum.end()
     while True:
@@ -346,7 +484,12 @@ def _enumeration(text: str, enum: re.Match[str], gazetteer: Gazetteer) -> tuple[
             (
                 i
                 for i, w in enumerate(words)
-                if i > 0 and w in ENUM_STOP and not words[i - 1][0].isupper()
+                if i > 0
+                and (
+                    (w in ENUM_STOP and not words[i - 1][0].isupper())
+                    # Localities are proper names: "UBND các quận: Ba Đình, Đống Đa chỉ đạo".
+                    or (enum.group("gov") and w[0].islower())
+                )
             ),
             None,
         )
@@ -371,11 +514,12 @@ _SEPARATOR = re.compile(r"\s*(?:,|;|\bvà\b|\bcùng\b|\bvới\b)?\s*(?:\([^)]{0,
 
 # A group after a group, its "các" left out: "các bộ, ngành Trung ương, địa phương".
 _ELIDED_NOUN = (
-    r"(?:ngành|sở|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|đoàn\s*thể|huyện|quận|"
+    r"(?:ngành|sở|ban|phòng|cơ\s*quan\s*quản\s*lý(?:\s*nhà\s*nước)?|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|đoàn\s*thể|nhà\s*thầu|huyện|quận|"
     r"thị\s*xã|thành\s*phố|xã(?!\s*hội)|phường|thị\s*trấn|đặc\s*khu)(?![\wđ])"
 )
 ELIDED = re.compile(
-    rf"{_ELIDED_NOUN}(?:(?:\s*,\s*|\s+và\s+|\s+){_ELIDED_NOUN})*{GROUP_QUALIFIER}", re.I
+    rf"{_ELIDED_NOUN}(?:(?:\s*,\s*|\s+và\s+|\s+(?!tổ\s*chức)){_ELIDED_NOUN})*{GROUP_QUALIFIER}",
+    re.I,
 )
 
 
@@ -491,6 +635,29 @@ def referent(text: str, mention: Mention, gazetteer: Gazetteer) -> list[Mention]
 
 
 _ANY_AGENCY = {"don vi", "dia phuong", "co quan", "co quan, don vi", "don vi, dia phuong"}
+
+_LOCALITY_GROUP = re.compile(
+    r"^(?:ubnd |uy ban nhan dan )?(?:cac |\d+ )(?:tinh|huyen|xa|phuong|quan|thi xa|thanh pho|"
+    r"dac khu)(?![a-z])"
+)
+_BARE_LOCALITIES = re.compile(r"(?:các\s+|UBND\s+các\s+|lãnh\s*đạo\s+các\s+)?địa\s*phương", re.I)
+
+
+def localities_meant(text: str, lead: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """Whom a bare "các địa phương" stands for when the text named its localities before it
+    ("các tỉnh, thành ven biển từ Quảng Ninh đến Khánh Hòa … Các địa phương phải …"): the last
+    localities listed before its sentence, else nothing."""
+    if len(lead) != 1 or not _BARE_LOCALITIES.fullmatch(lead[0].text):
+        return []
+    mention = lead[0]
+    end = max(text.rfind("\n", 0, mention.start), text.rfind(". ", 0, mention.start)) + 1
+    for _start, _end, found in reversed(
+        named_in(text, max(0, end - REFERENT_WINDOW), end, gazetteer, 60)
+    ):
+        named = [_unreferred(m) for m in found if _LOCALITY_GROUP.match(fold(m.text))]
+        if named:
+            return named
+    return []
 
 
 def _unreferred(mention: Mention) -> Mention:

@@ -70,6 +70,7 @@ STANDARD_NAMES = [
     "Ủy ban Dân tộc",
     "Văn phòng Chính phủ",
     "Kiểm toán Nhà nước",
+    "Ủy ban Quản lý vốn nhà nước tại doanh nghiệp",
 ]
 
 # Bodies named by their function, not a proper name (read as groups): "lực lượng công an",
@@ -86,3 +87,40 @@ FUNCTIONAL = (
     r"|Tổ\s*công\s*tác(?:\s+(?:liên\s*ngành|đặc\s*biệt))?(?!\s+của)"
     r"|Đoàn\s*(?:kiểm\s*tra|công\s*tác|thanh\s*tra)(?:\s+liên\s*ngành)?)(?![\wđ])"
 )
+
+# The initials a province writes for the parts of agencies' names, with their separators
+# removed ("KH-ĐT", "KH&ĐT" and "KHĐT" are KHĐT): agencies.expand writes them out, so the
+# proposal names the agency as the directory does. "UBND"/"HĐND" are kept (read as names).
+ABBREVIATED = {
+    "KHĐT": "Kế hoạch và Đầu tư",
+    "TNMT": "Tài nguyên và Môi trường",
+    "GDĐT": "Giáo dục và Đào tạo",
+    "LĐTBXH": "Lao động - Thương binh và Xã hội",
+    "TTTT": "Thông tin và Truyền thông",
+    "TTTTT": "Thông tin và Truyền thông",
+    "KHCN": "Khoa học và Công nghệ",
+    "NNPTNT": "Nông nghiệp và Phát triển nông thôn",
+    "NNMT": "Nông nghiệp và Môi trường",
+    "VHTTDL": "Văn hóa, Thể thao và Du lịch",
+    "VHTTTT": "Văn hóa, Thông tin - Thể thao",
+    "TTVHTTTT": "Trung tâm Văn hóa, Thông tin - Thể thao",
+    "VHTT": "Văn hóa và Thông tin",
+    "GTVT": "Giao thông vận tải",
+    "DTNN": "Đầu tư nước ngoài",
+    "BHXH": "Bảo hiểm xã hội",
+    "KBNN": "Kho bạc Nhà nước",
+    "NHNN": "Ngân hàng Nhà nước",
+    "UBMTTQ": "Ủy ban Mặt trận Tổ quốc",
+    "UBMTTQVN": "Ủy ban Mặt trận Tổ quốc Việt Nam",
+    "MTTQ": "Mặt trận Tổ quốc",
+    "MTTQVN": "Mặt trận Tổ quốc Việt Nam",
+    "PCTT": "Phòng, chống thiên tai",
+    "TKCN": "Tìm kiếm cứu nạn",
+    "PTDS": "Phòng thủ dân sự",
+    "PCCC": "phòng cháy, chữa cháy",
+    "ATGT": "An toàn giao thông",
+    "CSGT": "Cảnh sát giao thông",
+    "GDNNGDTX": "Giáo dục nghề nghiệp - Giáo dục thường xuyên",
+    "TPHCM": "TP. Hồ Chí Minh",
+    "HCM": "Hồ Chí Minh",
+}

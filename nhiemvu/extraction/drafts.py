@@ -318,7 +318,10 @@ class _Reading:
             self.context, self.intro_open = lead, True
             self.notes.rejected.add(c.index)
             return _NEXT
-        if c.explicit and _generic_body(text[body_at : c.end]):
+        # (An empty body before ";" is no formula: "yêu cầu Bộ trưởng các Bộ: Quốc phòng, Công
+        # an; Bí thư, Chủ tịch UBND các tỉnh … tập trung …" names more agencies, then the work.)
+        work = text[body_at : c.end]
+        if c.explicit and _generic_body(work) and (work.strip(" ;") or c.at + 1 == len(c.spans)):
             # "yêu cầu Sở X (nghiêm túc) triển khai thực hiện": a closing formula that assigns
             # nothing beyond what the document already says; its "nếu có khó khăn … kịp thời
             # báo cáo" is part of the formula too.

@@ -15,6 +15,7 @@ the lead is the mentions it takes, or the list it prefers, else the rules' readi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from nhiemvu.extraction import agencies as ag
@@ -34,6 +35,16 @@ from nhiemvu.extraction.patterns import (
 from nhiemvu.extraction.resolve import canonical
 
 MAX_OPTIONS = 12  # mentions weighed per task: a long list is one option per agency, bounded
+# The one asking: an agency its asking verb follows ("UBND xã cũng đề nghị bà con …", "Ban Chỉ
+# huy yêu cầu thông báo …", "Sở GD-ĐT TPHCM Nguyễn Văn A cho biết …"), past the speaker's own
+# name and the adverbs news puts between them. It asks; it is not asked. ("X chỉ đạo Y …",
+# "X giao Y …" are not here: X, itself told to direct or hand on the work, leads it.)
+ASKS = re.compile(
+    rf"(?:[ \t]+(?-i:[{ag.UPPER}])[\wđ]*){{0,4}}\s*,?\s*"
+    r"(?:(?:cũng|vừa|đã|đang|tiếp\s*tục|thông\s*báo|có\s*văn\s*bản|công\s*văn|đồng\s*thời)\s+)*"
+    r"(?:yêu\s*cầu|đề\s*nghị|lưu\s*ý|nhấn\s*mạnh|nhắc\s*nhở|cho\s*biết|thông\s*báo)(?![\wđ])",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -127,8 +138,9 @@ def options(
             where.append("in_parentheses")
         if any(p.match(text[list_end : list_end + 20].lstrip(" ,")) for p in MODALS.values()):
             where.append("then_modal")
+        keys = [canonical(m.text) for m in mentions]
         for index, mention in enumerate(mentions):
-            key = canonical(mention.text)
+            key = keys[index]
             own = [
                 *common,
                 *where,
@@ -151,7 +163,24 @@ def options(
                 own.append("addressee")
             if ag.NOT_SUBORDINATE.search(mention.text):
                 own.append("not_subordinate")
+            if ASKS.match(text, mention.end):
+                own.append("asks")
+            if p1 == "cua" and index == 0:
+                own.append("owner")
             out.append(Option([mention], own, True))
+        if len(mentions) > 1:
+            # The whole list as one option: an address list leads together ("yêu cầu các sở,
+            # ngành; UBND các huyện; các Ban Quản lý dự án … triển khai").
+            whole = [*common, *where, "list:inline"]
+            if any(m.group for m in mentions):
+                whole.append("list:group")
+            if any(ASSIGNER.search(m.text) for m in mentions):
+                whole.append("list:assigner")
+            if any(ag.NOT_SUBORDINATE.search(m.text) for m in mentions):
+                whole.append("list:not_subordinate")
+            if issuer and issuer in keys:
+                whole.append("list:issuer")
+            out.append(Option(list(mentions), whole, False))
     lists: list[tuple[str, list[ag.Mention]]] = []
     if context:
         lists.append(("context", context))
@@ -184,16 +213,39 @@ TAKE = 0.5  # a mention whose probability is at least this leads (with the other
 FLOOR = 0.2  # below this for every option, the rules' reading stands
 
 
+def _not_leading(option: Option) -> bool:
+    return option.inline and ("asks" in option.features or "owner" in option.features)
+
+
 def choose(scored: list[tuple[Option, float]], fallback: list[ag.Mention]) -> list[ag.Mention]:
     """The lead the weighed options give: the list option when the model prefers it to every
     mention, else the mentions it takes (at least one half), else the rules' reading."""
+    # The one asking is never the one asked, nor the one whose guidance or staff the task
+    # names ("theo chỉ đạo của Bộ Chính trị", "các cơ quan chức năng của Bộ X"): neither the
+    # chooser's lead nor the rules' reading — unless nothing else is named (a task with no
+    # lead is not proposed).
+    others = {(o.mentions[0].start, o.mentions[0].end) for o, _ in scored if _not_leading(o)}
+    kept = [m for m in fallback if (m.start, m.end) not in others]
+    floor = FLOOR if kept or not fallback else 0.0
+    leading = [(o, p) for o, p in scored if not _not_leading(o)]
+    return _taken(leading, kept, floor) or _taken(scored, fallback, FLOOR)
+
+
+def _taken(
+    scored: list[tuple[Option, float]], fallback: list[ag.Mention], floor: float
+) -> list[ag.Mention]:
     if not scored:
         return fallback
     best, best_p = max(scored, key=lambda item: item[1])
     if not best.inline:
-        return list(best.mentions) if best_p >= FLOOR else fallback
-    taken = [o.mentions[0] for o, p in scored if o.inline and p >= TAKE]
-    if not taken and best_p >= FLOOR:
+        return list(best.mentions) if best_p >= floor else fallback
+    chosen = [o for o, p in scored if o.inline and p >= TAKE]
+    # "X yêu cầu Y …": the one asking is not asked; when the chooser takes agencies on both
+    # sides of the assigning verb, those after it lead.
+    if any("trigger:after" in o.features for o in chosen):
+        chosen = [o for o in chosen if "trigger:before" not in o.features]
+    taken = [o.mentions[0] for o in chosen]
+    if not taken and best_p >= floor:
         taken = [best.mentions[0]]
     seen: set[str] = set()
     lead = []

@@ -8,33 +8,27 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from nhiemvu.extraction.agencies import expand
 from nhiemvu.lib.orgkinds import kinds_for_group
 from nhiemvu.lib.vntext import fold
 
-_EXPAND = {
+# The initials of departments and bodies are written out by agencies.expand (one table,
+# agency_names.ABBREVIATED); these short words it keeps as written, as every reader knows them.
+_SHORT = {
     "ubnd": "uy ban nhan dan",
     "tp": "thanh pho",
     "tx": "thi xa",
-    "uy ban nhan dan": "uy ban nhan dan",
-    "tn&mt": "tai nguyen va moi truong",
-    "tt&tt": "thong tin va truyen thong",
-    "kh&dt": "ke hoach va dau tu",
-    "gd&dt": "giao duc va dao tao",
-    "kh&cn": "khoa hoc va cong nghe",
-    "nn&ptnt": "nong nghiep va phat trien nong thon",
-    "ptnt": "phat trien nong thon",
-    "ld-tb&xh": "lao dong thuong binh va xa hoi",
-    "gtvt": "giao thong van tai",
     "vp": "van phong",
     "bql": "ban quan ly",
-    "bhxh": "bao hiem xa hoi",
-    "kbnn": "kho bac nha nuoc",
 }
 
 
 def canonical(name: str) -> str:
+    """The key a name is matched by: written out, folded, without a title in front."""
     words = [
-        (_EXPAND.get(w, w)) for w in re.split(r"[\s,.;:()]+", fold(name).replace("-", " - ")) if w
+        _SHORT.get(w, w)
+        for w in re.split(r"[\s,.;:()]+", fold(expand(name)).replace("-", " - "))
+        if w
     ]
     text = " ".join(words).replace(" - ", " ")
     text = re.sub(r"^(?:thu truong|giam doc|chu tich|dong chi|lanh dao)\s+", "", text)

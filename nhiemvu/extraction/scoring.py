@@ -4,9 +4,10 @@ A proposed task matches a labelled one when their evidence (the words that assig
 offsets into the text) overlap by at least half of the shorter; pairs are taken greedily, the
 closest (by overlap over union) first. Over the matched pairs it counts whether the lead and
 coordinating agencies, the deadline, the recurrence and the presence of a deliverable are right,
-and how well the "deliverable without deadline" warning is raised. Agencies are compared by
-their folded names with the abbreviations a province writes expanded, so "Sở KH&ĐT" and "Sở Kế
-hoạch và Đầu tư" are the same agency.
+and how well the "deliverable without deadline" warning is raised. Agencies are compared exactly
+as the province's scorer compares them (its folded names with a fixed list of one-word
+abbreviations expanded: "Sở KH&ĐT" is "Sở Kế hoạch và Đầu tư", "Sở NN & PTNT" is not "Sở Nông
+nghiệp và Phát triển nông thôn").
 
     python -m nhiemvu.extraction --score nhiemvu/extraction/tests/corpus/dev2.jsonl [--details]
 """
@@ -15,74 +16,79 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from nhiemvu.lib.vntext import fold
-
-# Abbreviations in agency names, folded (lib.vntext.fold: no diacritics, đ → d, lower case).
+# The province's scorer's rule (../shared/corpus/score.py: fold, ABBREVIATIONS, ROLE_WORDS,
+# canon_agency, agency_match), copied verbatim because this package cannot import it: our lead
+# number must be the judge's lead number. "Sở NN & PTNT" is NOT "Sở Nông nghiệp và Phát triển
+# nông thôn" for the judge, so the reader proposes names written out (agency_names.expand).
 _EXPANSIONS = {
     "ubnd": "uy ban nhan dan",
     "hdnd": "hoi dong nhan dan",
     "tp": "thanh pho",
     "tx": "thi xa",
-    "vp": "van phong",
-    "bql": "ban quan ly",
-    "qlda": "quan ly du an",
     "tn&mt": "tai nguyen va moi truong",
     "tnmt": "tai nguyen va moi truong",
     "tt&tt": "thong tin va truyen thong",
     "tttt": "thong tin va truyen thong",
     "kh&dt": "ke hoach va dau tu",
     "khdt": "ke hoach va dau tu",
-    "kh&cn": "khoa hoc va cong nghe",
-    "khcn": "khoa hoc va cong nghe",
     "gd&dt": "giao duc va dao tao",
     "gddt": "giao duc va dao tao",
     "nn&ptnt": "nong nghiep va phat trien nong thon",
     "nnptnt": "nong nghiep va phat trien nong thon",
-    "ptnt": "phat trien nong thon",
-    "ld tb&xh": "lao dong thuong binh va xa hoi",
+    "ld-tb&xh": "lao dong thuong binh va xa hoi",
     "ldtbxh": "lao dong thuong binh va xa hoi",
     "vh,tt&dl": "van hoa the thao va du lich",
     "vhttdl": "van hoa the thao va du lich",
     "gtvt": "giao thong van tai",
+    "kh&cn": "khoa hoc va cong nghe",
+    "khcn": "khoa hoc va cong nghe",
+    "vp": "van phong",
+    "bql": "ban quan ly",
+    "qlda": "quan ly du an",
 }
-# Titles in front of an agency name: "Giám đốc Sở X" is Sở X.
-_TITLES = re.compile(
-    r"^(?:thu truong|giam doc|chu tich|dong chi|lanh dao|truong ban|chanh van phong)\s+"
+_ROLE_WORDS = (
+    "thu truong",
+    "giam doc",
+    "chu tich",
+    "dong chi",
+    "lanh dao",
+    "truong ban",
+    "chanh van phong",
 )
 FLAG = "deliverable_without_deadline"
 FIELDS = ("lead", "coordinate", "deadline", "recurrence", "deliverable")
 
 
-# Abbreviations written across spaces or a dash, expanded before the words are split:
-# "Sở NN & PTNT", "Bộ Nông nghiệp & PTNT", "TTVHTT - TT huyện" (Trung tâm Văn hóa Thông tin -
-# Thể thao).
-_PHRASES = (
-    (re.compile(r"\bnn\s*&\s*ptnt\b"), "nong nghiep va phat trien nong thon"),
-    (re.compile(r"\s*&\s*ptnt\b"), " va phat trien nong thon"),
-    (re.compile(r"\bttvhtt\s*[–—-]\s*tt\b"), "trung tam van hoa thong tin the thao"),
-    (re.compile(r"\bvhtt\s*[–—-]\s*tt\b"), "van hoa thong tin the thao"),
-)
+def _judge_fold(name: str) -> str:
+    """The judge's fold (not lib.vntext.fold: the judge turns every dash into a space)."""
+    text = unicodedata.normalize("NFD", name or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = text.replace("đ", "d").replace("Đ", "D").replace("\u00d0", "D").lower()
+    text = re.sub(r"[–—-]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def agency_key(name: str) -> str:
-    text = fold(name)
-    for pattern, expansion in _PHRASES:
-        text = pattern.sub(expansion, text)
-    text = re.sub(r"[–—-]", " ", text)
-    words = [_EXPANSIONS.get(w, w) for w in re.split(r"[\s,.;:()]+", text) if w]
-    key = _TITLES.sub("", " ".join(words))
-    return re.sub(r"^(?:cac|tung)\s+", "", key).strip()
+    """The judge's canon_agency."""
+    words = [_EXPANSIONS.get(w, w) for w in re.split(r"[\s,.;:()]+", _judge_fold(name)) if w]
+    key = " ".join(words)
+    for role in _ROLE_WORDS:
+        key = re.sub(rf"^{role}\s+", "", key)
+    key = re.sub(r"^(cac|tung)\s+", "", key)
+    return key.strip()
 
 
 def same_agency(first: str, second: str) -> bool:
+    """The judge's agency_match."""
     first_key, second_key = agency_key(first), agency_key(second)
     if not first_key or not second_key:
         return False
-    if first_key in second_key or second_key in first_key:
+    if first_key == second_key or first_key in second_key or second_key in first_key:
         return True
     return difflib.SequenceMatcher(None, first_key, second_key).ratio() >= 0.85
 

@@ -137,7 +137,9 @@ def test_a_full_letter_with_lettered_items_and_subjects_first() -> None:
     assert found[0].recurrence == "monthly" and found[0].recurrence_day == 25
     assert found[1].coordinate[0].text.startswith("Kho bạc Nhà nước")
     # The Front is asked, not assigned; the closing formula assigns nothing.
-    assert [leads(t) for t in found if not t.confident] == [["Ủy ban MTTQ Việt Nam tỉnh"]]
+    assert [leads(t) for t in found if not t.confident] == [
+        ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"]
+    ]
 
 
 def test_items_under_a_heading_belong_to_the_agencies_it_names() -> None:
@@ -519,4 +521,52 @@ def test_a_group_whose_cac_is_left_out_still_leads(sentence: str, expected: list
 def test_localities_bounded_by_where_they_are_lead_whole(sentence: str, lead: str) -> None:
     # The places bound the group: the lead is those provinces, not every province.
     (task,) = tasks(sentence)
+    assert leads(task) == [lead]
+
+
+def test_ministers_named_after_a_colon_then_more_agencies_are_asked() -> None:
+    # "Bộ trưởng các Bộ: A, B; Bí thư, Chủ tịch UBND các tỉnh … <work>": the names after the
+    # colon are whom the order asks, and the work follows the second list, past the ";".
+    text = (
+        "Thủ tướng yêu cầu Bộ trưởng các Bộ: Tài chính, Y tế, Xây dựng; Bí thư, Chủ tịch UBND các "
+        "tỉnh miền núi phía Bắc theo chức năng, nhiệm vụ được giao khẩn trương kiểm tra các công "
+        "trình trường học, trạm y tế xuống cấp, báo cáo kết quả trước ngày 30/4/2026."
+    )
+    (task,) = tasks(text)
+    assert {"Bộ Tài chính", "Bộ Y tế", "Bộ Xây dựng"} <= set(leads(task))
+    assert task.deadline == dt.date(2026, 4, 30)
+
+
+def test_a_paragraph_the_page_repeats_is_proposed_once() -> None:
+    # A news page shows its lead paragraph again under the photo: one task, not two.
+    duty = (
+        "UBND tỉnh yêu cầu Sở Nông nghiệp và Môi trường kiểm tra toàn bộ đê bao vùng trũng "
+        "trước mùa mưa lũ năm nay."
+    )
+    text = f"{duty}\n\nẢnh minh họa\n\n{duty}\n\nTheo báo cáo, nhiều đoạn đê đã xuống cấp."
+    proposed = [t for t in extract(text, dt.date(2026, 3, 2)).tasks]
+    assert len(proposed) == 1
+    assert leads(proposed[0]) == ["Sở Nông nghiệp và Môi trường"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        (
+            "Tại buổi làm việc, lãnh đạo Sở Y tế báo cáo tình hình dịch sốt xuất huyết.\n\n"
+            "Trước 17 giờ hằng ngày, các xã, phường phải báo cáo số ca mắc mới về Sở Y tế.",
+            "các xã, phường",
+        ),
+        (
+            "Hội nghị đã nghe báo cáo kết quả công tác quý I.\n\n"
+            "Các đơn vị phải chịu trách nhiệm cập nhật số liệu lên hệ thống trước ngày 10 hằng "
+            "tháng.",
+            "Các đơn vị",
+        ),
+    ],
+)
+def test_a_subject_first_duty_after_a_news_opening_is_proposed(text: str, lead: str) -> None:
+    # No assigning verb: whoever "phải" follows is asked, even behind a time phrase; the
+    # opening sentence told as news is no task.
+    (task,) = tasks(text)
     assert leads(task) == [lead]

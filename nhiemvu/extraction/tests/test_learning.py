@@ -111,12 +111,12 @@ def test_it_proposes_a_duty_without_an_assigning_verb_when_the_model_takes_it_fo
 def test_an_added_duty_belongs_to_whom_the_assigning_verb_names_not_to_the_one_asking() -> None:
     text = (
         "Về chấn chỉnh việc dạy thêm, học thêm năm học 2025-2026.\n"
-        "Theo đó, Sở GD&ĐT Hà Nội yêu cầu các phòng GD&ĐT tập trung kiểm tra hai nội dung "
+        "Theo đó, Sở GD&ĐT Hà Nội yêu cầu các trường học tập trung kiểm tra hai nội dung "
         "đang được xã hội quan tâm."
     )
     read = extract(text, DAY, model=_model({"assigning_other": 8.0, "trigger:yeu": 8.0}))
     (task,) = [t for t in read.tasks if t.confident]
-    assert task.added_by_model and [a.text for a in task.lead] == ["các phòng GD&ĐT"]
+    assert task.added_by_model and [a.text for a in task.lead] == ["các trường học"]
 
 
 def test_an_added_duty_is_led_by_the_agency_the_lead_chooser_prefers() -> None:
@@ -219,8 +219,25 @@ def test_the_nested_measure_chooses_the_threshold_without_the_fold_it_scores(
     (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     records = learning.load_corpus(tmp_path)
     found, chosen = learning.nested(records, 2, inner=2)
-    assert len(chosen) == 2 and set(chosen) <= set(learning.THRESHOLDS)
+    assert len(chosen) == 2
+    assert {t for t, _ in chosen} <= set(learning.THRESHOLDS)
+    assert {v for _, v in chosen} <= set(learning.VETOES)
     assert set(found) == {r["id"] for r in records}  # every text scored by a model without it
     report = learning.nested_report(records, 2)
-    assert report.startswith("thresholds chosen inside the folds:")
+    assert report.startswith("threshold/veto chosen inside the folds:")
     assert "nested cross-validated" in report
+
+
+def test_a_task_labelled_over_two_sentences_teaches_one_task_not_two() -> None:
+    # The scorer matches each labelled task once: a second sentence of the same task, proposed,
+    # is an extra line to untick, so the model learns it as no task of its own.
+    first = "Sở Tài chính yêu cầu các đơn vị thực hiện chế độ báo cáo quý theo quy định."
+    second = "Các đơn vị nêu trên gửi báo cáo quý I về Sở Tài chính trước ngày 15/4/2026."
+    text = f"{first}\n{second}"
+    record = {
+        "id": "two",
+        "text": text,
+        "tasks": [{"evidence": text, "assignees_lead": ["các đơn vị"]}],
+    }
+    labels = [is_task for _, is_task in learning.examples(record)]
+    assert len(labels) == 2 and labels.count(True) == 1

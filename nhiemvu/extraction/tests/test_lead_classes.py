@@ -1,0 +1,260 @@
+"""Who leads, by class of sentence: the names the reader proposes are the agencies' names as
+the directory (and the province's scorer) writes them, whole. Every sentence is written for
+this test, in the forms letters and news use; none is copied from the labelled corpus."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from nhiemvu.extraction import Task, extract
+from nhiemvu.extraction import agencies as ag
+from nhiemvu.extraction import leads as leads_module
+from nhiemvu.extraction.drafts import Draft
+from nhiemvu.extraction.header import Header
+
+
+def tasks(text: str) -> list[Task]:
+    return [t for t in extract(text, dt.date(2026, 3, 2)).tasks if t.confident]
+
+
+def leads(task: Task) -> list[str]:
+    return [a.text for a in task.lead]
+
+
+@pytest.mark.parametrize(
+    ("written", "named"),
+    [
+        ("Sở NN & PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+        ("Sở Nông nghiệp & PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+        ("Sở Nông nghiệp và PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+        ("Sở VH,TT&DL", "Sở Văn hóa, Thể thao và Du lịch"),
+        ("Sở LĐ-TB&XH", "Sở Lao động - Thương binh và Xã hội"),
+        ("BHXH tỉnh", "Bảo hiểm xã hội tỉnh"),
+        ("Trung tâm VHTT - TT huyện", "Trung tâm Văn hóa, Thông tin - Thể thao huyện"),
+        ("UBND huyện Ia Grai", "UBND huyện Ia Grai"),
+    ],
+)
+def test_a_lead_written_with_initials_is_proposed_written_out(written: str, named: str) -> None:
+    (task,) = tasks(f"UBND tỉnh giao {written} rà soát các hồ đập, báo cáo trước ngày 20/3/2026.")
+    assert leads(task) == [named]
+
+
+def test_a_long_name_runs_to_its_end_through_kiem_and_its_comma() -> None:
+    (task,) = tasks(
+        "Chủ tịch UBND huyện yêu cầu Ban Chỉ huy PCTT và TKCN kiêm Ban Chỉ huy PTDS huyện "
+        "khẩn trương kiểm tra các hồ chứa nước."
+    )
+    assert leads(task) == [
+        "Ban Chỉ huy Phòng, chống thiên tai và Tìm kiếm cứu nạn kiêm Ban Chỉ huy Phòng thủ dân "
+        "sự huyện"
+    ]
+    (task,) = tasks(
+        "UBND tỉnh giao Bộ Chỉ huy Quân sự tỉnh, Ban Chỉ huy Phòng, chống thiên tai và Tìm kiếm "
+        "cứu nạn tỉnh chuẩn bị lực lượng, phương tiện cứu hộ."
+    )
+    assert leads(task) == [
+        "Bộ Chỉ huy Quân sự tỉnh",
+        "Ban Chỉ huy Phòng, chống thiên tai và Tìm kiếm cứu nạn tỉnh",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        (
+            "UBND huyện giao UBND xã Tân Lập giúp Thường trực Huyện ủy tổ chức hội nghị.",
+            "UBND xã Tân Lập",
+        ),
+        (
+            "UBND tỉnh giao Sở GD-ĐT TP HCM phối hợp tổ chức kỳ thi.",
+            "Sở Giáo dục và Đào tạo TP Hồ Chí Minh",
+        ),
+    ],
+)
+def test_a_name_ends_where_a_lower_case_word_follows_its_place(sentence: str, named: str) -> None:
+    (task,) = tasks(sentence)
+    assert leads(task) == [named]
+
+
+def test_the_whole_address_list_leads_titles_and_project_boards_included() -> None:
+    (task,) = tasks(
+        "Chủ tịch UBND tỉnh yêu cầu Giám đốc, Thủ trưởng các sở, ban, ngành và Chủ tịch UBND các "
+        "huyện, thị xã, các Ban Quản lý dự án chuyên ngành, khu vực, các nhà thầu khẩn trương "
+        "đẩy nhanh tiến độ giải ngân."
+    )
+    assert leads(task) == [
+        "các sở, ban, ngành",
+        "UBND các huyện, thị xã",
+        "các Ban Quản lý dự án chuyên ngành, khu vực",
+        "các nhà thầu",
+    ]
+
+
+def test_localities_listed_after_a_colon_are_each_their_committee() -> None:
+    (task,) = tasks(
+        "UBND thành phố giao UBND các quận: Hải Châu, Sơn Trà, Liên Chiểu chỉ đạo lực lượng "
+        "chức năng kiểm tra vỉa hè."
+    )
+    assert leads(task) == [
+        "Ủy ban nhân dân quận Hải Châu",
+        "Ủy ban nhân dân quận Sơn Trà",
+        "Ủy ban nhân dân quận Liên Chiểu",
+    ]
+
+
+def test_a_request_to_the_front_with_the_issuers_own_agencies_assigns_them() -> None:
+    (task,) = tasks(
+        "UBND tỉnh đề nghị Ủy ban MTTQ Việt Nam tỉnh, các sở, ngành và UBND các xã tuyên truyền "
+        "chính sách mới đến người dân."
+    )
+    assert leads(task) == ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "các sở, ngành", "UBND các xã"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        (
+            "Chủ tịch UBND xã yêu cầu các thành viên Ban chỉ đạo phân công theo dõi việc niêm yết.",
+            ["Ban chỉ đạo"],
+        ),
+        ("Tỉnh ủy, UBND tỉnh chỉ đạo các địa phương kiểm tra đê điều.", ["Tỉnh ủy", "UBND tỉnh"]),
+    ],
+)
+def test_party_committees_and_a_board_in_lower_case_are_agencies(
+    sentence: str, named: list[str]
+) -> None:
+    (task,) = tasks(sentence)
+    assert leads(task) == named
+
+
+def test_a_bare_cac_dia_phuong_is_the_localities_named_before_it() -> None:
+    first, second = tasks(
+        "UBND tỉnh yêu cầu UBND các xã, phường khu vực miền núi rà soát các điểm sạt lở.\n"
+        "Các địa phương khẩn trương di dời các hộ dân ở vùng nguy hiểm, báo cáo trước ngày "
+        "10/3/2026."
+    )
+    assert leads(first) == leads(second) == ["UBND các xã, phường"]
+    (alone,) = tasks("Các địa phương khẩn trương di dời các hộ dân ở vùng nguy hiểm.")
+    assert leads(alone) == ["Các địa phương"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        (
+            "Chủ tịch UBND huyện yêu cầu Thủ trưởng các phòng, ban, đơn vị trên địa bàn huyện, "
+            "Chủ tịch UBND các xã và các đơn vị liên quan khác kiểm tra các điểm ngập sâu.",
+            [
+                "các phòng, ban, đơn vị trên địa bàn huyện",
+                "UBND các xã",
+                "các đơn vị liên quan khác",
+            ],
+        ),
+        (
+            "Thủ tướng yêu cầu các Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan "
+            "thuộc Chính phủ rà soát các thủ tục hành chính.",
+            ["các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"],
+        ),
+        (
+            "Bộ Xây dựng yêu cầu các chủ đầu tư, nhà thầu, cơ quan quản lý nhà nước kiểm tra chất "
+            "lượng công trình.",
+            ["các chủ đầu tư, nhà thầu, cơ quan quản lý nhà nước"],
+        ),
+    ],
+)
+def test_an_address_list_keeps_its_qualifiers_and_all_its_groups(
+    sentence: str, named: list[str]
+) -> None:
+    (task,) = tasks(sentence)
+    assert leads(task) == named
+
+
+def test_a_named_body_in_each_locality_is_one_agency() -> None:
+    (task,) = tasks(
+        "Sở Giáo dục và Đào tạo đề nghị các phòng Giáo dục và Đào tạo các huyện, các đơn vị "
+        "trực thuộc sở cho học sinh nghỉ học đến hết ngày 12/3/2026."
+    )
+    assert leads(task) == ["các phòng Giáo dục và Đào tạo các huyện", "các đơn vị trực thuộc sở"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        (
+            "UBND tỉnh yêu cầu Ban Chỉ huy phòng chống thiên tai - Tìm kiếm cứu nạn và phòng thủ "
+            "dân sự, các sở, ngành và địa phương tổ chức trực ban 24/24 giờ.",
+            [
+                "Ban Chỉ huy phòng chống thiên tai - Tìm kiếm cứu nạn và phòng thủ dân sự",
+                "các sở, ngành và địa phương",
+            ],
+        ),
+        (
+            "UBND thành phố giao Công an thành phố, UBND các Quận 3, Quận 7 và Sở Xây dựng tổ chức "
+            "lại giao thông quanh công trường.",
+            ["Công an thành phố", "UBND các Quận 3, Quận 7", "Sở Xây dựng"],
+        ),
+    ],
+)
+def test_a_list_goes_on_past_a_defence_board_and_numbered_districts(
+    sentence: str, named: list[str]
+) -> None:
+    (task,) = tasks(sentence)
+    assert leads(task) == named
+
+
+def test_the_one_asking_is_not_the_one_asked() -> None:
+    # "X cũng yêu cầu <work>" names no addressee: the agencies asked before lead, not X.
+    *_, last = tasks(
+        "Sáng 2/3, Ban Chỉ huy Phòng thủ dân sự tỉnh họp bàn công tác ứng phó bão số 3. Ban "
+        "Chỉ huy yêu cầu các sở, ngành, địa phương theo dõi sát diễn biến của bão. Ban Chỉ huy "
+        "cũng yêu cầu thông báo kịp thời đến các chủ tàu thuyền về vị trí, hướng di chuyển của "
+        "bão để chủ động phòng tránh."
+    )
+    assert "thông báo kịp thời" in last.evidence
+    assert leads(last) == ["các sở, ngành, địa phương"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        (
+            "Phó Chủ tịch UBND tỉnh Quảng Trị Lê Văn Bình yêu cầu Sở Xây dựng kiểm tra các cầu "
+            "yếu trước ngày 15/3/2026.",
+            ["Sở Xây dựng"],
+        ),
+        (
+            "UBND tỉnh giao Trường THPT Chuyên Lê Hồng Phong tổ chức ôn tập cho học sinh.",
+            ["Trường THPT Chuyên Lê Hồng Phong"],
+        ),
+    ],
+)
+def test_a_speakers_name_after_the_body_is_no_part_of_it(sentence: str, named: list[str]) -> None:
+    (task,) = tasks(sentence)
+    assert leads(task) == named
+    people = ag.named_in(sentence, 0, len(sentence), ag.Gazetteer())
+    assert all("Lê Văn Bình" not in m.text for _s, _e, found in people for m in found)
+
+
+def test_the_body_whose_guidance_is_followed_does_not_lead() -> None:
+    # "… theo hướng dẫn của Bộ Tài chính": even when the chooser weighs it high, the body
+    # whose guidance (or staff) the sentence names is not asked; the body asked leads.
+    sentence = (
+        "Các sở, ngành khẩn trương chi trả chế độ cho người nghỉ việc theo hướng dẫn của Sở Tài "
+        "chính trước ngày 20/3/2026."
+    )
+    asked = ag.Mention("Các sở, ngành", 0, 13, True)
+    guide = sentence.index("Sở Tài chính")
+    owner = ag.Mention("Sở Tài chính", guide, guide + len("Sở Tài chính"))
+    found = leads_module.options(
+        sentence,
+        Draft(0, len(sentence), [], [], True, 0, found_by_rules=False),
+        Header(),
+        ag.Gazetteer(),
+        None,
+    )
+    named = {o.mentions[0].text: o for o in found if o.inline}
+    assert "owner" in named["Sở Tài chính"].features
+    weighed = [(named["Sở Tài chính"], 0.9), (named["Các sở, ngành"], 0.6)]
+    assert [m.text for m in leads_module.choose(weighed, [owner])] == [asked.text]
