@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -25,6 +26,18 @@ class VietnameseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def _forget_language(**kwargs: object) -> None:
+    """The thread goes back to the default language once a response is closed (a streamed file
+    is closed after its last piece, so it is written in the person's language to the end):
+    otherwise the next work on this thread (a test, a job run in-process) would speak whatever
+    language the last request chose — a page in English for an English cookie left the backup
+    drill's report in English in the suite."""
+    translation.deactivate()
+
+
+request_finished.connect(_forget_language, dispatch_uid="nhiemvu-forget-language")
 
 
 # Encodings a form may declare; browsers send UTF-8. Any other (utf-7, utf-16…) is refused: the
