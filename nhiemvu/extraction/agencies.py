@@ -391,6 +391,11 @@ def expand(phrase: str) -> str:
 _HAS_INITIALS = re.compile(r"[A-ZĐ]{2}")
 
 
+# A group's owner: "… thuộc Bộ", "… trực thuộc" with its name after ("Bộ Tư pháp").
+_OWNED_BY = re.compile(rf"\s*(?:trực\s*)?thuộc\s+(?=[{UPPER}])")
+_OWNER_HEAD = re.compile(r"(?<=thuộc )(?-i:Bộ|Sở)$")
+
+
 def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
     """The agency mention starting exactly at pos (after any role prefix), or None."""
     start = pos
@@ -413,6 +418,14 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
         return Mention(text[pos:named_end], pos, named_end, True)
     if group:
         phrase = group.group(0).rstrip(" ,;")
+        # "các đơn vị thuộc Bộ Tư pháp", "các đơn vị thuộc Ngân hàng Nhà nước Việt Nam": the
+        # body the group belongs to is named whole, as part of it.
+        ends = _OWNER_HEAD.search(phrase)
+        then = None if ends else _OWNED_BY.match(text, pos + len(phrase))
+        owner_at = pos + ends.start() if ends else then.end() if then else 0
+        owner = mention_at(text, owner_at, gazetteer) if owner_at else None
+        if owner is not None and not owner.group and text[owner_at].isupper():
+            phrase = text[pos : owner.end]
         key = fold(phrase)
         # The heads named for their bodies: the bodies are the addressees.
         named = re.sub(r"^(?:các\s+)?Bộ\s*trưởng", "các bộ", phrase)

@@ -258,3 +258,24 @@ def test_the_body_whose_guidance_is_followed_does_not_lead() -> None:
     assert "owner" in named["Sở Tài chính"].features
     weighed = [(named["Sở Tài chính"], 0.9), (named["Các sở, ngành"], 0.6)]
     assert [m.text for m in leads_module.choose(weighed, [owner])] == [asked.text]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        (
+            "Bộ Tài chính yêu cầu các đơn vị thuộc Bộ Y tế rà soát hồ sơ thanh toán trước ngày "
+            "30/6/2026.",
+            "các đơn vị thuộc Bộ Y tế",
+        ),
+        (
+            "Yêu cầu các đơn vị trực thuộc Ngân hàng Nhà nước Việt Nam báo cáo tình hình cho vay "
+            "trước ngày 15/7/2026.",
+            "các đơn vị trực thuộc Ngân hàng Nhà nước Việt Nam",
+        ),
+    ],
+)
+def test_a_group_keeps_the_whole_name_of_the_body_it_belongs_to(sentence: str, named: str) -> None:
+    # "các đơn vị thuộc Bộ Y tế" is not "các đơn vị thuộc Bộ" nor the bare "các đơn vị".
+    (task,) = tasks(sentence)
+    assert leads(task) == [named]
