@@ -542,6 +542,9 @@ def _elided(text: str, pos: int) -> Mention | None:
     return Mention(phrase, pos, pos + len(phrase), True, kinds) if phrase else None
 
 
+_INITIALS_GIVEN = re.compile(r"[ \t]*\([A-ZĐ][A-ZĐ0-9&-]{1,9}\)")
+
+
 def mentions_list(text: str, pos: int, gazetteer: Gazetteer) -> tuple[list[Mention], int]:
     """Agencies listed from pos ("Sở A, Sở B và UBND các huyện, thành phố"); returns them and
     where the list ends."""
@@ -574,6 +577,10 @@ def mentions_list(text: str, pos: int, gazetteer: Gazetteer) -> tuple[list[Menti
             break
         found.append(mention)
         cursor = mention.end
+        # "các đơn vị thuộc Ngân hàng Nhà nước Việt Nam (NHNN) và …": the list goes on past
+        # the initials a name is given.
+        initials = _INITIALS_GIVEN.match(text, cursor)
+        cursor = initials.end() if initials else cursor
         sep = _SEPARATOR.match(text, cursor)
         if not sep or sep.end() == cursor:
             break

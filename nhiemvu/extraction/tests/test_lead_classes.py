@@ -279,3 +279,13 @@ def test_a_group_keeps_the_whole_name_of_the_body_it_belongs_to(sentence: str, n
     # "các đơn vị thuộc Bộ Y tế" is not "các đơn vị thuộc Bộ" nor the bare "các đơn vị".
     (task,) = tasks(sentence)
     assert leads(task) == [named]
+
+
+def test_an_address_list_goes_on_past_the_initials_a_name_is_given() -> None:
+    # "Sở Giao thông vận tải (SGTVT) và UBND các huyện …": both are asked, not the first alone.
+    sentence = (
+        "Yêu cầu Sở Giao thông vận tải (SGTVT) và UBND các huyện rà soát các điểm đen tai nạn "
+        "trước ngày 15/8/2026."
+    )
+    (task,) = tasks(sentence)
+    assert leads(task) == ["Sở Giao thông vận tải", "UBND các huyện"]
