@@ -542,6 +542,8 @@ def _elided(text: str, pos: int) -> Mention | None:
     return Mention(phrase, pos, pos + len(phrase), True, kinds) if phrase else None
 
 
+_LEVEL_ONLY = re.compile(r"((?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+(?:huyện|quận|thị\s*xã)")
+_TOWN = re.compile(rf"(?:thành\s*phố|thị\s*xã)\s+{_PLACE_NAME}")
 _INITIALS_GIVEN = re.compile(r"[ \t]*\([A-ZĐ][A-ZĐ0-9&-]{1,9}\)")
 
 
@@ -584,6 +586,15 @@ def mentions_list(text: str, pos: int, gazetteer: Gazetteer) -> tuple[list[Menti
         sep = _SEPARATOR.match(text, cursor)
         if not sep or sep.end() == cursor:
             break
+        # "UBND huyện, thành phố Cà Mau": the districts' committees and the city's, two.
+        level = _LEVEL_ONLY.fullmatch(mention.text)
+        town = _TOWN.match(text, sep.end()) if level else None
+        if level and town:
+            found.append(Mention(f"{level.group(1)} {town.group(0)}", town.start(), town.end()))
+            cursor = town.end()
+            sep = _SEPARATOR.match(text, cursor)
+            if not sep or sep.end() == cursor:
+                break
         nxt = mention_at(text, sep.end(), gazetteer)
         if (
             nxt is None

@@ -289,3 +289,13 @@ def test_an_address_list_goes_on_past_the_initials_a_name_is_given() -> None:
     )
     (task,) = tasks(sentence)
     assert leads(task) == ["Sở Giao thông vận tải", "UBND các huyện"]
+
+
+def test_the_districts_committee_and_the_towns_after_it_are_two() -> None:
+    # "UBND huyện, thị xã Sa Pa": the districts' committees and the town's own, not one body.
+    sentence = (
+        "Chủ tịch UBND tỉnh giao UBND huyện, thị xã Sa Pa hoàn thành việc bàn giao mặt bằng "
+        "trước ngày 30/9/2026."
+    )
+    (task,) = tasks(sentence)
+    assert leads(task) == ["UBND huyện", "UBND thị xã Sa Pa"]
