@@ -391,6 +391,11 @@ def expand(phrase: str) -> str:
 _HAS_INITIALS = re.compile(r"[A-ZĐ]{2}")
 
 
+# A group's owner: "… thuộc Bộ", "… trực thuộc" with its name after ("Bộ Tư pháp").
+_OWNED_BY = re.compile(rf"\s*(?:trực\s*)?thuộc\s+(?=[{UPPER}])")
+_OWNER_HEAD = re.compile(r"(?<=thuộc )(?-i:Bộ|Sở)$")
+
+
 def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
     """The agency mention starting exactly at pos (after any role prefix), or None."""
     start = pos
@@ -413,6 +418,14 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
         return Mention(text[pos:named_end], pos, named_end, True)
     if group:
         phrase = group.group(0).rstrip(" ,;")
+        # "các đơn vị thuộc Bộ Tư pháp", "các đơn vị thuộc Ngân hàng Nhà nước Việt Nam": the
+        # body the group belongs to is named whole, as part of it.
+        ends = _OWNER_HEAD.search(phrase)
+        then = None if ends else _OWNED_BY.match(text, pos + len(phrase))
+        owner_at = pos + ends.start() if ends else then.end() if then else 0
+        owner = mention_at(text, owner_at, gazetteer) if owner_at else None
+        if owner is not None and not owner.group and text[owner_at].isupper():
+            phrase = text[pos : owner.end]
         key = fold(phrase)
         # The heads named for their bodies: the bodies are the addressees.
         named = re.sub(r"^(?:các\s+)?Bộ\s*trưởng", "các bộ", phrase)
@@ -529,6 +542,11 @@ def _elided(text: str, pos: int) -> Mention | None:
     return Mention(phrase, pos, pos + len(phrase), True, kinds) if phrase else None
 
 
+_LEVEL_ONLY = re.compile(r"((?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+(?:huyện|quận|thị\s*xã)")
+_TOWN = re.compile(rf"(?:thành\s*phố|thị\s*xã)\s+{_PLACE_NAME}")
+_INITIALS_GIVEN = re.compile(r"[ \t]*\([A-ZĐ][A-ZĐ0-9&-]{1,9}\)")
+
+
 def mentions_list(text: str, pos: int, gazetteer: Gazetteer) -> tuple[list[Mention], int]:
     """Agencies listed from pos ("Sở A, Sở B và UBND các huyện, thành phố"); returns them and
     where the list ends."""
@@ -561,9 +579,22 @@ def mentions_list(text: str, pos: int, gazetteer: Gazetteer) -> tuple[list[Menti
             break
         found.append(mention)
         cursor = mention.end
+        # "các đơn vị thuộc Ngân hàng Nhà nước Việt Nam (NHNN) và …": the list goes on past
+        # the initials a name is given.
+        initials = _INITIALS_GIVEN.match(text, cursor)
+        cursor = initials.end() if initials else cursor
         sep = _SEPARATOR.match(text, cursor)
         if not sep or sep.end() == cursor:
             break
+        # "UBND huyện, thành phố Cà Mau": the districts' committees and the city's, two.
+        level = _LEVEL_ONLY.fullmatch(mention.text)
+        town = _TOWN.match(text, sep.end()) if level else None
+        if level and town:
+            found.append(Mention(f"{level.group(1)} {town.group(0)}", town.start(), town.end()))
+            cursor = town.end()
+            sep = _SEPARATOR.match(text, cursor)
+            if not sep or sep.end() == cursor:
+                break
         nxt = mention_at(text, sep.end(), gazetteer)
         if (
             nxt is None

@@ -62,8 +62,8 @@ _WORD = re.compile(r"[a-z0-9]+")
 _NOUN_PHRASE = re.compile(rf"(?:[Cc]ác|[Nn]hững|[Tt]oàn\s*thể|[Mm]ỗi|[Tt]ừng|[{ag.UPPER}])")
 _MAY_DATE = re.compile(r"\d|quý|sáu", re.I)
 _MAY_PRODUCT = re.compile(
-    r"báo\s*cáo|tổng\s*hợp|trình|kế\s*hoạch|đề\s*án|dự\s*thảo|phương\s*án|đề\s*xuất|văn\s*bản|"
-    r"thông\s*cáo|danh\s*sách|ý\s*kiến|góp\s*ý|tham\s*mưu",
+    r"báo\s*cáo|tổng\s*hợp|trình|kế\s*hoạch|đề\s*án|dự\s*thảo|phương\s*án|kịch\s*bản|đề\s*xuất|"
+    r"văn\s*bản|thông\s*cáo|danh\s*sách|ý\s*kiến|góp\s*ý|tham\s*mưu",
     re.I,
 )
 _MARKS = {"-", "+", "•", "*", "–"}

@@ -240,7 +240,8 @@ DELIVERABLES: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
         "kế hoạch",
         ("hoạch",),
         re.compile(
-            rf"(?:xây\s*dựng|ban\s*hành|lập|dự\s*thảo|hoàn\s*thiện|phê\s*duyệt){_MAKING_GAP}kế\s*hoạch|"
+            r"(?:xây\s*dựng|ban\s*hành|lập|dự\s*thảo|hoàn\s*thiện|phê\s*duyệt|điều\s*chỉnh)"
+            rf"{_MAKING_GAP}kế\s*hoạch|"
             r"kế\s*hoạch\s+triển\s*khai",
             re.I,
         ),
@@ -248,7 +249,9 @@ DELIVERABLES: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
     (
         "đề án",
         ("án",),
-        re.compile(r"(?:xây\s*dựng|trình|hoàn\s*thiện|lập)\s+(?:các\s+)?đề\s*án", re.I),
+        re.compile(
+            r"(?:xây\s*dựng|trình|hoàn\s*thiện|hoàn\s*thành|lập)\s+(?:các\s+)?đề\s*án", re.I
+        ),
     ),
     (
         "dự thảo",
@@ -261,9 +264,17 @@ DELIVERABLES: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
         "phương án",
         ("phương",),
         re.compile(
-            r"(?:xây\s*dựng|đề\s*xuất|trình|lập|hoàn\s*thiện|hoàn\s*thành|chuẩn\s*bị|chủ\s*động|có)"
+            r"(?:xây\s*dựng|đề\s*xuất|trình|lập|hoàn\s*thiện|hoàn\s*thành|chuẩn\s*bị|chủ\s*động|có|"
+            r"bổ\s*sung|kích\s*hoạt|sẵn\s*sàng)"
             rf"{_MAKING_GAP}phương\s*án",
             re.I,
+        ),
+    ),
+    (
+        "kịch bản",
+        ("kịch",),
+        re.compile(
+            rf"(?:xây\s*dựng|lập|hoàn\s*thiện|chuẩn\s*bị|bổ\s*sung){_MAKING_GAP}kịch\s*bản", re.I
         ),
     ),
     (

@@ -264,6 +264,13 @@ def test_a_recurring_report_keeps_its_day(phrase: str, kind: str, day: int | Non
         "xây dựng, triển khai kế hoạch cao điểm bảo đảm trật tự đô thị",
         "rà soát, hoàn thiện kịch bản, phương án sơ tán dân vùng trũng",
         "chủ động phương án bảo đảm điện cho các trạm bơm tiêu úng",
+        # A plan completed, switched on or held ready is still the product asked for.
+        "rà soát, bổ sung phương án chống hạn cho vùng cây ăn quả",
+        "theo dõi mưa lũ, sẵn sàng phương án sơ tán học sinh khỏi điểm trường ven suối",
+        "xây dựng và kích hoạt các phương án cấp nước sạch cho khu tái định cư",
+        "khẩn trương hoàn thành đề án sáp nhập các trường tiểu học",
+        "điều chỉnh kế hoạch tiêm chủng cho trẻ ở các bản vùng cao",
+        "xây dựng kịch bản điều tiết giao thông dịp lễ hội đầu xuân",
     ],
 )
 def test_a_work_product_without_deadline_is_flagged(duty: str) -> None:

@@ -258,3 +258,44 @@ def test_the_body_whose_guidance_is_followed_does_not_lead() -> None:
     assert "owner" in named["Sở Tài chính"].features
     weighed = [(named["Sở Tài chính"], 0.9), (named["Các sở, ngành"], 0.6)]
     assert [m.text for m in leads_module.choose(weighed, [owner])] == [asked.text]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        (
+            "Bộ Tài chính yêu cầu các đơn vị thuộc Bộ Y tế rà soát hồ sơ thanh toán trước ngày "
+            "30/6/2026.",
+            "các đơn vị thuộc Bộ Y tế",
+        ),
+        (
+            "Yêu cầu các đơn vị trực thuộc Ngân hàng Nhà nước Việt Nam báo cáo tình hình cho vay "
+            "trước ngày 15/7/2026.",
+            "các đơn vị trực thuộc Ngân hàng Nhà nước Việt Nam",
+        ),
+    ],
+)
+def test_a_group_keeps_the_whole_name_of_the_body_it_belongs_to(sentence: str, named: str) -> None:
+    # "các đơn vị thuộc Bộ Y tế" is not "các đơn vị thuộc Bộ" nor the bare "các đơn vị".
+    (task,) = tasks(sentence)
+    assert leads(task) == [named]
+
+
+def test_an_address_list_goes_on_past_the_initials_a_name_is_given() -> None:
+    # "Sở Giao thông vận tải (SGTVT) và UBND các huyện …": both are asked, not the first alone.
+    sentence = (
+        "Yêu cầu Sở Giao thông vận tải (SGTVT) và UBND các huyện rà soát các điểm đen tai nạn "
+        "trước ngày 15/8/2026."
+    )
+    (task,) = tasks(sentence)
+    assert leads(task) == ["Sở Giao thông vận tải", "UBND các huyện"]
+
+
+def test_the_districts_committee_and_the_towns_after_it_are_two() -> None:
+    # "UBND huyện, thị xã Sa Pa": the districts' committees and the town's own, not one body.
+    sentence = (
+        "Chủ tịch UBND tỉnh giao UBND huyện, thị xã Sa Pa hoàn thành việc bàn giao mặt bằng "
+        "trước ngày 30/9/2026."
+    )
+    (task,) = tasks(sentence)
+    assert leads(task) == ["UBND huyện", "UBND thị xã Sa Pa"]
