@@ -11,8 +11,17 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from nhiemvu.extraction.agency_names import ABBREVIATED, FUNCTIONAL, STANDARD_NAMES
-from nhiemvu.extraction.patterns import ASSIGNER
+from nhiemvu.extraction.agency_names import (
+    ENUM_STOP,
+    FUNCTIONAL,
+    HEADS,
+    NAME_COMPOUNDS,
+    ROLE,
+    STANDARD_NAMES,
+    STOP_WORDS,
+    SURNAMES,
+    expand,
+)
 from nhiemvu.lib.orgkinds import kinds_for_group
 from nhiemvu.lib.vntext import fold
 
@@ -21,111 +30,11 @@ _CAP = rf"[{UPPER}]"
 _LOW = "a-zà-ỹđ"
 
 
-def _words(text: str) -> set[str]:
-    return set(text.split())
-
-
-# Words that end a name: the verbs and connectors that follow an agency in a directive, the
-# assigning verbs and the words news puts between an agency and them ("UBND xã cũng đề nghị …",
-# "UBND tỉnh vừa yêu cầu …", "Sở GD&ĐT yêu cầu các phòng …").
-STOP_WORDS = _words(
-    "chủ phối với thực khẩn tổ báo tham nghiên theo kiểm rà đôn có chỉ tăng triển hoàn "
-    "xây tiếp làm đề cử ban trình giải bố nghiêm về tại trong để khi đối và cùng sớm chịu "
-    "quan thường căn xem lập gửi được đã sẽ cần phải không đảm thống tập nắm chấn xử "
-    "hướng phổ tuyên vận giám quản đồng đặc nhất trên từ đến sau trước các những này đó "
-    "nêu liên thuộc trực chức là của bảo ngay yêu giao lưu nhấn quán cũng vừa phân giúp nhắc"
-)
-# Lower-case words of names that are also verbs elsewhere ("Khai thác công trình thủy lợi").
-NAME_COMPOUNDS = {
-    "công trình",
-    "phát triển",
-    "quản lý",
-    "xúc tiến",
-    "đầu tư",
-    "bảo vệ",
-    "thông tin",
-    "tài nguyên",
-    "giao thông",
-    "văn hóa",
-    "trật tự",
-    "đô thị",
-}
-# The verbs that end an enumerated list ("…, Nội vụ làm việc với …"); smaller than STOP_WORDS
-# because lowercase words inside names ("Giao thông vận tải") must not end it.
-ENUM_STOP = _words(
-    "làm chủ phối thực khẩn báo tham nghiên kiểm rà đôn chỉ tăng triển hoàn tiếp đề cử "
-    "trình giải bố nghiêm xem lập gửi chịu phải cần sớm theo có tổ xử khi để về"
-)
-# A title in front of the agency it speaks for ("giám đốc Sở GD-ĐT" is Sở GD-ĐT), in news
-# style often in lower case.
-_TITLE = (
-    r"(?:(?:Phó\s*)?(?:Thủ\s*trưởng|Giám\s*đốc|Chủ\s*tịch|Trưởng\s*ban|Chánh\s*Văn\s*phòng|"
-    r"Chánh\s*Thanh\s*tra|Cục\s*trưởng|Tổng\s*cục\s*trưởng|Viện\s*trưởng|Bộ\s*trưởng(?!\s*,)|"
-    r"Trưởng\s*Công\s*an|Chỉ\s*huy\s*trưởng|Tổng\s*Giám\s*đốc|Bí\s*thư|Trưởng(?=\s+các\s))|"
-    r"Lãnh\s*đạo|Người\s*đứng\s*đầu|Đồng\s*chí|(?:các\s+)?(?:đồng\s*chí\s+)?thành\s*viên"
-    r"(?=\s+(?-i:[A-ZĐ])))"
-)
-# Titles may come several at once: "Giám đốc, Thủ trưởng các sở", "Bí thư, Chủ tịch UBND …".
-ROLE = re.compile(rf"(?:{_TITLE}\s*,\s*)*{_TITLE}\s+(?=\S)", re.IGNORECASE)
-HEADS = (
-    r"Sở|Bộ\s*Chỉ\s*huy|Bộ|Ban\s*Quản\s*lý|Ban\s*QLDA|Ban|Tổng\s*cục|Chi\s*cục|Cục|Vụ|Viện|"
-    r"Trung\s*tâm|Văn\s*phòng|Thanh\s*tra|Công\s*an|Kho\s*bạc|Bảo\s*hiểm\s*xã\s*hội|BHXH|"
-    r"Ngân\s*hàng|Đài|Báo|Tổ\s*công\s*tác|Ủy\s*ban|Uỷ\s*ban|UBND|HĐND|Hội\s*đồng|Liên\s*đoàn|"
-    r"Hội|Đoàn|Viễn\s*thông|Tổng\s*công\s*ty|Công\s*ty|Học\s*viện|Trường|Kiểm\s*toán|Tỉnh\s*đoàn|"
-    r"UBMTTQ(?:VN)?|MTTQ(?:VN)?|Mặt\s*trận|Tập\s*đoàn|(?:Tỉnh|Thành|Huyện|Đảng)\s*ủy|Cơ\s*quan\s*[Tt]hường\s*trực|Vườn\s*quốc\s*gia|Khu\s*bảo\s*tồn|Bệnh\s*viện|Cảng\s*vụ|Bộ\s*đội\s*Biên\s*phòng|Hải\s*quan|Bưu\s*điện|Điện\s*lực"
-)
 _LOCALITY = r"(?:tỉnh|huyện|thị\s*xã|thành\s*phố|quận|xã|phường|thị\s*trấn|đặc\s*khu)"
 _PROPER = rf"{_CAP}[{_LOW}]*(?:[ \t]+{_CAP}[{_LOW}]*)*"
 # A person's name after the body's place ("Phó Bí thư Tỉnh ủy Đồng Nai Nguyễn Văn A nhấn mạnh",
 # "Chủ tịch UBND tỉnh Bắc Ninh Trần Văn B yêu cầu"): a common family name and a given name
 # after two capitalised words of place or initials end the body's name.
-SURNAMES = [
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Huỳnh",
-    "Phan",
-    "Vũ",
-    "Võ",
-    "Đặng",
-    "Bùi",
-    "Đỗ",
-    "Hồ",
-    "Ngô",
-    "Dương",
-    "Lý",
-    "Tôn",
-    "Vương",
-    "Trịnh",
-    "Đinh",
-    "Lâm",
-    "Trương",
-    "Đào",
-    "Cao",
-    "Lương",
-    "Tạ",
-    "Châu",
-    "Thái",
-    "Lưu",
-    "Quách",
-    "Kiều",
-    "Triệu",
-    "Doãn",
-    "Hầu",
-    "Tô",
-    "Chu",
-    "Nông",
-    "Lò",
-    "Mạc",
-    "Thân",
-    "Đoàn",
-    "Lại",
-    "Tăng",
-    "Từ",
-    "Giang",
-]
 _PERSON = re.compile(rf"(?:{'|'.join(SURNAMES)})[ \t]+{_CAP}")
 _PLACE_NAME = (
     rf"{_CAP}[{_LOW}]*(?:[ \t]+{_CAP}[{_LOW}]*)?"
@@ -359,38 +268,12 @@ def _generic(text: str, pos: int, head: re.Pattern[str] | None = None) -> int | 
     return end if words else None
 
 
-# Initials written for a name's parts (agency_names.ABBREVIATED), with "&", "-", "," or spaces
-# between them; a comma-separated run is looked up whole ("VH,TT&DL") else piece by piece.
-_INITIALS_RUN = re.compile(
-    r"(?<![\wđĐ])[A-ZĐ]{1,8}(?:\.?(?:[ \t]*[&,\-][ \t]*|[ \t]+)[A-ZĐ]{1,8})*(?![\wđĐ])"
+# After a group: the words that make it a reference to agencies named before it.
+REFERS = re.compile(
+    r"\s+(?:nêu\s*trên|nói\s*trên|kể\s*trên|trên(?!\s*(?:cơ\s*sở|địa\s*bàn|toàn|mạng))|này)"
+    r"(?![\wđ])",
+    re.IGNORECASE,
 )
-_PART = re.compile(r"(?:[ \t]*&[ \t]*|[ \t]+và[ \t]+)PTNT(?![\wđĐ])")
-_SEPARATORS = re.compile(r"[\s&,.\-]")
-
-
-def _spelt(run: re.Match[str]) -> str:
-    written = run.group(0)
-    full = ABBREVIATED.get(_SEPARATORS.sub("", written))
-    if full:
-        return full
-    pieces = re.split(r"(\s*,\s*|\s+)", written)
-    return "".join(ABBREVIATED.get(_SEPARATORS.sub("", p), p) for p in pieces)
-
-
-def expand(phrase: str) -> str:
-    """The name with its initials written out, as the directory (and the province's scorer)
-    names it: "Sở NN & PTNT", "Bộ Nông nghiệp & PTNT" → "… Nông nghiệp và Phát triển nông
-    thôn", "Trung tâm VHTT - TT huyện" → "Trung tâm Văn hóa, Thông tin - Thể thao huyện".
-    "UBND" and "HĐND" stay as written (every reader knows them)."""
-    if not _HAS_INITIALS.search(phrase):
-        return phrase
-    phrase = _INITIALS_RUN.sub(_spelt, phrase)
-    return _PART.sub(" và Phát triển nông thôn", phrase)
-
-
-_HAS_INITIALS = re.compile(r"[A-ZĐ]{2}")
-
-
 # A group's owner: "… thuộc Bộ", "… trực thuộc" with its name after ("Bộ Tư pháp").
 _OWNED_BY = re.compile(rf"\s*(?:trực\s*)?thuộc\s+(?=[{UPPER}])")
 _OWNER_HEAD = re.compile(r"(?<=thuộc )(?-i:Bộ|Sở)$")
@@ -432,7 +315,7 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
         named = re.sub(r"Thủ\s*trưởng\s*", "", named)
         anaphor = bool(re.fullmatch(r"cac (don vi|co quan)", key))
         kinds = kinds_for_group(phrase) or frozenset()
-        refer = _REFERS.match(text, pos + len(phrase))
+        refer = REFERS.match(text, pos + len(phrase))
         if refer:
             # Kept as written until referent() finds whom it names.
             named += refer.group(0)
@@ -605,94 +488,3 @@ def mentions_list(text: str, pos: int, gazetteer: Gazetteer) -> tuple[list[Menti
             break
         cursor = sep.end()
     return found, cursor
-
-
-# After a group: the words that make it a reference to agencies named before it.
-_REFERS = re.compile(
-    r"\s+(?:nêu\s*trên|nói\s*trên|kể\s*trên|trên(?!\s*(?:cơ\s*sở|địa\s*bàn|toàn|mạng))|này)"
-    r"(?![\wđ])",
-    re.IGNORECASE,
-)
-# Where an agency mention may begin: a capital, a digit ("05 sở, ngành") or the lower-case
-# words that open groups and titles ("các sở", "cấp xã", "giám đốc Sở …").
-OPENERS = re.compile(
-    rf"(?<![\wđĐ])(?:[{UPPER}0-9]|(?:các|cấp|giám|chủ|thủ|lãnh|người|đồng|phó|trưởng|bộ|sở|"
-    r"ủy|uỷ|công|toàn|ban|lực|chính|ngành|tổ|đoàn)(?![\wđ]))"
-)
-Listed = list[tuple[int, int, list[Mention]]]
-
-
-def named_in(text: str, start: int, end: int, gazetteer: Gazetteer, most: int = 12) -> Listed:
-    """The agency lists named in text[start:end], in order: (list start, list end, mentions),
-    at most `most` mentions (a long list stays bounded)."""
-    out: Listed = []
-    pos, count = start, 0
-    while count < most:
-        hit = OPENERS.search(text, pos, end)
-        if hit is None:
-            break
-        found, after = mentions_list(text, hit.start(), gazetteer)
-        found = [m for m in found if m.end <= end]
-        if found:
-            out.append((hit.start(), min(after, end), found))
-            count += len(found)
-            pos = max(after, hit.end())
-        else:
-            pos = hit.end()
-    return out
-
-
-REFERENT_WINDOW = 1200  # how far back a reference looks for the agencies it names
-
-
-def referent(text: str, mention: Mention, gazetteer: Gazetteer) -> list[Mention]:
-    """The agencies a reference ("các tỉnh, thành phố nêu trên", "các địa phương này") names,
-    looked for before its sentence: the last list of the same kind of group ("UBND các tỉnh,
-    thành phố: …"), or for a word that fits any agency ("các đơn vị", "các địa phương") the
-    last list that names anyone but the issuer; nothing when none is near."""
-    noun = re.sub(r"^.*?\bcac\s+", "", fold(_REFERS.sub("", mention.text)))
-    end = max(text.rfind("\n", 0, mention.start), text.rfind(". ", 0, mention.start)) + 1
-    lists = named_in(text, max(0, end - REFERENT_WINDOW), end, gazetteer, 60)
-    usable = []
-    for _start, _end, found in lists:
-        named = [_unreferred(m) for m in found if not ASSIGNER.search(m.text)]
-        if named:
-            usable.append(named)
-    if noun not in _ANY_AGENCY:
-        for named in reversed(usable):
-            if any(noun in fold(m.text) for m in named):
-                return named
-    return usable[-1] if usable else []
-
-
-_ANY_AGENCY = {"don vi", "dia phuong", "co quan", "co quan, don vi", "don vi, dia phuong"}
-
-_LOCALITY_GROUP = re.compile(
-    r"^(?:ubnd |uy ban nhan dan )?(?:cac |\d+ )(?:tinh|huyen|xa|phuong|quan|thi xa|thanh pho|"
-    r"dac khu)(?![a-z])"
-)
-_BARE_LOCALITIES = re.compile(r"(?:các\s+|UBND\s+các\s+|lãnh\s*đạo\s+các\s+)?địa\s*phương", re.I)
-
-
-def localities_meant(text: str, lead: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
-    """Whom a bare "các địa phương" stands for when the text named its localities before it
-    ("các tỉnh, thành ven biển từ Quảng Ninh đến Khánh Hòa … Các địa phương phải …"): the last
-    localities listed before its sentence, else nothing."""
-    if len(lead) != 1 or not _BARE_LOCALITIES.fullmatch(lead[0].text):
-        return []
-    mention = lead[0]
-    end = max(text.rfind("\n", 0, mention.start), text.rfind(". ", 0, mention.start)) + 1
-    for _start, _end, found in reversed(
-        named_in(text, max(0, end - REFERENT_WINDOW), end, gazetteer, 60)
-    ):
-        named = [_unreferred(m) for m in found if _LOCALITY_GROUP.match(fold(m.text))]
-        if named:
-            return named
-    return []
-
-
-def _unreferred(mention: Mention) -> Mention:
-    if not mention.refers:
-        return mention
-    bare = _REFERS.sub("", mention.text)
-    return Mention(bare, mention.start, mention.start + len(bare), mention.group, mention.kinds)

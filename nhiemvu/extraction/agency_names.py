@@ -4,6 +4,8 @@ ministries and central agencies in a province, fixed by decree rather than by an
 
 from __future__ import annotations
 
+import re
+
 STANDARD_NAMES = [
     # Provincial departments and agencies (Nghị định 24/2014, 107/2020, 45/2025/NĐ-CP)
     "Văn phòng Ủy ban nhân dân tỉnh",
@@ -124,3 +126,141 @@ ABBREVIATED = {
     "TPHCM": "TP. Hồ Chí Minh",
     "HCM": "Hồ Chí Minh",
 }
+
+
+def _words(text: str) -> set[str]:
+    return set(text.split())
+
+
+# Words that end a name: the verbs and connectors that follow an agency in a directive, the
+# assigning verbs and the words news puts between an agency and them ("UBND xã cũng đề nghị …",
+# "UBND tỉnh vừa yêu cầu …", "Sở GD&ĐT yêu cầu các phòng …").
+STOP_WORDS = _words(
+    "chủ phối với thực khẩn tổ báo tham nghiên theo kiểm rà đôn có chỉ tăng triển hoàn "
+    "xây tiếp làm đề cử ban trình giải bố nghiêm về tại trong để khi đối và cùng sớm chịu "
+    "quan thường căn xem lập gửi được đã sẽ cần phải không đảm thống tập nắm chấn xử "
+    "hướng phổ tuyên vận giám quản đồng đặc nhất trên từ đến sau trước các những này đó "
+    "nêu liên thuộc trực chức là của bảo ngay yêu giao lưu nhấn quán cũng vừa phân giúp nhắc"
+)
+# Lower-case words of names that are also verbs elsewhere ("Khai thác công trình thủy lợi").
+NAME_COMPOUNDS = {
+    "công trình",
+    "phát triển",
+    "quản lý",
+    "xúc tiến",
+    "đầu tư",
+    "bảo vệ",
+    "thông tin",
+    "tài nguyên",
+    "giao thông",
+    "văn hóa",
+    "trật tự",
+    "đô thị",
+}
+# The verbs that end an enumerated list ("…, Nội vụ làm việc với …"); smaller than STOP_WORDS
+# because lowercase words inside names ("Giao thông vận tải") must not end it.
+ENUM_STOP = _words(
+    "làm chủ phối thực khẩn báo tham nghiên kiểm rà đôn chỉ tăng triển hoàn tiếp đề cử "
+    "trình giải bố nghiêm xem lập gửi chịu phải cần sớm theo có tổ xử khi để về"
+)
+
+# Family names: a person's name after the body's place ends the body's name (agencies._PERSON).
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Tôn",
+    "Vương",
+    "Trịnh",
+    "Đinh",
+    "Lâm",
+    "Trương",
+    "Đào",
+    "Cao",
+    "Lương",
+    "Tạ",
+    "Châu",
+    "Thái",
+    "Lưu",
+    "Quách",
+    "Kiều",
+    "Triệu",
+    "Doãn",
+    "Hầu",
+    "Tô",
+    "Chu",
+    "Nông",
+    "Lò",
+    "Mạc",
+    "Thân",
+    "Đoàn",
+    "Lại",
+    "Tăng",
+    "Từ",
+    "Giang",
+]
+
+
+# Initials written for a name's parts (agency_names.ABBREVIATED), with "&", "-", "," or spaces
+# between them; a comma-separated run is looked up whole ("VH,TT&DL") else piece by piece.
+_INITIALS_RUN = re.compile(
+    r"(?<![\wđĐ])[A-ZĐ]{1,8}(?:\.?(?:[ \t]*[&,\-][ \t]*|[ \t]+)[A-ZĐ]{1,8})*(?![\wđĐ])"
+)
+_PART = re.compile(r"(?:[ \t]*&[ \t]*|[ \t]+và[ \t]+)PTNT(?![\wđĐ])")
+_SEPARATORS = re.compile(r"[\s&,.\-]")
+
+
+def _spelt(run: re.Match[str]) -> str:
+    written = run.group(0)
+    full = ABBREVIATED.get(_SEPARATORS.sub("", written))
+    if full:
+        return full
+    pieces = re.split(r"(\s*,\s*|\s+)", written)
+    return "".join(ABBREVIATED.get(_SEPARATORS.sub("", p), p) for p in pieces)
+
+
+def expand(phrase: str) -> str:
+    """The name with its initials written out, as the directory (and the province's scorer)
+    names it: "Sở NN & PTNT", "Bộ Nông nghiệp & PTNT" → "… Nông nghiệp và Phát triển nông
+    thôn", "Trung tâm VHTT - TT huyện" → "Trung tâm Văn hóa, Thông tin - Thể thao huyện".
+    "UBND" and "HĐND" stay as written (every reader knows them)."""
+    if not _HAS_INITIALS.search(phrase):
+        return phrase
+    phrase = _INITIALS_RUN.sub(_spelt, phrase)
+    return _PART.sub(" và Phát triển nông thôn", phrase)
+
+
+_HAS_INITIALS = re.compile(r"[A-ZĐ]{2}")
+
+
+# A title in front of the agency it speaks for ("giám đốc Sở GD-ĐT" is Sở GD-ĐT), in news
+# style often in lower case.
+_TITLE = (
+    r"(?:(?:Phó\s*)?(?:Thủ\s*trưởng|Giám\s*đốc|Chủ\s*tịch|Trưởng\s*ban|Chánh\s*Văn\s*phòng|"
+    r"Chánh\s*Thanh\s*tra|Cục\s*trưởng|Tổng\s*cục\s*trưởng|Viện\s*trưởng|Bộ\s*trưởng(?!\s*,)|"
+    r"Trưởng\s*Công\s*an|Chỉ\s*huy\s*trưởng|Tổng\s*Giám\s*đốc|Bí\s*thư|Trưởng(?=\s+các\s))|"
+    r"Lãnh\s*đạo|Người\s*đứng\s*đầu|Đồng\s*chí|(?:các\s+)?(?:đồng\s*chí\s+)?thành\s*viên"
+    r"(?=\s+(?-i:[A-ZĐ])))"
+)
+# Titles may come several at once: "Giám đốc, Thủ trưởng các sở", "Bí thư, Chủ tịch UBND …".
+ROLE = re.compile(rf"(?:{_TITLE}\s*,\s*)*{_TITLE}\s+(?=\S)", re.IGNORECASE)
+HEADS = (
+    r"Sở|Bộ\s*Chỉ\s*huy|Bộ|Ban\s*Quản\s*lý|Ban\s*QLDA|Ban|Tổng\s*cục|Chi\s*cục|Cục|Vụ|Viện|"
+    r"Trung\s*tâm|Văn\s*phòng|Thanh\s*tra|Công\s*an|Kho\s*bạc|Bảo\s*hiểm\s*xã\s*hội|BHXH|"
+    r"Ngân\s*hàng|Đài|Báo|Tổ\s*công\s*tác|Ủy\s*ban|Uỷ\s*ban|UBND|HĐND|Hội\s*đồng|Liên\s*đoàn|"
+    r"Hội|Đoàn|Viễn\s*thông|Tổng\s*công\s*ty|Công\s*ty|Học\s*viện|Trường|Kiểm\s*toán|Tỉnh\s*đoàn|"
+    r"UBMTTQ(?:VN)?|MTTQ(?:VN)?|Mặt\s*trận|Tập\s*đoàn|(?:Tỉnh|Thành|Huyện|Đảng)\s*ủy|Cơ\s*quan\s*[Tt]hường\s*trực|Vườn\s*quốc\s*gia|Khu\s*bảo\s*tồn|Bệnh\s*viện|Cảng\s*vụ|Bộ\s*đội\s*Biên\s*phòng|Hải\s*quan|Bưu\s*điện|Điện\s*lực"
+)

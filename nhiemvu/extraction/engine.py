@@ -21,7 +21,7 @@ import datetime as dt
 from typing import Any
 
 from nhiemvu.extraction import agencies as ag
-from nhiemvu.extraction import leads
+from nhiemvu.extraction import leads, referents
 from nhiemvu.extraction.candidates import added_draft, candidates
 from nhiemvu.extraction.drafts import Draft, Notes, find_drafts
 from nhiemvu.extraction.fields import finish, share_sentence_deadlines, warn
@@ -74,9 +74,9 @@ def extract(
     for draft in drafts:
         # "Các địa phương này rà soát …": the agencies named before, not a group of its own.
         if draft.lead and all(m.refers for m in draft.lead):
-            draft.lead = ag.referent(prepared.norm, draft.lead[0], gazetteer) or draft.lead
+            draft.lead = referents.referent(prepared.norm, draft.lead[0], gazetteer) or draft.lead
         # "Các địa phương phải …" after the localities were named: those localities.
-        draft.lead = ag.localities_meant(prepared.norm, draft.lead, gazetteer) or draft.lead
+        draft.lead = referents.localities_meant(prepared.norm, draft.lead, gazetteer) or draft.lead
     # Standing duties to report ("nếu có khó khăn … kịp thời báo cáo") are few: collected once,
     # so a text of thousands of tasks is not read once per pair of tasks.
     nested = [d for d in drafts if d.contingent]

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from nhiemvu.extraction import agencies as ag
+from nhiemvu.extraction import referents
 from nhiemvu.extraction.candidates import fold_words, marker_at, named_phrase
 from nhiemvu.extraction.drafts import Draft, Notes, strip_leading
 from nhiemvu.extraction.header import Header
@@ -65,10 +66,10 @@ def _keys(mentions: list[ag.Mention]) -> set[str]:
     return {canonical(m.text) for m in mentions}
 
 
-def _inline(text: str, start: int, end: int, gazetteer: ag.Gazetteer) -> ag.Listed:
+def _inline(text: str, start: int, end: int, gazetteer: ag.Gazetteer) -> referents.Listed:
     """The agency lists named in text[start:end], and whom an assigning verb names when no
     agency name follows it ("đề nghị bà con nhân dân …")."""
-    out = ag.named_in(text, start, end, gazetteer, MAX_OPTIONS)
+    out = referents.named_in(text, start, end, gazetteer, MAX_OPTIONS)
     for verb in TRIGGER.finditer(text, start, end):
         skip = AFTER_ASSIGNING.match(text, verb.end())
         at = skip.end() if skip else verb.end()

@@ -8,7 +8,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from nhiemvu.extraction.agencies import expand
+from nhiemvu.extraction.agency_names import expand
 from nhiemvu.lib.orgkinds import kinds_for_group
 from nhiemvu.lib.vntext import fold
 

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from nhiemvu.extraction import Task, extract
+from nhiemvu.extraction import Task, extract, referents
 from nhiemvu.extraction import agencies as ag
 from nhiemvu.extraction import leads as leads_module
 from nhiemvu.extraction.drafts import Draft
@@ -233,7 +233,7 @@ def test_the_one_asking_is_not_the_one_asked() -> None:
 def test_a_speakers_name_after_the_body_is_no_part_of_it(sentence: str, named: list[str]) -> None:
     (task,) = tasks(sentence)
     assert leads(task) == named
-    people = ag.named_in(sentence, 0, len(sentence), ag.Gazetteer())
+    people = referents.named_in(sentence, 0, len(sentence), ag.Gazetteer())
     assert all("Lê Văn Bình" not in m.text for _s, _e, found in people for m in found)
 
 
