@@ -61,11 +61,6 @@ _WORD = re.compile(r"[a-z0-9]+")
 # A plural or a proper noun: "các phòng …", "những nơi …", "toàn thể …", "Trưởng thôn …".
 _NOUN_PHRASE = re.compile(rf"(?:[Cc]ác|[Nn]hững|[Tt]oàn\s*thể|[Mm]ỗi|[Tt]ừng|[{ag.UPPER}])")
 _MAY_DATE = re.compile(r"\d|quý|sáu", re.I)
-_MAY_PRODUCT = re.compile(
-    r"báo\s*cáo|tổng\s*hợp|trình|kế\s*hoạch|đề\s*án|dự\s*thảo|phương\s*án|kịch\s*bản|đề\s*xuất|"
-    r"văn\s*bản|thông\s*cáo|danh\s*sách|ý\s*kiến|góp\s*ý|tham\s*mưu",
-    re.I,
-)
 _MARKS = {"-", "+", "•", "*", "–"}
 # Told as done, not asked: "đã", "vừa" before the work, a date opening the sentence ("Ngày
 # 11/12, Sở X có công văn …", "Từ đầu năm đến ngày …", "Đến ngày 4.1, …").
@@ -257,7 +252,8 @@ def _detected(chunk: str, body: str) -> list[str]:
     """Deadline, rhythm and work product, and the shapes the rules know a sentence by."""
     out = []
     # Each reader runs only where its words occur: every deadline phrase holds a digit, "quý"
-    # or "sáu"; every work product one of its nouns (the rhythm's reader checks its own).
+    # or "sáu" (the rhythm's and the work products' readers check their own words:
+    # patterns.DELIVERABLES names each product's, so a new product needs no second list here).
     deadlines = find_deadlines(body, None) if _MAY_DATE.search(body) else []
     if deadlines:
         out.append("deadline")
@@ -265,7 +261,7 @@ def _detected(chunk: str, body: str) -> list[str]:
             out.append("deadline_first")
     if find_recurrence(body):
         out.append("recurrence")
-    if _MAY_PRODUCT.search(body) and deliverable_of(body, has_deadline=bool(deadlines)):
+    if deliverable_of(body, has_deadline=bool(deadlines)):
         out.append("deliverable")
     low = chunk.lower()
     # Every standing duty to report holds "kịp thời báo cáo", every relay "đã" or "vừa".
