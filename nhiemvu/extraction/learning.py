@@ -30,7 +30,16 @@ from nhiemvu.extraction.drafts import Notes, find_drafts
 from nhiemvu.extraction.engine import extract
 from nhiemvu.extraction.header import parse_header
 from nhiemvu.extraction.model import LEAD_L2, LEAD_SIZE, THRESHOLD, VETO, Model, train
-from nhiemvu.extraction.scoring import Score, same_agencies, same_agency, score, span_of
+from nhiemvu.extraction.scoring import (
+    Score,
+    closeness,
+    matched_pairs,
+    overlaps,
+    same_agencies,
+    same_agency,
+    score,
+    span_of,
+)
 from nhiemvu.extraction.text import prepare
 from nhiemvu.lib.vntext import fold
 
@@ -68,13 +77,6 @@ def doc_date(record: Record) -> dt.date | None:
 # --- examples -------------------------------------------------------------------------------
 
 
-def _overlaps(first: tuple[int, int], second: tuple[int, int]) -> bool:
-    """The scorer's matching rule: overlap of at least half of the shorter span."""
-    inter = max(0, min(first[1], second[1]) - max(first[0], second[0]))
-    shorter = min(first[1] - first[0], second[1] - second[0])
-    return shorter > 0 and inter / shorter >= 0.5
-
-
 Rows = list[tuple[list[str], bool]]
 
 
@@ -102,11 +104,11 @@ def both_examples(record: Record) -> tuple[Rows, Rows]:
     # once. (Labelled by any overlap, both sentences of a two-sentence task and a title that
     # restates the body's task were tasks, and proposed, one of them was an extra: grouped CV
     # precision 0.784 -> 0.795, issue 26.)
-    paired = _paired(spans, [s for s, _ in gold])
+    paired = {fi for _, fi in matched_pairs([s for s, _ in gold], spans)}
     for number, (candidate, span) in enumerate(zip(found, spans, strict=True)):
         rows.append((candidate.features, number in paired))
         # The lead chooser learns from every candidate a labelled task overlaps.
-        matched = [(_closeness(span, s), t) for s, t in gold if _overlaps(span, s)]
+        matched = [(closeness(span, s), t) for s, t in gold if overlaps(span, s)]
         if not matched:
             continue
         task = max(matched, key=lambda item: item[0])[1]
@@ -122,32 +124,6 @@ def both_examples(record: Record) -> tuple[Rows, Rows]:
             )
             lead_rows.append((option.features, right))
     return rows, lead_rows
-
-
-def _paired(found: list[tuple[int, int]], gold: list[tuple[int, int]]) -> set[int]:
-    """The candidates the scorer (scoring.score) would match to a labelled task: pairs that
-    overlap by half of the shorter, taken closest first, each candidate and each task once."""
-    pairs = sorted(
-        (
-            (_closeness(f, g), gi, fi)
-            for gi, g in enumerate(gold)
-            for fi, f in enumerate(found)
-            if _overlaps(f, g)
-        ),
-        reverse=True,
-    )
-    used_found: set[int] = set()
-    used_gold: set[int] = set()
-    for _, gi, fi in pairs:
-        if fi not in used_found and gi not in used_gold:
-            used_found.add(fi)
-            used_gold.add(gi)
-    return used_found
-
-
-def _closeness(first: tuple[int, int], second: tuple[int, int]) -> float:
-    inter = max(0, min(first[1], second[1]) - max(first[0], second[0]))
-    return inter / (max(first[1], second[1]) - min(first[0], second[0]))
 
 
 def fit(records: list[Record]) -> Model:

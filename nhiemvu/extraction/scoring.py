@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,6 +177,48 @@ class Score:
         return "\n".join([*self.details, *lines])
 
 
+Span = tuple[int, int]
+
+
+def overlaps(first: Span, second: Span) -> bool:
+    """The matching rule: the spans overlap by at least half of the shorter."""
+    inter = max(0, min(first[1], second[1]) - max(first[0], second[0]))
+    shorter = min(first[1] - first[0], second[1] - second[0])
+    return shorter > 0 and inter / shorter >= 0.5
+
+
+def closeness(first: Span, second: Span) -> float:
+    """Overlap over union: which of several overlapping pairs is taken first."""
+    inter = max(0, min(first[1], second[1]) - max(first[0], second[0]))
+    return inter / (max(first[1], second[1]) - min(first[0], second[0]))
+
+
+def matched_pairs(
+    gold: Sequence[Span | None], found: Sequence[Span | None]
+) -> list[tuple[int, int]]:
+    """(labelled, proposed) index pairs the scorer matches: pairs that overlap, the closest
+    first, each labelled and each proposed task once (training labels its candidates by it)."""
+    pairs = sorted(
+        (
+            (closeness(g, f), gi, fi)
+            for gi, g in enumerate(gold)
+            if g
+            for fi, f in enumerate(found)
+            if f and overlaps(g, f)
+        ),
+        reverse=True,
+    )
+    used_gold: set[int] = set()
+    used_found: set[int] = set()
+    out = []
+    for _, gi, fi in pairs:
+        if gi not in used_gold and fi not in used_found:
+            used_gold.add(gi)
+            used_found.add(fi)
+            out.append((gi, fi))
+    return out
+
+
 def score(
     records: Iterable[dict[str, Any]],
     predictions: dict[str, list[dict[str, Any]]],
@@ -192,23 +234,10 @@ def score(
         result.found += len(found)
         gold_spans = [span_of(text, t) for t in gold]
         found_spans = [span_of(text, t) for t in found]
-        pairs = []
-        for gi, gs in enumerate(gold_spans):
-            for fi, fs in enumerate(found_spans):
-                if not gs or not fs:
-                    continue
-                inter = max(0, min(gs[1], fs[1]) - max(gs[0], fs[0]))
-                shorter = min(gs[1] - gs[0], fs[1] - fs[0])
-                union = max(gs[1], fs[1]) - min(gs[0], fs[0])
-                if shorter and inter / shorter >= 0.5:
-                    pairs.append((inter / union, gi, fi))
-        used_gold: set[int] = set()
-        used_found: set[int] = set()
-        for _closeness, gi, fi in sorted(pairs, reverse=True):
-            if gi in used_gold or fi in used_found:
-                continue
-            used_gold.add(gi)
-            used_found.add(fi)
+        pairs = matched_pairs(gold_spans, found_spans)
+        used_gold = {gi for gi, _ in pairs}
+        used_found = {fi for _, fi in pairs}
+        for gi, fi in pairs:
             result.matched += 1
             g, f = gold[gi], found[fi]
             checks = {
