@@ -66,6 +66,14 @@ def test_a_request_to_the_issuers_own_agencies_is_an_assignment() -> None:
         ("Sở GD&ĐT", "Sở Giáo dục và Đào tạo"),
         ("Sở LĐ-TB&XH", "Sở Lao động - Thương binh và Xã hội"),
         ("Sở TT-TT", "Sở Thông tin và Truyền thông"),
+        # Written across spaces, commas or "&", and initials of bodies other than departments.
+        ("Sở NN & PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+        ("Sở Nông nghiệp & PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+        ("Sở Nông nghiệp và PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+        ("Sở VH,TT&DL", "Sở Văn hóa, Thể thao và Du lịch"),
+        ("BHXH tỉnh", "Bảo hiểm xã hội tỉnh"),
+        ("Trung tâm VHTT - TT huyện", "Trung tâm Văn hóa, Thông tin - Thể thao huyện"),
+        ("UBND huyện Ia Grai", "UBND huyện Ia Grai"),
     ],
 )
 def test_abbreviated_agencies_are_named_in_full(written: str, name: str) -> None:

@@ -23,24 +23,6 @@ def leads(task: Task) -> list[str]:
     return [a.text for a in task.lead]
 
 
-@pytest.mark.parametrize(
-    ("written", "named"),
-    [
-        ("Sở NN & PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
-        ("Sở Nông nghiệp & PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
-        ("Sở Nông nghiệp và PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
-        ("Sở VH,TT&DL", "Sở Văn hóa, Thể thao và Du lịch"),
-        ("Sở LĐ-TB&XH", "Sở Lao động - Thương binh và Xã hội"),
-        ("BHXH tỉnh", "Bảo hiểm xã hội tỉnh"),
-        ("Trung tâm VHTT - TT huyện", "Trung tâm Văn hóa, Thông tin - Thể thao huyện"),
-        ("UBND huyện Ia Grai", "UBND huyện Ia Grai"),
-    ],
-)
-def test_a_lead_written_with_initials_is_proposed_written_out(written: str, named: str) -> None:
-    (task,) = tasks(f"UBND tỉnh giao {written} rà soát các hồ đập, báo cáo trước ngày 20/3/2026.")
-    assert leads(task) == [named]
-
-
 def test_a_long_name_runs_to_its_end_through_kiem_and_its_comma() -> None:
     (task,) = tasks(
         "Chủ tịch UBND huyện yêu cầu Ban Chỉ huy PCTT và TKCN kiêm Ban Chỉ huy PTDS huyện "
