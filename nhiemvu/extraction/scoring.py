@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-# The province's scorer's rule (../shared/corpus/score.py: fold, ABBREVIATIONS, ROLE_WORDS,
+# The province's scorer's rule (score.py of its shared corpus: fold, ABBREVIATIONS, ROLE_WORDS,
 # canon_agency, agency_match), copied verbatim because this package cannot import it: our lead
 # number must be the judge's lead number. "Sở NN & PTNT" is NOT "Sở Nông nghiệp và Phát triển
 # nông thôn" for the judge, so the reader proposes names written out (agency_names.expand).
