@@ -75,8 +75,6 @@ def extract(
         # "Các địa phương này rà soát …": the agencies named before, not a group of its own.
         if draft.lead and all(m.refers for m in draft.lead):
             draft.lead = referents.referent(prepared.norm, draft.lead[0], gazetteer) or draft.lead
-        # "Các địa phương phải …" after the localities were named: those localities.
-        draft.lead = referents.localities_meant(prepared.norm, draft.lead, gazetteer) or draft.lead
     # Standing duties to report ("nếu có khó khăn … kịp thời báo cáo") are few: collected once,
     # so a text of thousands of tasks is not read once per pair of tasks.
     nested = [d for d in drafts if d.contingent]

@@ -1,7 +1,7 @@
 """What a reference names: the agencies a sentence names as lists ("named_in"), the list an
-earlier sentence gave that "các đơn vị nêu trên" or "các địa phương này" refers to ("referent"),
-and the localities a bare "các địa phương" means ("localities_meant"). Split from agencies.py,
-which finds the mentions themselves."""
+earlier sentence gave that "các đơn vị nêu trên" or "các địa phương này" refers to ("referent").
+A bare group ("các địa phương") is not a reference: the labelling rules keep it as written.
+Split from agencies.py, which finds the mentions themselves."""
 
 from __future__ import annotations
 
@@ -64,30 +64,6 @@ def referent(text: str, mention: Mention, gazetteer: Gazetteer) -> list[Mention]
 
 
 _ANY_AGENCY = {"don vi", "dia phuong", "co quan", "co quan, don vi", "don vi, dia phuong"}
-
-_LOCALITY_GROUP = re.compile(
-    r"^(?:ubnd |uy ban nhan dan )?(?:cac |\d+ )(?:tinh|huyen|xa|phuong|quan|thi xa|thanh pho|"
-    r"dac khu)(?![a-z])"
-)
-_BARE_LOCALITIES = re.compile(r"(?:các\s+|UBND\s+các\s+|lãnh\s*đạo\s+các\s+)?địa\s*phương", re.I)
-
-
-def localities_meant(text: str, lead: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
-    """Whom a bare "các địa phương" stands for when the text named its localities before it
-    ("các tỉnh, thành ven biển từ Quảng Ninh đến Khánh Hòa … Các địa phương phải …"): the last
-    localities listed before its sentence, else nothing."""
-    if len(lead) != 1 or not _BARE_LOCALITIES.fullmatch(lead[0].text):
-        return []
-    mention = lead[0]
-    end = max(text.rfind("\n", 0, mention.start), text.rfind(". ", 0, mention.start)) + 1
-    for _start, _end, found in reversed(
-        named_in(text, max(0, end - REFERENT_WINDOW), end, gazetteer, 60)
-    ):
-        named = [_unreferred(m) for m in found if _LOCALITY_GROUP.match(fold(m.text))]
-        if named:
-            return named
-    return []
-
 
 def _unreferred(mention: Mention) -> Mention:
     if not mention.refers:

@@ -111,13 +111,16 @@ def test_party_committees_and_a_board_in_lower_case_are_agencies(
     assert leads(task) == named
 
 
-def test_a_bare_cac_dia_phuong_is_the_localities_named_before_it() -> None:
+def test_a_bare_cac_dia_phuong_stays_as_written_even_after_localities_were_named() -> None:
+    # The labelling rules keep a group as written ("các sở, ban, ngành"); only a reference
+    # ("các địa phương này", "nêu trên") is resolved to what it refers to.
     first, second = tasks(
         "UBND tỉnh yêu cầu UBND các xã, phường khu vực miền núi rà soát các điểm sạt lở.\n"
         "Các địa phương khẩn trương di dời các hộ dân ở vùng nguy hiểm, báo cáo trước ngày "
         "10/3/2026."
     )
-    assert leads(first) == leads(second) == ["UBND các xã, phường"]
+    assert leads(first) == ["UBND các xã, phường"]
+    assert leads(second) == ["Các địa phương"]
     (alone,) = tasks("Các địa phương khẩn trương di dời các hộ dân ở vùng nguy hiểm.")
     assert leads(alone) == ["Các địa phương"]
 
