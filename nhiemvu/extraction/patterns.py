@@ -120,7 +120,14 @@ ACTION_VERBS = (
 _VERB_RE = "|".join(
     sorted((re.escape(v).replace(r"\ ", r"\s*") for v in set(ACTION_VERBS)), key=len, reverse=True)
 )
-VERB_START = re.compile(rf"(?:{_VERB_RE})(?![\wđ])", re.IGNORECASE)
+# Accountability, not work: "chịu trách nhiệm trước UBND tỉnh …", "… về tính chính xác", "…
+# toàn diện nếu chậm", "… thi hành Quyết định này". No such clause is a task in the corpus (0 of
+# 17, the shared records included), while "chịu trách nhiệm kiểm tra / cập nhật …" is one.
+ACCOUNTABLE = (
+    r"chịu\s*(?:hoàn\s*toàn\s*)?trách\s*nhiệm\s*(?:toàn\s*diện\s*|hoàn\s*toàn\s*)?"
+    r"(?:trước|về|nếu|khi|thi\s*hành)(?![\wđ])"
+)
+VERB_START = re.compile(rf"(?!{ACCOUNTABLE})(?:{_VERB_RE})(?![\wđ])", re.IGNORECASE)
 # Connectives and framing that may precede the working part of a sentence.
 # Matched at a position (``.match(text, pos)``), so no "^": it would only hold at a line start.
 LEADING = re.compile(
@@ -323,7 +330,7 @@ MODALS = {
     "can": re.compile(r"\bcần(?:\s+phải)?\b", re.I),
     "phai": re.compile(r"\bphải\b", re.I),
     "se": re.compile(r"\bsẽ\b", re.I),
-    "trach_nhiem": re.compile(r"\b(?:có|chịu)\s+trách\s+nhiệm\b", re.I),
+    "trach_nhiem": re.compile(rf"\b(?!{ACCOUNTABLE})(?:có|chịu)\s+trách\s+nhiệm\b", re.I),
 }
 # Assigning verbs other than giao / yêu cầu / đề nghị.
 OTHER_ASSIGNING = re.compile(
@@ -332,8 +339,12 @@ OTHER_ASSIGNING = re.compile(
 )
 ARTICLE = re.compile(r"^\s*Điều\s+\d+", re.I)
 # "Điều 3. Chánh Văn phòng …, Thủ trưởng các cơ quan … chịu trách nhiệm thi hành Quyết định này."
+# A text cut at its edge keeps "… chịu trách nhiệm thi hành Quyế"; Hà Giang writes "… căn cứ
+# Quyết định thi hành".
 BOILERPLATE = re.compile(
     r"(?:thi\s*hành|hiệu\s*lực)[^.;]{0,40}(?:Quyết\s*định|Chỉ\s*thị|văn\s*bản)\s*này|"
+    r"chịu\s*trách\s*nhiệm\s*thi\s*hành|"
+    r"căn\s*cứ\s*(?:Quyết\s*định|Chỉ\s*thị)\s*(?:này\s*)?(?:để\s*)?thi\s*hành|"
     r"có\s*hiệu\s*lực\s*(?:thi\s*hành\s*)?(?:kể\s*)?từ",
     re.I,
 )

@@ -65,6 +65,7 @@ def referent(text: str, mention: Mention, gazetteer: Gazetteer) -> list[Mention]
 
 _ANY_AGENCY = {"don vi", "dia phuong", "co quan", "co quan, don vi", "don vi, dia phuong"}
 
+
 def _unreferred(mention: Mention) -> Mention:
     if not mention.refers:
         return mention

@@ -73,6 +73,10 @@ def proposed_summary(action: str, deadline_text: str | None) -> str:
     return text[:1].upper() + text[1:]
 
 
+_WORD = re.compile(r"\w+")
+MIN_ACTION_WORDS = 2  # "Sở Kế hoạch và Đầu tư chủ tr" (a text cut at its edge) still names work
+
+
 @dataclass
 class Task:
     evidence: str
@@ -104,8 +108,22 @@ class Task:
     def confident(self) -> bool:
         """Whether the reader would register it: the learned scorer takes it for a task, and
         it is an assignment ("giao", or "đề nghị" to the issuer's own agencies) with a lead
-        agency found, not a decision. Others are proposed unticked for the office to judge."""
-        return self.accepted and self.bound and bool(self.lead) and "decision" not in self.warnings
+        agency found and work named, not a decision. Others are proposed unticked for the office
+        to judge."""
+        return (
+            self.accepted
+            and self.bound
+            and bool(self.lead)
+            and self.names_work
+            and "decision" not in self.warnings
+        )
+
+    @property
+    def names_work(self) -> bool:
+        """Whether the task says what is to be done: an addressee line ("Ủy ban nhân dân các
+        tỉnh, thành phố trực thuộc trung ương.", "Thủ trưởng các sở, ban, ngành cấp tỉnh; C")
+        names whom and leaves nothing to track."""
+        return len(_WORD.findall(self.action)) >= MIN_ACTION_WORDS
 
     def as_prediction(self) -> dict[str, Any]:
         """The shape extraction/scoring.py (and the shared corpus scorer) reads."""

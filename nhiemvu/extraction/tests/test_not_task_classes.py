@@ -1,0 +1,59 @@
+"""Sentences that name agencies and sound like duties but give no work to track (issue 26).
+
+Every sentence here was written for this test, in the forms decisions, cables and news items
+use; none is copied from the labelled corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from nhiemvu.extraction import Task, extract
+
+
+def tasks(text: str) -> list[Task]:
+    return [t for t in extract(text, dt.date(2026, 3, 2)).tasks if t.confident]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Giám đốc các sở, ngành chịu trách nhiệm trước Chủ tịch UBND tỉnh về kết quả thực hiện.",
+        "Chủ tịch UBND các phường chịu trách nhiệm toàn diện nếu để xảy ra lấn chiếm vỉa hè.",
+        "Các trường học chịu hoàn toàn trách nhiệm trước pháp luật về số liệu đã báo cáo.",
+        "Sở Y tế chịu trách nhiệm về tính chính xác của các số liệu tổng hợp.",
+    ],
+)
+def test_accountability_is_not_a_task(sentence: str) -> None:
+    assert tasks(sentence) == []
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc các sở, ngành và Chủ tịch UBND các xã, "
+        "phường căn cứ Quyết định thi hành.",
+        # A stored text cut at its edge.
+        "Điều 3. Chánh Văn phòng UBND tỉnh, Thủ trưởng các cơ quan liên quan chịu trách nhiệm thi "
+        "hành Quyế",
+    ],
+)
+def test_a_decisions_closing_article_is_not_a_task(closing: str) -> None:
+    text = (
+        "QUYẾT ĐỊNH\nĐiều 1. Phê duyệt Kế hoạch chuyển đổi số năm 2026.\n"
+        "Điều 2. Giao Sở Khoa học và Công nghệ chủ trì triển khai Kế hoạch, báo cáo kết quả "
+        f"trước ngày 15/12/2026.\n{closing}"
+    )
+    (task,) = tasks(text)
+    assert [a.text for a in task.lead] == ["Sở Khoa học và Công nghệ"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương.", "Thủ trưởng các sở, ngành; B"],
+)
+def test_an_addressee_line_names_no_work(line: str) -> None:
+    text = f"CÔNG ĐIỆN\nThủ tướng Chính phủ điện:\n- Bộ trưởng Bộ Xây dựng;\n- {line}\n"
+    assert not [t for t in extract(text, dt.date(2026, 3, 2)).tasks if t.names_work]
