@@ -365,7 +365,18 @@ AFTER_ASSIGNING = re.compile(
 # labels none of them, and the rules had drafted each (issue 26: decision boilerplate, news
 # background).
 BACKGROUND = re.compile(r"^\W*Trước\s+(?:đó|đây)\s*,", re.I)
-NOT_A_TASK = re.compile(rf"{ISSUED.pattern}|{BOILERPLATE.pattern}|{BACKGROUND.pattern}", re.I)
+# A cable's or letter's addressee line told in the text ("Công điện gửi: Bộ trưởng các Bộ …;
+# Chủ tịch UBND các tỉnh …", "… có văn bản gửi UBND các tỉnh về việc …", "Công điện gửi … nêu
+# rõ: …") with no asking verb after it: whom it went to, not what they must do ("… công văn gửi
+# Sở Y tế đề nghị làm rõ …" is read). In the corpus, 15 such sentences, none a task.
+ADDRESS_LINE = re.compile(
+    r"(?:Công\s*điện|Công\s*văn|Văn\s*bản)\s+(?:khẩn\s+|hỏa\s*tốc\s+)?gửi(?![\wđ])"
+    rf"(?![^.]*?(?:{_GIVE}(?![\wđ])|yêu\s*cầu|đề\s*nghị|chỉ\s*đạo|đôn\s*đốc))",
+    re.I,
+)
+NOT_A_TASK = re.compile(
+    rf"{ISSUED.pattern}|{BOILERPLATE.pattern}|{BACKGROUND.pattern}|{ADDRESS_LINE.pattern}", re.I
+)
 # A news item's summary of the document it relays ("Thủ tướng vừa ký Công điện … yêu cầu các bộ,
 # ngành …") when the relayed body follows it ("Theo đó, …", "Cụ thể: …"): the body's duties are
 # the tasks and the summary restates them (issue 26: news relays).

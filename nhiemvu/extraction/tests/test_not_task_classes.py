@@ -57,3 +57,16 @@ def test_a_decisions_closing_article_is_not_a_task(closing: str) -> None:
 def test_an_addressee_line_names_no_work(line: str) -> None:
     text = f"CÔNG ĐIỆN\nThủ tướng Chính phủ điện:\n- Bộ trưởng Bộ Xây dựng;\n- {line}\n"
     assert not [t for t in extract(text, dt.date(2026, 3, 2)).tasks if t.names_work]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Công điện gửi: Bộ trưởng Bộ Xây dựng; Chủ tịch UBND các tỉnh Sơn La, Lai Châu.",
+        "Sở Nội vụ vừa có văn bản gửi UBND các xã, phường về việc kiện toàn bộ phận một cửa.",
+        "Công điện gửi Bộ trưởng các Bộ: Công an, Y tế nêu rõ: tình hình dịch còn diễn biến phức "
+        "tạp.",
+    ],
+)
+def test_a_letter_told_by_whom_it_went_to_is_not_a_task(line: str) -> None:
+    assert tasks(line) == []
