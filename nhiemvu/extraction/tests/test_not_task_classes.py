@@ -70,3 +70,10 @@ def test_an_addressee_line_names_no_work(line: str) -> None:
 )
 def test_a_letter_told_by_whom_it_went_to_is_not_a_task(line: str) -> None:
     assert tasks(line) == []
+
+
+def test_a_report_sent_back_in_writing_is_still_a_task() -> None:
+    (task,) = tasks(
+        "Sở Tư pháp các tỉnh báo cáo kết quả bằng văn bản gửi về Bộ Tư pháp trước ngày 15/4/2026."
+    )
+    assert task.deadline == dt.date(2026, 4, 15)
