@@ -24,7 +24,8 @@ KIND_WORDS: dict[str, tuple[str, ...]] = {
     "de_an": ("đề án",),
     "du_thao": ("dự thảo",),
     "van_ban": ("văn bản tham mưu", "văn bản", "ý kiến", "góp ý"),
-    "phuong_an": ("phương án",),
+    # A response scenario ("kịch bản ứng phó bão") is the contingency plan a cable asks for.
+    "phuong_an": ("phương án", "kịch bản"),
 }
 OTHER = "khac"
 KINDS = (*KIND_WORDS, OTHER)
