@@ -25,7 +25,7 @@ from nhiemvu.extraction.patterns import ASSIGNER, OTHER_ASSIGNING, TRIGGER, VERB
 # The word of duty. "Cần Thơ" is a city, not "cần" (it had given a candidate naming it the
 # modal); "được giao/yêu cầu/phân công" is an assignment told of the one assigned.
 DUTY = re.compile(
-    r"(?<![\wđ])(?:cũng\s+)?(?P<kind>cần(?:\s+phải)?(?!\s+Thơ)|phải|có\s+nhiệm\s+vụ|"
+    r"(?<![\wđ])(?:cũng\s+)?(?P<kind>cần(?:\s+phải)?(?!\s+(?:Thơ|thiết))|phải|có\s+nhiệm\s+vụ|"
     r"(?:có|chịu)\s+trách\s+nhiệm|được\s+(?:giao|yêu\s*cầu|phân\s*công))(?![\wđ])",
     re.IGNORECASE,
 )
@@ -46,6 +46,13 @@ _MATTER = re.compile(
     r"thời\s*gian|chương\s*trình|kế\s*hoạch|dự\s*án|sản\s*phẩm|hàng\s*hóa)(?![\wđ])",
     re.IGNORECASE,
 )
+# The words after a duty that begin no work: accountability ("chịu trách nhiệm trước …, về …,
+# nếu …, hoàn toàn …"), a norm ("phải được …", "phải là …"), a condition.
+_NOT_WORK = re.compile(
+    r"(?:trước|về|nếu|với|toàn|hoàn\s+toàn|đối|được|là|thì|theo|khi|trong|tại|cho|do|vì|bởi|"
+    r"và|mà|như|không|có|này|đó)(?![\wđ])"
+)
+_NEXT_WORD = re.compile(r"([^\W\d_]+)")
 _LETTER = re.compile(r"[^\W\d_]")
 HEAD_CHARS = 240  # the word of duty stands within the sentence's first words
 SUBJECT_WORDS = 9
@@ -83,7 +90,11 @@ def duty_of(text: str, start: int, end: int, gazetteer: ag.Gazetteer) -> Duty | 
     phrase = hit.group("kind").lower()
     kind = next((name for word, name in _KINDS if word in phrase), "modal")
     after = _BEFORE_WORK.match(text, hit.end())
-    work = bool(VERB_START.match(text, after.end() if after else hit.end()))
+    at = after.end() if after else hit.end()
+    word = _NEXT_WORD.match(text, at)
+    work = bool(VERB_START.match(text, at)) or bool(
+        word and word.group(1).islower() and not _NOT_WORK.match(text, at)
+    )
     return Duty(kind, subject_start, subject_start + len(subject), work)
 
 

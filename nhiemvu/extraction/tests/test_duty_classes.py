@@ -36,6 +36,8 @@ def _lead(sentence: str) -> list[str]:
             "Lâm Đồng",
         ),
         ("Thôn, tổ dân phố phải tổ chức họp dân ngay trong tuần.", "modal", "Thôn, tổ dân phố"),
+        # The work in a verb the verb list does not hold.
+        ("Các phường phải hoàn tất việc kê khai trước ngày 15.", "modal", "Các phường"),
         (
             "Tổ quản lý chợ có nhiệm vụ kiểm tra nguồn gốc hàng hóa hằng ngày.",
             "nhiem_vu",
@@ -62,6 +64,9 @@ def test_a_duty_told_of_its_subject_is_read_with_its_subject_as_lead(
     [
         # Accountability, not work: no verb of work follows the duty.
         "Giám đốc các sở chịu trách nhiệm trước Chủ tịch UBND tỉnh về kết quả thực hiện.",
+        "Thủ trưởng các đơn vị chịu trách nhiệm hoàn toàn về số liệu báo cáo.",
+        # "cần thiết" is no "cần".
+        "Trường hợp cần thiết, Sở Y tế đề xuất bổ sung kinh phí.",
         # What must, not who: a matter as subject.
         "Việc tổ chức lễ hội phải bảo đảm an toàn, tiết kiệm.",
         # The one asked follows the assigning verb; the rules read it so.
