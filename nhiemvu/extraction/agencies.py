@@ -171,7 +171,7 @@ _OF_PLACES = re.compile(
 # "các phòng Giáo dục và Đào tạo": a named body in each locality, its head in lower case.
 _PLURAL_HEADS = re.compile(r"các\s+(?:phòng|ban|sở|trung\s*tâm|chi\s*cục)", re.IGNORECASE)
 _HEAD_ANY_CASE = re.compile(rf"(?:{HEADS}|Phòng)(?![{_LOW}])(?=[ \t]+[{UPPER}])", re.IGNORECASE)
-_HEAD_AT = re.compile(rf"(?:{HEADS})(?![{_LOW}])")
+_HEAD_AT = re.compile(rf"(?:{HEADS}|Phòng(?=[ \t]+[{UPPER}]))(?![{_LOW}])")
 # Initials may hold a comma ("Sở VH,TT&DL").
 _NAME_WORD = re.compile(
     rf"[ \t]*(?:-[ \t]*)?(?:&[ \t]*)?([{UPPER}{_LOW}0-9&.]+(?:,(?=[A-ZĐ]{{1,3}}&)[A-ZĐ&]+)?)"
@@ -181,6 +181,10 @@ _AND_CAP = re.compile(rf"\s*và\s+{_CAP}")
 # Phong"): their names go on past a family name.
 _NAMED_AFTER_PEOPLE = re.compile(r"Trường|Học\s*viện|Bệnh\s*viện|Công\s*ty|Tập\s*đoàn")
 _THONG = re.compile(r"[ \t]+thông(?!\w)(?![ \t]+tin)")
+# Verbs of work no agency's name holds: where one stands after a name's words, the name is over.
+_WORK_AFTER_NAME = re.compile(
+    r"(?:chuẩn\s*bị|tham\s*mưu|chủ\s*trì|phối\s*hợp|triển\s*khai|đôn\s*đốc|rà\s*soát)(?![\wđ])"
+)
 _LIST_SKIP = re.compile(r"\s*(?:cho\s+)?")
 _ENUM_CHUNK = re.compile(r"\s*(?:-\s*)?([^,;:.\n]{1,300})")
 _ENUM_JOINED = re.compile(r"[^,;:.\n]{1,300},\s*[^,;:.\n]{1,300}")
@@ -256,6 +260,8 @@ def _generic(text: str, pos: int, head: re.Pattern[str] | None = None) -> int | 
             and (_INITIALS.fullmatch(before.rstrip(".,")) or local)
         ):
             break
+        if words >= 2 and token[0].islower() and _WORK_AFTER_NAME.match(text, word.start(1)):
+            break  # "Chi cục Quản lý đất đai chuẩn bị nội dung": the name's work begins
         if (
             words >= 2
             and _PERSON.match(text, word.start(1))

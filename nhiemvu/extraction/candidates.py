@@ -35,6 +35,8 @@ from nhiemvu.extraction.drafts import (
     is_title,
     strip_leading,
 )
+from nhiemvu.extraction.duties import features as duty_features
+from nhiemvu.extraction.duties import subject_lead
 from nhiemvu.extraction.fields import deliverable_of
 from nhiemvu.extraction.header import Header
 from nhiemvu.extraction.patterns import (
@@ -244,6 +246,7 @@ def _read(
             out.append("agency_then_verb")
         if re.fullmatch(r"\s*(?:\([^)]{0,300}\))?\s*:", text[after:end]):
             out.append("heading_line")
+    out += duty_features(text, body_at, end, gazetteer)
     out += _detected(chunk, body)
     return out
 
@@ -387,6 +390,10 @@ def lead_of(
     above it (the rules' context), else those of the task before it, else the addressees.
     A group is kept as written ("các đơn vị"), as the corpus labels it."""
     start = strip_leading(text, candidate.start + len(marker_at(text, candidate.start)))
+    # "Sở Tài chính được giao chủ trì …", "Ngoài …, An Giang cần tiếp tục …": the one who must.
+    duty = subject_lead(text, start, candidate.end, gazetteer)
+    if duty is not None:
+        return duty[0], [], duty[1]
     # "Sở GD&ĐT yêu cầu các phòng GD&ĐT …", "Thủ tướng lưu ý UBND các tỉnh …": whoever the
     # assigning verb near the start names is asked, not the sentence's subject.
     near = min(candidate.end, start + 120)

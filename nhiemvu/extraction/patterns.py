@@ -327,7 +327,7 @@ WEAK_DELIVERABLE = re.compile(r"\btham\s*mưu\b(?!\s*giao\s*việc)(?!,\s*đề\
 # --- what the learned scorer also looks for (candidates.py) ----------------------------------
 # Subject-first duties without "giao": "Các địa phương cần rà soát …", "Bộ Nội vụ sẽ tổng hợp".
 MODALS = {
-    "can": re.compile(r"\bcần(?:\s+phải)?\b", re.I),
+    "can": re.compile(r"\bcần(?:\s+phải)?\b(?!\s+Thơ)", re.I),  # "Cần Thơ" is a city
     "phai": re.compile(r"\bphải\b", re.I),
     "se": re.compile(r"\bsẽ\b", re.I),
     "trach_nhiem": re.compile(rf"\b(?!{ACCOUNTABLE})(?:có|chịu)\s+trách\s+nhiệm\b", re.I),

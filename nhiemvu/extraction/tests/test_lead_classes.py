@@ -284,3 +284,23 @@ def test_the_districts_committee_and_the_towns_after_it_are_two() -> None:
     )
     (task,) = tasks(sentence)
     assert leads(task) == ["UBND huyện", "UBND thị xã Sa Pa"]
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        # A meeting plan's lines: the office, then its part of the work.
+        ("Phòng Kinh tế chủ trì, chuẩn bị tài liệu cuộc họp.", "Phòng Kinh tế"),
+        ("Phòng Văn hóa - Xã hội tham mưu nội dung báo cáo.", "Phòng Văn hóa - Xã hội"),
+        ("Chi cục Thủy lợi tỉnh phối hợp chuẩn bị địa điểm.", "Chi cục Thủy lợi tỉnh"),
+        ("Trung tâm Dịch vụ nông nghiệp chuẩn bị hồ sơ, cùng dự.", "Trung tâm Dịch vụ nông nghiệp"),
+    ],
+)
+def test_an_office_opening_a_line_is_named_up_to_its_work(line: str, name: str) -> None:
+    found, _ = ag.mentions_list(line, 0, ag.Gazetteer([]))
+    assert [m.text for m in found] == [name]
+
+
+def test_a_room_is_no_office() -> None:
+    found, _ = ag.mentions_list("Phòng họp số 2, tầng 3 trụ sở UBND xã.", 0, ag.Gazetteer([]))
+    assert not found
