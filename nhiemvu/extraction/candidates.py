@@ -82,6 +82,10 @@ UNIGRAM_WORDS = 80
 BIGRAM_WORDS = 20
 PREVIOUS_WORDS = 6
 NEXT_WORDS = 3
+# The features that are the span's own words and its neighbours' (not what a detector read):
+# model.train penalises their weights more (model.WORD_L2), so the scorer leans on what the
+# detectors saw before the words of the issuers it was trained on.
+WORD_FEATURES = ("w:", "p:", "n:", "first:", "first2:")
 # A sentence whose first 30 words were read already is read once, when it has this many words.
 REPEATED_WORDS = 8
 

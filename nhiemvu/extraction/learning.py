@@ -143,7 +143,11 @@ def fit(records: list[Record]) -> Model:
     )
     if lead_rows:
         trained.leads = train(
-            lead_rows, l2=LEAD_L2, size=LEAD_SIZE, trained_on={"options": len(lead_rows)}
+            lead_rows,
+            l2=LEAD_L2,
+            word_l2=1.0,  # the chooser's features are a mention's place, not the text's words
+            size=LEAD_SIZE,
+            trained_on={"options": len(lead_rows)},
         )
     return trained
 

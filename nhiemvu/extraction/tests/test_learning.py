@@ -11,7 +11,7 @@ from nhiemvu.extraction.agencies import Gazetteer
 from nhiemvu.extraction.candidates import candidates, hashed
 from nhiemvu.extraction.drafts import Notes, find_drafts
 from nhiemvu.extraction.header import parse_header
-from nhiemvu.extraction.model import LEAD_SIZE, MODEL_PATH, SIZE, Model, from_dict, stored
+from nhiemvu.extraction.model import LEAD_SIZE, MODEL_PATH, SIZE, Model, from_dict, stored, train
 from nhiemvu.extraction.text import prepare
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -241,3 +241,20 @@ def test_a_task_labelled_over_two_sentences_teaches_one_task_not_two() -> None:
     }
     labels = [is_task for _, is_task in learning.examples(record)]
     assert len(labels) == 2 and labels.count(True) == 1
+
+
+def test_the_words_weigh_less_than_what_the_detectors_saw() -> None:
+    # A word and a detector that both always go with a task: with the words penalised more
+    # (model.WORD_L2), the model leans on the detector — a text from an unseen issuer brings
+    # other words, not other detectors.
+    examples = [(["w:giao", "trigger:giao"], True), (["w:ngay", "length:10"], False)] * 20
+    trained = train(examples, word_l2=6.0)
+    word, detector = (
+        trained.weights.get(hashed([f], SIZE)[0], 0.0) for f in ("w:giao", "trigger:giao")
+    )
+    assert detector > word > 0
+    alike = train(examples, word_l2=1.0)
+    assert (
+        alike.weights[hashed(["w:giao"], SIZE)[0]]
+        == alike.weights[hashed(["trigger:giao"], SIZE)[0]]
+    )
