@@ -11,6 +11,7 @@ import pytest
 from nhiemvu.extraction import Task, extract, referents
 from nhiemvu.extraction import agencies as ag
 from nhiemvu.extraction import leads as leads_module
+from nhiemvu.extraction.candidates import Candidate, lead_of
 from nhiemvu.extraction.drafts import Draft
 from nhiemvu.extraction.header import Header
 
@@ -284,3 +285,60 @@ def test_the_districts_committee_and_the_towns_after_it_are_two() -> None:
     )
     (task,) = tasks(sentence)
     assert leads(task) == ["UBND huyện", "UBND thị xã Sa Pa"]
+
+
+def _read_alone(sentence: str, previous: list[ag.Mention] | None = None) -> list[str]:
+    """Whom lead_of reads as asked in a sentence the rules passed over."""
+    found, _coordinate, _at = lead_of(
+        sentence, Candidate(0, len(sentence), 0, None), previous or [], Header(), ag.Gazetteer()
+    )
+    return [m.text for m in found]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        (
+            "Ngày 4/3, Cục An toàn thực phẩm (Bộ Y tế) đã có văn bản gửi đến Sở Y tế tỉnh Nghệ An "
+            "đề nghị kiểm tra cơ sở sản xuất bánh kẹo.",
+            ["Sở Y tế"],  # (the agency reader leaves out the province after a Sở's name)
+        ),
+        (
+            "Tại Công văn số 120/BTC-QLCS, Bộ Tài chính đã đôn đốc các bộ, cơ quan ngang bộ hoàn "
+            "thành việc rà soát tài sản công.",
+            ["các bộ, cơ quan ngang bộ"],
+        ),
+    ],
+)
+def test_the_letters_addressee_and_the_one_urged_are_asked_not_the_sender(
+    sentence: str, named: list[str]
+) -> None:
+    # "X gửi đến Y đề nghị …": Y is asked, though "đề nghị" follows it as it follows an asker;
+    # "X đã đôn đốc Y …": Y, as after "yêu cầu".
+    assert _read_alone(sentence) == named
+
+
+def test_an_asker_naming_no_one_leaves_the_lead_to_those_asked_before() -> None:
+    # "Sở Tư pháp yêu cầu thực hiện …" names no one: those it asked before lead, not it; with
+    # no one before, it stays (a task without a lead is not proposed).
+    asked = ag.Mention("các phòng Tư pháp", 0, 17, True)
+    sentence = "Sở Tư pháp yêu cầu thực hiện nghiêm quy trình chứng thực bản sao trong tháng 4."
+    assert _read_alone(sentence, [asked]) == ["các phòng Tư pháp"]
+    assert _read_alone(sentence) == ["Sở Tư pháp"]
+
+
+def test_an_option_before_the_verb_knows_another_is_named_right_after_it() -> None:
+    # The chooser weighs options one by one: the one before "yêu cầu" / "chỉ đạo" says that the
+    # verb names someone else, and by which verb (the one asking does not lead; the one
+    # directing does).
+    def features(sentence: str) -> dict[str, list[str]]:
+        draft = Draft(0, len(sentence), [], [], True, 0, found_by_rules=False)
+        found = leads_module.options(sentence, draft, Header(), ag.Gazetteer(), None)
+        return {o.mentions[0].text: o.features for o in found if o.inline}
+
+    asking = features("Sở Xây dựng yêu cầu UBND các huyện kiểm tra các công trình xuống cấp.")
+    assert "other_asked:asks" in asking["Sở Xây dựng"]
+    assert "trigger:right_after" in asking["UBND các huyện"]
+    assert not any(f.startswith("other_asked") for f in asking["UBND các huyện"])
+    directing = features("Sở Y tế chỉ đạo Trung tâm Kiểm soát bệnh tật tỉnh rà soát thuốc dự trữ.")
+    assert "other_asked:directs" in directing["Sở Y tế"]
