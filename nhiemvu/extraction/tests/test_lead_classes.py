@@ -342,3 +342,18 @@ def test_an_option_before_the_verb_knows_another_is_named_right_after_it() -> No
     assert not any(f.startswith("other_asked") for f in asking["UBND các huyện"])
     directing = features("Sở Y tế chỉ đạo Trung tâm Kiểm soát bệnh tật tỉnh rà soát thuốc dự trữ.")
     assert "other_asked:directs" in directing["Sở Y tế"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        ("Chủ tịch UBND tỉnh Đặng Minh Khôi yêu cầu kiểm tra chợ Tết.", "UBND tỉnh"),
+        ("Chủ tịch UBND tỉnh Cao Bằng Lê Văn Tú yêu cầu kiểm tra chợ Tết.", "UBND tỉnh Cao Bằng"),
+        ("UBND xã Phan Bội Châu tổ chức kiểm tra chợ Tết.", "UBND xã Phan Bội Châu"),
+    ],
+)
+def test_a_chairmans_name_right_after_tinh_is_no_province(sentence: str, named: str) -> None:
+    # "UBND tỉnh <family name> <given names>" names the chairman, not a province; a province
+    # of two words followed by its leader's name, and a commune named after a person, stay.
+    found, _ = ag.mentions_list(sentence, 0, ag.Gazetteer())
+    assert [m.text for m in found] == [named]
