@@ -36,12 +36,9 @@ _PROPER = rf"{_CAP}[{_LOW}]*(?:[ \t]+{_CAP}[{_LOW}]*)*"
 # "Chủ tịch UBND tỉnh Bắc Ninh Trần Văn B yêu cầu"): a common family name and a given name
 # after two capitalised words of place or initials end the body's name.
 _PERSON = re.compile(rf"(?:{'|'.join(SURNAMES)})[ \t]+{_CAP}")
-# "Chủ tịch UBND tỉnh Phạm Hoàng Sơn": a person's full name right after "tỉnh", no province
-# named, is the title's holder. (A province's name followed by its leader's, "tỉnh Lâm Đồng Trần
-# Văn A", has a family name third, and _PERSON ends it there.)
-_HOLDER = re.compile(
-    rf"(?:{'|'.join(SURNAMES)})[ \t]+{_CAP}[{_LOW}]*[ \t]+(?!(?:{'|'.join(SURNAMES)})[ \t]){_CAP}"
-)
+# "Chủ tịch UBND tỉnh Phạm Hoàng Sơn": a full name right after "tỉnh" is the chairman's, not a
+# province's ("tỉnh Lâm Đồng Trần Văn A" has a family name third: _PERSON ends it there).
+_HOLDER = re.compile(rf"{_PERSON.pattern}[{_LOW}]*[ \t]+(?!{_PERSON.pattern}){_CAP}")
 _PLACE_NAME = (
     rf"{_CAP}[{_LOW}]*(?:[ \t]+{_CAP}[{_LOW}]*)?"
     rf"(?:[ \t]+(?!(?:{'|'.join(SURNAMES)})[ \t]+{_CAP}){_CAP}[{_LOW}]*)*"

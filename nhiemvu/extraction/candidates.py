@@ -45,6 +45,7 @@ from nhiemvu.extraction.patterns import (
     CONTINGENT,
     CONTINUATION,
     DECISION,
+    INLINE_INTRO,
     INTRO,
     MODALS,
     NEWS_RELAY,
@@ -410,6 +411,8 @@ def lead_of(
     above it (the rules' context), else those of the task before it, else the addressees.
     A group is kept as written ("các đơn vị"), as the corpus labels it."""
     start = strip_leading(text, candidate.start + len(marker_at(text, candidate.start)))
+    if intro := INLINE_INTRO.match(text, start, candidate.end):
+        start = intro.end()
     # "Sở GD&ĐT yêu cầu các phòng GD&ĐT …", "Thủ tướng lưu ý UBND các tỉnh …": whoever the
     # assigning verb near the start names is asked, not the sentence's subject.
     near = min(candidate.end, start + 120)

@@ -35,6 +35,7 @@ from nhiemvu.extraction.patterns import (
     AFTER_ASSIGNING,
     ASSIGNER,
     COORDINATE,
+    INLINE_INTRO,
     MODALS,
     OTHER_ASSIGNING,
     TRIGGER,
@@ -91,6 +92,8 @@ def options(
 ) -> list[Option]:
     """The mentions and context lists that could lead the drafted task, with their features."""
     start = strip_leading(text, draft.start + len(marker_at(text, draft.start)))
+    if intro := INLINE_INTRO.match(text, start, draft.end):
+        start = intro.end()
     end = draft.end
     trigger = (
         TRIGGER.search(text, start, end)

@@ -357,3 +357,21 @@ def test_a_chairmans_name_right_after_tinh_is_no_province(sentence: str, named: 
     # of two words followed by its leader's name, and a commune named after a person, stay.
     found, _ = ag.mentions_list(sentence, 0, ag.Gazetteer())
     assert [m.text for m in found] == [named]
+
+
+def test_the_agency_after_an_intro_inside_the_sentence_is_its_subject() -> None:
+    # "Trong đó, tập trung các nhiệm vụ sau: Sở X chủ trì …": Sở X opens the item, as it would
+    # on a line of its own; the context above does not lead it.
+    sentence = (
+        "Trong đó, tập trung các nhiệm vụ sau: Sở Xây dựng chủ trì, phối hợp với Công an tỉnh "
+        "kiểm tra an toàn các công trình nhà cao tầng."
+    )
+    above = [ag.Mention("UBND các huyện", 0, 14, True)]
+    found, _coordinate, _at = lead_of(
+        sentence, Candidate(0, len(sentence), 0, None), [], Header(), ag.Gazetteer(), above
+    )
+    assert [m.text for m in found] == ["Sở Xây dựng"]
+    draft = Draft(0, len(sentence), found, [], True, 0, found_by_rules=False)
+    options = leads_module.options(sentence, draft, Header(), ag.Gazetteer(), above)
+    (subject,) = [o for o in options if o.inline and o.mentions[0].text == "Sở Xây dựng"]
+    assert "subject" in subject.features
