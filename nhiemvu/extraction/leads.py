@@ -47,6 +47,7 @@ MAX_OPTIONS = 12  # mentions weighed per task: a long list is one option per age
 # The verbs (folded) whose subject asks and whose object is asked, where "chỉ đạo", "phân công"
 # leave their subject the one who leads the work.
 ASKING_VERB = re.compile(r"giao\b|yeu cau|de nghi|luu y|(?:da|vua) don")
+BY_DOCUMENT = re.compile(r"(?:văn\s*bản|công\s*văn|công\s*điện|chỉ\s*thị)\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -201,7 +202,10 @@ def options(
     # (By verb: "X chỉ đạo Y …" leaves X the lead; "X yêu cầu Y …", "X giao Y …" do not.)
     if trigger and any("trigger:right_after" in o.features for o in out):
         verb_words = " ".join(fold_words(trigger.group(0))[:2])
-        asked = "other_asked:" + ("asks" if ASKING_VERB.match(verb_words) else "directs")
+        # "X ra văn bản chỉ đạo Y …": a document's direction asks Y, as "yêu cầu" does.
+        document = BY_DOCUMENT.search(text, max(start, trigger.start() - 12), trigger.start())
+        asks = document or ASKING_VERB.match(verb_words)
+        asked = "other_asked:" + ("asks" if asks else "directs")
         for option in out:
             if "trigger:before" in option.features:
                 option.features.append(asked)

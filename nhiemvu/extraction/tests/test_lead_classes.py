@@ -342,6 +342,11 @@ def test_an_option_before_the_verb_knows_another_is_named_right_after_it() -> No
     assert not any(f.startswith("other_asked") for f in asking["UBND các huyện"])
     directing = features("Sở Y tế chỉ đạo Trung tâm Kiểm soát bệnh tật tỉnh rà soát thuốc dự trữ.")
     assert "other_asked:directs" in directing["Sở Y tế"]
+    # "X ra văn bản chỉ đạo Y …": the document's direction asks Y.
+    by_letter = features(
+        "UBND huyện đã có văn bản chỉ đạo Trung tâm Y tế huyện rà soát thuốc dự trữ."
+    )
+    assert "other_asked:asks" in by_letter["UBND huyện"]
 
 
 @pytest.mark.parametrize(
