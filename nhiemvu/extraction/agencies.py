@@ -36,12 +36,16 @@ _PROPER = rf"{_CAP}[{_LOW}]*(?:[ \t]+{_CAP}[{_LOW}]*)*"
 # "Chủ tịch UBND tỉnh Bắc Ninh Trần Văn B yêu cầu"): a common family name and a given name
 # after two capitalised words of place or initials end the body's name.
 _PERSON = re.compile(rf"(?:{'|'.join(SURNAMES)})[ \t]+{_CAP}")
+# "Chủ tịch UBND tỉnh Phạm Hoàng Sơn": a full name right after "tỉnh" is the chairman's, not a
+# province's ("tỉnh Lâm Đồng Trần Văn A" has a family name third: _PERSON ends it there).
+_HOLDER = re.compile(rf"{_PERSON.pattern}[{_LOW}]*[ \t]+(?!{_PERSON.pattern}){_CAP}")
 _PLACE_NAME = (
     rf"{_CAP}[{_LOW}]*(?:[ \t]+{_CAP}[{_LOW}]*)?"
     rf"(?:[ \t]+(?!(?:{'|'.join(SURNAMES)})[ \t]+{_CAP}){_CAP}[{_LOW}]*)*"
 )
 LOCAL_GOV = re.compile(
-    rf"(?:Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân|UBND)\s+{_LOCALITY}\s+{_PLACE_NAME}"
+    rf"(?:Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân|UBND)\s+(?P<locality>{_LOCALITY})\s+"
+    rf"(?P<place>{_PLACE_NAME})"
 )
 # The Government's groups are one noun each: "các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"
 # was cut to "các bộ, cơ quan" (longer names first: the alternation takes the first that fits).
@@ -262,6 +266,8 @@ def _generic(text: str, pos: int, head: re.Pattern[str] | None = None) -> int | 
             break
         if words >= 2 and token[0].islower() and _WORK_AFTER_NAME.match(text, word.start(1)):
             break  # "Chi cục Quản lý đất đai chuẩn bị nội dung": the name's work begins
+        if before == "tỉnh" and _HOLDER.match(text, word.start(1)):
+            break
         if (
             words >= 2
             and _PERSON.match(text, word.start(1))
@@ -328,6 +334,8 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
             phrase = text[pos : refer.end()]
         return Mention(named, pos, pos + len(phrase), True, kinds, anaphor, bool(refer))
     local = LOCAL_GOV.match(text, pos)
+    if local and local["locality"] == "tỉnh" and _HOLDER.match(text, local.start("place")):
+        local = None  # "UBND tỉnh Phạm Hoàng Sơn": no province, its chairman's name
     known = gazetteer.match(text, pos)
     generic_end = _generic(text, pos) or (
         alone.end() if (alone := _STANDALONE.match(text, pos)) else None

@@ -69,8 +69,6 @@ def extract(
     scores: dict[int, float] = {}
     if scorer is not None:
         drafts, scores = _weighed(prepared.norm, drafts, header, gazetteer, notes, scorer)
-        if scorer.leads is not None:
-            leads.assign(prepared.norm, drafts, header, gazetteer, notes, scorer.leads)
     for draft in drafts:
         # "Các địa phương này rà soát …": the agencies named before, not a group of its own.
         if draft.lead and all(m.refers for m in draft.lead):
@@ -114,6 +112,11 @@ def _weighed(
                 continue
             context = notes.context.get(candidate.sentence_index)
             draft = added_draft(text, candidate, previous, header, gazetteer, context)
+            if scorer.leads is not None:
+                # Chosen here, not after: the next sentence that names no one falls back on
+                # the lead chosen ("Sở X yêu cầu các phòng …. Sở X yêu cầu thực hiện …"), not
+                # on the first reading, which may be the one asking.
+                leads.assign(text, [draft], header, gazetteer, notes, scorer.leads)
         kept.append(draft)
         scores[id(draft)] = probability
         if draft.bound and draft.lead:

@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 
 from nhiemvu.extraction import agencies as ag
 from nhiemvu.extraction import referents
-from nhiemvu.extraction.candidates import fold_words, marker_at, named_phrase
+from nhiemvu.extraction.candidates import (
+    ASKS,
+    SENT_BEFORE,
+    URGES,
+    fold_words,
+    marker_at,
+    named_phrase,
+)
 from nhiemvu.extraction.drafts import Draft, Notes, strip_leading
 from nhiemvu.extraction.header import Header
 from nhiemvu.extraction.model import Model
@@ -28,6 +35,7 @@ from nhiemvu.extraction.patterns import (
     AFTER_ASSIGNING,
     ASSIGNER,
     COORDINATE,
+    INLINE_INTRO,
     MODALS,
     OTHER_ASSIGNING,
     TRIGGER,
@@ -36,16 +44,10 @@ from nhiemvu.extraction.patterns import (
 from nhiemvu.extraction.resolve import canonical
 
 MAX_OPTIONS = 12  # mentions weighed per task: a long list is one option per agency, bounded
-# The one asking: an agency its asking verb follows ("UBND xã cũng đề nghị bà con …", "Ban Chỉ
-# huy yêu cầu thông báo …", "Sở GD-ĐT TPHCM Nguyễn Văn A cho biết …"), past the speaker's own
-# name and the adverbs news puts between them. It asks; it is not asked. ("X chỉ đạo Y …",
-# "X giao Y …" are not here: X, itself told to direct or hand on the work, leads it.)
-ASKS = re.compile(
-    rf"(?:[ \t]+(?-i:[{ag.UPPER}])[\wđ]*){{0,4}}\s*,?\s*"
-    r"(?:(?:cũng|vừa|đã|đang|tiếp\s*tục|thông\s*báo|có\s*văn\s*bản|công\s*văn|đồng\s*thời)\s+)*"
-    r"(?:yêu\s*cầu|đề\s*nghị|lưu\s*ý|nhấn\s*mạnh|nhắc\s*nhở|cho\s*biết|thông\s*báo)(?![\wđ])",
-    re.IGNORECASE,
-)
+# The verbs (folded) whose subject asks and whose object is asked, where "chỉ đạo", "phân công"
+# leave their subject the one who leads the work.
+ASKING_VERB = re.compile(r"giao\b|yeu cau|de nghi|luu y|(?:da|vua) don")
+BY_DOCUMENT = re.compile(r"(?:văn\s*bản|công\s*văn|công\s*điện|chỉ\s*thị)\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -91,8 +93,14 @@ def options(
 ) -> list[Option]:
     """The mentions and context lists that could lead the drafted task, with their features."""
     start = strip_leading(text, draft.start + len(marker_at(text, draft.start)))
+    if intro := INLINE_INTRO.match(text, start, draft.end):
+        start = intro.end()
     end = draft.end
-    trigger = TRIGGER.search(text, start, end) or OTHER_ASSIGNING.search(text, start, end)
+    trigger = (
+        TRIGGER.search(text, start, end)
+        or OTHER_ASSIGNING.search(text, start, end)
+        or URGES.search(text, start, end)
+    )
     verb = VERB_START.search(text, start, end)
     rules_lead = {(m.start, m.end) for m in draft.lead}
     rules_keys = _keys(draft.lead)
@@ -125,7 +133,13 @@ def options(
         if list_start == start:
             where.append("subject")
             where.append(f"subject_n1:{after[0] if after else '$'}")
-        if trigger:
+        addressed = bool(
+            SENT_BEFORE.search(text, max(start, list_start - 12), list_start)
+        ) and bool(ASKS.match(text, list_end))
+        if addressed and trigger:
+            # The addressee before "đề nghị" stands where "yêu cầu X" puts the one asked.
+            where += ["trigger:after", "trigger:right_after", "addressed"]
+        elif trigger:
             side = "after" if list_start >= trigger.end() else "before"
             where.append(f"trigger:{side}")
             if side == "after" and not fold_words(text[trigger.end() : list_start])[2:]:
@@ -164,7 +178,7 @@ def options(
                 own.append("addressee")
             if ag.NOT_SUBORDINATE.search(mention.text):
                 own.append("not_subordinate")
-            if ASKS.match(text, mention.end):
+            if ASKS.match(text, mention.end) and not addressed:
                 own.append("asks")
             if p1 == "cua" and index == 0:
                 own.append("owner")
@@ -182,6 +196,19 @@ def options(
             if issuer and issuer in keys:
                 whole.append("list:issuer")
             out.append(Option(list(mentions), whole, False))
+    # The chooser weighs each option alone; whether another one is the one the verb names is a
+    # fact about the sentence that it cannot see from an option before the verb ("Bộ Nội vụ đã
+    # đôn đốc các bộ …", "X gửi đến Y đề nghị …"): each option says so itself.
+    # (By verb: "X chỉ đạo Y …" leaves X the lead; "X yêu cầu Y …", "X giao Y …" do not.)
+    if trigger and any("trigger:right_after" in o.features for o in out):
+        verb_words = " ".join(fold_words(trigger.group(0))[:2])
+        # "X ra văn bản chỉ đạo Y …": a document's direction asks Y, as "yêu cầu" does.
+        document = BY_DOCUMENT.search(text, max(start, trigger.start() - 12), trigger.start())
+        asks = document or ASKING_VERB.match(verb_words)
+        asked = "other_asked:" + ("asks" if asks else "directs")
+        for option in out:
+            if "trigger:before" in option.features:
+                option.features.append(asked)
     lists: list[tuple[str, list[ag.Mention]]] = []
     if context:
         lists.append(("context", context))

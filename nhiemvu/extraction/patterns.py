@@ -205,6 +205,14 @@ DECISION = re.compile(
     re.IGNORECASE,
 )
 INTRO = re.compile(r"(?:như\s*sau|sau\s*đây|yêu\s*cầu|chỉ\s*đạo|giao|gồm)\s*:\s*$", re.IGNORECASE)
+# An intro that opens the sentence its first item is in: "Trong đó, tập trung các nhiệm vụ sau:
+# Sở GTVT chủ trì …" (matched after the sentence's leading words): whoever follows it is the
+# subject, as on a line of its own.
+INLINE_INTRO = re.compile(
+    r"[^:.;]{0,80}?(?:như\s*sau|sau\s*đây|(?:nhiệm\s*vụ|nội\s*dung|việc|giải\s*pháp)"
+    r"(?:\s+(?:cụ\s*thể|trọng\s*tâm|chủ\s*yếu))?\s+sau)\s*:\s*",
+    re.IGNORECASE,
+)
 DIRECTS = re.compile(r"(?:đồng\s*thời\s*,?\s*)?chỉ\s*đạo\s+", re.IGNORECASE)
 CLOSING = re.compile(
     r"^(?:Nơi\s*nhận|TM\.|KT\.|TL\.|TUQ\.|Q\.\s|\|?\s*KT\.|Văn\s*phòng\s*Chính\s*phủ\s*(?:xin\s*)?thông\s*báo)",

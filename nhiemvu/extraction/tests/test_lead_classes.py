@@ -11,6 +11,7 @@ import pytest
 from nhiemvu.extraction import Task, extract, referents
 from nhiemvu.extraction import agencies as ag
 from nhiemvu.extraction import leads as leads_module
+from nhiemvu.extraction.candidates import Candidate, lead_of
 from nhiemvu.extraction.drafts import Draft
 from nhiemvu.extraction.header import Header
 
@@ -306,3 +307,98 @@ def test_an_office_opening_a_line_is_named_up_to_its_work(line: str, name: str) 
 def test_a_room_is_no_office() -> None:
     found, _ = ag.mentions_list("Phòng họp số 2, tầng 3 trụ sở UBND xã.", 0, ag.Gazetteer([]))
     assert not found
+
+
+def _read_alone(sentence: str, previous: list[ag.Mention] | None = None) -> list[str]:
+    """Whom lead_of reads as asked in a sentence the rules passed over."""
+    found, _coordinate, _at = lead_of(
+        sentence, Candidate(0, len(sentence), 0, None), previous or [], Header(), ag.Gazetteer()
+    )
+    return [m.text for m in found]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        (
+            "Ngày 4/3, Cục An toàn thực phẩm (Bộ Y tế) đã có văn bản gửi đến Sở Y tế tỉnh Nghệ An "
+            "đề nghị kiểm tra cơ sở sản xuất bánh kẹo.",
+            ["Sở Y tế"],  # (the agency reader leaves out the province after a Sở's name)
+        ),
+        (
+            "Tại Công văn số 120/BTC-QLCS, Bộ Tài chính đã đôn đốc các bộ, cơ quan ngang bộ hoàn "
+            "thành việc rà soát tài sản công.",
+            ["các bộ, cơ quan ngang bộ"],
+        ),
+    ],
+)
+def test_the_letters_addressee_and_the_one_urged_are_asked_not_the_sender(
+    sentence: str, named: list[str]
+) -> None:
+    # "X gửi đến Y đề nghị …": Y is asked, though "đề nghị" follows it as it follows an asker;
+    # "X đã đôn đốc Y …": Y, as after "yêu cầu".
+    assert _read_alone(sentence) == named
+
+
+def test_an_asker_naming_no_one_leaves_the_lead_to_those_asked_before() -> None:
+    # "Sở Tư pháp yêu cầu thực hiện …" names no one: those it asked before lead, not it; with
+    # no one before, it stays (a task without a lead is not proposed).
+    asked = ag.Mention("các phòng Tư pháp", 0, 17, True)
+    sentence = "Sở Tư pháp yêu cầu thực hiện nghiêm quy trình chứng thực bản sao trong tháng 4."
+    assert _read_alone(sentence, [asked]) == ["các phòng Tư pháp"]
+    assert _read_alone(sentence) == ["Sở Tư pháp"]
+
+
+def test_an_option_before_the_verb_knows_another_is_named_right_after_it() -> None:
+    # The chooser weighs options one by one: the one before "yêu cầu" / "chỉ đạo" says that the
+    # verb names someone else, and by which verb (the one asking does not lead; the one
+    # directing does).
+    def features(sentence: str) -> dict[str, list[str]]:
+        draft = Draft(0, len(sentence), [], [], True, 0, found_by_rules=False)
+        found = leads_module.options(sentence, draft, Header(), ag.Gazetteer(), None)
+        return {o.mentions[0].text: o.features for o in found if o.inline}
+
+    asking = features("Sở Xây dựng yêu cầu UBND các huyện kiểm tra các công trình xuống cấp.")
+    assert "other_asked:asks" in asking["Sở Xây dựng"]
+    assert "trigger:right_after" in asking["UBND các huyện"]
+    assert not any(f.startswith("other_asked") for f in asking["UBND các huyện"])
+    directing = features("Sở Y tế chỉ đạo Trung tâm Kiểm soát bệnh tật tỉnh rà soát thuốc dự trữ.")
+    assert "other_asked:directs" in directing["Sở Y tế"]
+    # "X ra văn bản chỉ đạo Y …": the document's direction asks Y.
+    by_letter = features(
+        "UBND huyện đã có văn bản chỉ đạo Trung tâm Y tế huyện rà soát thuốc dự trữ."
+    )
+    assert "other_asked:asks" in by_letter["UBND huyện"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        ("Chủ tịch UBND tỉnh Đặng Minh Khôi yêu cầu kiểm tra chợ Tết.", "UBND tỉnh"),
+        ("Chủ tịch UBND tỉnh Cao Bằng Lê Văn Tú yêu cầu kiểm tra chợ Tết.", "UBND tỉnh Cao Bằng"),
+        ("UBND xã Phan Bội Châu tổ chức kiểm tra chợ Tết.", "UBND xã Phan Bội Châu"),
+    ],
+)
+def test_a_chairmans_name_right_after_tinh_is_no_province(sentence: str, named: str) -> None:
+    # "UBND tỉnh <family name> <given names>" names the chairman, not a province; a province
+    # of two words followed by its leader's name, and a commune named after a person, stay.
+    found, _ = ag.mentions_list(sentence, 0, ag.Gazetteer())
+    assert [m.text for m in found] == [named]
+
+
+def test_the_agency_after_an_intro_inside_the_sentence_is_its_subject() -> None:
+    # "Trong đó, tập trung các nhiệm vụ sau: Sở X chủ trì …": Sở X opens the item, as it would
+    # on a line of its own; the context above does not lead it.
+    sentence = (
+        "Trong đó, tập trung các nhiệm vụ sau: Sở Xây dựng chủ trì, phối hợp với Công an tỉnh "
+        "kiểm tra an toàn các công trình nhà cao tầng."
+    )
+    above = [ag.Mention("UBND các huyện", 0, 14, True)]
+    found, _coordinate, _at = lead_of(
+        sentence, Candidate(0, len(sentence), 0, None), [], Header(), ag.Gazetteer(), above
+    )
+    assert [m.text for m in found] == ["Sở Xây dựng"]
+    draft = Draft(0, len(sentence), found, [], True, 0, found_by_rules=False)
+    options = leads_module.options(sentence, draft, Header(), ag.Gazetteer(), above)
+    (subject,) = [o for o in options if o.inline and o.mentions[0].text == "Sở Xây dựng"]
+    assert "subject" in subject.features
