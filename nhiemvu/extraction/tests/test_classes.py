@@ -464,6 +464,30 @@ def test_a_relays_summary_is_unticked_when_the_body_follows() -> None:
     assert [leads(t) for t in tasks(summary)] == [["các sở, ngành, địa phương"]]
 
 
+def test_a_relays_summary_the_body_does_not_restate_is_the_task() -> None:
+    # The body only tells the background: the document's duty is the summary's, ticked even
+    # though the model alone gives such a sentence little.
+    text = (
+        "Chủ tịch UBND tỉnh vừa ký Công điện số 12/CĐ-UBND chỉ đạo các sở, ngành, địa phương "
+        "tập trung khắc phục hậu quả đợt mưa đá.\n"
+        "Đợt mưa đá đêm 1/3 đã làm hư hỏng hơn 200 ngôi nhà và nhiều diện tích hoa màu.\n"
+        "Nhiều hộ dân vẫn chưa có nơi ở ổn định.\n"
+    )
+    assert [leads(t) for t in tasks(text)] == [["các sở, ngành, địa phương"]]
+
+
+def test_a_relays_summary_the_body_restates_gives_the_body_task_once() -> None:
+    text = (
+        "Phó Thủ tướng vừa ký Công điện yêu cầu các bộ, ngành, địa phương tập trung ứng phó "
+        "với đợt rét đậm, rét hại.\n"
+        "Theo dự báo, đợt rét kéo dài đến hết tuần sau.\n"
+        "Thủ tướng yêu cầu UBND các tỉnh miền núi phía Bắc chỉ đạo che chắn chuồng trại, bảo vệ "
+        "đàn gia súc và hướng dẫn người dân giữ ấm cho trẻ em, người cao tuổi.\n"
+    )
+    (task,) = tasks(text)
+    assert task.evidence.startswith("Thủ tướng yêu cầu UBND các tỉnh miền núi")
+
+
 @pytest.mark.parametrize(
     ("sentence", "lead"),
     [
