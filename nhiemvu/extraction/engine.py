@@ -72,6 +72,9 @@ def extract(
         if scorer.leads is not None:
             leads.assign(prepared.norm, drafts, header, gazetteer, notes, scorer.leads)
     for draft in drafts:
+        if draft.sentence_index == notes.relay:
+            leads.relay_addressees(prepared.norm, draft, gazetteer)
+    for draft in drafts:
         # "Các địa phương này rà soát …": the agencies named before, not a group of its own.
         if draft.lead and all(m.refers for m in draft.lead):
             draft.lead = referents.referent(prepared.norm, draft.lead[0], gazetteer) or draft.lead
