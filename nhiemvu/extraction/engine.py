@@ -95,7 +95,7 @@ def extract(
             )
         warn(task, doc_date)
     if scorer is not None:
-        _relayed(tasks, drafts, notes)
+        tasks = _relayed(tasks, drafts, notes, scorer.threshold)
     return Extraction(header, tasks, scorer.version if scorer else None)
 
 
@@ -128,16 +128,26 @@ def _weighed(
     return kept, scores
 
 
-def _relayed(tasks: list[Task], drafts: list[Draft], notes: Notes) -> None:
+def _relayed(tasks: list[Task], drafts: list[Draft], notes: Notes, threshold: float) -> list[Task]:
     """The news item's sentence telling what the relayed document asks ("Bộ Y tế vừa có văn bản
     đề nghị các tỉnh xây dựng kế hoạch …") is its task when nothing after it was taken for one:
     ticked whatever the model gave it. The labels take the body's duties, and the summary only
     when the body restates none; the model, which weighs each sentence alone, had left such an
-    item without a task (issue 26: grouped CV F1 0.787 -> 0.793, six items, no extra)."""
+    item without a task (issue 26: grouped CV F1 0.787 -> 0.793, six items, no extra). When the
+    body has its tasks, a relay sentence kept only for this is not proposed (as before)."""
     pairs = list(zip(tasks, drafts, strict=True))
     relay = notes.relay
-    if relay is None or any(t.confident for t, d in pairs if d.sentence_index > relay):
-        return
+    if relay is None:
+        return tasks
+    if any(t.confident for t, d in pairs if d.sentence_index > relay):
+        return [
+            t
+            for t, d in pairs
+            if not (
+                d.sentence_index == relay and not d.found_by_rules and (t.score or 0) < threshold
+            )
+        ]
     for task, draft in pairs:
         if draft.sentence_index == relay:
             task.accepted = True
+    return tasks
