@@ -22,11 +22,11 @@ from typing import Any
 
 from nhiemvu.extraction import agencies as ag
 from nhiemvu.extraction import leads, referents
-from nhiemvu.extraction.candidates import added_draft, candidates
+from nhiemvu.extraction.candidates import added_draft, candidates, hashed, mark_followed
 from nhiemvu.extraction.drafts import Draft, Notes, find_drafts
 from nhiemvu.extraction.fields import finish, share_sentence_deadlines, warn
 from nhiemvu.extraction.header import Header, parse_header
-from nhiemvu.extraction.model import Model, stored
+from nhiemvu.extraction.model import Model, sigmoid, stored
 from nhiemvu.extraction.resolve import Directory
 from nhiemvu.extraction.results import Agency, Extraction, Task, proposed_summary
 from nhiemvu.extraction.text import prepare
@@ -112,8 +112,25 @@ def _weighed(
     kept: list[Draft] = []
     scores: dict[int, float] = {}
     previous: list[ag.Mention] = []  # the agencies of the last task or heading
-    for candidate in candidates(text, drafts, header, gazetteer, notes):
-        probability = scorer.probability(candidate.features)
+    found = candidates(text, drafts, header, gazetteer, notes)
+    slots = [hashed(c.features, scorer.size) for c in found]
+    logits = [scorer.logit(s) for s in slots]
+    # What the first stage takes for tasks: a rule's draft with a lead above the veto, another
+    # sentence from the threshold.
+    taken = {
+        c.sentence_index
+        for c, p in zip(found, map(sigmoid, logits), strict=True)
+        if (p >= scorer.threshold and c.draft is None)
+        or (c.draft is not None and p >= scorer.veto and c.draft.bound and c.draft.lead)
+    }
+    # The opening's candidates are weighed again once told whether a task follows them: one
+    # feature more (not hashing all of theirs again; a slot they hold already counts once).
+    for number in mark_followed(found, header.body_start, taken):
+        (slot,) = hashed(found[number].features[-1:], scorer.size)
+        if slot not in slots[number]:
+            logits[number] += scorer.weights.get(slot, 0.0)
+    for number, candidate in enumerate(found):
+        probability = sigmoid(logits[number])
         draft = candidate.draft
         if draft is None:
             # The relay's sentence is kept below the threshold: it may be all the item asks.

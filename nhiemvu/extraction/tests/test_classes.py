@@ -476,6 +476,28 @@ def test_a_relays_summary_the_body_does_not_restate_is_the_task() -> None:
     assert [leads(t) for t in tasks(text)] == [["các sở, ngành, địa phương"]]
 
 
+def test_an_opening_weighs_less_when_the_body_after_it_has_tasks() -> None:
+    # The second stage: the same opening, followed by the body's duties or by background only.
+    opening = (
+        "Bộ Công Thương yêu cầu các địa phương bảo đảm nguồn cung hàng hóa thiết yếu dịp Tết.\n"
+        "Theo Bộ Công Thương, sức mua dịp Tết năm nay dự kiến tăng 10%.\n"
+    )
+    duties = (
+        "Bộ Công Thương yêu cầu Sở Công Thương các tỉnh, thành phố theo dõi sát diễn biến thị "
+        "trường, chủ động phối hợp với doanh nghiệp dự trữ hàng hóa và kiểm soát giá.\n"
+        "Các địa phương cần tăng cường kiểm tra, xử lý nghiêm hành vi đầu cơ, găm hàng.\n"
+    )
+    background = (
+        "Năm ngoái, doanh thu bán lẻ dịp Tết tăng 12% so với cùng kỳ.\n"
+        "Nhiều siêu thị đã lên kế hoạch mở cửa xuyên Tết.\n"
+    )
+    followed = extract(opening + duties, dt.date(2026, 3, 2)).tasks[0]
+    alone = extract(opening + background, dt.date(2026, 3, 2)).tasks[0]
+    assert followed.evidence == alone.evidence and followed.evidence.startswith("Bộ Công Thương")
+    assert followed.score is not None and alone.score is not None
+    assert followed.score + 0.1 < alone.score
+
+
 def test_a_relays_summary_the_body_restates_gives_the_body_task_once() -> None:
     text = (
         "Phó Thủ tướng vừa ký Công điện yêu cầu các bộ, ngành, địa phương tập trung ứng phó "
