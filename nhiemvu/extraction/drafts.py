@@ -27,8 +27,10 @@ from nhiemvu.extraction.patterns import (
     LEADS_AGAIN,
     NOT_A_TASK,
     NOT_TASK_START,
+    RELAY_OPENING,
     RELAY_SUMMARY,
     RELAYED_BODY,
+    RELAYED_DOCUMENT,
     TRIGGER,
     VERB_START,
 )
@@ -121,6 +123,7 @@ class Notes:
     context: dict[int, list[ag.Mention]] = field(default_factory=dict)
     closing_at: int | None = None  # the first sentence of the signature block
     summaries: set[int] = field(default_factory=set)  # a relay's summary before its body
+    relay: int | None = None  # the news item's sentence telling what the relayed document asks
 
 
 _Agencies = list[ag.Mention]
@@ -186,6 +189,12 @@ class _Reading:
                 continue  # "UBND tỉnh vừa ban hành văn bản số … về việc …"; a news item's title
             if s.end <= restated and RELAY_SUMMARY.search(s.text):
                 self.notes.summaries.add(index)  # still read: it may open the list below
+            if (
+                self.notes.relay is None
+                and s.start < body_start + RELAY_OPENING
+                and RELAYED_DOCUMENT.search(s.text)
+            ):
+                self.notes.relay = index
             self._after_sentence(index, s, self._sentence(index, s))
         return self.drafts
 

@@ -38,6 +38,8 @@ from nhiemvu.extraction.patterns import (
     INLINE_INTRO,
     MODALS,
     OTHER_ASSIGNING,
+    RELAYED_DOCUMENT,
+    SENT_TO_NAMED,
     TRIGGER,
     VERB_START,
 )
@@ -313,3 +315,19 @@ def applies(draft: Draft) -> bool:
     against 0.773 when it chose for every task, 0.763 for the rules' inherited ones too): the
     rules read "giao X" and headings better than weights learnt from 200 texts."""
     return not draft.found_by_rules
+
+
+def relay_addressees(text: str, draft: Draft, gazetteer: ag.Gazetteer) -> None:
+    """A news item's relay of a document ("Bộ Xây dựng vừa có văn bản gửi UBND TP Hà Nội đề
+    nghị báo cáo …") asks the document's addressees, not its sender: a lead named before the
+    document's asking verb (the sender, or one name of the addressee list) becomes the whole
+    list the document is sent to (in place). Whom the verb itself names stays the lead."""
+    told = RELAYED_DOCUMENT.search(text, draft.start, draft.end)
+    if told is None or any(m.start >= told.end() for m in draft.lead):
+        return
+    sent = SENT_TO_NAMED.search(text, told.end("document"), told.end())
+    if sent is None:
+        return
+    found, _ = ag.mentions_list(text, sent.end(), gazetteer)
+    if found:
+        draft.lead = found

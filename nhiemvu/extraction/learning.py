@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from nhiemvu.extraction import agencies as ag
 from nhiemvu.extraction import leads
-from nhiemvu.extraction.candidates import added_draft, candidates
+from nhiemvu.extraction.candidates import added_draft, candidates, mark_followed
 from nhiemvu.extraction.drafts import Notes, find_drafts
 from nhiemvu.extraction.engine import extract
 from nhiemvu.extraction.header import parse_header
@@ -105,6 +105,9 @@ def both_examples(record: Record) -> tuple[Rows, Rows]:
     # restates the body's task were tasks, and proposed, one of them was an extra: grouped CV
     # precision 0.784 -> 0.795, issue 26.)
     paired = {fi for _, fi in matched_pairs([s for s, _ in gold], spans)}
+    # The second stage learns from the labelled tasks after an opening; reading, it is told the
+    # ones the first stage took (the cross-validated score measures it so).
+    mark_followed(found, header.body_start, {found[n].sentence_index for n in paired})
     for number, (candidate, span) in enumerate(zip(found, spans, strict=True)):
         rows.append((candidate.features, number in paired))
         # The lead chooser learns from every candidate a labelled task overlaps.

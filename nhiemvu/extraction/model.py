@@ -72,8 +72,11 @@ class Model:
         return digest[:10]
 
     def probability(self, features: list[str]) -> float:
-        total = self.bias + sum(self.weights.get(i, 0.0) for i in hashed(features, self.size))
-        return _sigmoid(total)
+        return sigmoid(self.logit(hashed(features, self.size)))
+
+    def logit(self, slots: list[int]) -> float:
+        """The log-odds of features already hashed (hashed(features, self.size))."""
+        return self.bias + sum(self.weights.get(i, 0.0) for i in slots)
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -89,7 +92,7 @@ class Model:
         return data
 
 
-def _sigmoid(value: float) -> float:
+def sigmoid(value: float) -> float:
     if value >= 0:
         return 1.0 / (1.0 + math.exp(-value))
     exp = math.exp(value)
@@ -127,7 +130,7 @@ def train(
         gradient: dict[int, float] = {}
         bias_gradient = 0.0
         for indices, label in rows:
-            p = _sigmoid(bias + sum(weights[i] for i in indices))
+            p = sigmoid(bias + sum(weights[i] for i in indices))
             error = (p - label) * weight[label] / count
             bias_gradient += error
             for i in indices:

@@ -395,3 +395,15 @@ RELAY_SUMMARY = re.compile(
     re.I,
 )
 RELAYED_BODY = re.compile(r"\b(?:Theo\s+đó|Cụ\s+thể)\s*[,:]", re.I)
+# A news item telling that a document has just been sent and what it asks ("Phó Thủ tướng vừa ký
+# Công điện số … chỉ đạo các bộ ngành …", "Bộ Xây dựng đã có văn bản gửi UBND … đề nghị báo cáo
+# …"): the relayed document's own duty, told in a sentence (issue 26: news relays).
+# Whom a relayed document is sent to: "… vừa có văn bản gửi (đến) UBND các tỉnh …".
+SENT_TO_NAMED = re.compile(r"\b(?:gửi|gởi)\s+(?:đến\s+|tới\s+)?", re.I)
+RELAY_OPENING = 800  # how far into the body a news item's summary stands (its first paragraphs)
+RELAYED_DOCUMENT = re.compile(
+    r"\b(?:vừa|đã|mới\s*đây)\b(?:\s+[^\W\d]+){0,4}?\s+(?P<document>công\s*điện|công\s*văn|văn\s*bản|"
+    r"chỉ\s*thị|quyết\s*định|thông\s*báo)\b[^.;]{0,200}?"
+    r"\b(?:yêu\s*cầu|đề\s*nghị|giao(?!\s*thông)|chỉ\s*đạo|đôn\s*đốc)\s",
+    re.I,
+)

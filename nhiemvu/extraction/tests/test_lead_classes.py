@@ -205,6 +205,28 @@ def test_the_one_asking_is_not_the_one_asked() -> None:
 
 
 @pytest.mark.parametrize(
+    ("opening", "named"),
+    [
+        (
+            "Bộ Tài chính vừa có văn bản gửi UBND các tỉnh, thành phố đề nghị rà soát, báo cáo số "
+            "liệu nợ đọng xây dựng cơ bản của các dự án đầu tư công.",
+            ["UBND các tỉnh, thành phố"],
+        ),
+        (
+            "Cục Quản lý Dược vừa có công văn gửi Sở Y tế, Bảo hiểm xã hội tỉnh đề nghị kiểm tra "
+            "việc cung ứng thuốc tại các bệnh viện tuyến huyện.",
+            ["Sở Y tế", "Bảo hiểm xã hội tỉnh"],
+        ),
+    ],
+)
+def test_a_relayed_document_asks_whom_it_is_sent_to(opening: str, named: list[str]) -> None:
+    # The sender and the first addressee come before the asking verb; the whole list is asked.
+    text = opening + "\nTheo số liệu năm 2025, nhiều dự án vẫn chưa được quyết toán.\n"
+    (task,) = tasks(text)
+    assert leads(task) == named
+
+
+@pytest.mark.parametrize(
     ("sentence", "named"),
     [
         (
