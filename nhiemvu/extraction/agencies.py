@@ -12,36 +12,30 @@ import re
 from dataclasses import dataclass, field
 
 from nhiemvu.extraction.agency_names import (
+    CAP,
     ENUM_STOP,
     FUNCTIONAL,
     HEADS,
+    HOLDER,
+    LOW,
     NAME_COMPOUNDS,
+    NAMED_AFTER_PEOPLE,
+    PERSON,
     ROLE,
     STANDARD_NAMES,
     STOP_WORDS,
     SURNAMES,
+    UPPER,
     expand,
 )
 from nhiemvu.lib.orgkinds import kinds_for_group
 from nhiemvu.lib.vntext import fold
 
-UPPER = "A-ZÀ-ÝĂÂĐÊÔƠƯẠ-Ỹ"
-_CAP = rf"[{UPPER}]"
-_LOW = "a-zà-ỹđ"
-
-
 _LOCALITY = r"(?:tỉnh|huyện|thị\s*xã|thành\s*phố|quận|xã|phường|thị\s*trấn|đặc\s*khu)"
-_PROPER = rf"{_CAP}[{_LOW}]*(?:[ \t]+{_CAP}[{_LOW}]*)*"
-# A person's name after the body's place ("Phó Bí thư Tỉnh ủy Đồng Nai Nguyễn Văn A nhấn mạnh",
-# "Chủ tịch UBND tỉnh Bắc Ninh Trần Văn B yêu cầu"): a common family name and a given name
-# after two capitalised words of place or initials end the body's name.
-_PERSON = re.compile(rf"(?:{'|'.join(SURNAMES)})[ \t]+{_CAP}")
-# "Chủ tịch UBND tỉnh Phạm Hoàng Sơn": a full name right after "tỉnh" is the chairman's, not a
-# province's ("tỉnh Lâm Đồng Trần Văn A" has a family name third: _PERSON ends it there).
-_HOLDER = re.compile(rf"{_PERSON.pattern}[{_LOW}]*[ \t]+(?!{_PERSON.pattern}){_CAP}")
+_PROPER = rf"{CAP}[{LOW}]*(?:[ \t]+{CAP}[{LOW}]*)*"
 _PLACE_NAME = (
-    rf"{_CAP}[{_LOW}]*(?:[ \t]+{_CAP}[{_LOW}]*)?"
-    rf"(?:[ \t]+(?!(?:{'|'.join(SURNAMES)})[ \t]+{_CAP}){_CAP}[{_LOW}]*)*"
+    rf"{CAP}[{LOW}]*(?:[ \t]+{CAP}[{LOW}]*)?"
+    rf"(?:[ \t]+(?!(?:{'|'.join(SURNAMES)})[ \t]+{CAP}){CAP}[{LOW}]*)*"
 )
 LOCAL_GOV = re.compile(
     rf"(?:Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân|UBND)\s+(?P<locality>{_LOCALITY})\s+"
@@ -65,24 +59,24 @@ GROUP_QUALIFIER = (
     r"trực\s*thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|tỉnh(?!\s+(?-i:{cap}))|"
     r"Trung\s*ương|trung\s*ương|có\s*liên\s*quan|liên\s*quan|chức\s*năng|trên\s*địa\s*bàn(?:\s*(?:tỉnh|huyện|thị\s*xã|thành\s*phố|xã|phường))?|khác|"
     r"thuộc\s*tỉnh|cấp\s*tỉnh|(?:trực\s*)?thuộc\s*(?:bộ|sở)(?![\wđ])))*"
-).replace("{cap}", _CAP)
+).replace("{cap}", CAP)
 GROUP = re.compile(
     rf"(?:(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+(?:các|cấp)\s+(?:huyện|xã|tỉnh|quận|phường|đặc\s*khu)"
     # "UBND các Quận 1, Quận 5"; "UBND các huyện, thị" (thị xã).
     rf"(?:\s+\d{{1,2}}(?:\s*,\s*[Qq]uận\s*\d{{1,2}})*)?"
     rf"(?:\s*[,;]?\s*(?:cấp\s+)?(?:thị\s*xã|thành\s*phố|phường|thị\s*trấn|đặc\s*khu|huyện|quận|"
-    rf"xã(?![{_LOW}])|thị(?=\s*,)))*"
+    rf"xã(?![{LOW}])|thị(?=\s*,)))*"
     rf"(?:\s+trực\s*thuộc\s*(?:Trung\s*ương|trung\s*ương|tỉnh))?{PLACES}"
     # The heads of the ministries stand for them: "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, …".
     rf"|(?:các\s+)?Bộ\s*trưởng\s*,\s*Thủ\s*trưởng\s*(?:các\s*)?cơ\s*quan\s*ngang\s*bộ"
     rf"(?:\s*,\s*(?:Thủ\s*trưởng\s*)?cơ\s*quan\s*thuộc\s*Chính\s*phủ)?"
     # A counted group: "11 Bộ, cơ quan", "05 sở, ngành".
-    rf"|\d{{1,3}}\s+{GROUP_NOUN}(?:\s*,\s*{GROUP_NOUN})*(?![{_LOW}])"
+    rf"|\d{{1,3}}\s+{GROUP_NOUN}(?:\s*,\s*{GROUP_NOUN})*(?![{LOW}])"
     # "các huyện, thị xã, thành phố": the localities' committees; "các tỉnh, thành (phố)" too.
-    rf"|[Cc]ác\s+(?:tỉnh|huyện|quận|thị\s*xã|thành\s*phố|xã|phường)(?![{_LOW}])"
-    rf"(?:\s*,\s*(?:huyện|quận|thị\s*xã|thành(?:\s*phố)?|xã|phường|thị\s*trấn|đặc\s*khu)(?![{_LOW}]))*{PLACES}"
+    rf"|[Cc]ác\s+(?:tỉnh|huyện|quận|thị\s*xã|thành\s*phố|xã|phường)(?![{LOW}])"
+    rf"(?:\s*,\s*(?:huyện|quận|thị\s*xã|thành(?:\s*phố)?|xã|phường|thị\s*trấn|đặc\s*khu)(?![{LOW}]))*{PLACES}"
     # ("các sở, ngành tổ chức thực hiện": "tổ chức" after a bare space is the verb)
-    rf"|[Cc]ác\s+{GROUP_NOUN}(?:(?:\s*,\s*|\s+và\s+|\s+(?!tổ\s*chức)){GROUP_NOUN}(?![{_LOW}]))*"
+    rf"|[Cc]ác\s+{GROUP_NOUN}(?:(?:\s*,\s*|\s+và\s+|\s+(?!tổ\s*chức)){GROUP_NOUN}(?![{LOW}]))*"
     rf"{GROUP_QUALIFIER}"
     rf"|[Cc]ác\s+cấp(?:\s*,\s*các\s+ngành)?"
     # Bodies named by their function ("lực lượng công an", "Tổ công tác liên ngành").
@@ -174,16 +168,13 @@ _OF_PLACES = re.compile(
 )
 # "các phòng Giáo dục và Đào tạo": a named body in each locality, its head in lower case.
 _PLURAL_HEADS = re.compile(r"các\s+(?:phòng|ban|sở|trung\s*tâm|chi\s*cục)", re.IGNORECASE)
-_HEAD_ANY_CASE = re.compile(rf"(?:{HEADS}|Phòng)(?![{_LOW}])(?=[ \t]+[{UPPER}])", re.IGNORECASE)
-_HEAD_AT = re.compile(rf"(?:{HEADS}|Phòng(?=[ \t]+[{UPPER}]))(?![{_LOW}])")
+_HEAD_ANY_CASE = re.compile(rf"(?:{HEADS}|Phòng)(?![{LOW}])(?=[ \t]+[{UPPER}])", re.IGNORECASE)
+_HEAD_AT = re.compile(rf"(?:{HEADS}|Phòng(?=[ \t]+[{UPPER}]))(?![{LOW}])")
 # Initials may hold a comma ("Sở VH,TT&DL").
 _NAME_WORD = re.compile(
-    rf"[ \t]*(?:-[ \t]*)?(?:&[ \t]*)?([{UPPER}{_LOW}0-9&.]+(?:,(?=[A-ZĐ]{{1,3}}&)[A-ZĐ&]+)?)"
+    rf"[ \t]*(?:-[ \t]*)?(?:&[ \t]*)?([{UPPER}{LOW}0-9&.]+(?:,(?=[A-ZĐ]{{1,3}}&)[A-ZĐ&]+)?)"
 )
-_AND_CAP = re.compile(rf"\s*và\s+{_CAP}")
-# Schools, hospitals and companies are named after people ("Trường THPT Chuyên Lê Hồng
-# Phong"): their names go on past a family name.
-_NAMED_AFTER_PEOPLE = re.compile(r"Trường|Học\s*viện|Bệnh\s*viện|Công\s*ty|Tập\s*đoàn")
+_AND_CAP = re.compile(rf"\s*và\s+{CAP}")
 _THONG = re.compile(r"[ \t]+thông(?!\w)(?![ \t]+tin)")
 # Verbs of work no agency's name holds: where one stands after a name's words, the name is over.
 _WORK_AFTER_NAME = re.compile(
@@ -266,13 +257,13 @@ def _generic(text: str, pos: int, head: re.Pattern[str] | None = None) -> int | 
             break
         if words >= 2 and token[0].islower() and _WORK_AFTER_NAME.match(text, word.start(1)):
             break  # "Chi cục Quản lý đất đai chuẩn bị nội dung": the name's work begins
-        if before == "tỉnh" and _HOLDER.match(text, word.start(1)):
+        if before == "tỉnh" and HOLDER.match(text, word.start(1)):
             break
         if (
             words >= 2
-            and _PERSON.match(text, word.start(1))
+            and PERSON.match(text, word.start(1))
             and all(w[0].isupper() for w in text[max(0, end - 64) : end].split()[-2:])
-            and not _NAMED_AFTER_PEOPLE.match(text, pos)
+            and not NAMED_AFTER_PEOPLE.match(text, pos)
         ):
             break
         end = word.end() - (len(word.group(1)) - len(token))
@@ -334,7 +325,7 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
             phrase = text[pos : refer.end()]
         return Mention(named, pos, pos + len(phrase), True, kinds, anaphor, bool(refer))
     local = LOCAL_GOV.match(text, pos)
-    if local and local["locality"] == "tỉnh" and _HOLDER.match(text, local.start("place")):
+    if local and local["locality"] == "tỉnh" and HOLDER.match(text, local.start("place")):
         local = None  # "UBND tỉnh Phạm Hoàng Sơn": no province, its chairman's name
     known = gazetteer.match(text, pos)
     generic_end = _generic(text, pos) or (

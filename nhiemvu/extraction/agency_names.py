@@ -1,6 +1,7 @@
 """The standard names of agencies the reader knows without a directory: provincial departments,
 ministries and central agencies in a province, fixed by decree rather than by any one document
-(agencies.py reads them)."""
+(agencies.py reads them), and the words around names: titles, heads, stop words, family names
+and a person's name after a body's place (PERSON, HOLDER)."""
 
 from __future__ import annotations
 
@@ -212,6 +213,20 @@ SURNAMES = [
     "Từ",
     "Giang",
 ]
+
+UPPER = "A-ZÀ-ÝĂÂĐÊÔƠƯẠ-Ỹ"  # the capitals a name's words begin with
+CAP = rf"[{UPPER}]"
+LOW = "a-zà-ỹđ"
+# A person's name after the body's place ("Phó Bí thư Tỉnh ủy Đồng Nai Nguyễn Văn A nhấn mạnh",
+# "Chủ tịch UBND tỉnh Bắc Ninh Trần Văn B yêu cầu"): a common family name and a given name
+# after two capitalised words of place or initials end the body's name.
+PERSON = re.compile(rf"(?:{'|'.join(SURNAMES)})[ \t]+{CAP}")
+# "Chủ tịch UBND tỉnh Phạm Hoàng Sơn": a full name right after "tỉnh" is the chairman's, not a
+# province's ("tỉnh Lâm Đồng Trần Văn A" has a family name third: PERSON ends it there).
+HOLDER = re.compile(rf"{PERSON.pattern}[{LOW}]*[ \t]+(?!{PERSON.pattern}){CAP}")
+# Schools, hospitals and companies are named after people ("Trường THPT Chuyên Lê Hồng
+# Phong"): their names go on past a family name.
+NAMED_AFTER_PEOPLE = re.compile(r"Trường|Học\s*viện|Bệnh\s*viện|Công\s*ty|Tập\s*đoàn")
 
 
 # Initials written for a name's parts (agency_names.ABBREVIATED), with "&", "-", "," or spaces

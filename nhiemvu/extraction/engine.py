@@ -22,7 +22,8 @@ from typing import Any
 
 from nhiemvu.extraction import agencies as ag
 from nhiemvu.extraction import leads, referents
-from nhiemvu.extraction.candidates import added_draft, candidates, hashed, mark_followed
+from nhiemvu.extraction.asked import added_draft
+from nhiemvu.extraction.candidates import candidates, hashed, mark_followed
 from nhiemvu.extraction.drafts import Draft, Notes, find_drafts
 from nhiemvu.extraction.fields import finish, share_sentence_deadlines, warn
 from nhiemvu.extraction.header import Header, parse_header

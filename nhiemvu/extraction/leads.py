@@ -20,14 +20,8 @@ from dataclasses import dataclass, field
 
 from nhiemvu.extraction import agencies as ag
 from nhiemvu.extraction import referents
-from nhiemvu.extraction.candidates import (
-    ASKS,
-    SENT_BEFORE,
-    URGES,
-    fold_words,
-    marker_at,
-    named_phrase,
-)
+from nhiemvu.extraction.asked import ASKS, SENT_BEFORE, URGES, named_phrase
+from nhiemvu.extraction.candidates import fold_words, marker_at
 from nhiemvu.extraction.drafts import Draft, Notes, strip_leading
 from nhiemvu.extraction.header import Header
 from nhiemvu.extraction.model import Model

@@ -25,7 +25,8 @@ from urllib.parse import urlsplit
 
 from nhiemvu.extraction import agencies as ag
 from nhiemvu.extraction import leads
-from nhiemvu.extraction.candidates import added_draft, candidates, mark_followed
+from nhiemvu.extraction.asked import added_draft
+from nhiemvu.extraction.candidates import candidates, mark_followed
 from nhiemvu.extraction.drafts import Notes, find_drafts
 from nhiemvu.extraction.engine import extract
 from nhiemvu.extraction.header import parse_header

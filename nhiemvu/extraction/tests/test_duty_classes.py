@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from nhiemvu.extraction import agencies as ag
-from nhiemvu.extraction.candidates import Candidate, lead_of
+from nhiemvu.extraction.asked import lead_of
+from nhiemvu.extraction.candidates import Candidate
 from nhiemvu.extraction.duties import duty_of, features
 from nhiemvu.extraction.header import Header
 

@@ -11,7 +11,8 @@ import pytest
 from nhiemvu.extraction import Task, extract, referents
 from nhiemvu.extraction import agencies as ag
 from nhiemvu.extraction import leads as leads_module
-from nhiemvu.extraction.candidates import Candidate, lead_of
+from nhiemvu.extraction.asked import lead_of
+from nhiemvu.extraction.candidates import Candidate
 from nhiemvu.extraction.drafts import Draft
 from nhiemvu.extraction.header import Header
 
