@@ -49,6 +49,7 @@ _PLACE_AFTER = re.compile(
     re.IGNORECASE,
 )
 # A plural or a proper noun: "các phòng …", "những nơi …", "toàn thể …", "Trưởng thôn …".
+_PLURAL_SUBJECT = re.compile(r"(?:[Cc]ác|[Nn]hững|[Mm]ỗi|[Tt]ừng|[Tt]ất\s*cả)\s+(?-i:[a-zà-ỹđ])")
 _NOUN_PHRASE = re.compile(rf"(?:[Cc]ác|[Nn]hững|[Tt]oàn\s*thể|[Mm]ỗi|[Tt]ừng|[{ag.UPPER}])")
 
 
@@ -107,6 +108,12 @@ def lead_of(
     if found and not (ASKS.match(text, after) and (context or previous or header.addressees)):
         coord, body_at = coordinators(text, after, candidate.end, gazetteer)
         return found, coord, body_at
+    # "Các thôn dân cư huy động người dân …", "Các thương nhân đầu mối … chủ động xây dựng …":
+    # a plural subject the agency reader does not know, then the work — whom it names leads.
+    if not found and _PLURAL_SUBJECT.match(text, start):
+        named = named_phrase(text, start, candidate.end)
+        if named is not None:
+            return [named], [], named.end
     return list(context or previous or header.addressees), [], start
 
 

@@ -425,3 +425,21 @@ def test_the_agency_after_an_intro_inside_the_sentence_is_its_subject() -> None:
     options = leads_module.options(sentence, draft, Header(), ag.Gazetteer(), above)
     (subject,) = [o for o in options if o.inline and o.mentions[0].text == "Sở Xây dựng"]
     assert "subject" in subject.features
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        ("Các tổ dân phố huy động người dân khơi thông cống rãnh.", ["Các tổ dân phố"]),
+        (
+            "Các hợp tác xã nông nghiệp chủ động xây dựng kế hoạch tưới tiêu vụ Đông Xuân.",
+            ["Các hợp tác xã nông nghiệp"],
+        ),
+        # Not a plural subject: nobody named, and nothing before it to fall back on.
+        ("Khẩn trương di dời các hộ dân ra khỏi vùng nguy hiểm.", []),
+    ],
+)
+def test_a_plural_subject_the_agency_reader_does_not_know_leads(
+    sentence: str, named: list[str]
+) -> None:
+    assert _read_alone(sentence) == named
