@@ -14,7 +14,7 @@ import re
 from nhiemvu.extraction import agencies as ag
 from nhiemvu.extraction.candidates import Candidate, marker_at
 from nhiemvu.extraction.drafts import Draft, coordinators, strip_leading
-from nhiemvu.extraction.duties import subject_lead
+from nhiemvu.extraction.duties import PLURAL_START, names_someone, subject_lead
 from nhiemvu.extraction.header import Header
 from nhiemvu.extraction.patterns import (
     AFTER_ASSIGNING,
@@ -48,9 +48,6 @@ _PLACE_AFTER = re.compile(
     rf"\s*,?\s*(?:(?:tỉnh|thành\s*phố|TP\.?)\s*)?(?:(?-i:[{ag.UPPER}])[\wđ.]*\s*){{0,4}},?\s*",
     re.IGNORECASE,
 )
-# A plural or a proper noun: "các phòng …", "những nơi …", "toàn thể …", "Trưởng thôn …".
-_PLURAL_SUBJECT = re.compile(r"(?:[Cc]ác|[Nn]hững|[Mm]ỗi|[Tt]ừng|[Tt]ất\s*cả)\s+(?-i:[a-zà-ỹđ])")
-_NOUN_PHRASE = re.compile(rf"(?:[Cc]ác|[Nn]hững|[Tt]oàn\s*thể|[Mm]ỗi|[Tt]ừng|[{ag.UPPER}])")
 
 
 def lead_of(
@@ -110,7 +107,7 @@ def lead_of(
         return found, coord, body_at
     # "Các thôn dân cư huy động người dân …", "Các thương nhân đầu mối … chủ động xây dựng …":
     # a plural subject the agency reader does not know, then the work — whom it names leads.
-    if not found and _PLURAL_SUBJECT.match(text, start):
+    if not found and PLURAL_START.match(text, start):
         named = named_phrase(text, start, candidate.end)
         if named is not None:
             return [named], [], named.end
@@ -148,6 +145,6 @@ def named_phrase(text: str, pos: int, end: int) -> ag.Mention | None:
     if verb is None:
         return None
     phrase = text[pos : verb.start()].strip(" ,")
-    if not phrase or not _NOUN_PHRASE.match(phrase) or len(phrase.split()) > 12:
+    if not names_someone(phrase) or len(phrase.split()) > 12:
         return None
     return ag.Mention(phrase, pos, pos + len(phrase), group=phrase[:3].lower() == "các")

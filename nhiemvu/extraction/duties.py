@@ -37,8 +37,16 @@ _BEFORE_WORK = re.compile(
     re.IGNORECASE,
 )
 # A subject is a noun phrase: a capital ("Tỉnh", "Sở Tài chính", "An Giang") or a plural.
-_PLURAL_START = re.compile(r"(?:các|những|mỗi|từng|toàn\s*thể)\s", re.IGNORECASE)
+PLURAL_START = re.compile(r"(?:các|những|mỗi|từng|toàn\s*thể|tất\s*cả)\s", re.IGNORECASE)
 _PLURAL = re.compile(r"(?:các|những)\s", re.IGNORECASE)
+
+
+def names_someone(phrase: str) -> bool:
+    """Whether words read as whom, not what: a capital ("Tỉnh", "Sở Tài chính", "Trưởng thôn")
+    or a plural ("các phòng …", "những nơi …", "toàn thể …")."""
+    return bool(phrase) and (phrase[0].isupper() or bool(PLURAL_START.match(phrase + " ")))
+
+
 _TOLD = re.compile(r"(?<![\wđ])(?:đã|vừa|đang|nếu|khi|để|thì|là|không)(?![\wđ])", re.IGNORECASE)
 # Not who but what must: "Việc tổ chức phải bảo đảm …", "Báo cáo phải thống nhất …".
 _MATTER = re.compile(
@@ -77,7 +85,7 @@ def duty_of(text: str, start: int, end: int, gazetteer: ag.Gazetteer) -> Duty | 
     words = subject.split()
     if not words or len(words) > SUBJECT_WORDS:
         return None
-    if not (subject[0].isupper() or _PLURAL_START.match(subject)):
+    if not names_someone(subject):
         return None
     if VERB_START.match(subject) or _TOLD.search(subject) or _MATTER.match(subject):
         return None  # "Tiếp tục phải …", "Khi có sự cố, đơn vị phải …": not who must
@@ -148,5 +156,5 @@ def subject_lead(
     if role and role.end() < duty.subject_end:
         at = role.end()
     phrase = text[at : duty.subject_end]
-    group = bool(_PLURAL_START.match(phrase))
+    group = bool(PLURAL_START.match(phrase))
     return [ag.Mention(phrase, at, duty.subject_end, group=group)], duty.subject_end
