@@ -25,7 +25,6 @@ from nhiemvu.extraction.patterns import (
     LEAD_TAIL,
     LEADING,
     LEADS_AGAIN,
-    NOT_A_TASK,
     NOT_TASK_START,
     RELAY_OPENING,
     RELAY_SUMMARY,
@@ -33,6 +32,7 @@ from nhiemvu.extraction.patterns import (
     RELAYED_DOCUMENT,
     TRIGGER,
     VERB_START,
+    not_a_task,
 )
 from nhiemvu.extraction.segment import Sentence, clauses, sentences
 
@@ -184,7 +184,7 @@ class _Reading:
             if CLOSING.match(s.text.lstrip("| ")):
                 self.notes.closing_at = index
                 break
-            if NOT_A_TASK.search(s.text) or (index == first and is_title(s, self.text)):
+            if not_a_task(s.text) or (index == first and is_title(s, self.text)):
                 self.notes.rejected.add(index)
                 continue  # "UBND tỉnh vừa ban hành văn bản số … về việc …"; a news item's title
             if s.end <= restated and RELAY_SUMMARY.search(s.text):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import math
 from dataclasses import dataclass, field
@@ -76,7 +77,7 @@ class Model:
 
     def logit(self, slots: list[int]) -> float:
         """The log-odds of features already hashed (hashed(features, self.size))."""
-        return self.bias + sum(self.weights.get(i, 0.0) for i in slots)
+        return self.bias + sum(map(self.weights.get, slots, itertools.repeat(0.0, len(slots))))
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -77,3 +77,20 @@ def test_a_report_sent_back_in_writing_is_still_a_task() -> None:
         "Sở Tư pháp các tỉnh báo cáo kết quả bằng văn bản gửi về Bộ Tư pháp trước ngày 15/4/2026."
     )
     assert task.deadline == dt.date(2026, 4, 15)
+
+
+def test_the_quick_check_finds_every_sentence_the_pattern_finds() -> None:
+    # not_a_task searches only sentences holding one of its words: on every sentence of the
+    # corpus it says what the whole pattern says.
+    from nhiemvu.extraction.learning import load_corpus
+    from nhiemvu.extraction.patterns import NOT_A_TASK, not_a_task
+    from nhiemvu.extraction.segment import sentences
+    from nhiemvu.extraction.text import prepare
+
+    found = 0
+    for record in load_corpus():
+        for sentence in sentences(prepare(record["text"]).norm):
+            expected = NOT_A_TASK.search(sentence.text) is not None
+            assert not_a_task(sentence.text) == expected, sentence.text
+            found += expected
+    assert found > 50  # the corpus holds such sentences: the check compares something
