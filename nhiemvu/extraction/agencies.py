@@ -282,6 +282,10 @@ _OWNED_BY = re.compile(rf"\s*(?:trực\s*)?thuộc\s+(?=[{UPPER}])")
 _OWNER_HEAD = re.compile(r"(?<=thuộc )(?-i:Bộ|Sở)$")
 
 
+# The same phrases come back on every text ("các sở, ban, ngành", "UBND các xã"): folded once.
+_folded = functools.lru_cache(maxsize=8192)(fold)
+
+
 def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
     """The agency mention starting exactly at pos (after any role prefix), or None."""
     start = pos
@@ -312,7 +316,7 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
         owner = mention_at(text, owner_at, gazetteer) if owner_at else None
         if owner is not None and not owner.group and text[owner_at].isupper():
             phrase = text[pos : owner.end]
-        key = fold(phrase)
+        key = _folded(phrase)
         # The heads named for their bodies: the bodies are the addressees.
         named = re.sub(r"^(?:các\s+)?Bộ\s*trưởng", "các bộ", phrase)
         named = re.sub(r"Thủ\s*trưởng\s*", "", named)
@@ -353,7 +357,7 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
         if extra and all(w[0].isupper() or w[0] == "(" for w in extra):
             end = generic_end
     phrase = text[pos:end].rstrip(" ,;.")
-    if fold(phrase) in {"ban", "bo", "so", "vu", "hoi", "doan", "bao", "dai", "truong"}:
+    if _folded(phrase) in {"ban", "bo", "so", "vu", "hoi", "doan", "bao", "dai", "truong"}:
         return None
     del start
     return Mention(phrase, pos, pos + len(phrase))

@@ -5,6 +5,7 @@ Pure data shared by the orgs app (model choices) and the extraction engine (grou
 
 from __future__ import annotations
 
+import functools
 import re
 
 from nhiemvu.lib.vntext import fold
@@ -43,6 +44,7 @@ KIND_LABELS: dict[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=8192)  # the same few group phrases, on every text the reader reads
 def group_key(phrase: str) -> str:
     """Folded, with ";" read as ",", "Ủy ban nhân dân" as "UBND", the order of "xã, phường"
     ignored and no trailing punctuation: how group phrases compare."""
