@@ -374,12 +374,14 @@ AFTER_ASSIGNING = re.compile(
 # background).
 BACKGROUND = re.compile(r"^\W*Trước\s+(?:đó|đây)\s*,", re.I)
 # A cable's or letter's addressee line told in the text ("Công điện gửi: Bộ trưởng các Bộ …;
-# Chủ tịch UBND các tỉnh …", "… có văn bản gửi UBND các tỉnh về việc …", "Công điện gửi … nêu
+# Chủ tịch UBND các tỉnh …", "Công điện số 10/CĐ-TTg ngày 7/2/2025 gửi …", "… có văn bản gửi UBND
+# các tỉnh về việc …", "Công điện gửi … nêu
 # rõ: …") with no asking verb after it: whom it went to, not what they must do ("… công văn gửi
 # Sở Y tế đề nghị làm rõ …" is read; "báo cáo bằng văn bản gửi về Vụ Kế hoạch" is the duty to
 # send one). In the corpus, 14 such sentences, one a task (a news line labelled as relaying).
 ADDRESS_LINE = re.compile(
-    r"(?:Công\s*điện|Công\s*văn|Văn\s*bản)\s+(?:khẩn\s+|hỏa\s*tốc\s+)?gửi(?![\wđ])(?!\s*về)"
+    r"(?:Công\s*điện|Công\s*văn|Văn\s*bản)(?:\s+số\s*[\w/.\-]+)?(?:\s+ngày\s*[\d/.\-]+)?"
+    r"\s+(?:khẩn\s+|hỏa\s*tốc\s+)?gửi(?![\wđ])(?!\s*về)"
     rf"(?![^.]*?(?:{_GIVE}(?![\wđ])|yêu\s*cầu|đề\s*nghị|chỉ\s*đạo|đôn\s*đốc))",
     re.I,
 )
