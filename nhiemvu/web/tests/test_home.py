@@ -79,15 +79,6 @@ class LeaderHomeTest(BaseTestCase):
         self.assertNotIn("dashboard", response.context)
 
     def test_the_home_query_count_does_not_grow_with_tasks(self) -> None:
-        # The working-day calendar is re-read once a minute (workdays.CACHE_SECONDS): on a slow
-        # run that reload fell between the two counts. It is not what is counted here.
-        from unittest import mock
-
-        from nhiemvu.lib import workdays
-
-        slow_clock = mock.patch.object(workdays, "CACHE_SECONDS", 3600.0)
-        slow_clock.start()
-        self.addCleanup(slow_clock.stop)
         for user in (self.p.chairman, self.p.office, self.p.lead_officer):
             self.login(user)
             self.client.get(reverse("home"))
