@@ -13,7 +13,7 @@ from e2e.test_task_flow import login, one_task
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-KEPT = "caches.open('nhiemvu-pages').then((c) => c.match('/nhiem-vu/')).then((r) => !!r)"
+KEPT = "() => caches.open('nhiemvu-pages').then((c) => c.match('/nhiem-vu/')).then((r) => !!r)"
 
 
 def test_offline_the_app_says_so_and_shows_the_marked_last_seen_list(
@@ -28,7 +28,7 @@ def test_offline_the_app_says_so_and_shows_the_marked_last_seen_list(
     assert page.request.get(f"{base}{manifest['icons'][0]['src']}").ok
 
     # The worker installs and takes the page (clients.claim) without a reload.
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
     page.goto(f"{base}/nhiem-vu/")
     assert task.summary[:20] in page.inner_text("main")
     page.wait_for_function(KEPT)

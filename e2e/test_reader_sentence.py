@@ -62,7 +62,7 @@ def test_selecting_a_missed_sentence_adds_it_as_a_filled_proposal(
     assert page.evaluate(SELECT, MISSED)  # the one action: the sentence selected in the pane
     page.wait_for_selector(f"[name='task-{before}-content']", state="attached")
     page.wait_for_function(
-        f"document.querySelector(\"[name='task-{before}-deadline']\").value !== ''"
+        f"() => document.querySelector(\"[name='task-{before}-deadline']\").value !== ''"
     )
     assert int(page.input_value("#id_task-TOTAL_FORMS")) == before + 1
     assert page.input_value(f"[name='task-{before}-content']") == MISSED

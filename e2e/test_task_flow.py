@@ -202,7 +202,7 @@ def test_the_list_filters_in_place_and_the_url_follows(live_server: Any, page: A
     page.click("#task-filters button[type=submit]")
     page.wait_for_url("**status=overdue**")
     page.wait_for_function(
-        "document.querySelectorAll(\"#results tbody a[href^='/nhiem-vu/']\").length == 1"
+        "() => document.querySelectorAll(\"#results tbody a[href^='/nhiem-vu/']\").length == 1"
     )
     assert page.evaluate("document.body.dataset.marker") == "same-page"  # htmx, not a reload
     assert task.code not in page.inner_html("#results")
