@@ -46,8 +46,23 @@ def page(browser: Any) -> Iterator[Any]:
     page.console_errors = []
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    page.wait_for_function = _function_only(page.wait_for_function)
     yield page
     context.close()
+
+
+def _function_only(wait: Any) -> Any:
+    """Playwright re-runs an expression string through the page's own eval on every poll, which
+    the site's CSP (script-src 'self') forbids: such a wait passes only while its condition is
+    already true at the first check, and fails when the page is a moment late. A function is
+    compiled by the driver, outside the CSP, so every wait must be given one."""
+
+    def checked(expression: str, *args: Any, **kwargs: Any) -> Any:
+        if not expression.lstrip().startswith(("() =>", "(", "function")):
+            raise AssertionError(f"wait_for_function needs a function, not {expression!r}")
+        return wait(expression, *args, **kwargs)
+
+    return checked
 
 
 @pytest.fixture(autouse=True)
