@@ -343,7 +343,7 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
     if generic_end:
         candidates.append(generic_end)
     if not candidates:
-        return None
+        return _named_by_place(text, pos, role)
     end = max(candidates) if not known else max(known.end(), local.end() if local else 0)
     if (
         known
@@ -361,6 +361,36 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
         return None
     del start
     return Mention(phrase, pos, pos + len(phrase))
+
+
+# A minister named by the ministry's name alone ("chỉ đạo Bộ trưởng Công Thương theo dõi …",
+# "Bộ trưởng Tài chính …"): the ministry, as the labels and the directory name it.
+_MINISTER = re.compile(r"Bộ\s*trưởng\s+$", re.IGNORECASE)
+_MINISTRY = re.compile(
+    "|".join(
+        _pattern(n[len("Bộ ") :])
+        for n in sorted(STANDARD_NAMES, key=len, reverse=True)
+        if n.startswith("Bộ ") and not n.startswith("Bộ Chỉ huy")
+    )
+)
+# A province, city, commune or special zone named by its place alone ("chỉ đạo tỉnh Bà Rịa -
+# Vũng Tàu hoàn tất …", "yêu cầu lãnh đạo đặc khu Phú Quốc …"): its People's Committee.
+_BY_PLACE = re.compile(
+    rf"(?:[Tt]ỉnh|[Tt]hành\s*phố|xã|phường|đặc\s*khu)[ \t]+"
+    rf"(?P<place>{_PLACE_NAME}(?:[ \t]*-[ \t]*{_PLACE_NAME})?)"
+)
+
+
+def _named_by_place(text: str, pos: int, role: re.Match[str] | None) -> Mention | None:
+    """Where no agency's own name stands at pos: a ministry after its minister's title, or a
+    locality by its place name (never a person's: "tỉnh Phạm Hoàng Sơn" is no province)."""
+    if role and _MINISTER.search(role.group(0)) and (ministry := _MINISTRY.match(text, pos)):
+        return Mention(f"Bộ {ministry.group(0)}", pos, ministry.end())
+    place = _BY_PLACE.match(text, pos)
+    if place is None or HOLDER.match(text, place.start("place")):
+        return None
+    written = place.group(0)
+    return Mention(f"UBND {written[0].lower()}{written[1:]}", pos, place.end())
 
 
 def _enumeration(text: str, enum: re.Match[str], gazetteer: Gazetteer) -> tuple[list[Mention], int]:
@@ -488,6 +518,12 @@ def mentions_list(text: str, pos: int, gazetteer: Gazetteer) -> tuple[list[Menti
             if not sep or sep.end() == cursor:
                 break
         nxt = mention_at(text, sep.end(), gazetteer)
+        if (
+            nxt is not None
+            and not text[cursor : sep.end()].strip()
+            and _BY_PLACE.match(text, nxt.start)
+        ):
+            break  # "Sở Y tế tỉnh Nghệ An": the body's place, not a second body
         if (
             nxt is None
             and not (mention.group and ELIDED.match(text, sep.end()))

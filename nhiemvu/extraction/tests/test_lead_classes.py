@@ -443,3 +443,40 @@ def test_a_plural_subject_the_agency_reader_does_not_know_leads(
     sentence: str, named: list[str]
 ) -> None:
     assert _read_alone(sentence) == named
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        (
+            "Thủ tướng chỉ đạo Bộ trưởng Công Thương theo dõi sát diễn biến giá xăng dầu.",
+            ["Bộ Công Thương"],
+        ),
+        (
+            "Phó Thủ tướng yêu cầu Bộ trưởng Xây dựng rà soát các dự án chậm tiến độ.",
+            ["Bộ Xây dựng"],
+        ),
+        (
+            "Thủ tướng chỉ đạo tỉnh Bà Rịa - Vũng Tàu hoàn tất giải phóng mặt bằng dự án.",
+            ["UBND tỉnh Bà Rịa - Vũng Tàu"],
+        ),
+        (
+            "Chủ tịch UBND tỉnh yêu cầu lãnh đạo đặc khu Côn Đảo tăng cường kiểm tra bến tàu.",
+            ["UBND đặc khu Côn Đảo"],
+        ),
+        (
+            "UBND thành phố yêu cầu xã Tân Phú và phường Long Bình khẩn trương di dời các hộ dân.",
+            ["UBND xã Tân Phú", "UBND phường Long Bình"],
+        ),
+    ],
+)
+def test_a_body_named_by_its_minister_or_its_place_alone_is_that_body(
+    sentence: str, named: list[str]
+) -> None:
+    (task,) = tasks(sentence)
+    assert leads(task) == named
+
+
+def test_a_person_after_a_locality_word_is_no_place() -> None:
+    # "UBND tỉnh Phạm Hoàng Sơn" names the chairman, so "tỉnh Phạm Hoàng Sơn" is no province.
+    assert ag.mention_at("tỉnh Phạm Hoàng Sơn yêu cầu", 0, ag.Gazetteer([])) is None
