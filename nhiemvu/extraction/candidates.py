@@ -166,6 +166,8 @@ def describe(
             out.append(f"pos:{key}")
     if state.get("under_intro") and sentence.marker:
         out.append("pos:item_under_intro")
+    if lines := state.get("intro_lines"):
+        out.append(f"pos:after_intro:{min(int(str(lines)), 4)}")
     out += _context(body, sentence, state)
     # The words.
     words = fold_words(body)
@@ -324,6 +326,10 @@ def candidates(
             state["in_article"] = True
         if s.line_start and not s.marker and not ARTICLE.match(s.text):
             state["under_intro"] = state.get("under_intro") and s.ends_with == ":"
+        if s.line_start and isinstance(lines := state.get("intro_lines"), int):
+            # News and spoken conclusions list their duties as plain paragraphs after "… yêu
+            # cầu:", no dash or number: how many lines after the intro the span stands.
+            state["intro_lines"] = lines + 1
         own = by_sentence.get(index, [])
         if key in seen and len(folded) >= REPEATED_WORDS:
             # A page that repeats its paragraph (a title shown again, a photo's caption): the
@@ -357,6 +363,7 @@ def candidates(
             found, _ = ag.mentions_list(text, strip_leading(text, s.body_start), gazetteer)
             state["under_intro"] = bool(INTRO.search(s.text) or found or TRIGGER.search(s.text))
             state["intro_agencies"] = bool(found)
+            state["intro_lines"] = 0 if state["under_intro"] else None
     return out
 
 

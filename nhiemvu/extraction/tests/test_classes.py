@@ -159,7 +159,10 @@ def test_items_under_a_heading_belong_to_the_agencies_it_names() -> None:
         "2. UBND các huyện, thị xã, thành phố:\n"
         "- Phân công cán bộ theo dõi tình hình dịch bệnh tại từng xã, phường, thị trấn.\n"
     )
-    found = tasks(text)
+    # Every item is proposed with its heading's agency; which of them are ticked is the learned
+    # scorer's call (a dash item is often a plan's content the corpus does not label), not this
+    # rule's: the test asserts who leads.
+    found = extract(text, dt.date(2026, 3, 2)).tasks
     assert [leads(t) for t in found] == [
         ["Sở Y tế"],
         ["Sở Y tế"],

@@ -258,3 +258,29 @@ def test_the_words_weigh_less_than_what_the_detectors_saw() -> None:
         alike.weights[hashed(["w:giao"], SIZE)[0]]
         == alike.weights[hashed(["trigger:giao"], SIZE)[0]]
     )
+
+
+def test_a_plain_paragraph_under_an_intro_is_told_how_far_below_it_stands() -> None:
+    # News and spoken conclusions list the duties as paragraphs with no dash or number after
+    # "… yêu cầu:": the model is told that they stand under the intro, and how far below it.
+    text = (
+        "Tin tức ngày 5/3.\n"
+        "Phát biểu kết luận, Chủ tịch UBND tỉnh yêu cầu:\n"
+        "Khẩn trương rà soát các khu dân cư có nguy cơ sạt lở.\n"
+        "Bố trí lực lượng trực 24/24 giờ tại các hồ chứa.\n"
+        "Tổ chức di dời các hộ dân ra khỏi vùng nguy hiểm."
+    )
+    prepared = prepare(text)
+    header = parse_header(prepared)
+    gazetteer = Gazetteer([])
+    notes = Notes()
+    drafts = find_drafts(prepared.norm, header, gazetteer, notes)
+    found = candidates(prepared.norm, drafts, header, gazetteer, notes)
+    below = {
+        prepared.norm[c.start : c.end].split()[0]: [f for f in c.features if "after_intro" in f]
+        for c in found
+    }
+    assert below["Khẩn"] == ["pos:after_intro:1"]
+    assert below["Bố"] == ["pos:after_intro:2"]
+    assert below["Tổ"] == ["pos:after_intro:3"]
+    assert below.get("Tin", []) == [] and below.get("Phát", []) == []
