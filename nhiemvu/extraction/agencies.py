@@ -42,8 +42,10 @@ LOCAL_GOV = re.compile(
     rf"(?P<place>{_PLACE_NAME})"
 )
 # The Government's groups are one noun each: "các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"
-# was cut to "các bộ, cơ quan" (longer names first: the alternation takes the first that fits).
-GROUP_NOUN = r"(?:Ban\s*QLDA|Ban\s*Quản\s*lý\s*dự\s*án|chủ\s*đầu\s*tư|nhà\s*thầu|cơ\s*quan\s*ngang\s*bộ|cơ\s*quan\s*thuộc\s*Chính\s*phủ|cơ\s*quan\s*quản\s*lý(?:\s*nhà\s*nước)?|sở|bộ|ban|phòng|ngành|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|tổ\s*chức|hội|đoàn\s*thể)"
+# was cut to "các bộ, cơ quan" (longer names first: the alternation takes the first that fits);
+# so are a province's ("các sở, cơ quan ngang sở") and the banks' ("các tổ chức tín dụng, chi
+# nhánh ngân hàng nước ngoài", "các TCTD": had been cut to "các tổ chức").
+GROUP_NOUN = r"(?:tổ\s*chức\s*tín\s*dụng|TCTD|chi\s*nhánh\s*ngân\s*hàng(?:\s*nước\s*ngoài)?|cơ\s*quan\s*ngang\s*sở|Ban\s*QLDA|Ban\s*Quản\s*lý\s*dự\s*án|chủ\s*đầu\s*tư|nhà\s*thầu|cơ\s*quan\s*ngang\s*bộ|cơ\s*quan\s*thuộc\s*Chính\s*phủ|cơ\s*quan\s*quản\s*lý(?:\s*nhà\s*nước)?|sở|bộ|ban|phòng|ngành|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|tổ\s*chức|hội|đoàn\s*thể)"
 # Localities bounded by where they are: "các tỉnh ven biển từ Quảng Ninh đến Quảng Ngãi",
 # "UBND các tỉnh, thành phố khu vực Trung Bộ, Tây Nguyên".
 _PLACE = rf"(?-i:{_PROPER})"

@@ -113,6 +113,7 @@ ABBREVIATED = {
     "BHXH": "Bảo hiểm xã hội",
     "KBNN": "Kho bạc Nhà nước",
     "NHNN": "Ngân hàng Nhà nước",
+    "TCTD": "tổ chức tín dụng",
     "UBMTTQ": "Ủy ban Mặt trận Tổ quốc",
     "UBMTTQVN": "Ủy ban Mặt trận Tổ quốc Việt Nam",
     "MTTQ": "Mặt trận Tổ quốc",

@@ -480,3 +480,26 @@ def test_a_body_named_by_its_minister_or_its_place_alone_is_that_body(
 def test_a_person_after_a_locality_word_is_no_place() -> None:
     # "UBND tỉnh Phạm Hoàng Sơn" names the chairman, so "tỉnh Phạm Hoàng Sơn" is no province.
     assert ag.mention_at("tỉnh Phạm Hoàng Sơn yêu cầu", 0, ag.Gazetteer([])) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "named"),
+    [
+        ("các tổ chức tín dụng khẩn trương cơ cấu lại nợ", ["các tổ chức tín dụng"]),
+        ("Các TCTD khẩn trương cơ cấu lại nợ", ["Các tổ chức tín dụng"]),
+        (
+            "các tổ chức tín dụng, chi nhánh ngân hàng nước ngoài rà soát khách hàng",
+            ["các tổ chức tín dụng, chi nhánh ngân hàng nước ngoài"],
+        ),
+        (
+            "các sở, cơ quan ngang sở và UBND các xã, phường tiến hành rà soát",
+            ["các sở, cơ quan ngang sở", "UBND các xã, phường"],
+        ),
+        ("các sở, ngành tổ chức thực hiện", ["các sở, ngành"]),  # "tổ chức" the verb
+    ],
+)
+def test_a_group_of_banks_or_of_a_province_s_bodies_is_named_whole(
+    written: str, named: list[str]
+) -> None:
+    found, _ = ag.mentions_list(written, 0, ag.Gazetteer([]))
+    assert [m.text for m in found] == named
