@@ -162,7 +162,8 @@ _AND_DEFENCE = re.compile(
 _PHONG_CHONG = re.compile(r"[ \t]*,[ \t]*(chống)(?![\wđ])", re.IGNORECASE)
 _INITIALS = re.compile(r"[A-ZĐ][A-ZĐ0-9&\-]+")
 # Heads that are a whole name on their own ("Tỉnh ủy, Thành ủy và UBND các tỉnh").
-_STANDALONE = re.compile(r"(?:Tỉnh|Thành|Huyện|Đảng)\s*ủy(?![\wđ])")
+# "Tỉnh ủy", and in news "tỉnh ủy, thành ủy" after a title ("Bí thư tỉnh ủy, thành ủy và …").
+_STANDALONE = re.compile(r"(?:[Tt]ỉnh|[Tt]hành|[Hh]uyện|Đảng)\s*(?:ủy|uỷ)(?![\wđ])")
 _OF_PLACES = re.compile(
     r"[ \t]+các[ \t]+(?:tỉnh|huyện|quận|thị[ \t]*xã|thành[ \t]*phố|xã|phường)"
     r"(?:[ \t]*,[ \t]*(?:thành(?:[ \t]*phố)?|huyện|quận|thị[ \t]*xã|xã|phường|thị[ \t]*trấn)"
@@ -389,7 +390,8 @@ def _named_by_place(text: str, pos: int, role: re.Match[str] | None) -> Mention 
     if role and _MINISTER.search(role.group(0)) and (ministry := _MINISTRY.match(text, pos)):
         return Mention(f"Bộ {ministry.group(0)}", pos, ministry.end())
     place = _BY_PLACE.match(text, pos)
-    if place is None or HOLDER.match(text, place.start("place")):
+    # (CAP's range Ạ-Ỹ holds the small letters too: "tỉnh ủy" is no place.)
+    if place is None or not place["place"][0].isupper() or HOLDER.match(text, place.start("place")):
         return None
     written = place.group(0)
     return Mention(f"UBND {written[0].lower()}{written[1:]}", pos, place.end())

@@ -39,6 +39,7 @@ from nhiemvu.extraction.duties import features as duty_features
 from nhiemvu.extraction.fields import deliverable_of
 from nhiemvu.extraction.header import Header
 from nhiemvu.extraction.patterns import (
+    ACCOUNTABLE,
     ARTICLE,
     ASSIGNER,
     CLOSING,
@@ -59,6 +60,7 @@ from nhiemvu.extraction.patterns import (
 from nhiemvu.extraction.segment import LIST_MARKER, Sentence, sentences
 
 _WORD = re.compile(r"[a-z0-9]+")
+_ACCOUNTABLE_AFTER = re.compile(rf"[\s,]*(?:cũng\s+|phải\s+)?{ACCOUNTABLE}", re.IGNORECASE)
 _MAY_DATE = re.compile(r"\d|quý|sáu", re.I)
 _MARKS = {"-", "+", "•", "*", "–"}
 # Told as done, not asked: "đã", "vừa" before the work, a date opening the sentence ("Ngày
@@ -248,6 +250,10 @@ def _read(
             p.match(text[after:end].lstrip(" ,")) for p in MODALS.values()
         ):
             out.append("agency_then_verb")
+        elif _ACCOUNTABLE_AFTER.match(text, after):
+            # "Giám đốc các sở chịu trách nhiệm trước Chủ tịch …": whom, and their account, no
+            # work (the words alone had let such a sentence through at 0.41).
+            out.append("agency_then_accountable")
         if re.fullmatch(r"\s*(?:\([^)]{0,300}\))?\s*:", text[after:end]):
             out.append("heading_line")
     out += duty_features(text, body_at, end, gazetteer)

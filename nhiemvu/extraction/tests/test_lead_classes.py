@@ -496,6 +496,12 @@ def test_a_person_after_a_locality_word_is_no_place() -> None:
             ["các sở, cơ quan ngang sở", "UBND các xã, phường"],
         ),
         ("các sở, ngành tổ chức thực hiện", ["các sở, ngành"]),  # "tổ chức" the verb
+        (
+            # News writes the party committees in lower case after a title; "tỉnh ủy" is no
+            # province named "ủy".
+            "Bí thư tỉnh ủy, thành ủy và Chủ tịch UBND các tỉnh, thành phố trực tiếp chỉ đạo",
+            ["tỉnh ủy", "thành ủy", "UBND các tỉnh, thành phố"],
+        ),
     ],
 )
 def test_a_group_of_banks_or_of_a_province_s_bodies_is_named_whole(

@@ -284,3 +284,17 @@ def test_a_plain_paragraph_under_an_intro_is_told_how_far_below_it_stands() -> N
     assert below["Bố"] == ["pos:after_intro:2"]
     assert below["Tổ"] == ["pos:after_intro:3"]
     assert below.get("Tin", []) == [] and below.get("Phát", []) == []
+
+
+def test_an_agency_then_its_account_is_told_to_the_model_as_such() -> None:
+    # "X chịu trách nhiệm trước …" names whom and their account, no work: the detectors say so,
+    # where the words alone had let such a sentence through.
+    text = "Giám đốc các sở, ngành chịu trách nhiệm trước Chủ tịch UBND tỉnh về kết quả thực hiện."
+    prepared = prepare(text)
+    header = parse_header(prepared)
+    gazetteer = Gazetteer([])
+    notes = Notes()
+    drafts = find_drafts(prepared.norm, header, gazetteer, notes)
+    (sentence,) = candidates(prepared.norm, drafts, header, gazetteer, notes)
+    assert "agency_then_accountable" in sentence.features
+    assert "agency_then_verb" not in sentence.features
