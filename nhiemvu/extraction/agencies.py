@@ -359,6 +359,11 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
         extra = text[known.end() : generic_end].split()
         if extra and all(w[0].isupper() or w[0] == "(" for w in extra):
             end = generic_end
+    if role and not NAMED_AFTER_PEOPLE.match(text, pos):
+        # "Giám đốc Sở Tài chính Lê Trọng Thụ báo cáo …": after a title, the holder's name ends
+        # the body's (the generic shape had run on through its capitals).
+        holder = _HOLDER_IN.search(text, pos + 1, end)
+        end = holder.start() if holder else end
     phrase = text[pos:end].rstrip(" ,;.")
     if _folded(phrase) in {"ban", "bo", "so", "vu", "hoi", "doan", "bao", "dai", "truong"}:
         return None
@@ -366,6 +371,7 @@ def mention_at(text: str, pos: int, gazetteer: Gazetteer) -> Mention | None:
     return Mention(phrase, pos, pos + len(phrase))
 
 
+_HOLDER_IN = re.compile(rf"(?<=[ \t])(?:{HOLDER.pattern})")
 # A minister named by the ministry's name alone ("chỉ đạo Bộ trưởng Công Thương theo dõi …",
 # "Bộ trưởng Tài chính …"): the ministry, as the labels and the directory name it.
 _MINISTER = re.compile(r"Bộ\s*trưởng\s+$", re.IGNORECASE)

@@ -509,3 +509,16 @@ def test_a_group_of_banks_or_of_a_province_s_bodies_is_named_whole(
 ) -> None:
     found, _ = ag.mentions_list(written, 0, ag.Gazetteer([]))
     assert [m.text for m in found] == named
+
+
+@pytest.mark.parametrize(
+    ("written", "named"),
+    [
+        ("Giám đốc Sở Tài chính Lê Trọng Thụ báo cáo tình hình", "Sở Tài chính"),
+        ("Chủ tịch UBND tỉnh Hà Tĩnh Võ Trọng Hải yêu cầu", "UBND tỉnh Hà Tĩnh"),
+        ("Giám đốc Sở Y tế Hà Nội chỉ đạo", "Sở Y tế Hà Nội"),  # a place, no one's name
+    ],
+)
+def test_after_a_title_the_holder_s_name_is_not_the_body_s(written: str, named: str) -> None:
+    mention = ag.mention_at(written, 0, ag.Gazetteer([]))
+    assert mention is not None and mention.text == named
