@@ -522,3 +522,21 @@ def test_a_group_of_banks_or_of_a_province_s_bodies_is_named_whole(
 def test_after_a_title_the_holder_s_name_is_not_the_body_s(written: str, named: str) -> None:
     mention = ag.mention_at(written, 0, ag.Gazetteer([]))
     assert mention is not None and mention.text == named
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Cùng với đó, các địa phương thông báo cho chủ tàu thuyền biết để phòng tránh.",
+        "Trước mắt, các địa phương, tổ chức thủy lợi bố trí đủ người để mở nước.",
+        "Đối với gió mạnh trên biển, các tỉnh ven biển theo dõi chặt chẽ bản tin dự báo.",
+    ],
+)
+def test_past_an_opening_phrase_the_subject_opens_the_sentence(sentence: str) -> None:
+    # News and spoken conclusions open a duty with "Cùng với đó,", "Trước mắt,", "Đối với …,":
+    # the chooser sees the agency after it as the sentence's subject, as it would without.
+    draft = Draft(0, len(sentence), [], [], True, 0, found_by_rules=False)
+    found = leads_module.options(sentence, draft, Header(), ag.Gazetteer(), None)
+    first = next(o for o in found if o.inline)
+    assert "subject" in first.features
+    assert first.mentions[0].text.startswith("các")
