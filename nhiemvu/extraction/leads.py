@@ -144,6 +144,10 @@ def options(
         if list_start == start:
             where.append("subject")
             where.append(f"subject_n1:{after[0] if after else '$'}")
+            # ("… các địa phương thông báo …", "… các địa phương cần …": the subject acts.)
+            rest = text[list_end:end].lstrip(" ,")
+            if VERB_START.match(rest) or any(p.match(rest) for p in MODALS.values()):
+                where.append("subject_acts")
         addressed = bool(
             SENT_BEFORE.search(text, max(start, list_start - 12), list_start)
         ) and bool(ASKS.match(text, list_end))

@@ -538,5 +538,5 @@ def test_past_an_opening_phrase_the_subject_opens_the_sentence(sentence: str) ->
     draft = Draft(0, len(sentence), [], [], True, 0, found_by_rules=False)
     found = leads_module.options(sentence, draft, Header(), ag.Gazetteer(), None)
     first = next(o for o in found if o.inline)
-    assert "subject" in first.features
+    assert "subject" in first.features and "subject_acts" in first.features  # a verb follows
     assert first.mentions[0].text.startswith("các")
