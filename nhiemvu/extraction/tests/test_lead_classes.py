@@ -527,8 +527,8 @@ def test_after_a_title_the_holder_s_name_is_not_the_body_s(written: str, named: 
 @pytest.mark.parametrize(
     "sentence",
     [
-        "Cùng với đó, các địa phương thông báo cho chủ tàu thuyền biết để phòng tránh.",
-        "Trước mắt, các địa phương, tổ chức thủy lợi bố trí đủ người để mở nước.",
+        "Cùng với đó, các địa phương rà soát các khu dân cư ven sông, ven biển.",
+        "Trước mắt, các địa phương cần bố trí đủ người để mở nước.",
         "Đối với gió mạnh trên biển, các tỉnh ven biển theo dõi chặt chẽ bản tin dự báo.",
     ],
 )
