@@ -86,9 +86,12 @@ GROUP = re.compile(
     re.IGNORECASE,
 )
 # "các Bộ: Kế hoạch và Đầu tư, Tài chính, …" and "Ủy ban nhân dân các tỉnh: Đắk Lắk, Gia Lai"
+# "UBND các huyện Hòa An, Nguyên Bình, Trà Lĩnh chịu trách nhiệm …": the places may follow
+# without the colon too (a committee's list of its localities is one per place, as the labels
+# split "các Sở: A, B").
 ENUMERATION = re.compile(
-    r"(?:[Cc]ác\s+(?P<head>Bộ|Sở)|(?P<gov>(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+các\s+"
-    r"(?P<loc>tỉnh|huyện|quận|thị\s*xã|thành\s*phố|xã|phường))\s*:\s*"
+    r"(?:[Cc]ác\s+(?P<head>Bộ|Sở)\s*:\s*|(?P<gov>(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+các\s+"
+    rf"(?P<loc>tỉnh|huyện|quận|thị\s*xã|thành\s*phố|xã|phường)(?:\s*:\s*|[ \t]+(?=[{UPPER}][{LOW}])))"
 )
 
 

@@ -540,3 +540,19 @@ def test_past_an_opening_phrase_the_subject_opens_the_sentence(sentence: str) ->
     first = next(o for o in found if o.inline)
     assert "subject" in first.features and "subject_acts" in first.features  # a verb follows
     assert first.mentions[0].text.startswith("các")
+
+
+def test_a_committee_s_localities_named_without_a_colon_are_one_each() -> None:
+    found, _ = ag.mentions_list(
+        "UBND các huyện Hòa An, Nguyên Bình, Trà Lĩnh chịu trách nhiệm công bố kết quả.",
+        0,
+        ag.Gazetteer([]),
+    )
+    assert [m.text for m in found] == [
+        "Ủy ban nhân dân huyện Hòa An",
+        "Ủy ban nhân dân huyện Nguyên Bình",
+        "Ủy ban nhân dân huyện Trà Lĩnh",
+    ]
+    # A group with no place after it stays one group.
+    found, _ = ag.mentions_list("UBND các tỉnh, thành phố triển khai.", 0, ag.Gazetteer([]))
+    assert [m.text for m in found] == ["UBND các tỉnh, thành phố"]

@@ -98,3 +98,25 @@ def test_the_quick_check_finds_every_sentence_the_pattern_finds() -> None:
             assert not_a_task(sentence.text) == expected, sentence.text
             found += expected
     assert found > 50  # the corpus holds such sentences: the check compares something
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Tham dự hội nghị có đồng chí Phó Chủ tịch UBND tỉnh và lãnh đạo các sở, ngành.",
+        "Dự và chủ trì Hội nghị có đồng chí Bí thư Đảng ủy xã; lãnh đạo UBND xã.",
+        "Thành phần tham dự gồm lãnh đạo các phòng chuyên môn và Trưởng các thôn.",
+    ],
+)
+def test_who_attended_is_not_a_task(line: str) -> None:
+    from nhiemvu.extraction.patterns import not_a_task
+
+    assert not_a_task(line)
+    assert tasks(line) == []
+
+
+def test_attending_told_as_a_duty_is_still_read() -> None:
+    # Only the news line that lists the attendance is dropped: a duty to attend is work.
+    from nhiemvu.extraction.patterns import not_a_task
+
+    assert not not_a_task("Giao Sở Nội vụ cử lãnh đạo dự hội nghị tập huấn ngày 10/4/2026.")
