@@ -280,7 +280,7 @@ DELIVERABLES: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
         ("phương",),
         re.compile(
             r"(?:xây\s*dựng|đề\s*xuất|trình|lập|hoàn\s*thiện|hoàn\s*thành|chuẩn\s*bị|chủ\s*động|có|"
-            r"bổ\s*sung|kích\s*hoạt|sẵn\s*sàng)"
+            r"bổ\s*sung|kích\s*hoạt|sẵn\s*sàng|tham\s*mưu)"
             rf"{_MAKING_GAP}phương\s*án",
             re.I,
         ),

@@ -641,3 +641,13 @@ def test_a_subject_first_duty_after_a_news_opening_is_proposed(text: str, lead: 
     # opening sentence told as news is no task.
     (task,) = tasks(text)
     assert leads(task) == [lead]
+
+
+def test_an_option_advised_on_is_a_work_product_asked_without_a_date() -> None:
+    # "tham mưu phương án …": the advice is an option put to the committee (both such tasks of
+    # the corpus are labelled with it), and with no date the founding letter's flag is raised.
+    (task,) = extract(
+        "UBND tỉnh giao Sở Tài chính rà soát, tham mưu phương án sắp xếp trụ sở các phường."
+    ).tasks
+    assert task.deliverable == "phương án"
+    assert "deliverable_without_deadline" in task.warnings
