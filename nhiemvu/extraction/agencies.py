@@ -55,7 +55,7 @@ PLACES = rf"(?:\s+(?:{PLACE_ALT}))*"
 GROUP_QUALIFIER = (
     r"(?:\s+(?:"
     + PLACE_ALT
-    + r"|chuyên\s*ngành(?:\s*,\s*khu\s*vực)?|chính\s*trị\s*-\s*xã\s*hội|trong\s*tỉnh|sự\s*nghiệp\s*công\s*lập|thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|"
+    + r"|chuyên\s*ngành(?:\s*,\s*khu\s*vực)?|chuyên\s*môn|chính\s*trị\s*-\s*xã\s*hội|trong\s*tỉnh|sự\s*nghiệp(?:\s*công\s*lập)?|thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|"
     r"trực\s*thuộc\s*(?:UBND|Ủy\s*ban\s*nhân\s*dân|Uỷ\s*ban\s*nhân\s*dân)\s*tỉnh|tỉnh(?!\s+(?-i:{cap}))|"
     r"Trung\s*ương|trung\s*ương|có\s*liên\s*quan|liên\s*quan|chức\s*năng|trên\s*địa\s*bàn(?:\s*(?:tỉnh|huyện|thị\s*xã|thành\s*phố|xã|phường))?|khác|"
     r"thuộc\s*tỉnh|cấp\s*tỉnh|(?:trực\s*)?thuộc\s*(?:bộ|sở)(?![\wđ])))*"
@@ -356,7 +356,7 @@ _SEPARATOR = re.compile(r"\s*(?:,|;|\bvà\b|\bcùng\b|\bvới\b)?\s*(?:\([^)]{0,
 
 # A group after a group, its "các" left out: "các bộ, ngành Trung ương, địa phương".
 _ELIDED_NOUN = (
-    r"(?:ngành|sở|ban|phòng|cơ\s*quan\s*quản\s*lý(?:\s*nhà\s*nước)?|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|đoàn\s*thể|nhà\s*thầu|huyện|quận|"
+    r"(?:thôn|xóm|tổ\s*dân\s*phố|khu\s*dân\s*cư|ngành|sở|ban|phòng|cơ\s*quan\s*quản\s*lý(?:\s*nhà\s*nước)?|cơ\s*quan|đơn\s*vị|địa\s*phương|doanh\s*nghiệp|đoàn\s*thể|nhà\s*thầu|huyện|quận|"
     r"thị\s*xã|thành\s*phố|xã(?!\s*hội)|phường|thị\s*trấn|đặc\s*khu)(?![\wđ])"
 )
 ELIDED = re.compile(

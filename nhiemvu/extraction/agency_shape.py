@@ -69,8 +69,9 @@ def generic_end(text: str, pos: int, head: re.Pattern[str] | None = None) -> int
         token = word.group(1).rstrip(".")
         if not token:
             break
-        local = local or before in _LOCALITY_WORDS
         compound = bool(before) and f"{before} {token}" in NAME_COMPOUNDS
+        # ("Chi cục Quản lý thị trường": "thị" there is no "thị xã".)
+        local = local or (before in _LOCALITY_WORDS and not (before == "thị" and token == "trường"))
         # "Ban An toàn giao thông tỉnh": "giao" is the verb elsewhere, never before "thông".
         compound = compound or (token == "giao" and _THONG.match(text, word.end()) is not None)
         # "Ban chỉ đạo", "Ban chỉ huy", "Ban quản lý" written in lower case.

@@ -496,6 +496,24 @@ def test_a_person_after_a_locality_word_is_no_place() -> None:
             ["các sở, cơ quan ngang sở", "UBND các xã, phường"],
         ),
         ("các sở, ngành tổ chức thực hiện", ["các sở, ngành"]),  # "tổ chức" the verb
+        # A commune's own: its offices, villages and residential areas, "các" said once.
+        (
+            "các phòng ban chức năng, thôn, khu dân cư theo dõi sát tình hình",
+            ["các phòng ban chức năng", "thôn, khu dân cư"],
+        ),
+        (
+            "các phòng ban chuyên môn, đơn vị sự nghiệp trên địa bàn triển khai",
+            ["các phòng ban chuyên môn", "đơn vị sự nghiệp trên địa bàn"],
+        ),
+        (
+            "các cơ quan, đơn vị, thôn, xóm tổ chức dọn vệ sinh",
+            ["các cơ quan, đơn vị", "thôn, xóm"],
+        ),
+        # "thị trường" is no "thị xã": the name goes on past it.
+        (
+            "Chi cục Quản lý thị trường, Công an giao thông tăng cường kiểm tra",
+            ["Chi cục Quản lý thị trường", "Công an giao thông"],
+        ),
         (
             # News writes the party committees in lower case after a title; "tỉnh ủy" is no
             # province named "ủy".
