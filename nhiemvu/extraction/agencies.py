@@ -61,7 +61,7 @@ GROUP_QUALIFIER = (
     r"thuộc\s*tỉnh|cấp\s*tỉnh|(?:trực\s*)?thuộc\s*(?:bộ|sở)(?![\wđ])))*"
 ).replace("{cap}", CAP)
 GROUP = re.compile(
-    rf"(?:(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+(?:các|cấp)\s+(?:huyện|xã|tỉnh|quận|phường|đặc\s*khu)"
+    rf"(?:(?:Ủy|Uỷ)\s*ban\s*nhân\s*dân|UBND)\s+(?:các|cấp)\s+(?:huyện|xã|tỉnh|quận|phường|đặc\s*khu|địa\s*phương)"
     # "UBND các Quận 1, Quận 5"; "UBND các huyện, thị" (thị xã).
     rf"(?:\s+\d{{1,2}}(?:\s*,\s*[Qq]uận\s*\d{{1,2}})*)?"
     rf"(?:\s*[,;]?\s*(?:cấp\s+)?(?:thị\s*xã|thành\s*phố|phường|thị\s*trấn|đặc\s*khu|huyện|quận|"
@@ -434,7 +434,10 @@ def mentions_list(text: str, pos: int, gazetteer: Gazetteer) -> tuple[list[Menti
         if (
             nxt is None
             and not (mention.group and ELIDED.match(text, sep.end()))
-            and not ENUMERATION.match(text, sep.end())
+            # ("… tỉnh ủy và Chủ tịch UBND các tỉnh: Khánh Hòa, …": a title before the list.)
+            and not ENUMERATION.match(
+                text, role.end() if (role := ROLE.match(text, sep.end())) else sep.end()
+            )
             and not _ACRONYM.match(text, sep.end())
         ):
             break

@@ -509,6 +509,15 @@ def test_a_person_after_a_locality_word_is_no_place() -> None:
             "các cơ quan, đơn vị, thôn, xóm tổ chức dọn vệ sinh",
             ["các cơ quan, đơn vị", "thôn, xóm"],
         ),
+        # A title inside the list, before a committee's localities or a group of committees.
+        (
+            "Bí thư tỉnh ủy và Chủ tịch UBND các tỉnh: Khánh Hòa, Gia Lai chỉ đạo",
+            ["tỉnh ủy", "Ủy ban nhân dân tỉnh Khánh Hòa", "Ủy ban nhân dân tỉnh Gia Lai"],
+        ),
+        (
+            "bộ trưởng các bộ và chủ tịch UBND các địa phương theo dõi sát",
+            ["các bộ", "UBND các địa phương"],
+        ),
         # "thị trường" is no "thị xã": the name goes on past it.
         (
             "Chi cục Quản lý thị trường, Công an giao thông tăng cường kiểm tra",
