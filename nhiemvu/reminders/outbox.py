@@ -25,7 +25,11 @@ from nhiemvu.reminders.models import Outbox
 
 log = logging.getLogger(__name__)
 
-LEASE = dt.timedelta(minutes=5)
+# How long a sender holds the messages it claimed. Renewed before each message, whose sending
+# the SMTP timeout bounds (20 s, settings.MAILERS), so two minutes is ample; it is also how long
+# the mail a sender held when it died waits for another one (it was five minutes: the two-node
+# test, which kills a scheduler mid-way, found a batch held past its two-minute wait).
+LEASE = dt.timedelta(minutes=2)
 MAX_ATTEMPTS = 8
 SEND_BATCH = 50
 

@@ -32,6 +32,7 @@ from nhiemvu.accounts.services import apikey_create
 from nhiemvu.assignments.models import AssignmentEvent, EventKind
 from nhiemvu.assignments.services import TaskSpec
 from nhiemvu.lib import periods
+from nhiemvu.reminders import outbox
 from nhiemvu.reminders.models import Outbox
 from nhiemvu.reports.models import GeneratedReport, ReportStatus
 from nhiemvu.reports.services import report_request
@@ -228,7 +229,9 @@ class TwoNodesTest(TransactionTestCase):
         def dead_worker_given_up() -> bool:
             return WorkerLease.objects.filter(gone=True).count() == 1
 
-        self.wait("every e-mail sent", outbox_empty)
+        # A scheduler killed while sending held its batch: another sends it once the lease
+        # lapses, so the wait is the lease and then some.
+        self.wait("every e-mail sent", outbox_empty, seconds=outbox.LEASE.total_seconds() + 60)
         self.wait("the dead worker's lease given up", dead_worker_given_up)
         self.wait("every job done", jobs_done, seconds=180)
         sent = set(
