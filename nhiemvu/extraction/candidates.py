@@ -56,6 +56,7 @@ from nhiemvu.extraction.patterns import (
     SENT_TO,
     TRIGGER,
     VERB_START,
+    acts_at,
 )
 from nhiemvu.extraction.segment import LIST_MARKER, Sentence, sentences
 
@@ -168,8 +169,8 @@ def describe(
             out.append(f"pos:{key}")
     if state.get("under_intro") and sentence.marker:
         out.append("pos:item_under_intro")
-    if lines := state.get("intro_lines"):
-        out.append(f"pos:after_intro:{min(int(str(lines)), 4)}")
+    if isinstance(lines := state.get("intro_lines"), int) and lines:
+        out.append(f"pos:after_intro:{min(lines, 4)}")
     out += _context(body, sentence, state)
     # The words.
     words = fold_words(body)
@@ -246,9 +247,7 @@ def _read(
             out.append("agency_first:assigner")
         if any(hit.group for hit in found):
             out.append("agency_first:group")
-        if VERB_START.match(text, after) or any(
-            p.match(text[after:end].lstrip(" ,")) for p in MODALS.values()
-        ):
+        if acts_at(text, after, end):
             out.append("agency_then_verb")
         elif _ACCOUNTABLE_AFTER.match(text, after):
             # "Giám đốc các sở chịu trách nhiệm trước Chủ tịch …": whom, and their account, no

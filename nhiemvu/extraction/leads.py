@@ -37,6 +37,7 @@ from nhiemvu.extraction.patterns import (
     SUBJECT_OPENER,
     TRIGGER,
     VERB_START,
+    acts_at,
 )
 from nhiemvu.extraction.resolve import canonical
 
@@ -133,8 +134,7 @@ def options(
             where.append("subject")
             where.append(f"subject_n1:{after[0] if after else '$'}")
             # ("… các địa phương thông báo …", "… các địa phương cần …": the subject acts.)
-            rest = text[list_end:end].lstrip(" ,")
-            if VERB_START.match(rest) or any(p.match(rest) for p in MODALS.values()):
+            if acts_at(text, list_end, end):
                 where.append("subject_acts")
         addressed = bool(
             SENT_BEFORE.search(text, max(start, list_start - 12), list_start)

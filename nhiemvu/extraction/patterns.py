@@ -351,6 +351,16 @@ MODALS = {
     "se": re.compile(r"\bsẽ\b", re.I),
     "trach_nhiem": re.compile(rf"\b(?!{ACCOUNTABLE})(?:có|chịu)\s+trách\s+nhiệm\b", re.I),
 }
+
+
+def acts_at(text: str, pos: int, end: int) -> bool:
+    """Whether the words at pos (past a comma) begin work: an action verb or a modal ("Sở X
+    triển khai …", "Các địa phương cần …"). The one reading of "the agency named, then what it
+    does" for the scorer's features and the lead chooser's."""
+    rest = text[pos:end].lstrip(" ,")
+    return bool(VERB_START.match(rest)) or any(p.match(rest) for p in MODALS.values())
+
+
 # Assigning verbs other than giao / yêu cầu / đề nghị.
 OTHER_ASSIGNING = re.compile(
     r"\b(?:lưu\s*ý|chỉ\s*đạo|phân\s*công|quán\s*triệt|nhấn\s*mạnh|đề\s*nghị|giao\s*nhiệm\s*vụ)\b",

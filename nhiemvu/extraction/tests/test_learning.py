@@ -8,7 +8,7 @@ from pathlib import Path
 
 from nhiemvu.extraction import extract, learning
 from nhiemvu.extraction.agencies import Gazetteer
-from nhiemvu.extraction.candidates import candidates, hashed
+from nhiemvu.extraction.candidates import Candidate, candidates, hashed
 from nhiemvu.extraction.drafts import Notes, find_drafts
 from nhiemvu.extraction.header import parse_header
 from nhiemvu.extraction.model import LEAD_SIZE, MODEL_PATH, SIZE, Model, from_dict, stored, train
@@ -29,6 +29,16 @@ def _record(n: int, issuer: str, url: str, **extra: object) -> dict[str, object]
         "tasks": [{"evidence": text, "assignees_lead": ["Sở Nội vụ"], "deadline": "2026-04-15"}],
         **extra,
     }
+
+
+def _candidates(text: str) -> tuple[str, list[Candidate]]:
+    """A text's candidates as the reader describes them, and the normalised text they index."""
+    prepared = prepare(text)
+    header = parse_header(prepared)
+    gazetteer = Gazetteer([])
+    notes = Notes()
+    drafts = find_drafts(prepared.norm, header, gazetteer, notes)
+    return prepared.norm, candidates(prepared.norm, drafts, header, gazetteer, notes)
 
 
 def _model(
@@ -202,13 +212,8 @@ def test_an_addressee_line_is_no_candidate() -> None:
         "Công điện gửi Bộ trưởng các Bộ: Quốc phòng, Công an; Chủ tịch UBND các tỉnh, thành phố.\n"
         "Các địa phương cần rà soát các khu dân cư ven sông, ven biển."
     )
-    prepared = prepare(text)
-    header = parse_header(prepared)
-    gazetteer = Gazetteer([])
-    notes = Notes()
-    drafts = find_drafts(prepared.norm, header, gazetteer, notes)
-    (duty,) = candidates(prepared.norm, drafts, header, gazetteer, notes)
-    assert prepared.norm[duty.start : duty.end].startswith("Các địa phương cần rà soát")
+    norm, (duty,) = _candidates(text)
+    assert norm[duty.start : duty.end].startswith("Các địa phương cần rà soát")
     assert "sent_to" not in duty.features and "agencies_only" not in duty.features
 
 
@@ -270,14 +275,9 @@ def test_a_plain_paragraph_under_an_intro_is_told_how_far_below_it_stands() -> N
         "Bố trí lực lượng trực 24/24 giờ tại các hồ chứa.\n"
         "Tổ chức di dời các hộ dân ra khỏi vùng nguy hiểm."
     )
-    prepared = prepare(text)
-    header = parse_header(prepared)
-    gazetteer = Gazetteer([])
-    notes = Notes()
-    drafts = find_drafts(prepared.norm, header, gazetteer, notes)
-    found = candidates(prepared.norm, drafts, header, gazetteer, notes)
+    norm, found = _candidates(text)
     below = {
-        prepared.norm[c.start : c.end].split()[0]: [f for f in c.features if "after_intro" in f]
+        norm[c.start : c.end].split()[0]: [f for f in c.features if "after_intro" in f]
         for c in found
     }
     assert below["Khẩn"] == ["pos:after_intro:1"]
@@ -290,11 +290,6 @@ def test_an_agency_then_its_account_is_told_to_the_model_as_such() -> None:
     # "X chịu trách nhiệm trước …" names whom and their account, no work: the detectors say so,
     # where the words alone had let such a sentence through.
     text = "Giám đốc các sở, ngành chịu trách nhiệm trước Chủ tịch UBND tỉnh về kết quả thực hiện."
-    prepared = prepare(text)
-    header = parse_header(prepared)
-    gazetteer = Gazetteer([])
-    notes = Notes()
-    drafts = find_drafts(prepared.norm, header, gazetteer, notes)
-    (sentence,) = candidates(prepared.norm, drafts, header, gazetteer, notes)
+    _norm, (sentence,) = _candidates(text)
     assert "agency_then_accountable" in sentence.features
     assert "agency_then_verb" not in sentence.features
